@@ -1,0 +1,1 @@
+"""Numba kernels for recursive DSP (oscillators, filters, envelopes, delay lines)."""

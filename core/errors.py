@@ -1,0 +1,109 @@
+"""The one error type the language raises, with a position a performer can act on.
+
+Every problem in a program (mini-notation, syntax, unknown names, bad arguments) is a
+`PhononError` carrying `file:line:col`, the offending source line, a caret and, where there is
+one, a suggestion. Several problems found in one pass travel together as `PhononErrors`.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Iterable
+
+
+class PhononError(Exception):
+    """A user-facing error located in program text.
+
+    `line` and `col` are 1-based. `source_line` is the text of that line (without newline).
+    `hint` is an optional suggestion, e.g. "did you mean 'lpf'?".
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str = "<input>",
+        line: int = 1,
+        col: int = 1,
+        source_line: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.message = message
+        self.file = file
+        self.line = line
+        self.col = col
+        self.source_line = source_line
+        self.hint = hint
+        super().__init__(self.format())
+
+    def relocate(self, *, file: str | None = None, line: int | None = None, col_offset: int = 0,
+                 source_line: str | None = None) -> "PhononError":
+        """Return a copy moved into a larger text (e.g. a mini-notation string inside a program)."""
+        err = type(self).__new__(type(self))
+        PhononError.__init__(
+            err,
+            self.message,
+            file=file if file is not None else self.file,
+            line=line if line is not None else self.line,
+            col=self.col + col_offset,
+            source_line=source_line if source_line is not None else self.source_line,
+            hint=self.hint,
+        )
+        return err
+
+    @property
+    def headline(self) -> str:
+        text = f"{self.file}:{self.line}:{self.col}: {self.message}"
+        if self.hint:
+            text += f" — {self.hint}"
+        return text
+
+    def format(self) -> str:
+        """`file:line:col: message — hint`, then the source line and a caret under the column."""
+        out = [self.headline]
+        if self.source_line is not None:
+            out.append("    " + self.source_line.replace("\t", " "))
+            out.append("    " + " " * max(0, self.col - 1) + "^")
+        return "\n".join(out)
+
+    def __str__(self) -> str:  # the full, formatted text
+        return self.format()
+
+
+class MiniNotationError(PhononError):
+    """A mini-notation string that does not parse (`"bd [sn hh"` -> expected ']' at col 10)."""
+
+
+class PhononErrors(PhononError):
+    """Several problems found in one pass; `errors` holds them in source order."""
+
+    def __init__(self, errors: Iterable[PhononError]) -> None:
+        self.errors = sorted(errors, key=lambda e: (e.file, e.line, e.col))
+        first = self.errors[0]
+        super().__init__(first.message, file=first.file, line=first.line, col=first.col,
+                         source_line=first.source_line, hint=first.hint)
+
+    def format(self) -> str:
+        return "\n".join(e.format() for e in getattr(self, "errors", [])) or super().format()
+
+
+def did_you_mean(word: str, candidates: Iterable[str], n: int = 1) -> str | None:
+    """A did-you-mean hint for an unknown name, or None when nothing is close."""
+    close = difflib.get_close_matches(word, list(candidates), n=n, cutoff=0.6)
+    if not close:
+        return None
+    return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+
+
+@dataclass
+class Diagnostic:
+    """A non-fatal diagnostic (same location fields as PhononError)."""
+
+    message: str
+    file: str = "<input>"
+    line: int = 1
+    col: int = 1
+    extra: dict = field(default_factory=dict)
+
+    def format(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}: warning: {self.message}"
