@@ -1,0 +1,20 @@
+"""Tidal-style patterns: exact-time event patterns, mini-notation, transforms and controls.
+
+    from phonon.patterns import mini
+    mini("bd*2 [~ sn]").query(0, 1)   # -> [Event(...), ...]
+"""
+from .timespan import Event, TimeSpan, to_time
+from .pattern import (Pattern, cat, fastcat, patternify, pure, reify, sequence, signal, silence,
+                      slowcat, stack, steady, timecat)
+from .mini import mini
+from .signals import (choose, cosine, irand, isaw, perlin, rand, randcat, run, saw, sine, square,
+                      time, tri)
+from . import controls, transforms
+from .transforms import TRANSFORMS, ArgSpec, TransformSpec
+
+__all__ = [
+    "Event", "TimeSpan", "to_time", "Pattern", "pure", "silence", "stack", "fastcat", "slowcat",
+    "cat", "timecat", "sequence", "signal", "steady", "reify", "patternify", "mini",
+    "sine", "cosine", "saw", "isaw", "tri", "square", "rand", "irand", "perlin", "time", "choose",
+    "randcat", "run", "controls", "transforms", "TRANSFORMS", "TransformSpec", "ArgSpec",
+]

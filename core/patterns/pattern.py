@@ -1,0 +1,723 @@
+"""The pattern algebra: a `Pattern` is a function from a query span to events (Tidal/Strudel).
+
+Everything here is exact (`Fraction` cycles) and pure Python. Onsets come from `whole.begin`,
+never from the query window, so results do not depend on how time is sliced.
+
+Internal conventions: methods with a leading underscore take plain values (`_fast(2)`);
+the patternable versions (`fast("<1 2>")`) live in `transforms.py` (also reachable as methods,
+`pat.every(3, f)`) and follow Strudel's `register` (see `patternify`).
+"""
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from typing import Any, Callable, Iterable
+
+from .notes import note_to_midi
+from .timespan import Event, TimeSpan, sam, to_time
+from .values import parse_number
+
+_NOT_PURE = object()
+Query = Callable[[TimeSpan], list]
+
+
+class Pattern:
+    """A function from a time span to the events active in it."""
+
+    __slots__ = ("_query", "_pure", "period")
+
+    def __init__(self, query: Query, pure_value: Any = _NOT_PURE, period: Fraction | None = None) -> None:
+        self._query = query
+        self._pure = pure_value
+        # `period`: cycles after which the pattern repeats exactly (shifted), or None if unknown
+        # or aperiodic (randomness, signals). CycleCache uses it to query each cycle only once.
+        self.period = period
+
+    # -- querying ------------------------------------------------------------------------
+    def query(self, begin: Any, end: Any) -> list[Event]:
+        """All event fragments active in `[begin, end)` (cycles; Fraction, int or float)."""
+        return self._query(TimeSpan(begin, end))
+
+    def query_span(self, span: TimeSpan) -> list[Event]:
+        return self._query(span)
+
+    def onsets(self, begin: Any, end: Any) -> list[Event]:
+        """Events whose onset lies in `[begin, end)`, sorted by onset."""
+        b, e = to_time(begin), to_time(end)
+        evs = [ev for ev in self._query(TimeSpan(b, e)) if ev.has_onset() and b <= ev.whole.begin < e]
+        evs.sort(key=lambda ev: (ev.whole.begin, ev.whole.end))
+        return evs
+
+    def first_cycle(self) -> list[Event]:
+        return self.query(0, 1)
+
+    @property
+    def is_pure(self) -> bool:
+        return self._pure is not _NOT_PURE
+
+    # -- functor -------------------------------------------------------------------------
+    def fmap(self, func: Callable[[Any], Any]) -> "Pattern":
+        """Apply `func` to every value."""
+        query = self._query
+        return Pattern(lambda span: [Event(e.whole, e.part, func(e.value)) for e in query(span)],
+                       period=self.period)
+
+    with_value = fmap
+
+    def with_query_span(self, func: Callable[[TimeSpan], TimeSpan | None]) -> "Pattern":
+        query = self._query
+
+        def q(span: TimeSpan) -> list[Event]:
+            new = func(span)
+            return [] if new is None else query(new)
+        return Pattern(q)
+
+    def with_query_time(self, func: Callable[[Fraction], Fraction]) -> "Pattern":
+        query = self._query
+        return Pattern(lambda span: query(TimeSpan(func(span.begin), func(span.end))))
+
+    def with_event_span(self, func: Callable[[TimeSpan], TimeSpan]) -> "Pattern":
+        query = self._query
+        return Pattern(lambda span: [e.with_span(func) for e in query(span)])
+
+    def with_event_time(self, func: Callable[[Fraction], Fraction]) -> "Pattern":
+        return self.with_event_span(lambda s: TimeSpan(func(s.begin), func(s.end)))
+
+    def with_events(self, func: Callable[[list[Event]], list[Event]]) -> "Pattern":
+        query = self._query
+        return Pattern(lambda span: func(query(span)), period=self.period)
+
+    def with_event(self, func: Callable[[Event], Event]) -> "Pattern":
+        query = self._query
+        return Pattern(lambda span: [func(e) for e in query(span)], period=self.period)
+
+    def _cyclic(self, source: "Pattern") -> "Pattern":
+        """Set the period of a per-cycle transform of `source` (a whole number of cycles)."""
+        p = int_period(source.period)
+        self.period = None if p is None else Fraction(p)
+        return self
+
+    def split_queries(self) -> "Pattern":
+        """Query one cycle at a time."""
+        query = self._query
+
+        def q(span: TimeSpan) -> list[Event]:
+            out: list[Event] = []
+            for sub in span.span_cycles():
+                out.extend(query(sub))
+            return out
+        return Pattern(q, period=self.period)
+
+    def filter_events(self, test: Callable[[Event], bool]) -> "Pattern":
+        query = self._query
+        return Pattern(lambda span: [e for e in query(span) if test(e)], period=self.period)
+
+    def filter_values(self, test: Callable[[Any], bool]) -> "Pattern":
+        query = self._query
+        return Pattern(lambda span: [e for e in query(span) if test(e.value)], period=self.period)
+
+    def remove_none(self) -> "Pattern":
+        return self.filter_values(lambda v: v is not None)
+
+    def onsets_only(self) -> "Pattern":
+        return self.filter_events(Event.has_onset)
+
+    def discrete_only(self) -> "Pattern":
+        return self.filter_events(lambda e: e.whole is not None)
+
+    # -- applicative ---------------------------------------------------------------------
+    def app_both(self, other: "Pattern", func: Callable[[Any, Any], Any]) -> "Pattern":
+        """Combine values of two patterns; structure from both (wholes intersect)."""
+        qa, qb = self._query, other._query
+
+        def q(span: TimeSpan) -> list[Event]:
+            out = []
+            evs_b = qb(span)
+            for a in qa(span):
+                for b in evs_b:
+                    part = a.part.intersection(b.part)
+                    if part is None:
+                        continue
+                    whole = None if a.whole is None or b.whole is None else a.whole.intersection_e(b.whole)
+                    out.append(Event(whole, part, func(a.value, b.value)))
+            return out
+        return Pattern(q, period=lcm_period(self.period, other.period))
+
+    def app_left(self, other: "Pattern", func: Callable[[Any, Any], Any]) -> "Pattern":
+        """Combine values; structure (wholes) from the left, like Tidal's `|+`."""
+        qa, qb = self._query, other._query
+
+        def q(span: TimeSpan) -> list[Event]:
+            out = []
+            for a in qa(span):
+                for b in qb(a.whole_or_part()):
+                    part = a.part.intersection(b.part)
+                    if part is not None:
+                        out.append(Event(a.whole, part, func(a.value, b.value)))
+            return out
+        return Pattern(q, period=lcm_period(self.period, other.period))
+
+    def app_right(self, other: "Pattern", func: Callable[[Any, Any], Any]) -> "Pattern":
+        """Combine values; structure from the right, like Tidal's `+|`."""
+        qa, qb = self._query, other._query
+
+        def q(span: TimeSpan) -> list[Event]:
+            out = []
+            for b in qb(span):
+                for a in qa(b.whole_or_part()):
+                    part = a.part.intersection(b.part)
+                    if part is not None:
+                        out.append(Event(b.whole, part, func(a.value, b.value)))
+            return out
+        return Pattern(q, period=lcm_period(self.period, other.period))
+
+    # -- monad ---------------------------------------------------------------------------
+    def _bind_whole(self, choose_whole: Callable, func: Callable[[Any], "Pattern"]) -> "Pattern":
+        query = self._query
+
+        def q(span: TimeSpan) -> list[Event]:
+            out = []
+            for a in query(span):
+                for b in func(a.value)._query(a.part):
+                    out.append(Event(choose_whole(a.whole, b.whole), b.part, b.value))
+            return out
+        return Pattern(q)
+
+    def bind(self, func: Callable[[Any], "Pattern"]) -> "Pattern":
+        """Flatten with wholes the intersection of outer and inner wholes."""
+        return self._bind_whole(
+            lambda a, b: None if a is None or b is None else a.intersection_e(b), func)
+
+    def inner_bind(self, func: Callable[[Any], "Pattern"]) -> "Pattern":
+        return self._bind_whole(lambda a, b: b, func)
+
+    def outer_bind(self, func: Callable[[Any], "Pattern"]) -> "Pattern":
+        return self._bind_whole(lambda a, b: a, func)
+
+    def join(self) -> "Pattern":
+        return self.bind(_identity)
+
+    def inner_join(self) -> "Pattern":
+        """Flatten a pattern of patterns; wholes come from the inner patterns."""
+        return self.inner_bind(_identity)
+
+    def outer_join(self) -> "Pattern":
+        """Flatten a pattern of patterns; wholes come from the outer pattern."""
+        return self.outer_bind(_identity)
+
+    def squeeze_join(self) -> "Pattern":
+        """Flatten by fitting a whole cycle of each inner pattern into its outer event."""
+        query = self._query
+
+        def q(span: TimeSpan) -> list[Event]:
+            out = []
+            for outer in query(span):
+                if outer.whole is None:
+                    continue
+                inner_pat = outer.value._focus_span(outer.whole)
+                for inner in inner_pat._query(outer.part):
+                    whole = None
+                    if inner.whole is not None:
+                        whole = inner.whole.intersection(outer.whole)
+                        if whole is None:
+                            continue
+                    part = inner.part.intersection(outer.part)
+                    if part is None:
+                        continue
+                    out.append(Event(whole, part, inner.value))
+            return out
+        return Pattern(q)
+
+    def squeeze_bind(self, func: Callable[[Any], "Pattern"]) -> "Pattern":
+        return self.fmap(func).squeeze_join()
+
+    # -- elementary time transforms (plain arguments) ------------------------------------
+    def _fast(self, factor: Any) -> "Pattern":
+        factor = to_time(factor)
+        if factor == 0:
+            return silence
+        if factor < 0:
+            return self._fast(-factor)._rev()
+        out = self.with_query_time(lambda t: t * factor).with_event_time(lambda t: t / factor)
+        out.period = None if self.period is None else self.period / factor
+        return out
+
+    def _slow(self, factor: Any) -> "Pattern":
+        factor = to_time(factor)
+        if factor == 0:
+            return silence
+        return self._fast(1 / factor)
+
+    def _early(self, offset: Any) -> "Pattern":
+        offset = to_time(offset)
+        if offset == 0:
+            return self
+        out = self.with_query_time(lambda t: t + offset).with_event_time(lambda t: t - offset)
+        out.period = self.period
+        return out
+
+    def _late(self, offset: Any) -> "Pattern":
+        return self._early(-to_time(offset))
+
+    def _fast_gap(self, factor: Any) -> "Pattern":
+        """Speed up but keep the cycle: events squashed into the start of each cycle."""
+        factor = to_time(factor)
+        if factor <= 0:
+            return silence
+
+        def qf(span: TimeSpan) -> TimeSpan | None:
+            cycle = sam(span.begin)
+            bpos = min((span.begin - cycle) * factor, Fraction(1))
+            epos = min((span.end - cycle) * factor, Fraction(1))
+            if bpos >= 1:
+                return None
+            return TimeSpan(cycle + bpos, cycle + epos)
+
+        def ef(ev: Event) -> Event:
+            begin, end = ev.part.begin, ev.part.end
+            cycle = sam(begin)
+            b_pos = min((begin - cycle) / factor, Fraction(1))
+            e_pos = min((end - cycle) / factor, Fraction(1))
+            part = TimeSpan(cycle + b_pos, cycle + e_pos)
+            whole = None
+            if ev.whole is not None:
+                whole = TimeSpan(part.begin - (begin - ev.whole.begin) / factor,
+                                 part.end + (ev.whole.end - end) / factor)
+            return Event(whole, part, ev.value)
+        return self.with_query_span(qf).with_event(ef).split_queries()._cyclic(self)
+
+    def _compress(self, b: Any, e: Any) -> "Pattern":
+        """Squeeze each cycle into the span `[b, e)` of the cycle (0 <= b <= e <= 1)."""
+        b, e = to_time(b), to_time(e)
+        if b > e or b > 1 or e > 1 or b < 0 or e < 0:
+            return silence
+        if b == e:
+            return silence
+        return self._fast_gap(1 / (e - b))._late(b)
+
+    def _focus(self, b: Any, e: Any) -> "Pattern":
+        b, e = to_time(b), to_time(e)
+        return self._early(sam(b))._fast(1 / (e - b))._late(b)
+
+    def _focus_span(self, span: TimeSpan) -> "Pattern":
+        return self._focus(span.begin, span.end)
+
+    def _zoom(self, s: Any, e: Any) -> "Pattern":
+        s, e = to_time(s), to_time(e)
+        if s >= e:
+            return silence
+        d = e - s
+        return (self.with_query_span(lambda span: span.with_cycle(lambda t: t * d + s))
+                .with_event_span(lambda span: span.with_cycle(lambda t: (t - s) / d))
+                .split_queries()._cyclic(self))
+
+    def _rev(self) -> "Pattern":
+        query = self._query
+
+        def q(span: TimeSpan) -> list[Event]:
+            cycle = sam(span.begin)
+            nxt = cycle + 1
+
+            def reflect(s: TimeSpan) -> TimeSpan:
+                return TimeSpan(cycle + (nxt - s.end), cycle + (nxt - s.begin))
+            return [e.with_span(reflect) for e in query(reflect(span))]
+        return Pattern(q).split_queries()._cyclic(self)
+
+    def _repeat_cycles(self, n: Any) -> "Pattern":
+        n = to_time(n)
+        query = self._query
+
+        def q(span: TimeSpan) -> list[Event]:
+            cycle = sam(span.begin)
+            source = sam(cycle / n)
+            delta = cycle - source
+            return [e.with_span(lambda s: TimeSpan(s.begin + delta, s.end + delta))
+                    for e in query(TimeSpan(span.begin - delta, span.end - delta))]
+        out = Pattern(q).split_queries()
+        p = int_period(self.period)
+        out.period = None if p is None or n.denominator != 1 else Fraction(p) * n
+        return out
+
+    def _segment(self, n: Any) -> "Pattern":
+        return self.struct(pure(True)._fast(n))
+
+    # -- structure -----------------------------------------------------------------------
+    def struct(self, bools: Any) -> "Pattern":
+        """Keep values from self where `bools` is true, with the structure of `bools`."""
+        return self.app_right(reify(bools), lambda a, b: a if truthy(b) else None).remove_none()
+
+    def mask(self, bools: Any) -> "Pattern":
+        """Keep the parts of self where `bools` is true (structure from self)."""
+        return self.app_left(reify(bools), lambda a, b: a if truthy(b) else None).remove_none()
+
+    def __getattr__(self, name: str) -> Callable[..., "Pattern"]:
+        """`pat.every(3, f)` is `TRANSFORMS["every"].fn(3, f, pat)`."""
+        from .transforms import TRANSFORMS
+        spec = TRANSFORMS.get(name)
+        if spec is None:
+            raise AttributeError(f"'Pattern' object has no attribute or transform {name!r}")
+        return lambda *args: spec.fn(*args, self)
+
+    # -- operators -----------------------------------------------------------------------
+    def merge(self, other: Any) -> "Pattern":
+        """Tidal's `#` / `|>`: structure from self, values from `other` (dicts are unioned)."""
+        return self.app_left(reify(other), _merge_values)
+
+    def combine(self, other: Any, op: str, structure: str = "left") -> "Pattern":
+        """Tidal's operator family: `op` in + - * / % > < and structure left/right/both.
+
+        `combine(b, "+")` is `|+`, `combine(b, "+", "right")` is `+|`, `combine(b, "+", "both")`
+        is `|+|`; `>` takes values from the right (`#` is `combine(b, ">")`), `<` from the left
+        (dicts are unioned either way).
+        """
+        try:
+            func = _COMBINERS[op]
+        except KeyError:
+            raise ValueError(f"unknown operator {op!r}; expected one of {' '.join(_COMBINERS)}") from None
+        other = reify(other)
+        if structure == "left":
+            return self.app_left(other, func)
+        if structure == "right":
+            return self.app_right(other, func)
+        if structure == "both":
+            return self.app_both(other, func)
+        raise ValueError(f"structure must be left, right or both, got {structure!r}")
+
+    def _op(self, other: Any, func: Callable[[Any, Any], Any]) -> "Pattern":
+        return self.app_left(reify(other), lambda a, b: compose_op(a, b, func))
+
+    def __add__(self, other: Any) -> "Pattern":
+        return self._op(other, num_add)
+
+    def __sub__(self, other: Any) -> "Pattern":
+        return self._op(other, num_sub)
+
+    def __mul__(self, other: Any) -> "Pattern":
+        return self._op(other, num_mul)
+
+    def __truediv__(self, other: Any) -> "Pattern":
+        return self._op(other, num_div)
+
+    def __radd__(self, other: Any) -> "Pattern":
+        return reify(other)._op(self, num_add)
+
+    def __rsub__(self, other: Any) -> "Pattern":
+        return reify(other)._op(self, num_sub)
+
+    def __rmul__(self, other: Any) -> "Pattern":
+        return reify(other)._op(self, num_mul)
+
+    def __rtruediv__(self, other: Any) -> "Pattern":
+        return reify(other)._op(self, num_div)
+
+    def __neg__(self) -> "Pattern":
+        return self.fmap(lambda v: compose_op(v, -1, num_mul))
+
+    def __repr__(self) -> str:
+        try:
+            evs = self.query(0, 1)
+        except Exception as e:  # noqa: BLE001 - a repr must not raise
+            return f"<Pattern (query failed: {e})>"
+        shown = " ".join(f"{e.whole.begin if e.whole else '~'}:{e.value!r}" for e in evs[:8])
+        return f"<Pattern {shown}{' ...' if len(evs) > 8 else ''}>"
+
+    # Convenience aliases used by other modules (plain or patterned arguments).
+    def fast(self, factor: Any) -> "Pattern":
+        return patternify(lambda x, p: p._fast(x), factor, pat=self)
+
+    def slow(self, factor: Any) -> "Pattern":
+        return patternify(lambda x, p: p._slow(x), factor, pat=self)
+
+    def early(self, offset: Any) -> "Pattern":
+        return patternify(lambda x, p: p._early(x), offset, pat=self)
+
+    def late(self, offset: Any) -> "Pattern":
+        return patternify(lambda x, p: p._late(x), offset, pat=self)
+
+    def rev(self) -> "Pattern":
+        return self._rev()
+
+    def segment(self, n: Any) -> "Pattern":
+        return patternify(lambda x, p: p._segment(x), n, pat=self)
+
+
+# ---------------------------------------------------------------- values & arithmetic
+def _identity(x: Any) -> Any:
+    return x
+
+
+def truthy(v: Any) -> bool:
+    """Truth of a structure value: false for False, 0, None and the words 'f'/'false'."""
+    if isinstance(v, str):
+        return v not in ("f", "false", "~", "")
+    return bool(v)
+
+
+def int_period(p: Fraction | None) -> int | None:
+    """The smallest whole number of cycles that is a multiple of period `p`."""
+    return None if p is None else p.numerator
+
+
+def lcm_period(*periods: Fraction | None) -> Fraction | None:
+    """Least common multiple of periods (None if any is unknown)."""
+    if not periods or any(p is None for p in periods):
+        return None
+    num = math.lcm(*[p.numerator for p in periods])
+    den = math.gcd(*[p.denominator for p in periods])
+    return Fraction(num, den)
+
+
+def _merge_values(a: Any, b: Any) -> Any:
+    if isinstance(a, dict) and isinstance(b, dict):
+        return {**a, **b}
+    return b
+
+
+def numeral(x: Any) -> Any:
+    """A number from a value the way Strudel's parseNumeral does (note names -> MIDI)."""
+    if isinstance(x, (int, float, Fraction)) and not isinstance(x, bool):
+        return x
+    if isinstance(x, bool):
+        return int(x)
+    if isinstance(x, str):
+        n = parse_number(x)
+        if n is not None:
+            return n
+        midi = note_to_midi(x, default_octave=3)
+        if midi is not None:
+            return midi
+    raise ValueError(f"cannot do arithmetic on {x!r} (not a number or note name)")
+
+
+def _tidy(x: Any) -> Any:
+    if isinstance(x, Fraction) and x.denominator == 1:
+        return int(x)
+    return x
+
+
+def num_add(a: Any, b: Any) -> Any:
+    return _tidy(numeral(a) + numeral(b))
+
+
+def num_sub(a: Any, b: Any) -> Any:
+    return _tidy(numeral(a) - numeral(b))
+
+
+def num_mul(a: Any, b: Any) -> Any:
+    return _tidy(numeral(a) * numeral(b))
+
+
+def num_div(a: Any, b: Any) -> Any:
+    a, b = numeral(a), numeral(b)
+    if b == 0:  # JavaScript semantics: no exception inside a running pattern
+        return math.nan if a == 0 else math.copysign(math.inf, a)
+    if isinstance(a, int) and isinstance(b, int) and a % b == 0:
+        return a // b
+    return _tidy(a / b)
+
+
+def num_mod(a: Any, b: Any) -> Any:
+    a, b = numeral(a), numeral(b)
+    return ((a % b) + b) % b
+
+
+def _keep_left(a: Any, b: Any) -> Any:
+    if isinstance(a, dict) and isinstance(b, dict):
+        return {**b, **a}
+    return a
+
+
+_COMBINERS: dict[str, Callable[[Any, Any], Any]] = {
+    "+": lambda a, b: compose_op(a, b, num_add),
+    "-": lambda a, b: compose_op(a, b, num_sub),
+    "*": lambda a, b: compose_op(a, b, num_mul),
+    "/": lambda a, b: compose_op(a, b, num_div),
+    "%": lambda a, b: compose_op(a, b, num_mod),
+    ">": lambda a, b: _merge_values(a, b),
+    "<": _keep_left,
+}
+
+
+def compose_op(a: Any, b: Any, func: Callable[[Any, Any], Any]) -> Any:
+    """Apply a binary value operator; dicts combine per shared key (Strudel's _composeOp)."""
+    if isinstance(a, dict) or isinstance(b, dict):
+        if not isinstance(a, dict):
+            a = {"value": a}
+        if not isinstance(b, dict):
+            b = {"value": b}
+        if "value" in b and len(b) == 1:
+            return a  # Strudel: no arithmetic between a control pattern and a bare number
+        out = {**a, **b}
+        for k in a.keys() & b.keys():
+            out[k] = func(a[k], b[k])
+        return out
+    return func(a, b)
+
+
+# ---------------------------------------------------------------- constructors
+def pure(value: Any) -> Pattern:
+    """One event per cycle, filling the cycle, with `value`."""
+    def q(span: TimeSpan) -> list[Event]:
+        out = []
+        for sub in span.span_cycles():
+            c = sub.begin.numerator // sub.begin.denominator
+            out.append(Event(TimeSpan(Fraction(c), Fraction(c + 1)), sub, value))
+        return out
+    return Pattern(q, value, period=Fraction(1))
+
+
+def steady(value: Any) -> Pattern:
+    """A continuous (whole-less) value."""
+    return Pattern(lambda span: [Event(None, span, value)], period=Fraction(1))
+
+
+def signal(func: Callable[[Fraction], Any]) -> Pattern:
+    """A continuous pattern whose value is `func(t)` at the start of each query."""
+    return Pattern(lambda span: [Event(None, span, func(span.begin))])
+
+
+silence = Pattern(lambda span: [], period=Fraction(1))
+
+
+def reify(thing: Any) -> Pattern:
+    """A Pattern as is; a str parsed as mini-notation; anything else as `pure`."""
+    if isinstance(thing, Pattern):
+        return thing
+    if isinstance(thing, str):
+        from .mini import mini
+        return mini(thing)
+    return pure(thing)
+
+
+def _as_patterns(pats: Iterable[Any]) -> list[Pattern]:
+    return [sequence(*p) if isinstance(p, list) else reify(p) for p in pats]
+
+
+def stack(*pats: Any) -> Pattern:
+    """Play patterns at the same time."""
+    ps = _as_patterns(pats)
+    queries = [p._query for p in ps]
+
+    def q(span: TimeSpan) -> list[Event]:
+        out: list[Event] = []
+        for query in queries:
+            out.extend(query(span))
+        return out
+    return Pattern(q, period=lcm_period(*[p.period for p in ps]))
+
+
+def slowcat(*pats: Any) -> Pattern:
+    """One pattern per cycle, in turn (each keeps its own cycle count)."""
+    ps = [fastcat(*p) if isinstance(p, list) else reify(p) for p in pats]
+    if not ps:
+        return silence
+    if len(ps) == 1:
+        return ps[0]
+    n = len(ps)
+
+    def q(span: TimeSpan) -> list[Event]:
+        cycle = span.begin.numerator // span.begin.denominator
+        pat = ps[cycle % n]
+        offset = Fraction(cycle - math.floor(span.begin / n))
+        shifted = TimeSpan(span.begin - offset, span.end - offset)
+        return [e.with_span(lambda s: TimeSpan(s.begin + offset, s.end + offset))
+                for e in pat._query(shifted)]
+    periods = [int_period(p.period) for p in ps]
+    period = None if None in periods else Fraction(n * math.lcm(*periods))
+    return Pattern(q, period=period).split_queries()
+
+
+def slowcat_prime(*pats: Any) -> Pattern:
+    """One pattern per cycle, in turn, each queried at the absolute cycle."""
+    ps = [reify(p) for p in pats]
+    n = len(ps)
+
+    def q(span: TimeSpan) -> list[Event]:
+        cycle = span.begin.numerator // span.begin.denominator
+        return ps[cycle % n]._query(span)  # Python's % (Tidal); Strudel plays nothing before 0
+    periods = [int_period(p.period) for p in ps]
+    period = None if None in periods else Fraction(math.lcm(n, *periods))
+    return Pattern(q, period=period).split_queries()
+
+
+cat = slowcat
+
+
+def fastcat(*pats: Any) -> Pattern:
+    """All patterns squeezed into one cycle, one after the other."""
+    if len(pats) <= 1:
+        return slowcat(*pats)
+    return slowcat(*pats)._fast(len(pats))
+
+
+def sequence(*pats: Any) -> Pattern:
+    """Like fastcat; a list argument becomes a nested sequence."""
+    return fastcat(*pats)
+
+
+def timecat(*pairs: tuple[Any, Any]) -> Pattern:
+    """Concatenate `(weight, pattern)` pairs into one cycle, each taking its weight's share."""
+    pairs_ = [(to_time(w), reify(p)) for w, p in pairs]
+    if not pairs_:
+        return silence
+    if len(pairs_) == 1:
+        return pairs_[0][1]
+    total = sum((w for w, _ in pairs_), Fraction(0))
+    begin = Fraction(0)
+    parts = []
+    for w, p in pairs_:
+        if w == 0:
+            continue
+        end = begin + w
+        parts.append(p._compress(begin / total, end / total))
+        begin = end
+    return stack(*parts)
+
+
+_MEMO_LIMIT = 256
+_PERIOD_PROBE_LIMIT = 64
+
+
+def patternify(func: Callable[..., Pattern], *args: Any, pat: Pattern) -> Pattern:
+    """Call `func(*args, pat)` with patternable arguments, as Strudel's `register` does.
+
+    If every argument is a plain value (or a pure pattern), `func` is called with the values.
+    Otherwise the argument patterns are combined (structure from the first) and each of their
+    events selects a `func(...)` pattern, inner-joined. The selected patterns are memoised per
+    argument values, and when the arguments repeat every few cycles the result's period is
+    found by building the patterns for the values of one period.
+    """
+    pats = [pure(a) if callable(a) and not isinstance(a, Pattern) else reify(a) for a in args]
+    if all(p._pure is not _NOT_PURE for p in pats):
+        return func(*[p._pure for p in pats], pat)
+    acc = pats[0].fmap(lambda a: (a,))
+    for p in pats[1:]:
+        acc = acc.app_left(p, lambda t, b: t + (b,))
+    memo: dict = {}
+
+    def build(values: tuple) -> Pattern:
+        try:
+            hit = memo.get(values)
+        except TypeError:  # unhashable values (dicts, lists)
+            return func(*values, pat)
+        if hit is None:
+            hit = func(*values, pat)
+            if len(memo) < _MEMO_LIMIT:
+                memo[values] = hit
+        return hit
+    out = acc.fmap(build).inner_join()
+    out.period = _joined_period(acc, build)
+    return out
+
+
+def _joined_period(outer: Pattern, build: Callable[[Any], Pattern]) -> Fraction | None:
+    """Period of `outer.fmap(build).inner_join()`, if the outer pattern repeats soon enough."""
+    p = int_period(outer.period)
+    if p is None or p > _PERIOD_PROBE_LIMIT:
+        return None
+    try:
+        inner = [build(e.value).period for e in outer._query(TimeSpan(Fraction(0), Fraction(p)))]
+    except Exception:  # noqa: BLE001 - a bad value fails later, at query time, with its own error
+        return None
+    return lcm_period(outer.period, *inner)
+

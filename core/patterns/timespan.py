@@ -1,0 +1,158 @@
+"""Exact time for patterns: `TimeSpan` (a half-open arc of cycles) and `Event` (Tidal's Hap).
+
+Time is measured in cycles as `fractions.Fraction`. An event has a `whole` (the span of the
+complete event, `None` for continuous signals) and a `part` (the fragment of it that a query
+returned). An event *has an onset* in a query when its part starts where its whole starts.
+"""
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from typing import Any, Callable
+
+Time = Fraction
+
+# Floats are turned into the simplest fraction that rounds to them (so 0.1 -> 1/10, as
+# Strudel's fraction.js does), not into their exact binary value.
+_FLOAT_DENOMINATOR_LIMIT = 1 << 40
+
+
+def to_time(x: Any) -> Fraction:
+    """Convert a number (int, float, Fraction, numeric str) into an exact time in cycles."""
+    if isinstance(x, Fraction):
+        return x
+    if isinstance(x, bool):
+        return Fraction(int(x))
+    if isinstance(x, int):
+        return Fraction(x)
+    if isinstance(x, float):
+        if x.is_integer():
+            return Fraction(int(x))
+        if not math.isfinite(x):
+            raise ValueError(f"time must be finite, got {x!r}")
+        return Fraction(repr(x)).limit_denominator(_FLOAT_DENOMINATOR_LIMIT)
+    if isinstance(x, str):
+        return to_time(float(x)) if any(c in x for c in ".eE") else Fraction(x)
+    try:
+        return to_time(float(x))
+    except (TypeError, ValueError):
+        raise TypeError(f"expected a number of cycles, got {x!r}") from None
+
+
+def sam(t: Fraction) -> Fraction:
+    """The start of the cycle containing `t`."""
+    return Fraction(t.numerator // t.denominator)
+
+
+class TimeSpan:
+    """A half-open span of time `[begin, end)` in cycles."""
+
+    __slots__ = ("begin", "end")
+
+    def __init__(self, begin: Any, end: Any) -> None:
+        self.begin = begin if type(begin) is Fraction else to_time(begin)
+        self.end = end if type(end) is Fraction else to_time(end)
+
+    # -- cycles -------------------------------------------------------------------------
+    def span_cycles(self) -> list["TimeSpan"]:
+        """Split at cycle boundaries (a zero-width span is returned as is)."""
+        begin, end = self.begin, self.end
+        if begin == end:
+            return [self]
+        spans = []
+        end_sam = end.numerator // end.denominator
+        while end > begin:
+            cycle = begin.numerator // begin.denominator
+            if cycle == end_sam:
+                spans.append(TimeSpan(begin, end))
+                break
+            nxt = Fraction(cycle + 1)
+            spans.append(TimeSpan(begin, nxt))
+            begin = nxt
+        return spans
+
+    @property
+    def duration(self) -> Fraction:
+        return self.end - self.begin
+
+    def with_time(self, func: Callable[[Fraction], Fraction]) -> "TimeSpan":
+        return TimeSpan(func(self.begin), func(self.end))
+
+    def with_cycle(self, func: Callable[[Fraction], Fraction]) -> "TimeSpan":
+        """Like with_time, with times relative to the cycle of `begin`."""
+        s = sam(self.begin)
+        return TimeSpan(s + func(self.begin - s), s + func(self.end - s))
+
+    def cycle_arc(self) -> "TimeSpan":
+        b = self.begin - sam(self.begin)
+        return TimeSpan(b, b + self.duration)
+
+    def intersection(self, other: "TimeSpan") -> "TimeSpan | None":
+        """The overlap, or None; a point overlap at the end of a non-empty span is none."""
+        b = self.begin if self.begin > other.begin else other.begin
+        e = self.end if self.end < other.end else other.end
+        if b > e:
+            return None
+        if b == e:
+            if b == self.end and self.begin < self.end:
+                return None
+            if b == other.end and other.begin < other.end:
+                return None
+        return TimeSpan(b, e)
+
+    def intersection_e(self, other: "TimeSpan") -> "TimeSpan":
+        result = self.intersection(other)
+        if result is None:
+            raise ValueError("TimeSpans do not intersect")
+        return result
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TimeSpan) and self.begin == other.begin and self.end == other.end
+
+    def __hash__(self) -> int:
+        return hash((self.begin, self.end))
+
+    def __repr__(self) -> str:
+        return f"TimeSpan({self.begin}, {self.end})"
+
+
+class Event:
+    """One event: `whole` (None for continuous values), `part` and `value`."""
+
+    __slots__ = ("whole", "part", "value")
+
+    def __init__(self, whole: TimeSpan | None, part: TimeSpan, value: Any) -> None:
+        self.whole = whole
+        self.part = part
+        self.value = value
+
+    def has_onset(self) -> bool:
+        """True when this fragment contains the start of the whole event."""
+        return self.whole is not None and self.whole.begin == self.part.begin
+
+    @property
+    def onset(self) -> Fraction | None:
+        return None if self.whole is None else self.whole.begin
+
+    def whole_or_part(self) -> TimeSpan:
+        return self.whole if self.whole is not None else self.part
+
+    def with_span(self, func: Callable[[TimeSpan], TimeSpan]) -> "Event":
+        return Event(None if self.whole is None else func(self.whole), func(self.part), self.value)
+
+    def with_value(self, func: Callable[[Any], Any]) -> "Event":
+        return Event(self.whole, self.part, func(self.value))
+
+    def span_equals(self, other: "Event") -> bool:
+        return self.whole == other.whole and self.part == other.part
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, Event) and self.whole == other.whole and self.part == other.part
+                and self.value == other.value)
+
+    def __hash__(self) -> int:
+        return hash((self.whole, self.part))
+
+    def __repr__(self) -> str:
+        w = "~" if self.whole is None else f"{self.whole.begin}-{self.whole.end}"
+        return f"Event({w} [{self.part.begin}-{self.part.end}] {self.value!r})"

@@ -1,0 +1,78 @@
+"""CycleCache: block-sized onset windows from cached whole-cycle queries."""
+from __future__ import annotations
+
+from fractions import Fraction as F
+
+from phonon.patterns import mini, sine
+from phonon.patterns.schedule import CycleCache
+
+
+def test_block_windows_return_each_onset_exactly_once_and_query_each_cycle_once():
+    pat = mini("bd*4 [~ sn] <hh oh>(3,8)")
+    cache = CycleCache(pat)
+    block = F(512, 44100) * 2  # 512 samples at cps 2
+    got, t = [], F(0)
+    while t < 4:
+        got += cache.onsets(t, t + block)
+        t += block
+    want = pat.onsets(0, t)
+    assert [(e.whole.begin, e.value) for e in got] == [(e.whole.begin, e.value) for e in want]
+    assert pat.period == 2 and cache.queries == 2  # one query per cycle of the period
+
+
+def test_aperiodic_patterns_are_queried_once_per_cycle():
+    pat = mini("hh*16? <a b>")
+    assert pat.period is None
+    cache = CycleCache(pat)
+    got, t, block = [], F(0), F(512, 44100)
+    while t < 3:
+        got += cache.onsets(t, t + block)
+        t += block
+    assert [(e.whole.begin, e.value) for e in got] == [(e.whole.begin, e.value) for e in pat.onsets(0, t)]
+    assert cache.queries == 4  # cycles 0..3
+
+
+def test_onsets_at_window_edges_are_half_open():
+    cache = CycleCache(mini("a b c d"))
+    assert [e.value for e in cache.onsets(F(1, 4), F(1, 2))] == ["b"]
+    assert [e.value for e in cache.onsets(F(1, 4) + F(1, 10**12), F(1, 2))] == []
+    assert [e.value for e in cache.onsets(F(3, 4), F(5, 4))] == ["d", "a"]
+    assert cache.onsets(1, 1) == []
+
+
+def test_cache_is_bounded():
+    cache = CycleCache(mini("a?"), max_cycles=3)
+    for c in range(10):
+        cache.onsets(c, c + 1)
+    assert len(cache._cycles) == 3 and cache.queries == 10
+    cache.onsets(9, 10)
+    assert cache.queries == 10
+
+
+def test_periodic_pattern_cycles_are_shifted_copies():
+    pat = mini("<a b c>(3,8)")
+    cache = CycleCache(pat)
+    for c in range(-3, 12):
+        assert ([(e.whole, e.part, e.value) for e in cache.onsets(c, c + 1)]
+                == [(e.whole, e.part, e.value) for e in pat.onsets(c, c + 1)])
+    assert cache.queries == 3
+
+
+def test_value_at_holds_the_last_onset_through_rests_and_cycles():
+    cache = CycleCache(mini("300 ~ 800 ~"))
+    assert cache.value_at(0) == 300
+    assert cache.value_at(F(3, 8)) == 300  # during the rest: held
+    assert cache.value_at(F(1, 2)) == 800
+    assert cache.value_at(F(99, 100)) == 800
+    assert CycleCache(mini("~ 5")).value_at(F(1, 4)) == 5  # held from the onset at -1/2
+    assert CycleCache(mini("~")).value_at(F(1, 4)) is None  # nothing has sounded
+
+
+def test_value_at_samples_continuous_patterns():
+    assert CycleCache(sine).value_at(F(1, 4)) == 1.0
+
+
+def test_changes_lists_only_value_changes():
+    cache = CycleCache(mini("1 1 2 2 <2 3>"))
+    assert cache.changes(0, 2) == [(0, 1), (F(2, 5), 2), (1, 1), (F(7, 5), 2), (F(9, 5), 3)]
+    assert cache.changes(F(1, 5), F(3, 5)) == [(F(2, 5), 2)]
