@@ -1,0 +1,81 @@
+"""Look-ahead brick-wall limiter kernel (numba): unity gain below the ceiling, never above it.
+
+Per sample the required gain is r = min(1, ceiling / peak over channels). The gain envelope is
+the minimum of r over the last L+1 samples, released exponentially upwards, then averaged over
+L samples; the audio is delayed by L samples. Every averaged value is <= r of the sample it
+multiplies, so no output sample exceeds the ceiling (a final clamp guards float rounding).
+Latency: L = LOOKAHEAD seconds (1.5 ms).
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+LOOKAHEAD = 0.0015
+
+
+def lookahead_samples(sr: float) -> int:
+    return max(1, int(round(LOOKAHEAD * sr)))
+
+
+@njit(cache=True)
+def limiter(x: np.ndarray, out: np.ndarray, n: int, ceiling: np.ndarray, release: np.ndarray,
+            audio: np.ndarray, need: np.ndarray, env: np.ndarray, st: np.ndarray, sr: float) -> None:
+    """Limit `n` samples of `x` into `out`.
+
+    State: `audio` (channels, L) delay line, `need` (L+1) required gains, `env` (L) smoothed
+    gains; `st` = (write index, running sum of env, last envelope value, minimum of `need`).
+    """
+    channels = x.shape[0]
+    L = audio.shape[1]
+    pos = int(st[0])
+    total = st[1]
+    last = st[2]
+    m = st[3]
+    for i in range(n):
+        c = ceiling[i]
+        peak = 0.0
+        for ch in range(channels):
+            a = abs(x[ch, i])
+            if a > peak:
+                peak = a
+        r = 1.0 if peak <= c else c / peak
+        slot = pos % (L + 1)
+        leaving = need[slot]
+        need[slot] = r
+        if r <= m:
+            m = r
+        elif leaving <= m:                    # the minimum left the window: rescan
+            m = 1.0
+            for j in range(L + 1):
+                if need[j] < m:
+                    m = need[j]
+        rel = release[i] * sr
+        up = last + (1.0 - last) * (1.0 - np.exp(-1.0 / rel)) if rel > 0.0 else 1.0
+        e = m if m < up else up
+        last = e
+        k = pos % L
+        total += e - env[k]
+        env[k] = e
+        g = total / L
+        if g > 1.0:
+            g = 1.0
+        for ch in range(channels):
+            delayed = audio[ch, k]
+            audio[ch, k] = x[ch, i]
+            y = delayed * g
+            if y > c:
+                y = c
+            elif y < -c:
+                y = -c
+            out[ch, i] = y
+        pos += 1
+        if pos >= L * (L + 1):
+            pos = 0
+            total = 0.0                      # re-sum now and then: no drift in the running sum
+            for j in range(L):
+                total += env[j]
+    st[0] = pos
+    st[1] = total
+    st[2] = last
+    st[3] = m

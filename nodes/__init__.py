@@ -1,0 +1,14 @@
+"""Phonon's built-in node library.
+
+Registered through the `phonon.nodes` entry point `builtin = "phonon.nodes"`, the same way as any
+third-party plugin: every node class imported here is registered. Each submodule groups one
+family of nodes (oscillators, filters, envelopes, voices, effects, math).
+"""
+from .oscillators import *  # noqa: F401,F403
+from .noise import *  # noqa: F401,F403
+from .filters import *  # noqa: F401,F403
+from .envelopes import *  # noqa: F401,F403
+from .control import *  # noqa: F401,F403
+from .mathops import *  # noqa: F401,F403
+from .delay import *  # noqa: F401,F403
+from .dynamics import *  # noqa: F401,F403

@@ -1,0 +1,165 @@
+"""Dynamics and space: reverb and compressor (pedalboard wrappers), limiter (own kernel).
+
+Each node owns one pedalboard plugin and calls it with `reset=False` on every block, so the
+plugin keeps its state across blocks (the output does not depend on the block size). A
+parameter that arrives as an array is applied per segment: split where a pattern steps, or
+every 64 samples for a modulating signal (see `phonon.dsp.segments`).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pedalboard
+
+from phonon.dsp import limiter as lim
+from phonon.dsp.params import ParamBuffers
+from phonon.dsp.segments import segments, value_at
+from phonon.plugins.api import Block, Node, Param, Params, node
+
+__all__ = ['Reverb', 'Compressor', 'Limiter']
+
+MIN_SEGMENT = 4   # pedalboard guesses the channel axis from the shape: keep segments >= 4 frames
+
+
+def level_to_db(value: float) -> float:
+    """A threshold/ceiling: > 0 is a linear amplitude, <= 0 is already dB."""
+    return 20.0 * math.log10(value) if value > 0.0 else float(value)
+
+
+class _Pedal(Node):
+    """Runs `self.plugin` over the block, setting its parameters per segment via `configure`."""
+
+    def make_plugin(self):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def configure(self, p: Params, i: int) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def prepare(self, sr: int, block: int, channels: int) -> None:
+        self.sr = float(sr)
+        self.plugin = self.make_plugin()
+        self.buf = np.zeros((channels, block), dtype=np.float32)
+
+    def run_plugin(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
+        n = ctx.frames
+        if self.buf.shape[1] < n:
+            self.buf = np.zeros((self.buf.shape[0], n), dtype=np.float32)
+        buf = self.buf
+        buf[:, :n] = ins[0][:, :n]
+        spans = segments([v for _, v in p.items()], n)
+        if len(spans) > 1:   # fold spans shorter than MIN_SEGMENT into their predecessor
+            merged = [spans[0]]
+            for a, b in spans[1:]:
+                if b - a < MIN_SEGMENT or merged[-1][1] - merged[-1][0] < MIN_SEGMENT:
+                    merged[-1] = (merged[-1][0], b)
+                else:
+                    merged.append((a, b))
+            spans = merged
+        for a, b in spans:
+            self.configure(p, a)
+            y = self.plugin.process(buf[:, a:b], self.sr, buffer_size=max(b - a, 1), reset=False)
+            out[:, a:b] = y
+
+    def state(self) -> dict:
+        return {"plugin": self.plugin}
+
+    def load_state(self, state: dict) -> None:
+        plugin = state.get("plugin")
+        if isinstance(plugin, type(self.plugin)):
+            self.plugin = plugin
+
+
+@node("reverb", doc="Freeverb-style room reverb (pedalboard.Reverb); out = dry*(1-mix) + wet*mix.",
+      inputs=1, category="fx")
+class Reverb(_Pedal):
+    room = Param(0.5, lo=0.0, hi=1.0, doc="room size")
+    damp = Param(0.5, lo=0.0, hi=1.0, doc="high-frequency damping")
+    mix = Param(0.33, lo=0.0, hi=1.0, doc="0 dry (bit-exact) .. 1 reverb only")
+
+    def make_plugin(self):
+        return pedalboard.Reverb()
+
+    def configure(self, p: Params, i: int) -> None:
+        mix = min(max(value_at(p.mix, i), 0.0), 1.0)
+        self.plugin.room_size = min(max(value_at(p.room, i), 0.0), 1.0)
+        self.plugin.damping = min(max(value_at(p.damp, i), 0.0), 1.0)
+        self.plugin.wet_level = mix
+        self.plugin.dry_level = 1.0 - mix
+
+    def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
+        n = ctx.frames
+        if not isinstance(p.mix, np.ndarray) and p.mix <= 0.0:
+            out[:, :n] = ins[0][:, :n]          # bit-exact dry; keep the tail running
+            self.configure(p, 0)
+            if n >= MIN_SEGMENT:
+                self.plugin.process(ins[0][:, :n], self.sr, buffer_size=n, reset=False)
+            return
+        self.run_plugin(ctx, ins, p, out)
+
+
+@node("compressor", doc="Feed-forward compressor (pedalboard.Compressor) with make-up gain.",
+      inputs=1, category="fx")
+class Compressor(_Pedal):
+    threshold = Param(-12.0, unit="dB", doc="threshold: <= 0 in dB, > 0 a linear amplitude")
+    ratio = Param(4.0, lo=1.0, doc="compression ratio above the threshold")
+    attack = Param(0.01, unit="s", lo=0.0, doc="attack time")
+    release = Param(0.1, unit="s", lo=0.0, doc="release time")
+    makeup = Param(0.0, unit="dB", doc="gain added after compression")
+
+    def make_plugin(self):
+        return pedalboard.Compressor()
+
+    def configure(self, p: Params, i: int) -> None:
+        self.plugin.threshold_db = level_to_db(value_at(p.threshold, i))
+        self.plugin.ratio = max(value_at(p.ratio, i), 1.0)
+        self.plugin.attack_ms = max(value_at(p.attack, i), 0.0) * 1000.0
+        self.plugin.release_ms = max(value_at(p.release, i), 0.0) * 1000.0
+
+    def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
+        n = ctx.frames
+        self.run_plugin(ctx, ins, p, out)
+        makeup = p.makeup
+        if isinstance(makeup, np.ndarray) or makeup != 0.0:
+            out[:, :n] *= np.power(10.0, np.asarray(makeup, dtype=np.float64)[..., :n] / 20.0) \
+                if isinstance(makeup, np.ndarray) else 10.0 ** (makeup / 20.0)
+
+
+@node("limiter", doc="Look-ahead brick-wall limiter: unity gain below the ceiling, no sample above it "
+      "(1.5 ms latency).", inputs=1, category="fx")
+class Limiter(Node):
+    """Own numba kernel (`phonon.dsp.limiter`): JUCE's limiter in pedalboard adds 3.75 dB of
+    make-up gain and hard-clips, so it is not a transparent ceiling."""
+
+    ceiling = Param(0.95, doc="ceiling: > 0 a linear amplitude, <= 0 in dB")
+    release = Param(0.1, unit="s", lo=0.0, doc="release time constant")
+
+    def prepare(self, sr: int, block: int, channels: int) -> None:
+        self.sr = float(sr)
+        la = lim.lookahead_samples(sr)
+        self.audio = np.zeros((channels, la), dtype=np.float64)
+        self.need = np.ones(la + 1, dtype=np.float64)
+        self.env = np.ones(la, dtype=np.float64)
+        self.st = np.array([0.0, float(la), 1.0, 1.0])
+        self.bufs = ParamBuffers(block, "ceiling", "release")
+
+    def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
+        n = ctx.frames
+        c = p.ceiling
+        if isinstance(c, np.ndarray):
+            lin = np.where(c > 0.0, c, 10.0 ** (np.minimum(c, 0.0) / 20.0))
+        else:
+            lin = c if c > 0.0 else 10.0 ** (c / 20.0)
+        ceiling = self.bufs.get("ceiling", lin, n)
+        np.maximum(ceiling, 1e-6, out=ceiling)
+        lim.limiter(ins[0], out, n, ceiling, self.bufs.get("release", p.release, n),
+                    self.audio, self.need, self.env, self.st, self.sr)
+
+    def state(self) -> dict:
+        return {"audio": self.audio.copy(), "need": self.need.copy(), "env": self.env.copy(),
+                "st": self.st.copy()}
+
+    def load_state(self, state: dict) -> None:
+        if np.shape(state.get("audio")) == self.audio.shape:
+            for name in ("audio", "need", "env", "st"):
+                getattr(self, name)[:] = state[name]

@@ -1,0 +1,115 @@
+"""Oscillators and simple signal sources: sine saw square tri pulse, const sig mtof line."""
+from __future__ import annotations
+
+import numpy as np
+
+from phonon.dsp import oscillators as k
+from phonon.dsp.params import ParamBuffers, scalar_or_array
+from phonon.plugins.api import Block, Node, Param, Params, node
+
+__all__ = ['Sine', 'Saw', 'Square', 'Pulse', 'Tri', 'Const', 'Sig', 'Mtof', 'Line']
+
+
+class _Oscillator(Node):
+    """Shared machinery: a phase accumulator rendered by the `oscillator` kernel."""
+
+    shape = k.SINE
+    freq = Param(440.0, unit="Hz", lo=0.0, hi=20000.0, doc="frequency")
+
+    def prepare(self, sr: int, block: int, channels: int) -> None:
+        self.sr = float(sr)
+        self.phase = np.zeros(2, dtype=np.float64)          # phase, ring read index
+        self.ring = np.zeros(k.RING, dtype=np.float64)      # pending minBLEP corrections
+        self.bufs = ParamBuffers(block, "freq", "width")
+
+    def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
+        n = ctx.frames
+        freq = self.bufs.get("freq", p.freq, n)
+        width = self.bufs.get("width", p.get("width", 0.5), n)
+        k.oscillator(out, n, freq, width, self.phase, self.ring, self.shape, self.sr,
+                     k.RESIDUAL, k.RAMP_RESIDUAL)
+
+    def state(self) -> dict:
+        return {"phase": self.phase.copy(), "ring": self.ring.copy()}
+
+    def load_state(self, state: dict) -> None:
+        if "phase" in state:
+            self.phase[:] = state["phase"]
+        if "ring" in state:
+            self.ring[:] = state["ring"]
+
+
+@node("sine", doc="Sine oscillator, -1..1, starts at phase 0.", category="source")
+class Sine(_Oscillator):
+    shape = k.SINE
+
+
+@node("saw", doc="Band-limited (minBLEP) rising sawtooth, -1..1.", category="source")
+class Saw(_Oscillator):
+    shape = k.SAW
+
+
+@node("square", doc="Band-limited (minBLEP) square/pulse wave, +1 while phase < width.", category="source")
+class Square(_Oscillator):
+    shape = k.PULSE
+    width = Param(0.5, lo=0.0, hi=1.0, doc="duty cycle (0..1)")
+
+
+@node("pulse", doc="Band-limited (minBLEP) pulse wave with modulatable width.", category="source")
+class Pulse(_Oscillator):
+    shape = k.PULSE
+    width = Param(0.5, lo=0.0, hi=1.0, doc="duty cycle (0..1)")
+
+
+@node("tri", aliases=("triangle",), doc="Band-limited (minBLAMP) triangle, -1..1.", category="source")
+class Tri(_Oscillator):
+    shape = k.TRI
+
+
+@node("const", doc="A constant signal: outputs `value` on both channels.", category="source")
+class Const(Node):
+    value = Param(0.0, doc="the output value")
+
+    def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
+        out[:, :ctx.frames] = scalar_or_array(p.value, ctx.frames)
+
+
+@node("sig", doc="A control signal: outputs its (pattern or signal) parameter, sample by sample.",
+      category="source")
+class Sig(Const):
+    value = Param(0.0, doc="the value (a pattern is stepped at its onsets)")
+
+
+@node("mtof", doc="MIDI note number to frequency: 440 * 2**((note - 69) / 12), per sample.",
+      category="control")
+class Mtof(Node):
+    note = Param(60.0, unit="note", doc="MIDI note number (69 = A4 = 440 Hz)")
+
+    def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
+        note = scalar_or_array(p.note, ctx.frames)
+        out[:, :ctx.frames] = 440.0 * np.exp2((np.asarray(note) - 69.0) / 12.0)
+
+
+@node("line", doc="A linear ramp from `start` to `end` over `dur` seconds from the render start, then holds.",
+      category="control")
+class Line(Node):
+    start = Param(0.0, doc="value at time 0")
+    end = Param(1.0, doc="value after `dur` seconds")
+    dur = Param(1.0, unit="s", lo=0.0, doc="ramp duration")
+
+    def prepare(self, sr: int, block: int, channels: int) -> None:
+        self.sr = float(sr)
+        self.ramp = np.arange(block, dtype=np.float64)
+        self.t = np.zeros(block, dtype=np.float64)
+
+    def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
+        n = ctx.frames
+        t = self.t[:n]
+        np.add(self.ramp[:n], ctx.start, out=t)
+        t /= self.sr
+        dur = scalar_or_array(p.dur, n)
+        safe = np.maximum(dur, 1e-12)
+        frac = np.clip(t / safe, 0.0, 1.0)
+        frac = np.where(np.asarray(dur) <= 0.0, 1.0, frac)
+        start, end = scalar_or_array(p.start, n), scalar_or_array(p.end, n)
+        out[:, :n] = start + (np.subtract(end, start)) * frac
