@@ -4,6 +4,7 @@ Registered through the `phonon.nodes` entry point `builtin = "phonon.nodes"`, th
 third-party plugin: every node class imported here is registered. Each submodule groups one
 family of nodes (oscillators, filters, envelopes, voices, effects, math).
 """
+from .voices import *  # noqa: F401,F403
 from .oscillators import *  # noqa: F401,F403
 from .noise import *  # noqa: F401,F403
 from .filters import *  # noqa: F401,F403

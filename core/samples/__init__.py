@@ -1,0 +1,29 @@
+"""Sample banks (Dirt-Samples layout + a synthesized built-in kit), loaded once at the engine rate.
+
+`bank.SampleBank` finds, loads and stores sounds; `kit` synthesizes the built-in drums;
+`voicepool.VoicePool` (imported on demand: it compiles numba kernels) plays them as voices for
+the `s` node in `phonon.nodes.voices`. See docs/samples.md.
+"""
+from __future__ import annotations
+
+from . import kit
+from .bank import (
+    AUDIO_SUFFIXES,
+    ArenaSnapshot,
+    SampleBank,
+    SampleLoadError,
+    SampleRef,
+    default_roots,
+    split_name,
+)
+
+__all__ = [
+    "AUDIO_SUFFIXES",
+    "ArenaSnapshot",
+    "SampleBank",
+    "SampleLoadError",
+    "SampleRef",
+    "default_roots",
+    "kit",
+    "split_name",
+]

@@ -1,0 +1,154 @@
+"""`s` (alias `sound`): sample voices triggered by a pattern, with a bounded pool and stealing.
+
+Each event starts a voice that plays `s` (`name` or `name:i`) from the session's `SampleBank`;
+the sample's first frame lands exactly on the trigger's sample offset. Per-event controls,
+read at the onset:
+
+    gain     linear amplitude (default 1)
+    pan      -1..1 equal power: angle = (pan+1)*pi/4, L = cos, R = sin (centre: 0.7071 each);
+             a stereo sample stays stereo, its L/R channels weighted the same way
+    speed    playback rate (default 1); negative plays backwards from the end; 0 is silent
+    note     semitones (or a note name, c4 = 0), multiplies the rate by 2**(note/12)
+    n        file index (floor, mod count); overrides a `name:i` index
+    begin/end  0..1 fractions of the sample to play
+    cut      cut group > 0: a new voice of the group fades out (5 ms) this node's older ones
+    attack/release  seconds: linear fade-in at the start / fade-out at the end of the voice
+    legato   the voice lasts legato x event duration, then releases (`release` s, default 5 ms)
+    loop     plays the begin..end range that many times
+    shape vowel orbit  accepted and ignored for now
+
+The voices live in a `phonon.samples.voicepool.VoicePool`: ONE numba kernel call mixes every
+voice of a block, oldest first, so the output never depends on the block size. Speed +-1 copies
+sample values exactly (scaled by the gains); other rates interpolate linearly. At most `voices`
+(default 256) sound at once: a new voice beyond that steals the oldest, which fades out over
+5 ms instead of clicking.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from phonon.patterns.notes import note_number
+from phonon.plugins.api import Block, Node, Param, Params, Trigger, node
+from phonon.samples import SampleBank, default_roots, split_name
+from phonon.samples.voicepool import VoicePool
+
+__all__ = ["SampleVoices"]
+
+FADE_S = 0.005                 # fade length for cut, stolen and legato-ended voices
+MAX_VOICES = 4096              # hard cap of the `voices` argument
+
+
+def _num(value, default: float) -> float:
+    """A control value as a float (`default` when absent or not a finite number)."""
+    if value is None:
+        return default
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return default
+    return x if math.isfinite(x) else default
+
+
+def _voice_limit(value, default: int) -> int:
+    """The `voices` argument as a pool size in 1..MAX_VOICES."""
+    return min(max(1, int(_num(value, default))), MAX_VOICES)
+
+
+@node("s", aliases=("sound",), category="voices",
+      doc="Play samples from a pattern: s \"bd*4 sn\" # gain 0.8 # pan \"-1 1\" # speed 2")
+class SampleVoices(Node):
+    """Sample voices triggered by a pattern's events, mixed in one numba kernel per block."""
+
+    pattern = Param(None, kind="events", required=True,
+                    doc="sample names (mini-notation: \"bd*2 [sn cp]\", \"bd:3\")")
+    voices = Param(256, kind="any", lo=1, hi=MAX_VOICES,
+                   doc="most voices sounding at once; a new one steals the oldest")
+
+    resources = ("samples",)
+
+    def __init__(self, **static) -> None:
+        super().__init__(**static)
+        self.samples: SampleBank | None = None
+        self.max_voices = _voice_limit(static.get("voices"), 256)
+        self.pool: VoicePool | None = None
+        self._mix: np.ndarray | None = None
+        self._pending: dict | None = None
+
+    def prepare(self, sr: int, block: int, channels: int) -> None:
+        if self.samples is None:
+            self.samples = SampleBank(default_roots(), sr=sr)
+        if self.samples.sr != sr:
+            raise ValueError(f"the sample bank runs at {self.samples.sr} Hz, the engine at {sr} Hz")
+        self.pool = VoicePool(self.max_voices, sr, block, FADE_S)
+        self._mix = None if channels == 2 else np.zeros((2, block), np.float32)
+        pending, self._pending = self._pending, None
+        self.load_state(pending)
+
+    def active_voices(self) -> int:
+        """Voices sounding and not fading out after a cut or a steal (never above `voices`)."""
+        return self.pool.active() if self.pool is not None else 0
+
+    def start(self, trig: Trigger) -> int | None:
+        """Start the voice of one trigger; its slot, or None (silent or unknown sample)."""
+        c = trig.value if isinstance(trig.value, dict) else {"s": trig.value}
+        pool, sr = self.pool, self.pool.sr
+        cut = max(0, int(_num(c.get("cut"), 0.0)))
+        token = c.get("s", c.get("sound"))
+        if token is None or str(token).startswith("~"):
+            pool.cut(trig.offset, cut)
+            return None
+        name, colon_index = split_name(str(token))
+        index = int(math.floor(_num(c["n"], 0.0))) if "n" in c else (colon_index or 0)
+        ref = self.samples.lookup(name, index)
+        if ref is None:
+            pool.cut(trig.offset, cut)
+            return None
+        note = c.get("note")
+        note = _num(note_number(note) if isinstance(note, str) else note, 0.0)
+        legato = _num(c.get("legato"), 0.0)
+        return pool.start(
+            int(trig.offset), ref,
+            gain=_num(c.get("gain"), 1.0),
+            pan=_num(c.get("pan"), 0.0),
+            speed=_num(c.get("speed"), 1.0) * 2.0 ** (note / 12.0),
+            begin=_num(c.get("begin"), 0.0),
+            end=_num(c.get("end"), 1.0),
+            loops=max(1, int(_num(c.get("loop"), 1.0))),
+            attack=int(round(max(0.0, _num(c.get("attack"), 0.0)) * sr)),
+            release=int(round(max(0.0, _num(c.get("release"), 0.0)) * sr)),
+            hold=int(round(legato * float(trig.duration) * sr)) if legato > 0 else None,
+            cut=cut,
+        )
+
+    def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
+        wanted = _voice_limit(p.get("voices") if p is not None else None, self.max_voices)
+        if wanted != self.max_voices:
+            self.max_voices = wanted
+            self.pool.resize(wanted)
+        for trig in sorted(ctx.events, key=lambda e: e.offset):
+            self.start(trig)
+        frames = ctx.frames
+        mix = out if self._mix is None else self._mix
+        self.pool.mix(self.samples.arena, mix, frames)
+        if self._mix is not None:                 # mono (or >2 channels): centre = unity
+            out[:, :frames] = (mix[0, :frames] + mix[1, :frames]) * np.float32(math.sqrt(0.5))
+
+    # -- hot swap
+    def state(self) -> dict | None:
+        """The sounding voices, tagged with the sample bank whose arena they play from."""
+        state = self.pool.state() if self.pool is not None else None
+        if state is not None:
+            state["bank"] = self.samples.token
+        return state
+
+    def load_state(self, state: dict | None) -> None:
+        """Take over a predecessor's voices (before `prepare`: adopted by `prepare`). Voices
+        of another sample bank are dropped: their arena offsets mean nothing here."""
+        if not state:
+            return
+        if self.pool is None:
+            self._pending = state
+        elif state.get("bank") == self.samples.token:
+            self.pool.load_state(state)
