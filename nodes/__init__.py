@@ -13,3 +13,7 @@ from .control import *  # noqa: F401,F403
 from .mathops import *  # noqa: F401,F403
 from .delay import *  # noqa: F401,F403
 from .dynamics import *  # noqa: F401,F403
+from .fx import *  # noqa: F401,F403
+from .modfx import *  # noqa: F401,F403
+from .synths import *  # noqa: F401,F403
+from .vst import *  # noqa: F401,F403

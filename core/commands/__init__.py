@@ -5,4 +5,5 @@ COMMANDS: list[tuple[str, str]] = [
     ("render", "render"),
     ("check", "check"),
     ("nodes", "nodes"),
+    ("plugins", "plugins"),
 ]

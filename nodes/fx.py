@@ -1,0 +1,248 @@
+"""Pedalboard-backed effects: `chorus`, `phaser`, `distortion`, `moog`, `eq`, `convolve`.
+
+Each node owns one pedalboard plugin for the stereo bus and feeds it with `reset=False`, so the
+plugin's state (LFO phase, filter memory, convolution tail) runs on across blocks and a block can
+be cut anywhere without changing the result. Patterned parameters are exact: the block is split
+at the pattern's onsets and the plugin is updated between the pieces; signal-driven parameters
+are updated every 64 samples (`phonon.dsp.segments`).
+
+The plugins always produce the pure wet signal; the node mixes `dry*(1-mix) + wet*mix` itself,
+per sample, so `mix` is modulatable and `mix 1` is a pure return for send buses.
+"""
+from __future__ import annotations
+
+import os
+from typing import Any, Callable
+
+import numpy as np
+import pedalboard as pb
+
+from phonon.dsp.segments import segments, value_at
+from phonon.errors import PhononError
+from phonon.plugins.api import Block, Node, Param, Params, node
+
+__all__ = ["Chorus", "Phaser", "Distortion", "Moog", "Eq", "Convolve", "mix_into"]
+
+
+def mix_into(out: np.ndarray, dry: np.ndarray, wet: np.ndarray, mix: Any, n: int) -> None:
+    """out[:, :n] = dry*(1-mix) + wet*mix, for a constant or per-sample `mix`."""
+    o = out[:, :n]
+    if not isinstance(mix, np.ndarray):
+        if mix >= 1.0:
+            o[:] = wet[:, :n]
+            return
+        if mix <= 0.0:
+            o[:] = dry[:, :n]
+            return
+    m = mix[:n] if isinstance(mix, np.ndarray) else mix
+    np.subtract(wet[:, :n], dry[:, :n], out=o)
+    o *= m
+    o += dry[:, :n]
+
+
+class PedalboardEffect(Node):
+    """Base of the pedalboard-backed effects.
+
+    Subclasses build their plugin in `make_plugin()` and map node parameters onto plugin
+    attributes in `controls`: {param name: (plugin, attribute, convert)} filled by `bind`.
+    """
+
+    mix = Param(0.5, lo=0.0, hi=1.0, doc="dry/wet: dry*(1-mix) + wet*mix (1 = pure wet)")
+
+    def make_plugin(self) -> pb.Plugin:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def bind(self) -> dict[str, tuple[Any, str, Callable[[float], float]]]:
+        """Parameter name -> (plugin object, attribute, value conversion)."""
+        return {}
+
+    def prepare(self, sr: int, block: int, channels: int) -> None:
+        self.sr = float(sr)
+        self.plugin = self.make_plugin()
+        self.controls = self.bind()
+        self.last: dict[str, float] = {}
+        self.wet = np.zeros((channels, block), dtype=np.float32)
+
+    def _apply(self, p: Params, i: int) -> None:
+        for name, (target, attr, convert) in self.controls.items():
+            v = value_at(p[name], i)
+            if self.last.get(name) != v:
+                setattr(target, attr, convert(v))
+                self.last[name] = v
+
+    def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
+        n = ctx.frames
+        x = ins[0][:, :n]
+        if self.wet.shape[1] < n:
+            self.wet = np.zeros((x.shape[0], n), dtype=np.float32)
+        for a, b in segments([p[name] for name in self.controls], n):
+            self._apply(p, a)
+            self.wet[:, a:b] = self.plugin.process(x[:, a:b], self.sr, reset=False)
+        mix_into(out, x, self.wet, p.mix, n)
+
+    def state(self) -> dict:
+        return {"plugin": self.plugin}
+
+    def load_state(self, state: dict) -> None:
+        plugin = state.get("plugin")
+        if type(plugin) is type(self.plugin):
+            self.plugin = plugin
+            self.controls = self.bind()
+            self.last = {}
+
+
+def _same(v: float) -> float:
+    return v
+
+
+@node("chorus", inputs=1, category="effect",
+      doc="Chorus (pedalboard): a 7 ms delay swept by an LFO; `chorus [rate] [depth] [mix]`.")
+class Chorus(PedalboardEffect):
+    rate = Param(1.0, unit="Hz", lo=0.0, hi=100.0, doc="LFO rate")
+    depth = Param(0.25, lo=0.0, hi=1.0, doc="LFO depth")
+    mix = Param(0.5, lo=0.0, hi=1.0, doc="dry/wet (1 = pure wet)")
+    delay = Param(7.0, unit="ms", lo=1.0, hi=50.0, doc="centre delay")
+    feedback = Param(0.0, lo=-0.95, hi=0.95, doc="feedback")
+
+    def make_plugin(self) -> pb.Plugin:
+        return pb.Chorus(mix=1.0)
+
+    def bind(self):
+        c = self.plugin
+        return {"rate": (c, "rate_hz", _same), "depth": (c, "depth", _same),
+                "delay": (c, "centre_delay_ms", _same),
+                "feedback": (c, "feedback", lambda v: min(0.95, max(-0.95, v)))}
+
+
+@node("phaser", inputs=1, category="effect",
+      doc="Phaser (pedalboard): 6 swept all-pass stages; `phaser [rate] [depth] [mix]`.")
+class Phaser(PedalboardEffect):
+    rate = Param(0.5, unit="Hz", lo=0.0, hi=100.0, doc="LFO rate")
+    depth = Param(0.5, lo=0.0, hi=1.0, doc="LFO depth")
+    mix = Param(0.5, lo=0.0, hi=1.0, doc="dry/wet (1 = pure wet)")
+    centre = Param(1300.0, unit="Hz", lo=20.0, hi=20000.0, doc="centre frequency of the sweep")
+    feedback = Param(0.0, lo=-0.95, hi=0.95, doc="feedback")
+
+    def make_plugin(self) -> pb.Plugin:
+        return pb.Phaser(mix=1.0)
+
+    def bind(self):
+        f = self.plugin
+        return {"rate": (f, "rate_hz", _same), "depth": (f, "depth", _same),
+                "centre": (f, "centre_frequency_hz", _same),
+                "feedback": (f, "feedback", lambda v: min(0.95, max(-0.95, v)))}
+
+
+@node("distortion", inputs=1, aliases=("dist", "distort"), category="effect",
+      doc="Distortion (pedalboard): tanh(x * 10**(drive/20)); `distortion drive [mix]`.")
+class Distortion(PedalboardEffect):
+    drive = Param(20.0, unit="dB", lo=0.0, hi=80.0, doc="gain before the tanh")
+    mix = Param(1.0, lo=0.0, hi=1.0, doc="dry/wet (1 = pure wet)")
+
+    def make_plugin(self) -> pb.Plugin:
+        return pb.Distortion()
+
+    def bind(self):
+        return {"drive": (self.plugin, "drive_db", _same)}
+
+
+@node("moog", inputs=1, aliases=("ladder",), category="filter",
+      doc="Moog ladder low-pass, 24 dB/oct (pedalboard LadderFilter); `moog cutoff [res]`.")
+class Moog(PedalboardEffect):
+    cutoff = Param(1000.0, unit="Hz", lo=20.0, hi=20000.0, doc="cutoff frequency")
+    res = Param(0.0, lo=0.0, hi=1.0, doc="resonance (1 = self-oscillation)")
+    drive = Param(1.0, lo=1.0, hi=10.0, doc="input drive (1 = clean)")
+    mix = Param(1.0, lo=0.0, hi=1.0, doc="dry/wet (1 = pure filtered signal)")
+
+    def make_plugin(self) -> pb.Plugin:
+        return pb.LadderFilter(mode=pb.LadderFilter.Mode.LPF24)
+
+    def bind(self):
+        f = self.plugin
+        nyq = 0.45 * self.sr
+        return {"cutoff": (f, "cutoff_hz", lambda v: min(nyq, max(20.0, v))),
+                "res": (f, "resonance", lambda v: min(1.0, max(0.0, v))),
+                "drive": (f, "drive", lambda v: max(1.0, v))}
+
+
+@node("eq", inputs=1, category="filter",
+      doc="3-band EQ (pedalboard): low shelf, peak, high shelf; `eq low mid high` gains in dB.")
+class Eq(PedalboardEffect):
+    low = Param(0.0, unit="dB", lo=-48.0, hi=24.0, doc="low-shelf gain")
+    mid = Param(0.0, unit="dB", lo=-48.0, hi=24.0, doc="peak gain")
+    high = Param(0.0, unit="dB", lo=-48.0, hi=24.0, doc="high-shelf gain")
+    low_freq = Param(200.0, unit="Hz", lo=20.0, hi=20000.0, doc="low-shelf corner")
+    mid_freq = Param(1000.0, unit="Hz", lo=20.0, hi=20000.0, doc="peak centre")
+    high_freq = Param(5000.0, unit="Hz", lo=20.0, hi=20000.0, doc="high-shelf corner")
+    mid_q = Param(0.707, lo=0.1, hi=20.0, doc="peak Q")
+    mix = Param(1.0, lo=0.0, hi=1.0, doc="dry/wet (1 = pure equalised signal)")
+
+    def make_plugin(self) -> pb.Plugin:
+        return pb.Pedalboard([pb.LowShelfFilter(cutoff_frequency_hz=200.0, gain_db=0.0),
+                              pb.PeakFilter(cutoff_frequency_hz=1000.0, gain_db=0.0, q=0.707),
+                              pb.HighShelfFilter(cutoff_frequency_hz=5000.0, gain_db=0.0)])
+
+    def bind(self):
+        lo, mid, hi = self.plugin
+        nyq = 0.45 * self.sr
+        hz = lambda v: min(nyq, max(20.0, v))  # noqa: E731
+        return {"low": (lo, "gain_db", _same), "mid": (mid, "gain_db", _same),
+                "high": (hi, "gain_db", _same), "low_freq": (lo, "cutoff_frequency_hz", hz),
+                "mid_freq": (mid, "cutoff_frequency_hz", hz),
+                "high_freq": (hi, "cutoff_frequency_hz", hz), "mid_q": (mid, "q", _same)}
+
+
+def load_impulse_response(path: str, sr: int) -> np.ndarray:
+    """Read an impulse response file as float32 (channels, samples) at `sr` (resampled)."""
+    import soundfile as sf
+    from scipy.signal import resample_poly
+
+    try:
+        data, file_sr = sf.read(path, dtype="float32", always_2d=True)
+    except Exception as exc:  # noqa: BLE001 - any unreadable file is the same user error
+        raise PhononError(f"convolve: cannot read impulse response '{path}': {exc}",
+                          hint="give a WAV/FLAC/AIFF file path (relative to the working directory)") from None
+    ir = data.T
+    if file_sr != sr:
+        g = np.gcd(int(file_sr), int(sr))
+        ir = resample_poly(ir, sr // g, file_sr // g, axis=1).astype(np.float32)
+    return np.ascontiguousarray(ir[:2])
+
+
+@node("convolve", inputs=1, aliases=("convolution",), category="effect",
+      doc='Convolution with an impulse-response file (pedalboard); `convolve "ir.wav" [mix]`.')
+class Convolve(PedalboardEffect):
+    file = Param("", kind="text", required=True, doc="impulse response file (WAV/FLAC/AIFF)")
+    mix = Param(0.5, lo=0.0, hi=1.0, doc="dry/wet (1 = pure wet)")
+
+    def __init__(self, **static: Any) -> None:
+        super().__init__(**static)
+        self.path = os.path.expanduser(str(static.get("file", "")))
+        if not self.path:
+            raise PhononError("convolve: needs an impulse response file", hint='convolve "hall.wav" 0.3')
+        if not os.path.isfile(self.path):
+            raise PhononError(f"convolve: impulse response file '{self.path}' not found",
+                              hint="give a WAV/FLAC/AIFF file path (relative to the working directory)")
+
+    def make_plugin(self) -> pb.Plugin:
+        ir = load_impulse_response(self.path, int(self.sr))
+        # JUCE scales the IR to a fixed energy (0.125 / sqrt(max channel energy)); undo it so
+        # the file is applied exactly as recorded.
+        energy = float(np.max(np.sum(ir.astype(np.float64) ** 2, axis=1)))
+        self.gain = np.float32(np.sqrt(energy) / 0.125) if energy > 0 else np.float32(0.0)
+        return pb.Convolution(ir, mix=1.0, sample_rate=float(self.sr))
+
+    def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
+        n = ctx.frames
+        x = ins[0][:, :n]
+        if self.wet.shape[1] < n:
+            self.wet = np.zeros((x.shape[0], n), dtype=np.float32)
+        np.multiply(self.plugin.process(x, self.sr, reset=False), self.gain, out=self.wet[:, :n])
+        mix_into(out, x, self.wet, p.mix, n)
+
+    def state(self) -> dict:
+        return {"plugin": self.plugin, "path": self.path}
+
+    def load_state(self, state: dict) -> None:
+        if state.get("path") == self.path and isinstance(state.get("plugin"), pb.Convolution):
+            self.plugin = state["plugin"]

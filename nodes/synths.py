@@ -1,0 +1,197 @@
+"""Built-in synths (sources): `fm`, `superfm`, `supersaw`, `superpwm` play continuously;
+`superkick`, `supersnare`, `superhat` are percussive voices.
+
+Triggering the percussive voices: with no `:trig` pattern (`superkick 55`) the voice hits once
+when it starts (after `prepare`, i.e. at graph start or when a bus is started as an instrument);
+with `:trig "x*4"` it hits at every onset of the pattern (sample-accurate). The runtime tells the
+node that a trigger pattern is connected by a true `trig` value (e.g. the pattern's source text),
+among the static arguments or in `p.trig`; then the start hit is left out.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from phonon.dsp import synth_kernels as k
+from phonon.dsp.params import ParamBuffers
+from phonon.dsp.segments import value_at
+from phonon.plugins.api import Block, Node, Param, Params, node
+
+__all__ = ["FM", "SuperFM", "SuperSaw", "SuperPWM", "SuperKick", "SuperSnare", "SuperHat"]
+
+
+class _StateNode(Node):
+    """Keeps its DSP state in numpy arrays named in `state_arrays` (copied on hot swap;
+    `load_state` expects the successor to be prepared already)."""
+
+    state_arrays: tuple[str, ...] = ()
+
+    def state(self) -> dict:
+        return {name: getattr(self, name).copy() for name in self.state_arrays}
+
+    def load_state(self, state: dict) -> None:
+        for name in self.state_arrays:
+            if name in state and getattr(self, name).shape == np.shape(state[name]):
+                getattr(self, name)[:] = state[name]
+
+
+@node("fm", doc="Two-operator FM: sin(carrier phase + index * sin(modulator phase)).",
+      category="source")
+class FM(_StateNode):
+    carrier = Param(440.0, unit="Hz", lo=0.0, hi=20000.0, doc="carrier frequency")
+    modulator = Param(220.0, unit="Hz", lo=0.0, hi=20000.0, doc="modulator frequency")
+    index = Param(1.0, lo=0.0, hi=100.0, doc="modulation index (radians of phase deviation)")
+    state_arrays = ("phases",)
+
+    def prepare(self, sr: int, block: int, channels: int) -> None:
+        self.sr = float(sr)
+        self.phases = np.zeros(2)
+        self.bufs = ParamBuffers(block, "carrier", "modulator", "index")
+
+    def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
+        n = ctx.frames
+        b = self.bufs
+        k.fm(out, n, b.get("carrier", p.carrier, n), b.get("modulator", p.modulator, n),
+             b.get("index", p.index, n), self.phases, self.sr)
+
+
+@node("superfm", doc="FM voice: carrier `freq`, modulator freq*ratio, modulation `index`.",
+      category="synth")
+class SuperFM(_StateNode):
+    freq = Param(440.0, unit="Hz", lo=0.0, hi=20000.0, doc="carrier frequency")
+    ratio = Param(2.0, lo=0.0, hi=32.0, doc="modulator frequency / carrier frequency")
+    index = Param(1.0, lo=0.0, hi=100.0, doc="modulation index")
+    state_arrays = ("phases",)
+
+    def prepare(self, sr: int, block: int, channels: int) -> None:
+        self.sr = float(sr)
+        self.phases = np.zeros(2)
+        self.bufs = ParamBuffers(block, "freq", "ratio", "index", "modulator")
+
+    def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
+        n = ctx.frames
+        b = self.bufs
+        freq = b.get("freq", p.freq, n)
+        mod = b.get("modulator", 0.0, n)
+        np.multiply(freq, b.get("ratio", p.ratio, n), out=mod)
+        k.fm(out, n, freq, mod, b.get("index", p.index, n), self.phases, self.sr)
+
+
+@node("supersaw", doc="Detuned saws: `voices` polyBLEP saws spread over +-`detune` semitones.",
+      category="synth")
+class SuperSaw(_StateNode):
+    freq = Param(110.0, unit="Hz", lo=0.0, hi=20000.0, doc="centre frequency")
+    detune = Param(0.3, unit="semitones", lo=0.0, hi=12.0, doc="outer voices' offset")
+    voices = Param(7.0, lo=1, hi=16, doc="number of saws (constant, 1-16)")
+    state_arrays = ("phases",)
+
+    def prepare(self, sr: int, block: int, channels: int) -> None:
+        self.sr = float(sr)
+        # fixed, evenly spread start phases so the voices do not start in phase
+        self.phases = (np.arange(16) * 0.618034) % 1.0
+        self.bufs = ParamBuffers(block, "freq", "detune")
+
+    def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
+        n = ctx.frames
+        voices = int(min(16, max(1, round(value_at(p.voices, 0)))))
+        k.supersaw(out, n, self.bufs.get("freq", p.freq, n), self.bufs.get("detune", p.detune, n),
+                   voices, self.phases, self.sr)
+
+
+@node("superpwm", doc="Pulse-width-modulated square: width 0.5 +- 0.45*depth at `pwm_rate` Hz.",
+      category="synth")
+class SuperPWM(_StateNode):
+    freq = Param(110.0, unit="Hz", lo=0.0, hi=20000.0, doc="frequency")
+    pwm_rate = Param(0.5, unit="Hz", lo=0.0, hi=50.0, doc="width LFO rate")
+    pwm_depth = Param(0.8, lo=0.0, hi=1.0, doc="width LFO depth (1: width 0.05..0.95)")
+    state_arrays = ("phases",)
+
+    def prepare(self, sr: int, block: int, channels: int) -> None:
+        self.sr = float(sr)
+        self.phases = np.zeros(2)
+        self.bufs = ParamBuffers(block, "freq", "rate", "depth")
+
+    def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
+        n = ctx.frames
+        b = self.bufs
+        k.superpwm(out, n, b.get("freq", p.freq, n), b.get("rate", p.pwm_rate, n),
+                   b.get("depth", p.pwm_depth, n), self.phases, self.sr)
+
+
+class _Percussion(_StateNode):
+    """A one-voice drum: hits at its start (no `:trig`) or at every `trig` onset."""
+
+    state_arrays = ("voice", "rng")
+    voice_size = 4
+    seed = 12345
+
+    def prepare(self, sr: int, block: int, channels: int) -> None:
+        self.sr = float(sr)
+        self.voice = np.zeros(self.voice_size)
+        self.voice[0] = -1.0
+        self.rng = np.array([self.seed], dtype=np.int64)
+        self.bufs = ParamBuffers(block, *[prm.name for prm in self.spec.params if prm.kind == "number"])
+        self.start_pending = not self.static.get("trig")
+
+    def hits(self, ctx: Block, p: Params) -> np.ndarray:
+        offsets = sorted({e.offset for e in ctx.events if 0 <= e.offset < ctx.frames})
+        if self.start_pending:
+            self.start_pending = False
+            triggered = bool(p.get("trig"))
+            if not triggered and (not offsets or offsets[0] != 0):
+                offsets.insert(0, 0)
+        return np.asarray(offsets, dtype=np.int64)
+
+    def arrays(self, p: Params, n: int, *names: str) -> list[np.ndarray]:
+        return [self.bufs.get(name, p[name], n) for name in names]
+
+    def load_state(self, state: dict) -> None:
+        """Take over the predecessor's voice (after `prepare`); no extra start hit then."""
+        super().load_state(state)
+        self.start_pending = False
+
+    def active_voices(self) -> int:
+        return int(self.voice[0] >= 0.0)
+
+
+@node("superkick", doc="Kick drum: sine swept down to `freq`, click of noise; hits at start or on :trig.",
+      category="synth")
+class SuperKick(_Percussion):
+    freq = Param(55.0, unit="Hz", lo=10.0, hi=1000.0, doc="final pitch")
+    pitch_env = Param(0.5, lo=0.0, hi=4.0, doc="sweep depth: starts at (1 + 2*pitch_env)*freq")
+    sustain = Param(0.3, unit="s", lo=0.01, hi=4.0, doc="length of the hit")
+    noise = Param(0.1, lo=0.0, hi=1.0, doc="click level")
+    trig = Param("", kind="events", doc="trigger pattern (hit at every onset); none: one hit at start")
+
+    def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
+        n = ctx.frames
+        k.superkick(out, n, self.hits(ctx, p), *self.arrays(p, n, "freq", "pitch_env", "sustain", "noise"),
+                    self.voice, self.rng, self.sr)
+
+
+@node("supersnare", doc="Snare: sine body at `freq` plus high-passed noise; hits at start or on :trig.",
+      category="synth")
+class SuperSnare(_Percussion):
+    freq = Param(180.0, unit="Hz", lo=20.0, hi=2000.0, doc="body pitch")
+    snappy = Param(0.8, lo=0.0, hi=2.0, doc="noise level")
+    sustain = Param(0.08, unit="s", lo=0.01, hi=4.0, doc="time for the noise to fall 60 dB")
+    trig = Param("", kind="events", doc="trigger pattern (hit at every onset); none: one hit at start")
+    seed = 23456
+
+    def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
+        n = ctx.frames
+        k.supersnare(out, n, self.hits(ctx, p), *self.arrays(p, n, "freq", "snappy", "sustain"),
+                     self.voice, self.rng, self.sr)
+
+
+@node("superhat", doc="Hi-hat: high-passed noise; hits at start or on :trig.", category="synth")
+class SuperHat(_Percussion):
+    bright = Param(0.7, lo=0.0, hi=1.0, doc="high-pass corner 2 kHz + 8 kHz*bright")
+    sustain = Param(0.05, unit="s", lo=0.005, hi=4.0, doc="time to fall 60 dB")
+    trig = Param("", kind="events", doc="trigger pattern (hit at every onset); none: one hit at start")
+    voice_size = 5
+    seed = 34567
+
+    def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
+        n = ctx.frames
+        k.superhat(out, n, self.hits(ctx, p), *self.arrays(p, n, "bright", "sustain"),
+                   self.voice, self.rng, self.sr)
