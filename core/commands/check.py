@@ -1,0 +1,108 @@
+"""`phonon check FILE`: compile a program without making a sound; summary or every error."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..errors import PhononError, PhononErrors
+from ..lang.ir import GraphIR
+
+HELP = "check a program: report every error, or summarise buses, outputs, nodes and waves"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", help="the .ph program to check")
+    parser.add_argument("--samples", action="append", default=[], metavar="DIR",
+                        help="extra sample root (Dirt-Samples layout); may be repeated")
+    parser.add_argument("--no-sample-check", action="store_true",
+                        help="do not check sample names against the sample banks")
+
+
+def sample_names(roots: list[str]) -> set[str] | None:
+    """The sample names available (built-in kit + roots), or None when banks are unavailable."""
+    try:
+        from ..samples.bank import SampleBank, default_roots
+        return set(SampleBank(default_roots(roots), builtin=True).names())
+    except Exception:  # noqa: BLE001 - checking names is a bonus, never a reason to fail
+        return None
+
+
+def plan_waves(ir: GraphIR) -> tuple[list[list[str]], list[str]]:
+    """(waves, pruned ids): from the engine's planner when present, else the Kahn layering here."""
+    try:
+        from ..plan import plan
+    except ImportError:
+        plan = None
+    if plan is not None:
+        p = plan(ir)
+        return p.waves, list(p.pruned)
+    from ..lang.waves import waves
+    return waves(ir), []
+
+
+def describe_node(ir: GraphIR, nid: str, names: dict[str, str]) -> str:
+    """`~drums_reverb [reverb]` for a bus's node, `out [limiter]` for an output, else the id."""
+    kind = ir.nodes[nid].kind
+    return f"{names[nid]} [{kind}]" if nid in names else nid
+
+
+def summary(ir: GraphIR, file: str) -> str:
+    waves, pruned = plan_waves(ir)
+    names: dict[str, str] = {}
+    for out, nid in ir.outputs.items():
+        names.setdefault(nid, out)
+    for bus, nid in ir.buses.items():
+        names[nid] = "~" + bus
+    nodes = sum(len(w) for w in waves)
+    def listed(items: list[str]) -> str:
+        return f"{len(items)}: " + " ".join(items) if items else "0"
+
+    lines = [
+        f"{file}: ok",
+        f"  tempo     {ir.cps:g} cps",
+        "  buses     " + listed(["~" + b for b in ir.buses]),
+        "  outputs   " + listed(list(ir.outputs)),
+        f"  nodes     {nodes}" + (f" ({len(pruned)} unused, not computed)" if pruned else ""),
+        f"  waves     {len(waves)}",
+        f"  feedback  {len(ir.feedback)}",
+        "  samples   " + listed(sorted(ir.samples)),
+        "waves:",
+    ]
+    for i, wave in enumerate(waves):
+        lines.append(f"  {i}: " + ", ".join(describe_node(ir, nid, names) for nid in wave))
+    for reader, writer in ir.feedback:
+        lines.append(f"feedback: {describe_node(ir, reader, names)} reads "
+                     f"{describe_node(ir, writer, names)} one block late")
+    if pruned:
+        lines.append("unused: " + ", ".join(describe_node(ir, nid, names) for nid in pruned))
+    for w in ir.warnings:
+        lines.append(w.format())
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..lang import compile_program
+
+    path = Path(args.file)
+    try:
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"phonon check: cannot read {path}: {exc}", file=sys.stderr)
+        return 1
+    names = None if args.no_sample_check else sample_names(args.samples)
+    try:
+        ir = compile_program(source, file=str(path), sample_names=names)
+        text = summary(ir, str(path))
+    except PhononErrors as errs:
+        for e in errs.errors:
+            print(e.format(), file=sys.stderr)
+        n = len(errs.errors)
+        print(f"{n} error{'s' if n != 1 else ''} in {path}", file=sys.stderr)
+        return 1
+    except PhononError as e:
+        print(e.format(), file=sys.stderr)
+        print(f"1 error in {path}", file=sys.stderr)
+        return 1
+    print(text)
+    return 0

@@ -1,0 +1,148 @@
+"""The syntax tree of a Phonon program (what `phonon.lang.parse` returns).
+
+Every node carries the 1-based `line`/`col` of its first character so that the compiler can
+point at it. Expressions are immutable dataclasses; a `Program` is a list of statements.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+
+@dataclass(frozen=True)
+class Pos:
+    line: int
+    col: int
+
+
+@dataclass(frozen=True)
+class Number:
+    value: float
+    pos: Pos
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class String:
+    """A double-quoted string: mini-notation, or a literal text for text parameters."""
+
+    text: str
+    pos: Pos          # position of the opening quote
+
+
+@dataclass(frozen=True)
+class BusRef:
+    name: str          # without the '~'
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Keyword:
+    """`:name value` inside a call's arguments."""
+
+    name: str
+    value: "Expr"
+    pos: Pos           # position of the ':'
+
+
+@dataclass(frozen=True)
+class Call:
+    """`name arg arg ...` (a bare name is a call without arguments)."""
+
+    name: str
+    args: tuple["Expr", ...]
+    keywords: tuple[Keyword, ...]
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class ListExpr:
+    items: tuple["Expr", ...]
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class BinOp:
+    """`+ - * /` between two expressions (signal or pattern arithmetic)."""
+
+    op: str
+    left: "Expr"
+    right: "Expr"
+    pos: Pos           # position of the operator
+
+
+@dataclass(frozen=True)
+class Neg:
+    operand: "Expr"
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Chain:
+    """`a # f x # g y`: `stages[0]` is the source, each later stage takes the previous as input."""
+
+    stages: tuple["Expr", ...]
+    ops: tuple[Pos, ...]       # position of each '#'
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Apply:
+    """`a $ b $ c`: transform application (right-associative), kept flat."""
+
+    parts: tuple["Expr", ...]
+    ops: tuple[Pos, ...]
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Section:
+    """`(# f x)`: a function that chains its argument into `f x` (Tidal operator section)."""
+
+    body: "Expr"
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Paren:
+    """`( expr )`, kept so that messages and pattern folding know an operand was bracketed."""
+
+    expr: "Expr"
+    pos: Pos
+
+
+Expr = Union[Number, String, BusRef, Call, ListExpr, BinOp, Neg, Chain, Apply, Section, Paren]
+
+
+@dataclass(frozen=True)
+class Tempo:
+    """`tempo: x`, `cps: x` or `bpm: x`."""
+
+    unit: str          # "tempo" | "cps" | "bpm"
+    value: Expr
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class BusDef:
+    name: str          # without the '~'
+    value: Expr
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class OutDef:
+    name: str          # "out", "out2", "o1", "d1"
+    value: Expr
+    pos: Pos
+
+
+Statement = Union[Tempo, BusDef, OutDef]
+
+
+@dataclass
+class Program:
+    statements: list[Statement] = field(default_factory=list)
+    file: str = "<input>"
+    lines: list[str] = field(default_factory=list)   # the source lines (for error carets)
+    broken_buses: set[str] = field(default_factory=set)  # buses whose definition did not parse

@@ -1,0 +1,328 @@
+"""Compile a parsed program (`ast.Program`) into the graph IR (`ir.GraphIR`).
+
+The compiler evaluates each expression to a *value* (see `values.py`): a number, a string not yet
+interpreted, a pattern, a pending event-driven node (`s "bd"`, still open to `# gain` merges and
+`$` transforms), a signal (an edge to a node), a pattern function, or a list. Nodes are created
+only when a value is needed as a signal. Every call is validated against the node registry and
+the transform table; all problems of a program are collected and raised together.
+
+Split over three modules: this one (statements, buses, outputs, feedback, the master,
+expressions and chains), `calls.py` (names, node calls, controls, transforms) and `lowering.py`
+(node creation, values -> IR arguments, error reporting). The rules are in docs/language.md.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import PhononError, PhononErrors
+from ..plugins.registry import Registry, default_registry
+from . import ast as A
+from .calls import Calls
+from .ir import Const, Edge, GraphIR
+from .lowering import Lowering
+from .parser import no_gc, parse_with_errors
+from .patterns_bridge import default_backend
+from .support import Stop, fmt, pos_of, src, suggest
+from .values import Err, Events, Func, ListV, Num, Pat, Sig, Text, Value, describe
+
+INTERNAL_ERROR = "internal compiler error"
+AUTO_ROUTE_GAIN = 0.25          # -12 dB: "you forgot `out`" level for the sum of all buses
+_FEEDBACK = "\x00feedback:"     # placeholder edge target, resolved once every bus is compiled
+
+
+class Compiler(Lowering, Calls):
+    """Compiles one program; see the module doc."""
+
+    def __init__(self, program: A.Program, registry: Registry, backend: Any,
+                 sample_names: set[str] | None) -> None:
+        self.program = program
+        self.file = program.file
+        self.lines = program.lines
+        self.registry = registry
+        self.pat = backend
+        self.transforms = backend.transforms()
+        self.controls = backend.controls()
+        self.sample_names = sample_names
+        self.ir = GraphIR(file=self.file)
+        self.errors: list[PhononError] = []
+        self.bus_defs: dict[str, A.BusDef] = {}
+        self.bus_values: dict[str, Value] = {}
+        self.in_progress: list[str] = []
+        self.feedback_reads = 0          # placeholder edges to resolve once every bus is compiled
+        self.owner = ""
+
+    # ------------------------------------------------------------------ program
+    def run(self) -> GraphIR:
+        outputs: dict[str, A.OutDef] = {}
+        tempo: A.Tempo | None = None
+        for st in self.program.statements:
+            if isinstance(st, A.BusDef):
+                if st.name in self.bus_defs:
+                    first = self.bus_defs[st.name].pos
+                    self.error(st.pos, f"bus '~{st.name}' is defined twice (first on line {first.line})")
+                else:
+                    self.bus_defs[st.name] = st
+            elif isinstance(st, A.OutDef):
+                if st.name in outputs:
+                    self.error(st.pos, f"output '{st.name}' is defined twice "
+                                       f"(first on line {outputs[st.name].pos.line})")
+                else:
+                    outputs[st.name] = st
+            elif isinstance(st, A.Tempo):
+                if tempo is not None:
+                    self.warn(st.pos, f"tempo set again (line {tempo.pos.line} is overridden)")
+                tempo = st
+        if tempo is not None:
+            self.compile_tempo(tempo)
+        for name in self.bus_defs:
+            self.bus_value(name)
+        for st in outputs.values():
+            self.compile_output(st)
+        self.resolve_feedback()
+        if not self.errors:
+            self.route_master()
+        return self.ir
+
+    def compile_tempo(self, st: A.Tempo) -> None:
+        self.owner = "tempo"
+        v = self.expr(st.value, "0")
+        if isinstance(v, Err):
+            return
+        if not isinstance(v, Num):
+            self.error(pos_of(st.value), f"{st.unit} expects a number, got {describe(v)}")
+            return
+        if v.value <= 0:
+            self.error(pos_of(st.value), f"{st.unit} must be greater than 0, got {fmt(v.value)}")
+            return
+        self.ir.cps = v.value / 60.0 if st.unit == "bpm" else v.value
+
+    def bus_value(self, name: str) -> Value:
+        """The value of a bus, compiling its definition on first use (order-independent)."""
+        if name in self.bus_values:
+            return self.bus_values[name]
+        st = self.bus_defs[name]
+        saved = self.owner
+        self.owner = "~" + name
+        self.in_progress.append(name)
+        try:
+            v = self.expr(st.value, "0")
+            if isinstance(v, Func):
+                pass  # a transform bus: `~t: every 3 (fast 2)` is applied with `$ ~t`
+            elif not isinstance(v, Err):
+                if isinstance(v, Sig) and v.edge.node.startswith(_FEEDBACK):
+                    v = self.error(st.pos, f"bus '~{name}' only forwards a bus that reads it back: "
+                                           "a loop needs a node in between", "e.g. '~a: ~b # delay 0.1'")
+                else:
+                    nid = self.as_signal(v, "0", pos_of(st.value))
+                    if not isinstance(nid, Err):
+                        self.ir.buses[name] = nid.edge.node
+            if isinstance(v, Events):
+                v.shared = True
+        finally:
+            self.in_progress.pop()
+            self.owner = saved
+        self.bus_values[name] = v
+        return v
+
+    def compile_output(self, st: A.OutDef) -> None:
+        self.owner = st.name
+        v = self.expr(st.value, "0")
+        if isinstance(v, Err):
+            return
+        if isinstance(v, Func):
+            self.error(pos_of(st.value), f"'{st.name}' needs a signal, got {describe(v)}",
+                       "apply the transform to a pattern: s \"bd sn\" $ fast 2")
+            return
+        sig = self.as_signal(v, "0", pos_of(st.value))
+        if not isinstance(sig, Err):
+            self.ir.outputs[st.name] = sig.edge.node
+
+    def route_master(self) -> None:
+        self.owner = "master"
+        sources = list(self.ir.outputs.values())
+        gain = None
+        if not sources:
+            for fallback in ("master", "out"):
+                if fallback in self.ir.buses:
+                    sources = [self.ir.buses[fallback]]
+                    break
+            else:
+                sources = list(dict.fromkeys(self.ir.buses.values()))
+                gain = AUTO_ROUTE_GAIN
+                if sources:
+                    self.warn(A.Pos(1, 1), "no 'out:' statement: playing the sum of all buses at -12 dB")
+                else:
+                    self.warn(A.Pos(1, 1), "the program has no buses and no output: it is silent")
+        pos = A.Pos(1, 1)
+        mix = self.make_node("mix", "0", pos, inputs=[Edge(s) for s in sources])
+        last = mix
+        if gain is not None:
+            c = self.make_node("const", "1", pos, params=[Const(gain)])
+            last = self.make_node("mul", "2", pos, inputs=[Edge(mix), Edge(c)])
+        self.ir.master = self.make_node("master", "3" if gain is not None else "1", pos,
+                                        inputs=[Edge(last)])
+
+    def resolve_feedback(self) -> None:
+        """Replace placeholder edges (a bus read while it was being compiled) by delayed edges."""
+        if not self.feedback_reads:
+            return
+        for n in self.ir.nodes.values():
+            def fix(e: Edge) -> Edge:
+                if not e.node.startswith(_FEEDBACK):
+                    return e
+                writer = self.ir.buses.get(e.node[len(_FEEDBACK):])
+                if writer is None:
+                    return e
+                self.ir.feedback.append((n.id, writer))
+                return Edge(writer, delayed=True)
+            n.inputs = [fix(e) for e in n.inputs]
+            n.params = {k: fix(a) if isinstance(a, Edge) else a for k, a in n.params.items()}
+        if self.errors:     # a bus that failed to compile leaves its readers' placeholders
+            for n in [n for n in self.ir.nodes.values()
+                      if any(e.node.startswith(_FEEDBACK) for e in n.edges())]:
+                del self.ir.nodes[n.id]
+
+    # ------------------------------------------------------------------ expressions
+    def expr(self, e: A.Expr, path: str) -> Value:
+        try:
+            return self._expr(e, path)
+        except Stop:
+            return Err()
+        except RecursionError:
+            return self.error(pos_of(e), "expression nested too deeply")
+
+    def _expr(self, e: A.Expr, path: str) -> Value:
+        return _DISPATCH[type(e)](self, e, path)
+
+    def number(self, e: A.Number, path: str) -> Value:
+        return Num(e.value, e.pos)
+
+    def string(self, e: A.String, path: str) -> Value:
+        return Text(e.text, e.pos)
+
+    def paren(self, e: A.Paren, path: str) -> Value:
+        return self._expr(e.expr, path)
+
+    def list_expr(self, e: A.ListExpr, path: str) -> Value:
+        return ListV([self._expr(x, f"{path}.{i}") for i, x in enumerate(e.items)], e.pos)
+
+    def neg(self, e: A.Neg, path: str) -> Value:
+        return self.arith("*", self._expr(e.operand, f"{path}.0"), Num(-1.0, e.pos), e.pos, path)
+
+    def bus_ref(self, e: A.BusRef, path: str = "") -> Value:
+        name = e.name
+        if name not in self.bus_defs and name in self.program.broken_buses:
+            return Err()
+        if name not in self.bus_defs:
+            hint = suggest(name, sorted(self.bus_defs), prefix="~")
+            return self.error(e.pos, f"unknown bus '~{name}'",
+                              hint or f"define it on its own line: ~{name}: ...")
+        if name in self.in_progress:
+            self.feedback_reads += 1
+            return Sig(Edge(_FEEDBACK + name, delayed=True), pos=e.pos, feedback_bus=name)
+        return self.bus_value(name)
+
+    def binop(self, e: A.BinOp, path: str) -> Value:
+        left = self._expr(e.left, f"{path}.0")
+        right = self._expr(e.right, f"{path}.1")
+        return self.arith(e.op, left, right, e.pos, path)
+
+    def arith(self, op: str, left: Value, right: Value, pos: A.Pos, path: str) -> Value:
+        if isinstance(left, Err) or isinstance(right, Err):
+            return Err()
+        for v in (left, right):
+            if isinstance(v, (Func, ListV)):
+                return self.error(pos, f"'{op}' cannot combine {describe(v)}")
+        if isinstance(left, Num) and isinstance(right, Num):
+            if op == "/" and right.value == 0:
+                return self.error(pos, "division by zero")
+            a, b = left.value, right.value
+            return Num({"+": a + b, "-": a - b, "*": a * b, "/": a / b if b else 0.0}[op], pos)
+        literal = (Num, Text, Pat)
+        if isinstance(left, literal) and isinstance(right, literal):
+            if isinstance(right, Num) and right.value == 0 and op == "/":
+                return self.error(pos, "division by zero")
+            lp = left.value if isinstance(left, Num) else self.as_pattern(left, pos, op)
+            rp = right.value if isinstance(right, Num) else self.as_pattern(right, pos, op)
+            if isinstance(lp, Err) or isinstance(rp, Err):
+                return Err()
+            ops = {"+": lambda: lp + rp, "-": lambda: lp - rp, "*": lambda: lp * rp, "/": lambda: lp / rp}
+            out = self.guard(pos, f"pattern '{op}'", ops[op])
+            if isinstance(out, Err):
+                return out
+            control = any(isinstance(v, Pat) and v.control for v in (left, right))
+            sound = any(isinstance(v, Pat) and v.sound for v in (left, right))
+            return Pat(out, f"{src(left)} {op} {src(right)}", pos, control, sound)
+        a = self.as_signal(left, f"{path}.0", pos)
+        b = self.as_signal(right, f"{path}.1", pos)
+        if isinstance(a, Err) or isinstance(b, Err):
+            return Err()
+        kind = {"+": "add", "-": "sub", "*": "mul", "/": "div"}[op]
+        return Sig(Edge(self.make_node(kind, path, pos, inputs=[a.edge, b.edge])))
+
+    # ------------------------------------------------------------------ chains
+    def chain(self, e: A.Chain, path: str) -> Value:
+        """`a # f # g` at path P: `a` keeps P (adding an effect keeps the source's node id),
+        stage k gets `P#k`."""
+        value = self._expr(e.stages[0], path)
+        for k in range(1, len(e.stages)):
+            if isinstance(value, Err):
+                return value
+            value = self.chain_into(e.stages[k], value, f"{path}#{k}", e.ops[k - 1])
+        return value
+
+    def chain_into(self, stage: A.Expr, value: Value, path: str, op: A.Pos) -> Value:
+        if isinstance(stage, A.Paren):
+            return self.chain_into(stage.expr, value, path, op)
+        if isinstance(stage, A.Call):
+            return self.call(stage, path, chain_input=value)
+        if isinstance(stage, A.BinOp):
+            # `saw 110 # lpf 800 * 0.3` means `(saw 110 # lpf 800) * 0.3`
+            left = self.chain_into(stage.left, value, f"{path}.0", op)
+            right = self._expr(stage.right, f"{path}.1")
+            return self.arith(stage.op, left, right, stage.pos, path)
+        if isinstance(stage, A.Apply):
+            return self.error(stage.ops[0], "put '$' transforms before '#': x $ fast 2 # gain 0.8")
+        return self.error(pos_of(stage), "after '#' expected a function call like 'lpf 800' or 'gain 0.5'")
+
+
+
+_DISPATCH = {
+    A.Number: Compiler.number, A.String: Compiler.string, A.Paren: Compiler.paren,
+    A.BusRef: Compiler.bus_ref, A.ListExpr: Compiler.list_expr, A.BinOp: Compiler.binop,
+    A.Neg: Compiler.neg, A.Call: Compiler.call, A.Chain: Compiler.chain, A.Apply: Compiler.apply,
+    A.Section: Compiler.section,
+}
+
+
+def compile_ast(program: A.Program, *, registry: Registry | None = None, sample_names=None,
+                patterns: Any = None) -> tuple[GraphIR, list[PhononError]]:
+    """Compile a parsed program; returns the IR and every error found (empty list = success)."""
+    c = Compiler(program, registry if registry is not None else default_registry(),
+                 patterns if patterns is not None else default_backend(),
+                 set(sample_names) if sample_names is not None else None)
+    ir = c.run()
+    return ir, c.errors
+
+
+def compile_program(source: str, *, file: str = "<input>", registry: Registry | None = None,
+                    sample_names: set[str] | None = None, patterns: Any = None) -> GraphIR:
+    """Parse and compile program text into a `GraphIR`.
+
+    Raises `PhononErrors` with every syntax and compile error (each with file:line:col, the
+    source line and a hint). `patterns` replaces the pattern-engine backend (tests).
+    """
+    try:
+        with no_gc():
+            program, errors = parse_with_errors(source, file)
+            ir, compile_errors = compile_ast(program, registry=registry, sample_names=sample_names,
+                                             patterns=patterns)
+    except PhononError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a compiler bug must never stop the music
+        raise PhononError(f"{INTERNAL_ERROR}: {type(exc).__name__}: {exc}", file=file,
+                          hint="please report this program") from exc
+    errors += compile_errors
+    if errors:
+        raise PhononErrors(errors)
+    return ir

@@ -1,0 +1,97 @@
+"""What an expression evaluates to during compilation (before it becomes IR)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional, Union
+
+from .ast import Pos
+from .ir import Edge
+
+
+@dataclass
+class Num:
+    """A number known at compile time."""
+
+    value: float
+    pos: Optional[Pos] = None
+
+
+@dataclass
+class Text:
+    """A string literal; becomes a mini-notation pattern or a text argument depending on use."""
+
+    text: str
+    pos: Optional[Pos] = None
+    pattern: Any = None          # cached mini(text)
+
+
+@dataclass
+class Pat:
+    """A pattern (from arithmetic or transforms of literals); `control` for control maps."""
+
+    pattern: Any
+    source: str
+    pos: Optional[Pos] = None
+    control: bool = False
+    sound: bool = False          # a control pattern that names a sound (`s`/`sound`)
+
+
+@dataclass
+class Events:
+    """A pending event-driven node (`s "bd*4"`): `# control` merges and `$ f` transforms its
+    pattern until it is used as a signal, which creates the node once (`node_id`)."""
+
+    kind: str                    # canonical node name
+    param: str                   # its events parameter
+    pattern: Any
+    source: str
+    pos: Pos
+    owner: str                   # id owner and path the node will get
+    path: str
+    params: dict = field(default_factory=dict)
+    inputs: list = field(default_factory=list)
+    node_id: Optional[str] = None
+    shared: bool = False         # the value of a bus: derived values get their own node
+    control: bool = True         # its pattern holds control maps (`s`), so `# gain` can merge
+
+
+@dataclass
+class Sig:
+    """A signal: another node's output."""
+
+    edge: Edge
+    pos: Optional[Pos] = None
+    feedback_bus: str = ""       # set when this is a bus read while it is being compiled
+
+
+@dataclass
+class Func:
+    """A pattern function (`fast 2`, `every 3 (fast 2)`, `(# speed 2)`)."""
+
+    fn: Callable[[Any], Any]
+    name: str
+    pos: Optional[Pos] = None
+
+
+@dataclass
+class ListV:
+    items: list
+    pos: Optional[Pos] = None
+
+
+@dataclass
+class Err:
+    """Poison: an error was already reported for this value; suppresses follow-up errors."""
+
+    pos: Optional[Pos] = None
+
+
+Value = Union[Num, Text, Pat, Events, Sig, Func, ListV, Err]
+
+
+def describe(v: Value) -> str:
+    """How messages name a value's type ("a number", "a list", ...)."""
+    return {
+        Num: "a number", Text: "a string", Pat: "a pattern", Events: "an event pattern",
+        Sig: "a signal", Func: "a function", ListV: "a list", Err: "an invalid value",
+    }[type(v)]

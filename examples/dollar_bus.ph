@@ -1,0 +1,5 @@
+-- `~bus $ expr` and `out $ expr` are the same as the ':' forms.
+-- check: buses=2 outputs=out samples=bd,sn
+~kick $ s "bd*2"
+~snare $ s "~ sn"
+out $ ~kick + ~snare
