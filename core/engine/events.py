@@ -1,0 +1,195 @@
+"""Pattern events -> sample-accurate triggers and stepped control signals.
+
+Patterns are queried one whole cycle at a time (through `phonon.patterns.schedule.CycleCache`
+when it exists, else `Pattern.query`), and every onset (an event whose `whole.begin` lies in
+the cycle and that has its onset) is converted once to its exact sample with the `Clock`.
+A block `[start, end)` then takes the onsets whose sample falls inside it: each onset goes to
+exactly one block whatever the block size, and the per-block cost when nothing happens is two
+integer comparisons.
+"""
+from __future__ import annotations
+
+import math
+import sys
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from ..plugins.api import Trigger
+from .clock import Clock
+
+_NEVER = sys.maxsize
+
+
+def _cycle_source(pattern: Any):
+    """A function (begin, end) -> events of `pattern` whose whole begins in [begin, end)."""
+    try:
+        from ..patterns.schedule import CycleCache  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - the pattern library may not provide it (yet)
+        CycleCache = None
+    if CycleCache is not None:
+        try:
+            cache = CycleCache(pattern)
+            return cache.onsets
+        except Exception:  # noqa: BLE001 - fall back to plain queries
+            pass
+
+    def onsets(begin: Fraction, end: Fraction) -> list:
+        out = []
+        for ev in pattern.query(begin, end):
+            whole = getattr(ev, "whole", None)
+            if whole is None or not ev.has_onset():
+                continue
+            if begin <= whole.begin < end:
+                out.append(ev)
+        return out
+
+    return onsets
+
+
+class EventStream:
+    """The onsets of one pattern, delivered block by block as `(sample, event)` pairs."""
+
+    def __init__(self, pattern: Any, clock: Clock, start: int = 0) -> None:
+        self.pattern = pattern
+        self.clock = clock
+        self._onsets = _cycle_source(pattern)
+        self._version = clock.version
+        self._next_cycle = math.floor(clock.cycle_at(start))   # next integer cycle to query
+        self._horizon = -_NEVER                                # every onset < horizon is known
+        self._pending: list[tuple[int, Any]] = []
+        self._head = 0
+        self.next_sample = _NEVER                              # sample of the next pending onset
+
+    def _remap(self) -> None:
+        """The tempo changed: recompute pending samples and the horizon."""
+        clock = self.clock
+        pend = self._pending[self._head:]
+        self._pending = [(clock.sample_at(ev.whole.begin), ev) for _, ev in pend]
+        self._head = 0
+        self._horizon = clock.floor_position(Fraction(self._next_cycle))
+        self.next_sample = self._pending[0][0] if self._pending else _NEVER
+        self._version = clock.version
+
+    def _extend(self, end: int) -> None:
+        clock = self.clock
+        if self._head:
+            del self._pending[: self._head]
+            self._head = 0
+        while self._horizon < end:
+            k = self._next_cycle
+            evs = self._onsets(Fraction(k), Fraction(k + 1))
+            evs = sorted(evs, key=lambda ev: ev.whole.begin)
+            self._pending.extend((clock.sample_at(ev.whole.begin), ev) for ev in evs)
+            self._next_cycle = k + 1
+            self._horizon = clock.floor_position(Fraction(k + 1))
+        self.next_sample = self._pending[0][0] if self._pending else _NEVER
+
+    def take(self, start: int, end: int) -> list[tuple[int, Any]]:
+        """Onsets with sample in [start, end), as (offset from start, event); earlier ones are
+        dropped (they belong to blocks before `start`)."""
+        if self._version != self.clock.version:
+            self._remap()
+        if self._horizon < end:
+            self._extend(end)
+        if self.next_sample >= end:
+            return []
+        out = []
+        pending, i, n = self._pending, self._head, len(self._pending)
+        while i < n and pending[i][0] < end:
+            s, ev = pending[i]
+            if s >= start:
+                out.append((s - start, ev))
+            i += 1
+        self._head = i
+        self.next_sample = pending[i][0] if i < n else _NEVER
+        return out
+
+
+def trigger_value(value: Any, key: str) -> dict:
+    """An event value as a control map: dicts pass through, anything else is `{key: value}`."""
+    return value if isinstance(value, dict) else {key: value}
+
+
+def to_number(value: Any) -> float:
+    """A pattern value as a float (a one-entry control map gives its entry)."""
+    if isinstance(value, dict) and len(value) == 1:
+        value = next(iter(value.values()))
+    return float(value)
+
+
+class TriggerSource:
+    """Fills a node's `ctx.events` with the `Trigger`s of its event pattern for each block."""
+
+    def __init__(self, pattern: Any, clock: Clock, key: str, start: int = 0) -> None:
+        self.stream = EventStream(pattern, clock, start)
+        self.clock = clock
+        self.key = key
+
+    def triggers(self, start: int, end: int) -> list[Trigger]:
+        if self.stream.next_sample >= end and self.stream._horizon >= end \
+                and self.stream._version == self.clock.version:
+            return []
+        spc = 1.0 / float(self.clock.cps)                    # seconds per cycle
+        return [
+            Trigger(offset=off, value=trigger_value(ev.value, self.key), cycle=ev.whole.begin,
+                    duration=(float(ev.whole.end) - float(ev.whole.begin)) * spc)
+            for off, ev in self.stream.take(start, end)
+        ]
+
+
+class SteppedParam:
+    """A numeric parameter driven by a pattern: a float64 block that holds each event's value
+    from its onset sample until the next onset (rests hold the previous value)."""
+
+    def __init__(self, pattern: Any, clock: Clock, block: int, default: float,
+                 start: int = 0) -> None:
+        self.stream = EventStream(pattern, clock, start)
+        self.clock = clock
+        self.buffer = np.empty(block, dtype=np.float64)
+        self.current = self._initial(pattern, clock.cycle_at(start), default)
+        self.buffer.fill(self.current)
+        self._uniform = True
+        self.problem: str | None = None        # first bad value seen (reported by the executor)
+
+    @staticmethod
+    def _initial(pattern: Any, cycle: Fraction, default: float) -> float:
+        """The value of the event sounding at `cycle` (onset or not), else the default."""
+        k = math.floor(cycle)
+        value = default
+        try:
+            events = pattern.query(Fraction(k), Fraction(k + 1))
+        except Exception:  # noqa: BLE001 - keep the default; errors show on the first block
+            return float(default)
+        for ev in events:
+            whole = getattr(ev, "whole", None)
+            if whole is not None and whole.begin <= cycle < whole.end:
+                try:
+                    value = to_number(ev.value)
+                except (TypeError, ValueError):
+                    pass
+        return float(value)
+
+    def fill(self, start: int, frames: int) -> np.ndarray:
+        """The parameter's values for samples [start, start + frames)."""
+        buf = self.buffer
+        onsets = self.stream.take(start, start + frames)
+        if onsets:
+            cur, prev = self.current, 0
+            for off, ev in onsets:
+                buf[prev:off] = cur
+                try:
+                    cur = to_number(ev.value)
+                except (TypeError, ValueError):      # not a number: hold the previous value
+                    self.problem = self.problem or f"non-numeric value {ev.value!r}"
+                prev = off
+            buf[prev:] = cur
+            self.current = cur
+            self._uniform = prev == 0
+        elif not self._uniform:
+            buf.fill(self.current)
+            self._uniform = True
+        if frames < buf.shape[0]:
+            return buf[:frames]
+        return buf

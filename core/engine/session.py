@@ -1,0 +1,167 @@
+"""Session: a compiled graph made playable — plan, node instances, clock and an executor."""
+from __future__ import annotations
+
+import os
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import numpy as np
+
+from ..lang.ir import GraphIR
+from ..plan import FEEDBACK_BLOCK, Plan, plan
+from ..runtime.binding import bind, instantiate
+from ..runtime.inline import InlineExecutor
+from .clock import Clock
+
+
+def sample_roots(samples: Any) -> list[str]:
+    """`--samples` as a list of folders: None, one path, or several (list or os.pathsep string)."""
+    if samples is None:
+        return []
+    if isinstance(samples, (str, os.PathLike)):
+        return [str(p) for p in str(samples).split(os.pathsep) if p]
+    return [str(Path(p)) for p in samples]
+
+
+def make_sample_bank(samples: Any, sr: int):
+    """A `phonon.samples.SampleBank` for `samples` (an existing bank is returned as is): the
+    given folders first, then `PHONON_SAMPLES` and the user config, then the built-in kit."""
+    if samples is not None and not isinstance(samples, (str, os.PathLike, list, tuple)):
+        return samples
+    from ..samples import SampleBank, default_roots
+    return SampleBank(default_roots(sample_roots(samples)), sr)
+
+
+class Session:
+    """Renders one graph block by block: `run_block()` for live use, `render(frames)` offline."""
+
+    def __init__(self, graph: GraphIR, sr: int = 44100, block: int = 2048, *,
+                 registry=None, samples: Any = None,
+                 reporter: Callable[[str], None] | None = None, workers: int = 0,
+                 runtime: dict | None = None, start: int = 0,
+                 clock: Clock | None = None, feedback_block: int = FEEDBACK_BLOCK) -> None:
+        """`start` and `clock` let a session continue another one (live hot swap): rendering
+        begins at sample `start`, and `clock` (default: a new one, cycle 0 at sample 0) maps
+        samples to cycles. A graph with feedback edges runs internally in blocks of
+        `feedback_block` frames (0: the requested block), so a feedback loop's delay does not
+        depend on the block size callers ask for."""
+        if registry is None:
+            from ..plugins.registry import default_registry
+            registry = default_registry()
+        if block <= 0:
+            raise ValueError(f"block size must be positive, got {block}")
+        self.graph = graph
+        self.sr = int(sr)
+        self.block = int(block)
+        self.registry = registry
+        self.plan: Plan = plan(graph, registry)
+        # the executor's block: `block`, or the fixed feedback block when the graph has loops
+        self.engine_block = int(feedback_block) if (self.plan.feedback and feedback_block > 0) \
+            else self.block
+        self.clock = clock if clock is not None else Clock(self.sr, graph.cps)
+        self._samples_arg = samples
+        self._bank = None
+        resources = {"samples": self.sample_bank}
+        self.nodes = instantiate(graph, self.plan, registry, resources, self.sr, self.engine_block)
+        if self._bank is not None and graph.samples:
+            self._bank.preload(sorted(graph.samples))      # load files before the first block
+        runtime = dict(runtime or {})
+        if workers > 0 or runtime or any(
+                n.options.get("isolate") for n in graph.nodes.values()):
+            # the actor runtime (worker processes + shared memory); `runtime` holds its options
+            # (isolate=kinds, placement="auto"|"all"|"none", hang_s=...).
+            from ..runtime.actors import ActorExecutor
+            self.executor = ActorExecutor(graph, self.plan, self.nodes, self.clock, self.engine_block,
+                                          workers=workers, reporter=reporter, bank=self._bank,
+                                          start=start, **runtime)
+            self.bound = self.executor.bound
+        else:
+            self.bound = bind(graph, self.plan, self.nodes, self.clock, self.engine_block, start)
+            self.executor = InlineExecutor(self.bound, self.clock, reporter)
+        self.position = int(start)              # next sample to deliver
+        self._rendered = int(start)             # next sample the executor computes
+        # frames rendered ahead when engine_block != block: carry[:, off:off + n]
+        self._carry = np.zeros((2, self.engine_block), dtype=np.float32)
+        self._carry_off = self._carry_n = 0
+        self._pulled = np.zeros((2, self.block), dtype=np.float32)
+
+    def sample_bank(self):
+        """The session's sample bank, created on first use."""
+        if self._bank is None:
+            self._bank = make_sample_bank(self._samples_arg, self.sr)
+        return self._bank
+
+    @property
+    def problems(self) -> list[str]:
+        """Runtime problems reported so far (node exceptions, NaN resets)."""
+        return self.executor.problems
+
+    def set_cps(self, cps: float | Fraction) -> None:
+        """Change the tempo from the next block on, without a jump in cycle position."""
+        self.clock.set_cps(cps, self._rendered)
+
+    def run_block(self, frames: int | None = None) -> np.ndarray:
+        """Render the next block; returns a (2, frames) view valid until the next call."""
+        frames = self.block if frames is None else frames
+        if self.engine_block != self.block or frames > self.block or self._carry_n:
+            return self._pull(frames)
+        out = self.executor.run_block(self.position, frames)
+        self.position += frames
+        self._rendered = self.position
+        return out
+
+    def _pull(self, frames: int) -> np.ndarray:
+        """`frames` samples from whole engine blocks (the remainder waits for the next call)."""
+        if self._pulled.shape[1] < frames:
+            self._pulled = np.zeros((2, frames), dtype=np.float32)
+        out = self._pulled
+        eb, done = self.engine_block, 0
+        while done < frames:
+            if self._carry_n == 0:
+                self._carry[:] = self.executor.run_block(self._rendered, eb)
+                self._rendered += eb
+                self._carry_off, self._carry_n = 0, eb
+            k = min(frames - done, self._carry_n)
+            off = self._carry_off
+            out[:, done:done + k] = self._carry[:, off:off + k]
+            self._carry_off, self._carry_n = off + k, self._carry_n - k
+            done += k
+        self.position += frames
+        return out[:, :frames]
+
+    def render(self, frames: int, progress: Callable[[int], None] | None = None) -> np.ndarray:
+        """Render the next `frames` samples into a new (2, frames) float32 array; the last
+        block is partial. `progress(done_frames)` is called after each block."""
+        if frames < 0:
+            raise ValueError(f"cannot render a negative length ({frames} frames)")
+        out = np.empty((2, frames), dtype=np.float32)
+        block = self.block
+        done = 0
+        ahead = getattr(self.executor, "plan_ahead", None)   # actor runtime: pipelining
+        if ahead is not None:                                # announce the executor blocks
+            need = frames
+            if self.engine_block != self.block:              # whole engine blocks (see _pull)
+                eb = self.engine_block
+                need = -(-max(0, frames - self._carry_n) // eb) * eb
+            ahead(self._rendered, need)
+        try:
+            while done < frames:
+                n = min(block, frames - done)
+                out[:, done:done + n] = self.run_block(n)
+                done += n
+                if progress is not None:
+                    progress(done)
+        finally:
+            if ahead is not None:
+                ahead(self.position, 0)
+        return out
+
+    def close(self) -> None:
+        self.executor.close()
+
+    def __enter__(self) -> "Session":
+        return self
+
+    def __exit__(self, *exc: Iterable) -> None:
+        self.close()
