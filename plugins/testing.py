@@ -6,6 +6,9 @@
 `params` value may be a float or a full-length float64 array (cut per block); `events` lists
 `(sample, duration_seconds)` pairs or `(sample, duration_seconds, value_dict)` triples, turned
 into `Trigger`s of the block containing each onset.
+
+To try a node in a whole program before it is installed, give `phonon.render` a registry that
+has it: `phonon.render("out: saw 110 # fold 0.7", 1.0, registry=registry_with(Fold))`.
 """
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from typing import Any, Iterable
 import numpy as np
 
 from .api import Block, Node, Params, Trigger
+from .registry import Registry
 
 
 def _stereo(x: np.ndarray, frames: int) -> np.ndarray:
@@ -84,3 +88,16 @@ def render_node(
         node.process(ctx, in_bufs, p, out)
         result[:, start:start + n] = out[:, :n]
     return result
+
+
+def registry_with(*classes: type[Node], source: str = "local") -> Registry:
+    """A fresh registry with every installed node (entry points) plus `classes`.
+
+    Raises ValueError if one of `classes` clashes with a name that is already taken.
+    """
+    reg = Registry()
+    reg.load_entry_points()
+    for cls in classes:
+        if not reg.register(cls, source=source):
+            raise ValueError(reg.clashes[-1])
+    return reg
