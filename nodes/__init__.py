@@ -17,3 +17,4 @@ from .fx import *  # noqa: F401,F403
 from .modfx import *  # noqa: F401,F403
 from .synths import *  # noqa: F401,F403
 from .vst import *  # noqa: F401,F403
+from .poly import *  # noqa: F401,F403

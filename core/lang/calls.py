@@ -11,6 +11,7 @@ from typing import Any
 from ..plugins.api import NodeSpec
 from . import ast as A
 from .ir import Const, Edge
+from .instruments import absolute_note, has_note_names
 from .sample_words import sample_words
 from .support import extra_param, fmt, num, pos_of, src, suggest
 from .values import Err, Events, Func, ListV, Num, Pat, Sig, Text, Value, describe
@@ -49,8 +50,8 @@ class Calls:
         is_control = name in self.controls
         is_transform = name in self.transforms and not is_control
         if chain_input is not None:
-            if (is_control and self.is_eventish(chain_input)
-                    and (not is_node or (len(e.args) == 1 and not e.keywords))):
+            if is_control and self.takes_merge(chain_input, name, is_node,
+                                               len(e.args) == 1 and not e.keywords):
                 return self.merge_control(e, chain_input, path)
             if is_node:
                 return self.node_call(e, path, chain_input)
@@ -75,7 +76,10 @@ class Calls:
         if is_transform:
             return self.transform_call(e, path, vals)
         c = self.control_pattern(e, path, vals)
-        return c if isinstance(c, Err) else Pat(c, f"{name} ...", e.pos, True, name in SAMPLE_CONTROLS)
+        if isinstance(c, Err):
+            return c
+        buses, samples = self.sound_words(vals[0][0]) if name in SAMPLE_CONTROLS else (frozenset(), True)
+        return Pat(c, f"{name} ...", e.pos, True, name in SAMPLE_CONTROLS, buses, samples)
 
     def is_eventish(self, v: Value) -> bool:
         """Can per-event controls be merged into `v` (a control-map pattern)?"""
@@ -97,35 +101,58 @@ class Calls:
                               "per-event controls take their value at each event's onset")
         if isinstance(v, Text) and e.name in SAMPLE_CONTROLS:
             self.collect_samples(v)
+            self.check_bus_words(v)
         p = self.as_pattern(v, pos_of(e.args[0]), e.name)
         if isinstance(p, Err):
             return p
+        if e.name == "note" and isinstance(v, Text) and has_note_names(v.text):
+            return self.guard(e.pos, e.name, lambda: p.fmap(absolute_note))   # instruments.py
         return self.guard(e.pos, e.name, lambda: self.pat.control(e.name, p))
 
     def merge_control(self, e: A.Call, left: Value, path: str) -> Value:
-        c = self.control_pattern(e, path)
+        if isinstance(left, Events) and left.pattern is None:
+            return self.error(e.pos, f"{left.kind} has no pattern to merge '{e.name}' into",
+                              f"merge it into the s pattern that plays the bus: s \"{left.owner}\" # {e.name} ...")
+        vals = [(self._expr(a, f"{path}.{i}"), pos_of(a)) for i, a in enumerate(e.args)]
+        if any(isinstance(v, Err) for v, _ in vals):
+            return Err()
+        c = self.control_pattern(e, path, vals)
         if isinstance(c, Err):
             return c
-        merged = self.guard(e.pos, "#", lambda: left.pattern.merge(c))
+        base = self.guard(e.pos, "#", lambda: self.keyed(left)) if isinstance(left, Events) else left.pattern
+        if isinstance(base, Err):
+            return base
+        merged = self.guard(e.pos, "#", lambda: base.merge(c))
         if isinstance(merged, Err):
             return merged
         src = f"{left.source} # {e.name} ..."
+        buses, samples = left.buses, left.samples
+        if e.name in SAMPLE_CONTROLS:     # `# s "..."`: the sound comes from the right
+            buses, samples = self.sound_words(vals[0][0])
         if isinstance(left, Events):
-            return self.derived(left, merged, src, path)
-        return Pat(merged, src, left.pos, True, left.sound or e.name in SAMPLE_CONTROLS)
+            ev = self.derived(left, merged, src, path)
+            ev.control, ev.buses, ev.samples = True, buses, samples
+            return ev
+        return Pat(merged, src, left.pos, True, left.sound or e.name in SAMPLE_CONTROLS, buses, samples)
 
     def derived(self, ev: Events, pattern: Any, source: str, path: str) -> Events:
         """A new pending event node: keeps the original's id unless that one is a bus's node."""
         if ev.shared or ev.node_id is not None:
             return Events(ev.kind, ev.param, pattern, source, ev.pos, self.owner, path,
-                          dict(ev.params), list(ev.inputs), control=ev.control)
+                          dict(ev.params), list(ev.inputs), control=ev.control,
+                          buses=ev.buses, samples=ev.samples)
         return Events(ev.kind, ev.param, pattern, source, ev.pos, ev.owner, ev.path,
-                      dict(ev.params), list(ev.inputs), control=ev.control)
+                      dict(ev.params), list(ev.inputs), control=ev.control,
+                      buses=ev.buses, samples=ev.samples)
 
     def node_call(self, e: A.Call, path: str, chain_input: Value | None,
                   vals: list[tuple[Value, A.Pos]] | None = None) -> Value:
         spec = self.registry.get(e.name).spec
         name = spec.name
+        if name == "poly":
+            return self.error(e.pos, "'poly' is made by the compiler, not called",
+                              "play a bus: ~lead: saw 220, then s \"~lead*4\" # note \"0 7\"; "
+                              "or give an oscillator note names: saw \"c3 e3 g3\"")
         if vals is None:
             vals = [(self._expr(a, f"{path}.{i}"), pos_of(a)) for i, a in enumerate(e.args)]
         args = [(v, p, f"{path}.{i}") for i, (v, p) in enumerate(vals)]
@@ -197,8 +224,12 @@ class Calls:
             params[pname] = arg
             given_at[pname] = kw.pos
             given_vals[pname] = v
+        deferred = False
         for param in spec.params:
             if param.name not in params and (param.required or (param.kind == "events" and param.default is None)):
+                if param.kind == "events" and not inputs and self.can_defer_events(path, chain_input):
+                    deferred = True          # `~str: pluck`, played by s "~str": instruments.py
+                    continue
                 example = '"bd sn"' if name in SAMPLE_CONTROLS else '"x*4"'
                 what = f"an event pattern, e.g. {e.name} {example}" if param.kind == "events" \
                     else f"a value for {param.name}"
@@ -208,21 +239,30 @@ class Calls:
             return Err()
         self.check_ranges(spec, params, given_at)
         ev_param = spec.event_param
+        if deferred:
+            return Events(name, ev_param.name, None, "", e.pos, self.owner, path, params, inputs,
+                          control=False)
+        note_param = self.note_param(spec, given_vals) if chain_input is None and not inputs else None
+        if note_param is not None:           # `saw "c3 e3 g3"` plays the notes
+            return self.note_instrument(spec, e, path, params, note_param, given_vals[note_param])
         if ev_param is not None and ev_param.name in params and not inputs:
             arg = params.pop(ev_param.name)
             pattern, source = arg.pattern, arg.source
             given = given_vals[ev_param.name]
             control = isinstance(given, Pat) and given.control
+            buses, samples = frozenset(), True
             if name in SAMPLE_CONTROLS:
+                buses, samples = self.sound_words(given)
                 if isinstance(given, Text):
                     self.collect_samples(given)
+                    self.check_bus_words(given)
                 if not control:     # `s "bd:3"` plays the control pattern {s: bd, n: 3}
                     pattern = self.guard(e.pos, name, lambda: self.pat.control("s", arg.pattern))
                     if isinstance(pattern, Err):
                         return pattern
                     control = True
             return Events(name, ev_param.name, pattern, source, e.pos, self.owner, path, params, inputs,
-                          control=control)
+                          control=control, buses=buses, samples=samples)
         return Sig(Edge(self.add_node(spec, path, e.pos, inputs, params)))
 
     def check_ranges(self, spec: NodeSpec, params: dict[str, Any], given_at: dict[str, A.Pos]) -> None:
@@ -327,6 +367,9 @@ class Calls:
             return self.error(pos, f"'{func.name}' cannot be applied to a list")
         what = f"'{func.name}'"
         if isinstance(v, Events):
+            if v.pattern is None:
+                return self.error(pos, f"'{func.name}' needs a pattern, but {v.kind} has none here",
+                                  f"transform the s pattern that plays the bus: s \"{v.owner}*4\" $ {func.name} ...")
             out = self.guard(func.pos, what, lambda: func.fn(v.pattern))
             if isinstance(out, Err):
                 return out
@@ -338,7 +381,8 @@ class Calls:
         if isinstance(out, Err):
             return out
         return Pat(out, f"{src(v)} $ {func.name}", v.pos, isinstance(v, Pat) and v.control,
-                   isinstance(v, Pat) and v.sound)
+                   isinstance(v, Pat) and v.sound, v.buses if isinstance(v, Pat) else frozenset(),
+                   v.samples if isinstance(v, Pat) else True)
 
     def apply(self, e: A.Apply, path: str) -> Value:
         """`a $ b $ c`: folded from the right; see docs/language.md for the rules."""

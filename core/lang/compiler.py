@@ -18,6 +18,7 @@ from ..errors import PhononError, PhononErrors
 from ..plugins.registry import Registry, default_registry
 from . import ast as A
 from .calls import Calls
+from .instruments import Instruments
 from .ir import Const, Edge, GraphIR
 from .lowering import Lowering
 from .parser import no_gc, parse_with_errors
@@ -30,7 +31,7 @@ AUTO_ROUTE_GAIN = 0.25          # -12 dB: "you forgot `out`" level for the sum o
 _FEEDBACK = "\x00feedback:"     # placeholder edge target, resolved once every bus is compiled
 
 
-class Compiler(Lowering, Calls):
+class Compiler(Lowering, Calls, Instruments):
     """Compiles one program; see the module doc."""
 
     def __init__(self, program: A.Program, registry: Registry, backend: Any,
@@ -50,6 +51,9 @@ class Compiler(Lowering, Calls):
         self.in_progress: list[str] = []
         self.feedback_reads = 0          # placeholder edges to resolve once every bus is compiled
         self.owner = ""
+        self.routes: dict[str, list] = {}        # node id -> [(pattern, source)] routed by s "~bus"
+        self.polys: dict[str, str] = {}          # bus name -> its poly node (chain instruments)
+        self.unplayed: dict[str, Events] = {}    # event nodes without a pattern (`~str: pluck`)
 
     # ------------------------------------------------------------------ program
     def run(self) -> GraphIR:
@@ -79,6 +83,7 @@ class Compiler(Lowering, Calls):
         for st in outputs.values():
             self.compile_output(st)
         self.resolve_feedback()
+        self.resolve_routes()
         if not self.errors:
             self.route_master()
         return self.ir
@@ -116,6 +121,8 @@ class Compiler(Lowering, Calls):
                     nid = self.as_signal(v, "0", pos_of(st.value))
                     if not isinstance(nid, Err):
                         self.ir.buses[name] = nid.edge.node
+                    else:
+                        v = nid              # poisoned: readers report nothing more
             if isinstance(v, Events):
                 v.shared = True
         finally:
@@ -252,7 +259,9 @@ class Compiler(Lowering, Calls):
                 return out
             control = any(isinstance(v, Pat) and v.control for v in (left, right))
             sound = any(isinstance(v, Pat) and v.sound for v in (left, right))
-            return Pat(out, f"{src(left)} {op} {src(right)}", pos, control, sound)
+            pats = [v for v in (left, right) if isinstance(v, Pat)]
+            return Pat(out, f"{src(left)} {op} {src(right)}", pos, control, sound,
+                       frozenset().union(*(v.buses for v in pats)), any(v.samples for v in pats))
         a = self.as_signal(left, f"{path}.0", pos)
         b = self.as_signal(right, f"{path}.1", pos)
         if isinstance(a, Err) or isinstance(b, Err):

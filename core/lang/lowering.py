@@ -126,7 +126,8 @@ class Lowering:
                 spec = self.node_spec("s", pos)
                 if spec is None or spec.event_param is None:
                     raise Stop
-                ev = Events(spec.name, spec.event_param.name, v.pattern, v.source, pos, self.owner, path)
+                ev = Events(spec.name, spec.event_param.name, v.pattern, v.source, pos, self.owner, path,
+                            buses=v.buses, samples=v.samples)
                 return self.materialise(ev)
             p = self.as_pattern(v, pos, "pattern")
             if isinstance(p, Err):
@@ -142,19 +143,24 @@ class Lowering:
                               "apply it to a pattern with '$'")
         return self.error(pos, f"expected a signal, got {describe(v)}")
 
-    def materialise(self, ev: Events) -> Sig:
+    def materialise(self, ev: Events) -> Sig | Err:
         if ev.node_id is None:
+            if ev.buses and ev.kind == "s":
+                return self.play_buses(ev)     # s "~lead*4": see instruments.py
             spec = self.node_spec(ev.kind, ev.pos)
             if spec is None:
                 raise Stop
             params = dict(ev.params)
-            params[ev.param] = PatternArg(ev.pattern, ev.source)
+            if ev.pattern is not None:
+                params[ev.param] = PatternArg(ev.pattern, ev.source)
             saved = self.owner
             self.owner = ev.owner
             try:
                 ev.node_id = self.add_node(spec, ev.path, ev.pos, list(ev.inputs), params)
             finally:
                 self.owner = saved
+            if ev.pattern is None:             # `~str: pluck`: events come from s "~str"
+                self.unplayed[ev.node_id] = ev
         return Sig(Edge(ev.node_id))
 
     def param_arg(self, v: Value, param: Param, node: str, path: str, pos: A.Pos) -> Any:

@@ -48,4 +48,14 @@ def _is_number(word: str) -> bool:
     return "." in word or word.isdigit() and len(word) < 3  # "808"/"909" are names, "4" is not
 
 
-__all__ = ["sample_words"]
+_BUS = re.compile(r"~([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def bus_words(text: str) -> list[tuple[str, int]]:
+    """(bus name without `~`, 0-based offset of the `~`) for each `~bus` named in a string:
+    `bus_words('bd ~lead*2 ~')` -> [("lead", 3)]. A lone `~` is a rest, not a bus."""
+    return [(m.group(1), m.start()) for m in _BUS.finditer(text)
+            if m.start() == 0 or not (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_")]
+
+
+__all__ = ["sample_words", "bus_words"]

@@ -34,6 +34,8 @@ class Pat:
     pos: Optional[Pos] = None
     control: bool = False
     sound: bool = False          # a control pattern that names a sound (`s`/`sound`)
+    buses: frozenset = frozenset()   # buses its `s` values may name (`s "~lead*4"`), statically
+    samples: bool = True         # its `s` values may name samples (not only buses)
 
 
 @dataclass
@@ -53,6 +55,8 @@ class Events:
     node_id: Optional[str] = None
     shared: bool = False         # the value of a bus: derived values get their own node
     control: bool = True         # its pattern holds control maps (`s`), so `# gain` can merge
+    buses: frozenset = frozenset()   # `s` only: buses its values may name (played as instruments)
+    samples: bool = True         # `s` only: its values may name samples
 
 
 @dataclass

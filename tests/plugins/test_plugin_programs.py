@@ -99,8 +99,6 @@ def test_pluck_reads_per_event_controls_merged_with_hash(pluck_cls):
     assert not out[1].any()                                  # hard left
 
 
-@pytest.mark.xfail(strict=True, reason="compiler: `# gain` merged into a bare-number event pattern "
-                                       "drops the numbers (pluck gets {'gain': 0.5}, no note)")
 def test_merging_a_control_keeps_the_pattern_s_own_values(pluck_cls):
     merged = phonon.render('tempo: 1\nout: pluck "0 7" # gain 0.5', 1.0, block=512)
     plain = phonon.render('tempo: 1\nout: pluck "0 7"', 1.0, block=512)
@@ -118,8 +116,6 @@ def test_both_plugins_in_one_chain(fold_cls, pluck_cls):
                                atol=1e-6)
 
 
-@pytest.mark.xfail(strict=True, reason="the compiler does not yet route `s \"~bus\"` events to the "
-                                       "event-driven node that the bus is (lead adds it)")
 def test_a_bus_is_played_as_an_instrument(pluck_cls):
     # `s "~str*8" # note "0 3 7"`: the events (structure from the left, `s` removed) go to the
     # node bus ~str is; that is the same as giving the notes to the node directly.

@@ -1,0 +1,344 @@
+"""Instruments: buses played by `s` patterns, and oscillators that play note names.
+
+A mixin of `Compiler` (see compiler.py). Three mechanisms, documented in docs/language.md
+("Instruments"):
+
+- `s "~name ..."` routes the events that name `~name` (with the `s` key removed) to the bus:
+  to its own node when that is event-driven (`~str: pluck`), else to a `poly` node that plays
+  the bus's chain once per event (`~lead: saw 220 # lpf 2000`). Routes are attached to their
+  target nodes once every statement is compiled (`resolve_routes`), stacked when several `s`
+  patterns play the same bus.
+- An event node without a pattern is legal as a bus's whole definition (`~str: pluck`) when the
+  bus is played by `s`; otherwise it is an error.
+- `saw "c3 e3 g3"` (a source whose frequency is a pattern holding note names) becomes an
+  anonymous instrument: a `poly` node over a one-node chain tuned to middle C.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from ..patterns.notes import is_note_name, note_number
+from ..plugins.api import NodeSpec
+from . import ast as A
+from .ir import Const, Edge, NodeIR, PatternArg
+from .sample_words import bus_words, sample_words
+from .support import suggest
+from .values import Err, Events, Func, Pat, Sig, Text, Value
+
+MIDDLE_C_HZ = 440.0 * 2.0 ** (-9.0 / 12.0)      # note 0 = c4 = MIDI 60 = 261.6256 Hz
+FREQ_PARAMS = ("freq", "carrier", "modulator")  # the pitch of a source node (transposed by note)
+VOICE_CONTROLS = ("gain", "pan")                # node names that merge into an instrument's events
+INSTRUMENT_CATEGORY = "instrument"
+SOUND_KEYS = ("s", "sound")
+
+
+@dataclass(eq=False)
+class InstrumentTemplate:
+    """The chain a `poly` node plays per voice (plain data; hashed by identity).
+
+    `nodes` are in dependency order and read only each other; `output` is the id of the node
+    whose output is the voice; `transpose` names, per node id, the frequency parameters a
+    note multiplies; `base_freq` is the chain's pitch in Hz (a note name sets it), or None;
+    `external` lists the nodes outside the template that template nodes read (shared by
+    every voice): they are the poly node's audio inputs, in that order.
+    """
+
+    nodes: tuple[NodeIR, ...]
+    output: str
+    registry: Any
+    transpose: dict[str, tuple[str, ...]]
+    base_freq: float | None
+    name: str = ""
+    external: tuple[str, ...] = ()   # ids of shared producers: the poly node's inputs, in order
+
+
+def has_note_names(text: str) -> bool:
+    """Does a mini-notation string name notes (`"c3 e3 g3"`)?"""
+    return any(is_note_name(w) for w, _ in sample_words(text))
+
+
+def absolute_note(v: Any) -> dict:
+    """The `note` control of one value; a note name is an absolute pitch, so it also sets `freq`
+    (`"a4"` -> {'note': 9, 'freq': 440.0}): instruments tune to it, sample voices ignore it."""
+    n = note_number(v)
+    if isinstance(v, str) and not isinstance(n, str):
+        return {"note": n, "freq": MIDDLE_C_HZ * 2.0 ** (n / 12.0)}
+    return {"note": n}
+
+
+def _is_token(token: str):
+    return lambda v: isinstance(v, dict) and v.get("s", v.get("sound")) == token
+
+
+def _not_a_bus(v: Any) -> bool:
+    return not (isinstance(v, dict) and str(v.get("s", v.get("sound", ""))).startswith("~"))
+
+
+def _without_sound(v: Any) -> Any:
+    return {k: x for k, x in v.items() if k not in SOUND_KEYS} if isinstance(v, dict) else v
+
+
+class Instruments:
+    """Bus instruments and note-playing oscillators (mixed into `Compiler`)."""
+
+    # ------------------------------------------------------------------ merges
+    def is_instrument(self, kind: str) -> bool:
+        cls = self.registry.get(kind)
+        return cls is not None and cls.spec.category == INSTRUMENT_CATEGORY
+
+    def takes_merge(self, v: Value, name: str, is_node: bool, one_value: bool) -> bool:
+        """Does `v # name ...` merge the control `name` into `v`'s events?
+
+        Sample patterns and control patterns take any control (a name that is also a node only
+        with one value); instruments (`pluck "0 3"`, `saw "c3 e3"`) take controls that are not
+        nodes, plus `gain` and `pan` (`pluck "0 3" # lpf 800` is a filter on the instrument).
+        An event node without a pattern (`~str: pluck`) takes no merge: a node name after it is
+        an effect on its output."""
+        if isinstance(v, Events) and v.pattern is None:   # `~str: pluck` read as `~str # gain 0.5`
+            return not is_node
+        if isinstance(v, Events) and v.kind not in SOUND_KEYS and self.is_instrument(v.kind):
+            return one_value and (not is_node or name in VOICE_CONTROLS)
+        return self.is_eventish(v) and (not is_node or one_value)
+
+    def keyed(self, ev: Events) -> Any:
+        """The pattern of an event node with its bare values stored under the node's name (the
+        key the runtime uses for them too), so merged controls keep them: `pluck "0 7" # gain
+        0.5` gives {'pluck': 0, 'gain': 0.5}."""
+        if ev.control:
+            return ev.pattern
+        key = ev.kind
+        return ev.pattern.fmap(lambda v: v if isinstance(v, dict) else {key: v})
+
+    def sound_words(self, v: Value) -> tuple[frozenset, bool]:
+        """(buses named, whether samples are named) by the value of an `s` control."""
+        if isinstance(v, Text):
+            return frozenset(b for b, _ in bus_words(v.text)), bool(sample_words(v.text))
+        if isinstance(v, (Pat, Events)):
+            return v.buses, v.samples
+        return frozenset(), True
+
+    def check_bus_words(self, t: Text) -> None:
+        """Every `~bus` named in an `s` string must be defined (error at its column)."""
+        for name, offset in bus_words(t.text):
+            if name not in self.bus_defs and name not in self.program.broken_buses:
+                pos = A.Pos(t.pos.line, t.pos.col + 1 + offset)
+                self.error(pos, f"unknown bus '~{name}'",
+                           suggest(name, sorted(self.bus_defs), prefix="~")
+                           or f"define it on its own line: ~{name}: ...")
+
+    # ------------------------------------------------------------------ s "~bus"
+    def play_buses(self, ev: Events) -> Sig | Err:
+        """Materialise an `s` pattern that names buses: route their events, keep the samples."""
+        targets: list[str] = []
+        for name in sorted(ev.buses):
+            target = self.instrument_target(name, ev.pos)
+            if isinstance(target, Err):
+                continue
+            route = self.guard(ev.pos, "s", lambda tok="~" + name: ev.pattern.filter_values(
+                _is_token(tok)).fmap(_without_sound))
+            if isinstance(route, Err):
+                continue
+            self.routes.setdefault(target, []).append((route, ev.source))
+            if target not in targets:
+                targets.append(target)
+        ids: list[str] = []
+        if ev.samples:
+            kept = self.guard(ev.pos, "s", lambda: ev.pattern.filter_values(_not_a_bus))
+            if isinstance(kept, Err):
+                return kept
+            samples = Events(ev.kind, ev.param, kept, ev.source, ev.pos, ev.owner, ev.path,
+                             dict(ev.params), list(ev.inputs), control=ev.control, samples=True)
+            ids.append(self.materialise(samples).edge.node)
+        ids += targets
+        if not ids:
+            return Err()
+        if len(ids) == 1:
+            ev.node_id = ids[0]
+        else:
+            saved, self.owner = self.owner, ev.owner
+            try:
+                ev.node_id = self.make_node("mix", f"{ev.path}.play", ev.pos, inputs=[Edge(i) for i in ids])
+            finally:
+                self.owner = saved
+        return Sig(Edge(ev.node_id))
+
+    def instrument_target(self, name: str, pos: A.Pos) -> str | Err:
+        """The node that receives the events of `s "~name"`: the bus's own node when it is
+        event-driven, else a `poly` node playing the bus's chain."""
+        if name not in self.bus_defs:
+            return Err()                       # reported by check_bus_words
+        if name in self.in_progress:
+            return self.error(pos, f"bus '~{name}' is played by an s pattern inside its own definition",
+                              "play it from another bus or an output")
+        v = self.bus_value(name)
+        if isinstance(v, Err):
+            return v
+        nid = self.ir.buses.get(name)
+        if nid is None and not isinstance(v, Func):
+            return Err()
+        if nid is None:
+            return self.error(pos, f"bus '~{name}' is not a sound and cannot be played by s",
+                              f"~{name} holds a function; apply it with '$'")
+        kind = self.ir.nodes[nid].kind
+        if kind in SOUND_KEYS:
+            return self.error(pos, f"bus '~{name}' plays samples; it cannot be played as an instrument",
+                              f"name the samples instead, or route the bus: out: ~{name}")
+        if self.registry.get(kind).spec.event_param is not None:
+            return nid
+        return self.poly_for(name, nid, pos)
+
+    def poly_for(self, name: str, nid: str, pos: A.Pos) -> str | Err:
+        if name in self.polys:
+            return self.polys[name]
+        template = self.chain_template(name, nid, pos)
+        if isinstance(template, Err):
+            return template
+        saved, self.owner = self.owner, self.ir.nodes[nid].bus or "~" + name
+        try:
+            pid = self.make_node("poly", "poly", self.bus_defs[name].pos,
+                                 inputs=[Edge(x) for x in template.external],
+                                 params={"template": Const(template)})
+        finally:
+            self.owner = saved
+        self.polys[name] = pid
+        return pid
+
+    def chain_template(self, name: str, nid: str, pos: A.Pos) -> InstrumentTemplate | Err:
+        """The nodes of bus `~name`'s chain in dependency order, as copies.
+
+        Only nodes of that bus are copied per voice; what they read from elsewhere (other
+        buses, event-driven nodes such as a shared `perc`) is shared by every voice and comes
+        in as an input of the poly node; a pattern parameter is lifted into a `sig` node
+        (outside the template, stepped by the runtime) read the same way."""
+        owner = self.ir.nodes[nid].bus
+        order: list[str] = []
+        state: dict[str, int] = {}
+        external: list[str] = []
+        stack: list[tuple[str, int]] = [(nid, 0)]
+        why = f"bus '~{name}' cannot be played as an instrument"
+
+        def is_shared(x: str) -> bool:
+            n = self.ir.nodes[x]
+            return n.bus != owner or self.registry.get(n.kind).spec.event_param is not None
+
+        if is_shared(nid):
+            return self.error(pos, f"{why}: its node is another bus's or event-driven")
+        while stack:
+            cur, i = stack.pop()
+            edges = self.ir.nodes[cur].edges()
+            if i == 0:
+                if state.get(cur) == 2:
+                    continue
+                state[cur] = 1
+            if i < len(edges):
+                stack.append((cur, i + 1))
+                e = edges[i]
+                if e.delayed or e.node not in self.ir.nodes or state.get(e.node) == 1:
+                    return self.error(pos, f"{why}: it reads itself back (feedback)")
+                if is_shared(e.node):
+                    if e.node not in external:
+                        external.append(e.node)
+                elif state.get(e.node) != 2:
+                    stack.append((e.node, 0))
+            else:
+                state[cur] = 2
+                order.append(cur)
+        nodes = []
+        for i in order:
+            n = self.ir.nodes[i]
+            params = dict(n.params)
+            for k, a in n.params.items():
+                if isinstance(a, PatternArg):       # `# lpf "500 2000"`: one shared stepped signal
+                    sig = self.lifted_pattern(n, k, a)
+                    params[k] = Edge(sig)
+                    external.append(sig)
+            nodes.append(replace(n, params=params, inputs=list(n.inputs)))
+        transpose: dict[str, tuple[str, ...]] = {}
+        base = None
+        for n in nodes:
+            spec = self.registry.get(n.kind).spec
+            if spec.inputs != 0:
+                continue
+            names = tuple(p.name for p in spec.params if p.name in FREQ_PARAMS)
+            if names:
+                transpose[n.id] = names
+                first = n.params.get(names[0])
+                if base is None and isinstance(first, Const) and isinstance(first.value, (int, float)):
+                    base = float(first.value)
+        return InstrumentTemplate(tuple(nodes), nid, self.registry, transpose, base, "~" + name,
+                                  tuple(external))
+
+    def lifted_pattern(self, n: NodeIR, param: str, arg: PatternArg) -> str:
+        """A `sig` node playing a template node's pattern parameter (id `<node path>.<param>`)."""
+        owner = n.bus or ""
+        path = n.id[len(owner) + 1:n.id.rindex(":")]
+        saved, self.owner = self.owner, owner
+        try:
+            return self.make_node("sig", f"{path}.{param}", A.Pos(n.loc.line, n.loc.col),
+                                  params=[arg])
+        finally:
+            self.owner = saved
+
+    def resolve_routes(self) -> None:
+        """Attach the routed events to their nodes (stacked with the node's own pattern)."""
+        from ..patterns.pattern import stack
+        for nid, routes in self.routes.items():
+            n = self.ir.nodes[nid]
+            param = self.registry.get(n.kind).spec.event_param
+            own = n.params.get(param.name)
+            pats = ([own.pattern] if isinstance(own, PatternArg) else []) + [r for r, _ in routes]
+            source = " | ".join(([own.source] if isinstance(own, PatternArg) else [])
+                                + [s for _, s in routes])
+            n.params[param.name] = PatternArg(pats[0] if len(pats) == 1 else stack(*pats), source)
+        for nid, ev in self.unplayed.items():
+            if nid not in self.routes:
+                bus = ev.owner
+                self.error(ev.pos, f"{ev.kind} needs an event pattern: give it one, or play bus "
+                                   f"'{bus}' with s",
+                           f"{ev.kind} \"0 3 7\", or {bus}: {ev.kind} and out: s \"{bus}*4\" # note \"0 3 7\"")
+
+    def can_defer_events(self, path: str, chain_input: Value | None) -> bool:
+        """An event node without a pattern is legal as a bus's whole definition (`~str: pluck`)."""
+        return chain_input is None and path == "0" and self.owner.startswith("~")
+
+    # ------------------------------------------------------------------ saw "c3 e3 g3"
+    def note_param(self, spec: NodeSpec, given: dict[str, Value]) -> str | None:
+        """The frequency parameter of a source given a pattern of note names, if any."""
+        if spec.inputs != 0 or spec.event_param is not None:
+            return None
+        for p in spec.params:
+            v = given.get(p.name)
+            if p.name in FREQ_PARAMS and isinstance(v, Text) and has_note_names(v.text):
+                return p.name
+        return None
+
+    def note_instrument(self, spec: NodeSpec, e: A.Call, path: str, params: dict[str, Any],
+                        freq: str, text: Text) -> Events | Err:
+        """`saw "c3 e3 g3"`: a `poly` instrument over the source tuned to middle C."""
+        fixed: dict[str, Any] = {}
+        for p in spec.params:
+            a = params.get(p.name, Const(p.default) if p.default is not None else None)
+            if p.name == freq:
+                a = Const(MIDDLE_C_HZ)
+            elif a is not None and not isinstance(a, Const):
+                return self.error(e.pos, f"{spec.name} playing notes: {p.name} must be a number "
+                                         "(the notes make an instrument)",
+                                  f"give the notes with s: ~i: {spec.name} 261.63, s \"~i*4\" # note ...")
+            if a is not None:
+                fixed[p.name] = a
+        tid = f"{self.owner}/{path}.voice:{spec.name}"
+        voice = NodeIR(tid, spec.name, [], fixed, self.owner, self.loc(e.pos))
+        template = InstrumentTemplate((voice,), tid, self.registry, {tid: (freq,)}, MIDDLE_C_HZ,
+                                      spec.name)
+        notes = self.mini(text)
+        if isinstance(notes, Err):
+            return notes
+        pattern = self.guard(text.pos, spec.name, lambda: notes.fmap(absolute_note))
+        if isinstance(pattern, Err):
+            return pattern
+        poly = self.node_spec("poly", e.pos)
+        if poly is None or poly.event_param is None:
+            return Err()
+        return Events(poly.name, poly.event_param.name, pattern, text.text, e.pos, self.owner, path,
+                      {"template": Const(template)}, [], control=True)

@@ -1,0 +1,298 @@
+"""`poly`: a polyphonic instrument that plays a chain of nodes once per event.
+
+The compiler creates it (users do not write `poly`): for `s "~lead*4" # note "0 3 7 12"` with
+`~lead: saw 220 # lpf 2000 0.7`, and for `saw "c3 e3 g3"`. Its `template` (a
+`phonon.lang.instruments.InstrumentTemplate`) lists the chain's nodes; each voice owns fresh
+instances of them, rendered sample-accurately from the event's onset. Per-event controls:
+
+    note     a number: semitones relative to the chain's pitch (frequency x 2**(note/12));
+             a note name: absolute pitch, c4 = 0 = 261.63 Hz (sets the source frequency)
+    freq     absolute pitch in Hz (overrides note)
+    gain     linear amplitude (default 1)
+    pan      -1..1, equal power with the centre at unity: L = sqrt2*cos, R = sqrt2*sin of
+             (pan+1)*pi/4
+    attack   seconds of the linear rise from 0 to 1 (default: the node's `attack`, 10 ms)
+    release  seconds of the linear fall to 0 after the gate (default: `release`, 300 ms)
+    legato   the gate lasts legato x the event's duration (default 1)
+
+At most `voices` (default 16) sound at once; a new voice beyond that steals the oldest, which
+fades out over 5 ms. Output does not depend on the block size: voices are rendered in segments
+that end at block boundaries and event onsets, and every chain node is block-size independent.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from phonon.lang.ir import Const, Edge, PatternArg
+from phonon.patterns.notes import note_number
+from phonon.plugins.api import Block, Node, Param, Params, Trigger, node
+
+__all__ = ["Poly"]
+
+MIDDLE_C_HZ = 440.0 * 2.0 ** (-9.0 / 12.0)
+STEAL_FADE_S = 0.005
+SPARE_VOICES = 4            # instances beyond `voices` that let stolen voices fade out
+MAX_VOICES = 256
+
+
+def _num(value: Any) -> float | None:
+    """A control value as a finite float (note names become semitones), else None."""
+    if isinstance(value, str):
+        value = note_number(value)
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return None
+    return x if math.isfinite(x) else None
+
+
+def _at(value: Any, offset: int) -> float:
+    return float(value[offset]) if isinstance(value, np.ndarray) else float(value)
+
+
+class _Step:
+    """One chain node of one voice: the instance, its params and where its inputs come from."""
+
+    __slots__ = ("node", "params", "out", "inputs", "mods", "scale", "channels")
+
+    def __init__(self, node: Node, params: Params, out: np.ndarray, inputs: list[int],
+                 mods: list[tuple[str, int, np.ndarray, bool]], channels: int) -> None:
+        self.node = node
+        self.params = params
+        self.out = out
+        self.inputs = inputs
+        self.mods = mods          # (param, producer, float64 buffer, transposed by the note)
+        # a producer >= 0 is a step of the voice, -1-k is the poly node's input k (shared)
+        self.channels = channels
+
+
+class _Voice:
+    """One sounding note: its chain instances and its AR envelope (in samples since onset)."""
+
+    def __init__(self, steps: list[_Step], out_index: int) -> None:
+        self.steps = steps
+        self.out_index = out_index
+        self.active = False
+        self.serial = 0
+        self.age = 0
+        self.attack = 1.0
+        self.rel_start = 0.0      # sample (since onset) where the release starts
+        self.rel_level = 1.0      # envelope level there
+        self.rel_len = 1.0
+        self.stolen = False
+        self.inherited = False    # handed over by a hot swap: plays out, then leaves the pool
+        self.gl = self.gr = 1.0
+        self.ratio = 1.0          # frequency factor of this note
+        self.base: dict[int, dict[str, float]] = {}   # step -> constant frequency params
+
+    def envelope(self, n: int, ramp: np.ndarray, buf: np.ndarray) -> np.ndarray:
+        t = buf[:n]
+        np.add(ramp[:n], float(self.age), out=t)
+        rise = np.minimum(t / self.attack, 1.0)
+        fall = np.maximum(self.rel_level * (1.0 - (t - self.rel_start) / self.rel_len), 0.0)
+        return np.where(t < self.rel_start, rise, fall)
+
+    def level_at(self, t: float) -> float:
+        if t < self.rel_start:
+            return min(t / self.attack, 1.0)
+        return max(self.rel_level * (1.0 - (t - self.rel_start) / self.rel_len), 0.0)
+
+    @property
+    def end(self) -> float:
+        return self.rel_start + self.rel_len
+
+
+@node("poly", category="instrument", inputs=-1,
+      doc="Polyphonic instrument: plays a bus's chain once per event (made by s \"~bus\" and saw \"c3 e3\").")
+class Poly(Node):
+    """Voices of a chain template, transposed per event, with an AR envelope and stealing."""
+
+    notes = Param(None, kind="events", doc="the events (from s \"~bus ...\" or a note pattern)")
+    template = Param(None, kind="any", doc="the chain played per voice (set by the compiler)")
+    voices = Param(16, kind="any", lo=1, hi=MAX_VOICES, doc="most voices sounding at once")
+    attack = Param(0.01, unit="s", lo=0.0, doc="default attack time")
+    release = Param(0.3, unit="s", lo=0.0, doc="default release time after the gate")
+
+    def __init__(self, **static: Any) -> None:
+        super().__init__(**static)
+        self.template = static.get("template")
+        v = _num(static.get("voices"))
+        self.max_voices = int(min(max(1, v if v is not None else 16), MAX_VOICES))
+
+    # ------------------------------------------------------------------ building voices
+    def prepare(self, sr: int, block: int, channels: int) -> None:
+        if self.template is None:
+            raise ValueError("poly needs a template (the compiler supplies it)")
+        self.sr = sr
+        self.block = block
+        self.ramp = np.arange(block, dtype=np.float64)
+        self.tbuf = np.zeros(block, dtype=np.float64)
+        self.pool = [self._make_voice() for _ in range(self.max_voices + SPARE_VOICES)]
+        self.serial = 0
+
+    def _make_voice(self) -> _Voice:
+        t = self.template
+        index = {n.id: i for i, n in enumerate(t.nodes)}
+        index.update({x: -1 - k for k, x in enumerate(t.external)})   # shared: the poly's inputs
+        steps: list[_Step] = []
+        for n in t.nodes:
+            cls = t.registry.get(n.kind)
+            spec = cls.spec
+            static, values, mods = {}, {}, []
+            pitch = t.transpose.get(n.id, ())
+            for name, arg in n.params.items():
+                p = spec.param(name)
+                kind = p.kind if p is not None else "number"
+                if isinstance(arg, Const):
+                    if kind in ("text", "any"):
+                        static[p.name if p else name] = arg.value
+                        values[name] = arg.value
+                    else:
+                        default = p.default if p is not None else 0.0
+                        values[name] = default if arg.value is None else float(arg.value)
+                elif isinstance(arg, Edge):
+                    buf = np.zeros(self.block, dtype=np.float64)
+                    mods.append((name, index[arg.node], buf, name in pitch))
+                    values[name] = buf
+                elif isinstance(arg, PatternArg):        # the compiler lifts these into sig nodes
+                    raise ValueError(f"poly: {n.kind} {name} is a pattern inside the template")
+            inst = cls(**static)
+            for res in getattr(cls, "resources", ()):
+                setattr(inst, res, None)
+            steps.append(_Step(inst, Params(**values), np.zeros((spec.channels, self.block), np.float32),
+                               [index[e.node] for e in n.inputs], mods, spec.channels))
+        voice = _Voice(steps, index[t.output])
+        for i, n in enumerate(t.nodes):
+            names = t.transpose.get(n.id, ())
+            voice.base[i] = {k: steps[i].params[k] for k in names
+                             if not isinstance(steps[i].params[k], np.ndarray)}
+        return voice
+
+    # ------------------------------------------------------------------ events
+    def _ratio(self, c: dict) -> float:
+        freq = _num(c.get("freq"))
+        base = self.template.base_freq
+        if freq is not None and base:
+            return freq / base
+        note = c.get("note", c.get(self.spec.name))
+        semis = _num(note)
+        if semis is None:
+            return 1.0
+        if isinstance(note, str) and base:           # a note name: absolute pitch
+            return MIDDLE_C_HZ * 2.0 ** (semis / 12.0) / base
+        return 2.0 ** (semis / 12.0)
+
+    def _start(self, trig: Trigger, offset: int, p: Params) -> None:
+        c = trig.value if isinstance(trig.value, dict) else {self.spec.name: trig.value}
+        playing = sorted((v for v in self.pool if v.active and not v.stolen), key=lambda v: v.serial)
+        if len(playing) >= self.max_voices:
+            self._steal(playing[0])
+        own = [v for v in self.pool if not v.inherited]
+        free = [v for v in own if not v.active]
+        if not free:                                  # every spare is still fading: cut the oldest
+            oldest = min(own, key=lambda v: v.serial)
+            oldest.active = False
+            free = [oldest]
+        v = free[0]
+        sr = self.sr
+        v.ratio = ratio = self._ratio(c)
+        for i, step in enumerate(v.steps):
+            step.node.prepare(sr, self.block, step.channels)     # fresh state for the new note
+            for k, base in v.base[i].items():
+                step.params[k] = base * ratio
+        gain = _num(c.get("gain"))
+        gain = 1.0 if gain is None else gain
+        pan = _num(c.get("pan")) or 0.0
+        angle = (min(max(pan, -1.0), 1.0) + 1.0) * math.pi / 4.0
+        left, right = math.cos(angle), math.sin(angle)
+        v.gl = gain * math.sqrt(2.0) * (left if left > 1e-12 else 0.0)      # hard right: exactly 0
+        v.gr = gain * math.sqrt(2.0) * (right if right > 1e-12 else 0.0)
+        attack = _num(c.get("attack"))
+        attack = _at(p.attack, offset) if attack is None else attack
+        release = _num(c.get("release"))
+        release = _at(p.release, offset) if release is None else release
+        legato = _num(c.get("legato"))
+        legato = 1.0 if legato is None else legato
+        v.attack = max(attack * sr, 1.0)
+        v.rel_start = max(round(legato * float(trig.duration) * sr), 0)
+        v.rel_level = min(v.rel_start / v.attack, 1.0)
+        v.rel_len = max(release * sr, 1.0)
+        v.age = 0
+        v.stolen = False
+        v.active = True
+        v.serial = self.serial
+        self.serial += 1
+
+    def _steal(self, v: _Voice) -> None:
+        level = v.level_at(float(v.age))
+        v.rel_start, v.rel_level = float(v.age), level
+        v.rel_len = max(STEAL_FADE_S * self.sr, 1.0)
+        v.stolen = True
+
+    # ------------------------------------------------------------------ rendering
+    def _render(self, ctx: Block, ins: list, out: np.ndarray, a: int, b: int) -> None:
+        """Every active voice from block offset a to b (exclusive), added into out."""
+        n = b - a
+        if n <= 0:
+            return
+        shared = [x[:, a:b] for x in ins]
+        sub = Block(index=ctx.index, start=ctx.start + a, frames=n, sr=ctx.sr, cps=ctx.cps,
+                    cycle=ctx.cycle + a * ctx.cps / ctx.sr)
+        for v in list(self.pool):
+            if not v.active:
+                continue
+            steps = v.steps
+            for step in steps:
+                for name, src, buf, transposed in step.mods:
+                    x = steps[src].out[:, :n] if src >= 0 else shared[-1 - src]
+                    np.mean(x, axis=0, out=buf[:n])
+                    if transposed:
+                        buf[:n] *= v.ratio
+                step_ins = [shared[-1 - i] if i < 0 else steps[i].out if steps[i].channels == 2 else
+                            np.broadcast_to(steps[i].out[:1], (2, self.block)) for i in step.inputs]
+                step.node.process(sub, step_ins, step.params, step.out)
+            sig = steps[v.out_index].out
+            env = v.envelope(n, self.ramp, self.tbuf)
+            right = sig[1, :n] if sig.shape[0] > 1 else sig[0, :n]
+            out[0, a:b] += sig[0, :n] * (env * v.gl)
+            out[1, a:b] += right * (env * v.gr)
+            v.age += n
+            if v.age >= v.end:
+                v.active = False
+                if v.inherited:
+                    self.pool.remove(v)
+
+    def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
+        frames = ctx.frames
+        out[:, :frames] = 0.0
+        done = 0
+        for trig in sorted(ctx.events, key=lambda t: t.offset):
+            offset = min(max(int(trig.offset), 0), frames - 1)
+            self._render(ctx, ins, out, done, offset)
+            done = max(done, offset)
+            self._start(trig, offset, p)
+        self._render(ctx, ins, out, done, frames)
+
+    def active_voices(self) -> int:
+        return sum(1 for v in self.pool if v.active and not v.stolen)
+
+    # ------------------------------------------------------------------ hot swap
+    def state(self) -> dict:
+        """The sounding voices (with their chain instances): they ring on in the successor."""
+        return {"sr": self.sr, "block": self.block, "serial": self.serial,
+                "voices": [v for v in self.pool if v.active]}
+
+    def load_state(self, state: dict) -> None:
+        """Adopt a predecessor's sounding voices; they finish with the sound they started with,
+        new notes play the new chain."""
+        if state.get("sr") != self.sr or state.get("block") != self.block:
+            return
+        mine = {id(v) for v in self.pool}
+        for v in state.get("voices", ()):
+            if id(v) not in mine:
+                v.inherited = True
+                self.pool.append(v)
+        self.serial = max(self.serial, int(state.get("serial", 0)))
