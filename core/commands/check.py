@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..errors import PhononError, PhononErrors
 from ..lang.ir import GraphIR
+from ..plan import FEEDBACK_BLOCK
 
 HELP = "check a program: report every error, or summarise buses, outputs, nodes and waves"
 
@@ -73,7 +74,7 @@ def summary(ir: GraphIR, file: str) -> str:
         lines.append(f"  {i}: " + ", ".join(describe_node(ir, nid, names) for nid in wave))
     for reader, writer in ir.feedback:
         lines.append(f"feedback: {describe_node(ir, reader, names)} reads "
-                     f"{describe_node(ir, writer, names)} one block late")
+                     f"{describe_node(ir, writer, names)} {FEEDBACK_BLOCK} frames late")
     if pruned:
         lines.append("unused: " + ", ".join(describe_node(ir, nid, names) for nid in pruned))
     for w in ir.warnings:

@@ -46,7 +46,7 @@ def test_check_reports_feedback(capsys) -> None:
     code, out, _ = run_check(EXAMPLES / "feedback_self.ph", capsys)
     assert code == 0
     assert "  feedback  1" in out.splitlines()
-    assert "feedback: ~echo/0.1.0#1:delay reads ~echo [add] one block late" in out.splitlines()
+    assert "feedback: ~echo/0.1.0#1:delay reads ~echo [add] 64 frames late" in out.splitlines()
 
 
 def test_check_reports_every_error_and_exits_1(tmp_path: Path, capsys) -> None:
