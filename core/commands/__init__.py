@@ -6,4 +6,6 @@ COMMANDS: list[tuple[str, str]] = [
     ("check", "check"),
     ("nodes", "nodes"),
     ("plugins", "plugins"),
+    ("live", "live"),
+    ("devices", "devices"),
 ]

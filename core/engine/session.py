@@ -86,6 +86,11 @@ class Session:
         self._carry_off = self._carry_n = 0
         self._pulled = np.zeros((2, self.block), dtype=np.float32)
 
+    def seek(self, start: int) -> None:
+        """Begin at sample `start` instead (before the first block: a live hot swap that
+        happens later than the start this session was built for)."""
+        self.position = self._rendered = int(start)
+
     def sample_bank(self):
         """The session's sample bank, created on first use."""
         if self._bank is None:

@@ -1,0 +1,59 @@
+"""`phonon live` / `phonon devices` from the command line: bad programs, no device."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+
+import pytest
+
+from .jack_server import jack_env, jack_server  # noqa: F401 - the fixture
+
+PHONON = [sys.executable, "-m", "phonon"]
+
+
+def run(args, env, timeout=60):
+    return subprocess.run(PHONON + args, env=env, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def test_a_first_program_that_does_not_compile_is_reported_with_line_and_column(
+        jack_server, tmp_path):
+    prog = tmp_path / "beat.ph"
+    prog.write_text('cps: 1\n~d: s "rim ~" # lpff 300\nout: ~d\n')
+    r = run(["live", str(prog), "--duration", "1"], jack_server)
+    assert r.returncode == 1
+    assert f"{prog}:2:17: unknown function 'lpff' — did you mean 'lpf'?" in r.stderr
+    assert "    ~d: s \"rim ~\" # lpff 300\n                    ^" in r.stderr
+
+
+def test_devices_lists_the_jack_output_as_default(jack_server):
+    r = run(["devices"], jack_server)
+    assert r.returncode == 0
+    assert r.stdout.startswith("*   0  system  [JACK Audio Connection Kit]  2 ch, 44100 Hz")
+
+
+def test_without_any_output_device_live_explains_how_to_get_audio(tmp_path):
+    env = jack_env(f"phonon-absent-{uuid.uuid4().hex[:8]}")      # no such JACK server
+    probe = subprocess.run(
+        [sys.executable, "-c", "import sounddevice as sd; "
+         "print(sum(d['max_output_channels'] > 0 for d in sd.query_devices()))"],
+        env=env, capture_output=True, text=True, timeout=60)
+    if probe.stdout.strip() != "0":
+        pytest.skip("this machine has an output device")
+    prog = tmp_path / "beat.ph"
+    prog.write_text('out: s "bd"\n')
+    r = run(["live", str(prog)], env)
+    assert r.returncode == 3
+    assert r.stderr.startswith("phonon live: no audio output device found.\n"
+                               "sounddevice sees host APIs: ")
+    for hint in ("jackd -d dummy -r 44100", "PulseAudio", "phonon render FILE out.wav -d 30"):
+        assert hint in r.stderr
+    r = run(["devices"], env)
+    assert r.returncode == 3 and "no audio output device found." in r.stdout
+
+
+def test_a_missing_program_file_is_an_error(tmp_path):
+    r = run(["live", str(tmp_path / "nope.ph")], dict(os.environ))
+    assert r.returncode == 2 and "cannot read" in r.stderr and "nope.ph" in r.stderr

@@ -1,0 +1,180 @@
+"""Acceptance: `phonon live` on a real JACK server (dummy driver), captured independently."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+from .jack_server import RATE, jack_server  # noqa: F401 - the fixture
+
+CAPTURE = Path(__file__).with_name("jack_capture.py")
+CYCLE = RATE                    # cps 1
+OLD = 'cps: 1\n~beat: s "rim ~ ~ ~"\nout: ~beat\n'
+BROKEN = 'cps: 1\n~beat: s "rim ~ rim ~" #\nout: ~beat\n'
+NEW = 'cps: 1\n~beat: s "rim ~ rim ~"\nout: ~beat\n'
+
+
+def save(path: Path, text: str) -> float:
+    """Save like an editor does: write a temporary file and rename it over the program."""
+    tmp = path.with_name(f".{path.name}.swp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+    return time.time()
+
+
+def onsets(x: np.ndarray, level: float = 0.05, quiet: int = 400) -> np.ndarray:
+    """Sample indices where |x| first exceeds `level` after `quiet` samples below it."""
+    loud = np.flatnonzero(np.abs(x) > level)
+    if loud.size == 0:
+        return loud
+    keep = np.concatenate([[True], np.diff(loud) > quiet])
+    return loud[keep]
+
+
+def wall_time(stamps: np.ndarray, frame: float) -> float:
+    """Wall time of capture frame `frame` (from the capture callback stamps)."""
+    i = max(int(np.searchsorted(stamps[:, 0], frame, side="right")) - 1, 0)
+    return stamps[i, 1] + (frame - stamps[i, 0]) / RATE
+
+
+def frame_at(stamps: np.ndarray, t: float) -> float:
+    i = max(int(np.searchsorted(stamps[:, 1], t, side="right")) - 1, 0)
+    return stamps[i, 0] + (t - stamps[i, 1]) * RATE
+
+
+def recorded_exactly(audio: np.ndarray, on: np.ndarray, rec: np.ndarray) -> bool:
+    """The captured stretch (second to last onset: the capture connects its two ports one
+    after the other) appears bit for bit in the recording."""
+    lo, hi = int(on[1]) - 100, min(int(on[-1]) + 1000, audio.shape[0])
+    notes = []
+    for r in onsets(rec[:, 0]):
+        c = int(r) - int(on[1])
+        if lo + c >= 0 and hi + c <= rec.shape[0]:
+            if np.array_equal(audio[lo:hi], rec[lo + c:hi + c]):
+                return True
+            bad = np.flatnonzero(np.abs(audio[lo:hi] - rec[lo + c:hi + c]).max(axis=1) > 0)
+            notes.append(f"offset {c}: {bad.size} samples differ, first at capture frame "
+                         f"{lo + bad[0]}: {audio[lo + bad[0]]} vs {rec[lo + c + bad[0]]}")
+    print("\n".join(notes))
+    return False
+
+
+def wait_for_line(proc: subprocess.Popen, text: str, timeout: float) -> None:
+    found = threading.Event()
+
+    def read():
+        for line in proc.stdout:
+            if text in line:
+                found.set()
+                return
+
+    threading.Thread(target=read, daemon=True).start()
+    assert found.wait(timeout), f"capture did not print {text!r}"
+
+
+def test_hot_reload_on_jack_is_sample_exact_and_glitch_free(jack_server, tmp_path):
+    env = jack_server
+    prog = tmp_path / "beat.ph"
+    prog.write_text(OLD)
+    record = tmp_path / "rec.wav"
+    npz = tmp_path / "capture.npz"
+    live = subprocess.Popen(
+        [sys.executable, "-m", "phonon", "live", str(prog), "--duration", "16",
+         "--latency", "0.1", "--record", str(record)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        cap = subprocess.Popen([sys.executable, str(CAPTURE), "phonon", "10", str(npz)],
+                               env=env, stdout=subprocess.PIPE, text=True)
+        wait_for_line(cap, "connected", 40)
+        time.sleep(3.0)
+        t_broken = save(prog, BROKEN)
+        time.sleep(2.3)
+        t_good = save(prog, NEW)
+        assert cap.wait(timeout=60) == 0
+        out, err = live.communicate(timeout=60)
+    finally:
+        if live.poll() is None:
+            live.kill()
+            live.wait()
+    assert live.returncode == 0, err
+    # the CLI: the broken save was reported with line and column, then the good one swapped
+    assert f"{prog}:2:" in out and "reload failed, the old program keeps playing" in out
+    # underruns: the callback found the ring short. (JACK-wide xruns, e.g. while the capture
+    # client joins the graph on a loaded machine, are reported apart as "device xruns".)
+    assert "underruns: 0;" in out, out
+    assert "reloads: 1 ok, 1 failed; swaps: 1" in out, out
+
+    data = np.load(npz)
+    audio, stamps = data["audio"], data["stamps"]
+    # JACK reports server-wide xruns (the machine is shared) to every client as overflows; a
+    # real gap in what phonon sent would break the exact onset grid asserted below.
+    xruns = int(data["overflows"])
+    x = audio[:, 0]
+    on = onsets(x)
+    assert on.size >= 12, on
+    gaps = np.diff(on)
+    # every onset sits on the quarter-cycle grid, exactly (no drift, no lost or late block)
+    assert set(gaps.tolist()) <= {CYCLE // 2, CYCLE}, gaps
+    first_new = int(np.argmax(gaps == CYCLE // 2))          # old rhythm: one per cycle
+    assert gaps[first_new] == CYCLE // 2 and (gaps[:first_new] == CYCLE).all()
+    assert (gaps[first_new:] == CYCLE // 2).all()            # new rhythm from the swap on
+    boundary = int(on[first_new])                            # the swap: a cycle boundary
+    assert (boundary - on[0]) % CYCLE == 0
+
+    f_broken, f_good = frame_at(stamps, t_broken), frame_at(stamps, t_good)
+    assert boundary > f_good > f_broken + CYCLE             # the broken save changed nothing
+    cycle_starts = on[0] + CYCLE * np.arange(0, 20)
+    next_b = int(cycle_starts[cycle_starts >= f_good][0])
+    assert boundary == next_b or (boundary == next_b + CYCLE and next_b - f_good < 0.5 * RATE)
+
+    # no discontinuity at the swap larger than the program's own largest step
+    steps = np.abs(np.diff(x.astype(np.float64)))
+    assert steps[boundary - 256:boundary + 256].max() <= steps[:boundary - 256].max()
+
+    # --record wrote exactly what the device got
+    rec, sr = sf.read(record, dtype="float32")
+    assert sr == RATE
+    assert recorded_exactly(audio, on, rec), "the recording differs from the capture"
+
+    ear = wall_time(stamps, boundary)        # the new program reached the device
+    wait = (next_b - f_good) / RATE
+    print(f"\nedit-to-ear latency: {1000 * (ear - t_good):.0f} ms; wait to the next cycle "
+          f"boundary: {1000 * wait:.0f} ms; target <= wait + 2 blocks + 60 ms = "
+          f"{1000 * wait + 2 * 256 / RATE * 1000 + 60:.0f} ms; JACK xruns seen by the capture: "
+          f"{xruns}")
+
+
+def test_ctrl_c_stops_cleanly_closing_the_device_and_leaving_no_shared_memory(
+        jack_server, tmp_path):
+    from phonon.runtime.shm import leftover_segments
+
+    prog = tmp_path / "beat.ph"
+    prog.write_text(OLD)
+    live = subprocess.Popen([sys.executable, "-m", "phonon", "live", str(prog), "--workers", "1"],
+                            env=jack_server, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    try:
+        deadline = time.time() + 40
+        while "phonon:out_0" not in subprocess.run(["jack_lsp"], env=jack_server,
+                                                   capture_output=True, text=True).stdout:
+            assert time.time() < deadline and live.poll() is None, live.stderr.read()
+            time.sleep(0.1)
+        time.sleep(1.0)
+        live.send_signal(signal.SIGINT)
+        out, err = live.communicate(timeout=30)
+    finally:
+        if live.poll() is None:
+            live.kill()
+            live.wait()
+    assert live.returncode == 0, err
+    assert "phonon live: stopped after" in out and "underruns: 0;" in out, out
+    ports = subprocess.run(["jack_lsp"], env=jack_server, capture_output=True, text=True).stdout
+    assert "phonon:" not in ports                            # the device was closed
+    assert leftover_segments(live.pid) == []
