@@ -45,13 +45,15 @@ def continued_clock(old: Clock, cps: float | Fraction, at: int) -> Clock:
 
 def successor_session(old: Session, graph: GraphIR, start: int, *,
                       reporter: Callable[[str], None] | None = None,
-                      workers: int = 0) -> Session:
+                      workers: int = 0, runtime: dict | None = None) -> Session:
     """Build (compile-free, but instantiating and preparing every node) a session for `graph`
     that renders from sample `start` on, sharing `old`'s registry and sample bank."""
     clock = continued_clock(old.clock, graph.cps, start)
+    if workers > 0 or runtime:              # the actor runtime: fork after the state hand-over
+        runtime = {**(runtime or {}), "defer_fork": True}
     session = Session(graph, old.sr, old.block, registry=old.registry,
                       samples=old.sample_bank(), reporter=reporter, start=start, clock=clock,
-                      workers=workers)
+                      workers=workers, runtime=runtime)
     warm_up(session, start)
     return session
 
@@ -84,6 +86,9 @@ class Transfer:
 def transfer_state(old: Session, new: Session) -> Transfer:
     """Hand `old`'s node state to the matching nodes of `new` (same id, same class)."""
     result = Transfer()
+    collect = getattr(old.executor, "collect_state", None)
+    if collect is not None:              # nodes living in worker processes: fetch their state
+        collect()
     for nid, node in new.nodes.items():
         prev: Any = old.nodes.get(nid)
         if prev is None or type(prev) is not type(node):

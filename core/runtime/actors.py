@@ -136,7 +136,10 @@ class ActorExecutor:
                  block: int, *, workers: int = 1, reporter: Callable[[str], None] | None = None,
                  isolate: Iterable[str] = (), placement: str = "auto", bank: Any = None,
                  hang_s: float = HANG_S, cores: int | None = None, profile: bool = False,
-                 pipeline: bool = True, start: int = 0) -> None:
+                 pipeline: bool = True, start: int = 0, defer_fork: bool = False) -> None:
+        """`defer_fork=True` starts the workers at the first block instead of now: a live hot
+        swap loads the predecessor's node state after construction, and the workers must
+        inherit it."""
         if placement not in ("auto", "all", "none"):
             raise ValueError(f"placement must be auto, all or none, got {placement!r}")
         self.graph = graph
@@ -241,7 +244,9 @@ class ActorExecutor:
         if not self._placed and placement == "all":
             self._place_all()
         self._sync_jobs()
-        self._fork_pending()
+        self._first_fork = defer_fork
+        if not defer_fork:
+            self._fork_pending()
 
     # -- ring views ----------------------------------------------------------------------------
     def _shift(self, view: np.ndarray, r: int) -> np.ndarray:
@@ -527,6 +532,9 @@ class ActorExecutor:
             raise ValueError(f"frames must be in 1..{block}, got {frames}")
         if self._closed:
             raise RuntimeError("the executor is closed")
+        if self._first_fork:
+            self._first_fork = False
+            self._fork_pending()
         if self._placed and not self.workers_state and not self._profile:
             return self._run_alone(start, frames)
         live = [w for w in self.workers_state if w.alive]
