@@ -17,6 +17,7 @@ from .support import extra_param, fmt, num, pos_of, src, suggest
 from .values import Err, Events, Func, ListV, Num, Pat, Sig, Text, Value, describe
 
 SAMPLE_CONTROLS = ("s", "sound")
+RUNTIME_KEYWORDS = ("isolate",)       # accepted by every node call; stored in NodeIR.options
 
 
 class Calls:
@@ -204,7 +205,16 @@ class Calls:
             params[param.name] = arg
             given_at[param.name] = p
             given_vals[param.name] = v
+        options: dict[str, Any] = {}
         for kw in e.keywords:
+            if kw.name in RUNTIME_KEYWORDS:          # `:isolate 1`: a runtime option, not a param
+                v = self._expr(kw.value, f"{path}.{kw.name}")
+                if not isinstance(v, Num) or v.value not in (0, 1):
+                    self.error(pos_of(kw.value), f"{name}: :{kw.name} expects 0 or 1")
+                    ok = False
+                    continue
+                options[kw.name] = bool(v.value)
+                continue
             param = spec.param(kw.name)
             kpath = f"{path}.{kw.name}"
             if param is None and not spec.extra_params:
@@ -239,6 +249,10 @@ class Calls:
             return Err()
         self.check_ranges(spec, params, given_at)
         ev_param = spec.event_param
+        makes_events = deferred or (ev_param is not None and ev_param.name in params and not inputs)
+        if options and (makes_events or self.note_param(spec, given_vals) is not None):
+            return self.error(e.keywords[0].pos,
+                              f"{name}: :isolate applies to signal nodes, not to event-driven ones")
         if deferred:
             return Events(name, ev_param.name, None, "", e.pos, self.owner, path, params, inputs,
                           control=False)
@@ -263,7 +277,7 @@ class Calls:
                     control = True
             return Events(name, ev_param.name, pattern, source, e.pos, self.owner, path, params, inputs,
                           control=control, buses=buses, samples=samples)
-        return Sig(Edge(self.add_node(spec, path, e.pos, inputs, params)))
+        return Sig(Edge(self.add_node(spec, path, e.pos, inputs, params, options)))
 
     def check_ranges(self, spec: NodeSpec, params: dict[str, Any], given_at: dict[str, A.Pos]) -> None:
         for p in spec.params:

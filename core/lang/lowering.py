@@ -66,7 +66,7 @@ class Lowering:
         return self.add_node(spec, path, pos, inputs or [], bound)
 
     def add_node(self, spec: NodeSpec, path: str, pos: A.Pos, inputs: list[Edge],
-                 params: dict[str, Any]) -> str:
+                 params: dict[str, Any], options: dict[str, Any] | None = None) -> str:
         for p in spec.params:
             if p.name not in params and p.default is not None and p.kind != "events":
                 params[p.name] = Const(p.default)
@@ -78,7 +78,8 @@ class Lowering:
             nid = f"{self.owner}/{path}~{k}:{spec.name}"
         ordered = {p.name: params[p.name] for p in spec.params if p.name in params}
         ordered.update({k: v for k, v in params.items() if k not in ordered})
-        self.ir.add(NodeIR(nid, spec.name, list(inputs), ordered, self.owner, self.loc(pos)))
+        self.ir.add(NodeIR(nid, spec.name, list(inputs), ordered, self.owner, self.loc(pos),
+                           options=dict(options or {})))
         return nid
 
     # ------------------------------------------------------------------ values -> IR arguments
