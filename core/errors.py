@@ -51,6 +51,13 @@ class PhononError(Exception):
         )
         return err
 
+    def with_source(self, text: str) -> "PhononError":
+        """This error with its source line filled in from the program `text` (when missing)."""
+        lines = text.splitlines()
+        if self.source_line is not None or not 1 <= self.line <= len(lines):
+            return self
+        return self.relocate(source_line=lines[self.line - 1])
+
     @property
     def headline(self) -> str:
         text = f"{self.file}:{self.line}:{self.col}: {self.message}"
@@ -82,6 +89,9 @@ class PhononErrors(PhononError):
         first = self.errors[0]
         super().__init__(first.message, file=first.file, line=first.line, col=first.col,
                          source_line=first.source_line, hint=first.hint)
+
+    def with_source(self, text: str) -> "PhononErrors":
+        return PhononErrors([e.with_source(text) for e in self.errors])
 
     def format(self) -> str:
         return "\n".join(e.format() for e in getattr(self, "errors", [])) or super().format()

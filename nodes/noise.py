@@ -1,6 +1,8 @@
 """Noise sources: white, pink and brown; deterministic (a fixed seed per node instance)."""
 from __future__ import annotations
 
+import zlib
+
 import numpy as np
 
 from phonon.dsp import oscillators as k
@@ -14,15 +16,17 @@ DEFAULT_SEED = 0x5EED
 class _Noise(Node):
     """White uniform noise from a seeded PCG64 stream, coloured by the `colored_noise` kernel.
 
-    The seed is `static["seed"]` when the program/runtime gives one, else a fixed default per
-    colour, so renders are reproducible bit for bit whatever the block size. (Two nodes of the
-    same colour without a `seed` play the same noise.)
+    The seed is `static["seed"]` when the program/runtime gives one, else derived from the
+    node's stable id (so two noise nodes in a program differ, and an edit elsewhere does not
+    change them), else a fixed default per colour; renders are reproducible bit for bit
+    whatever the block size or executor.
     """
 
     color = k.WHITE
 
     def prepare(self, sr: int, block: int, channels: int) -> None:
-        seed = int(self.static.get("seed", DEFAULT_SEED + self.color))
+        default = zlib.crc32(self.node_id.encode()) if self.node_id else DEFAULT_SEED + self.color
+        seed = int(self.static.get("seed", default))
         self.rng = np.random.Generator(np.random.PCG64(seed))
         self.white = np.zeros(block, dtype=np.float64)
         self.filt = np.zeros(7, dtype=np.float64)

@@ -219,6 +219,10 @@ class Node:
     #: before `prepare` (e.g. "samples" -> the session's `phonon.samples.SampleBank`).
     resources: ClassVar[tuple[str, ...]] = ()
 
+    #: The node's stable id in the program (`<bus>/<path>:<kind>`), set by the runtime before
+    #: `prepare`; e.g. to derive a per-node random seed that survives recompiles.
+    node_id: str = ""
+
     def __init__(self, **static: Any) -> None:
         """`static` holds the constant arguments known at compile time (e.g. text params)."""
         self.static = static

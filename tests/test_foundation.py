@@ -82,3 +82,12 @@ def test_registry_aliases_resolve_to_the_canonical_name():
 def test_a_non_node_class_cannot_be_declared():
     with pytest.raises(TypeError):
         node("bad")(object)
+
+
+def test_with_source_fills_in_the_line_and_caret():
+    err = PhononError("vst3: unknown plugin 'ZamCmop'", file="v.ph", line=2, col=11)
+    text = "cps: 1\nout: ~a # vst3 \"ZamCmop\"\n"
+    assert err.with_source(text).format().splitlines()[1:] == [
+        '    out: ~a # vst3 "ZamCmop"', "              ^"]
+    both = PhononErrors([err, PhononError("x", line=1, col=1)]).with_source(text)
+    assert [e.source_line for e in both.errors] == ["cps: 1", 'out: ~a # vst3 "ZamCmop"']

@@ -102,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
                           reporter=lambda m: err.print(f"phonon: {m}", markup=False),
                           runtime=runtime or None)
     except PhononError as exc:
-        err.print(exc.format(), markup=False, soft_wrap=True)
+        err.print(exc.with_source(source).format(), markup=False, soft_wrap=True)
         return 1
     for w in getattr(graph, "warnings", []):
         err.print(w.format() if hasattr(w, "format") else str(w), markup=False, soft_wrap=True)

@@ -63,7 +63,8 @@ class Session:
         self._samples_arg = samples
         self._bank = None
         resources = {"samples": self.sample_bank}
-        self.nodes = instantiate(graph, self.plan, registry, resources, self.sr, self.engine_block)
+        self.nodes = instantiate(graph, self.plan, registry, resources, self.sr, self.engine_block,
+                                 reporter)
         if self._bank is not None and graph.samples:
             self._bank.preload(sorted(graph.samples))      # load files before the first block
         runtime = dict(runtime or {})

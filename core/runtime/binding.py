@@ -7,6 +7,8 @@ signal-modulated params). Executors (inline, actors) only walk these lists.
 """
 from __future__ import annotations
 
+import sys
+import traceback
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -64,8 +66,14 @@ def _loc_error(n: NodeIR, message: str, hint: str | None = None) -> PhononError:
 
 
 def instantiate(graph: GraphIR, plan: Plan, registry, resources: dict[str, Callable[[], Any]],
-                sr: int, block: int) -> dict[str, Node]:
-    """Construct every planned node (`Cls(**static)`), hand it its resources, `prepare` it."""
+                sr: int, block: int,
+                reporter: Callable[[str], None] | None = None) -> dict[str, Node]:
+    """Construct every planned node (`Cls(**static)`), hand it its resources, `prepare` it.
+
+    A `PhononError` raised while a node starts (an unknown plugin, a missing file) is the
+    program's fault: it is moved to the node's position in the source and raised. Any other
+    exception is the node's own (a broken plugin): it is reported once through `reporter`
+    and the node is replaced by a silent stand-in, so the rest of the program plays."""
     nodes: dict[str, Node] = {}
     for nid in plan.order:
         n = graph.nodes[nid]
@@ -77,13 +85,45 @@ def instantiate(graph: GraphIR, plan: Plan, registry, resources: dict[str, Calla
             p = cls.spec.param(name)
             if isinstance(arg, Const) and (p is None or p.kind in ("text", "any")):
                 static[p.name if p else name] = arg.value
-        inst = cls(**static)
-        for res in getattr(cls, "resources", ()):
-            factory = resources.get(res)
-            setattr(inst, res, factory() if factory is not None else None)
-        inst.prepare(sr, block, cls.spec.channels)
-        nodes[nid] = inst
+        try:
+            nodes[nid] = _start(cls, nid, static, resources, sr, block)
+        except PhononError as exc:
+            if (exc.file, exc.line, exc.col) == ("<input>", 1, 1) and exc.source_line is None:
+                raise _loc_error(n, exc.message, exc.hint) from exc
+            raise
+        except Exception:  # noqa: BLE001 - a plugin's failure must not stop the program
+            tb = traceback.format_exc()
+            (reporter or _stderr)(f"node {nid} ({n.kind}) failed to start; it is silent:\n{tb}")
+            nodes[nid] = _start(_silenced(cls), nid, {}, {}, sr, block)
     return nodes
+
+
+def _start(cls: type[Node], nid: str, static: dict, resources: dict[str, Callable[[], Any]],
+           sr: int, block: int) -> Node:
+    inst = cls(**static)
+    inst.node_id = nid
+    for res in getattr(cls, "resources", ()):
+        factory = resources.get(res)
+        setattr(inst, res, factory() if factory is not None else None)
+    inst.prepare(sr, block, cls.spec.channels)
+    return inst
+
+
+def _silenced(cls: type[Node]) -> type[Node]:
+    """A node with `cls`'s declaration that outputs silence (stands in for a failed start)."""
+
+    class Silenced(Node):
+        spec = cls.spec
+
+        def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
+            out[:, :ctx.frames] = 0.0
+
+    Silenced.__name__ = Silenced.__qualname__ = f"Silenced{cls.__name__}"
+    return Silenced
+
+
+def _stderr(message: str) -> None:
+    print(f"phonon: {message}", file=sys.stderr)
 
 
 def bind(graph: GraphIR, plan: Plan, nodes: dict[str, Node], clock: Clock, block: int,

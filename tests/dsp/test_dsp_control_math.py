@@ -71,3 +71,12 @@ def test_master_removes_nan_inf_and_never_exceeds_0_dbfs():
     inside = np.abs(x) < 1
     assert np.array_equal(y[0, inside], x[inside])
     assert node.nonfinite_blocks == 1                 # all three in the first block
+
+
+def test_two_noise_nodes_in_a_program_play_different_noise_reproducibly():
+    import phonon
+
+    src = "~a: noise\n~b: noise\nout: ~a * 0.5 - ~b * 0.5\n"
+    y = phonon.render(src, 0.1, block=512)
+    assert np.abs(y).max() > 0.1                  # identical noise would cancel to silence
+    assert np.array_equal(y, phonon.render(src, 0.1, block=64))

@@ -131,9 +131,6 @@ def test_a_plugin_reusing_a_built_in_name_is_reported_not_shadowing(tmp_path, mo
     assert np.all(out == 0.25)
 
 
-@pytest.mark.xfail(strict=True, raises=RuntimeError,
-                   reason="binding.instantiate/prepare do not contain plugin exceptions yet: a "
-                          "plugin raising in __init__ or prepare aborts the whole render")
 @pytest.mark.parametrize("where", ["__init__", "prepare"])
 def test_a_plugin_failing_before_the_first_block_is_silenced_too(where):
     @node("earlyboom", doc="fails before processing")
