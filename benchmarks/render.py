@@ -31,6 +31,7 @@ import soundfile as sf
 
 from phonon.engine.session import Session
 from phonon.lang.ir import Const, Edge, GraphIR, NodeIR, PatternArg
+from phonon.plan.optimize import optimize
 from phonon.patterns.timespan import Event, TimeSpan
 from phonon.plugins.registry import default_registry
 
@@ -139,7 +140,7 @@ def profile_nodes(graph: GraphIR, seconds: float, block: int, samples) -> None:
     nodes = sum(spent.values()) / blocks * 1e6
     print(f"\nper-node cost at block {block} (us per block; timer adds ~0.1 us per node)")
     for nid, t in sorted(spent.items(), key=lambda kv: -kv[1]):
-        print(f"  {t / blocks * 1e6:8.1f}  {nid} ({graph.nodes[nid].kind})")
+        print(f"  {t / blocks * 1e6:8.1f}  {nid} ({s.graph.nodes[nid].kind})")
     print(f"  total {total:.1f} us/block = nodes {nodes:.1f} + engine {total - nodes:.1f}")
     # the engine alone: every process() replaced by a no-op (no timer in the loop)
     s = Session(graph, SR, block, samples=samples)
@@ -238,7 +239,9 @@ def main() -> int:
         samples = Path(tmp)
         export_samples(samples)
         graph, how = reference_graph(samples)
-        print(f"reference.ph: {how}; block {args.block}, {args.seconds:g} s, "
+        kept = len(optimize(graph, default_registry()).nodes)
+        print(f"reference.ph: {how} ({len(graph.nodes)} nodes, {kept} after "
+              f"phonon.plan.optimize); block {args.block}, {args.seconds:g} s, "
               f"median of {args.repeat} interleaved runs")
         ph, base = [], []
         if not args.quick:

@@ -40,13 +40,38 @@ class _Pedal(Node):
         self.sr = float(sr)
         self.plugin = self.make_plugin()
         self.buf = np.zeros((channels, block), dtype=np.float32)
+        self._configured: tuple | None = None     # the constant values the plugin has
+        self._input_ok: np.ndarray | None = None  # an input array found usable without a copy
 
     def run_plugin(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames
-        if self.buf.shape[1] < n:
-            self.buf = np.zeros((self.buf.shape[0], n), dtype=np.float32)
-        buf = self.buf
-        buf[:, :n] = ins[0][:, :n]
+        x = ins[0]
+        values = tuple(p.__dict__.values())
+        try:
+            constant = values == self._configured       # the common case: all as last block
+        except ValueError:                              # an array where a float was
+            constant = False
+        if not constant:
+            constant = not any(type(v) is np.ndarray for v in values)
+            if constant:
+                self.configure(p, 0)                    # constant parameters: configure once
+                self._configured = values
+        if constant:
+            # feed the input without a copy when it is a contiguous float32 (channels, n) block
+            if x is not self._input_ok or x.shape[1] != n:
+                if x.shape[1] != n or not x.flags.c_contiguous or x.dtype != np.float32 \
+                        or x.shape[0] != self.buf.shape[0]:
+                    x = self._copy_in(x, n)
+                else:
+                    self._input_ok = x
+            y = self.plugin.process(x, self.sr, max(n, 1), False)   # positional: faster
+            if n == out.shape[1]:
+                np.copyto(out, y)
+            else:
+                out[:, :n] = y
+            return
+        self._configured = None
+        buf = self._copy_in(x, n)
         spans = segments([v for _, v in p.items()], n)
         if len(spans) > 1:   # fold spans shorter than MIN_SEGMENT into their predecessor
             merged = [spans[0]]
@@ -61,6 +86,13 @@ class _Pedal(Node):
             y = self.plugin.process(buf[:, a:b], self.sr, buffer_size=max(b - a, 1), reset=False)
             out[:, a:b] = y
 
+    def _copy_in(self, x: np.ndarray, n: int) -> np.ndarray:
+        """x[:, :n] as a contiguous float32 (channels, n) view of the node's buffer."""
+        if self.buf.shape[1] < n:
+            self.buf = np.zeros((self.buf.shape[0], n), dtype=np.float32)
+        self.buf[:, :n] = x[:, :n]
+        return self.buf[:, :n]
+
     def state(self) -> dict:
         return {"plugin": self.plugin}
 
@@ -68,6 +100,7 @@ class _Pedal(Node):
         plugin = state.get("plugin")
         if isinstance(plugin, type(self.plugin)):
             self.plugin = plugin
+            self._configured = None             # its settings are the predecessor's
 
 
 @node("reverb", doc="Freeverb-style room reverb (pedalboard.Reverb); out = dry*(1-mix) + wet*mix.",
@@ -92,6 +125,7 @@ class Reverb(_Pedal):
         if not isinstance(p.mix, np.ndarray) and p.mix <= 0.0:
             out[:, :n] = ins[0][:, :n]          # bit-exact dry; keep the tail running
             self.configure(p, 0)
+            self._configured = None
             if n >= MIN_SEGMENT:
                 self.plugin.process(ins[0][:, :n], self.sr, buffer_size=n, reset=False)
             return
@@ -142,18 +176,29 @@ class Limiter(Node):
         self.env = np.ones(la, dtype=np.float64)
         self.st = np.array([0.0, float(la), 1.0, 1.0])
         self.bufs = ParamBuffers(block, "ceiling", "release")
+        self._const: tuple | None = None           # ((ceiling, release, n), their arrays)
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames
-        c = p.ceiling
+        c, release = p.ceiling, p.release
+        constant = not isinstance(c, np.ndarray) and not isinstance(release, np.ndarray)
+        if constant and self._const is not None and self._const[0] == (c, release, n):
+            ceiling, rel = self._const[1]           # constant parameters: buffers still full
+        else:
+            ceiling, rel = self._param_arrays(c, release, n)
+            self._const = ((c, release, n), (ceiling, rel)) if constant else None
+        lim.limiter(ins[0], out, n, ceiling, rel, self.audio, self.need, self.env, self.st,
+                    self.sr)
+
+    def _param_arrays(self, c, release, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """Per-sample linear ceiling (>= 1e-6) and release time, float64."""
         if isinstance(c, np.ndarray):
             lin = np.where(c > 0.0, c, 10.0 ** (np.minimum(c, 0.0) / 20.0))
         else:
             lin = c if c > 0.0 else 10.0 ** (c / 20.0)
         ceiling = self.bufs.get("ceiling", lin, n)
         np.maximum(ceiling, 1e-6, out=ceiling)
-        lim.limiter(ins[0], out, n, ceiling, self.bufs.get("release", p.release, n),
-                    self.audio, self.need, self.env, self.st, self.sr)
+        return ceiling, self.bufs.get("release", release, n)
 
     def state(self) -> dict:
         return {"audio": self.audio.copy(), "need": self.need.copy(), "env": self.env.copy(),

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from phonon.plugins.api import Block, Node, Params, node
+from phonon.dsp.clean import clean_clip
+from phonon.dsp.mixsum import same_numba_type, weighted_sum
+from phonon.plugins.api import Block, Node, Param, Params, node
 
 __all__ = ['Add', 'Sub', 'Mul', 'Div', 'Mix', 'Master']
 
@@ -39,14 +41,53 @@ class Div(Node):
         np.divide(ins[0][:, :n], b, out=o, where=b != 0.0)
 
 
-@node("mix", doc="Sum of any number of inputs.", inputs=-1, category="math")
+@node("mix", doc="Sum of any number of inputs, each optionally scaled by its entry of `gains`.",
+      inputs=-1, category="math")
 class Mix(Node):
+    """Sums left to right in float32, exactly like a chain of `add` (and `mul` by a constant:
+    each product is rounded to float32 before it is added), which is what lets the graph
+    optimiser (`phonon.plan.optimize`) replace such chains by one `mix`."""
+
+    gains = Param(None, kind="any", doc="per-input linear gains (a list; default 1 each)")
+
+    def prepare(self, sr: int, block: int, channels: int) -> None:
+        self._cache: dict[int, tuple] = {}
+
+    def _kernel_args(self, ins: list, gains) -> tuple:
+        """(inputs as one tuple or None: use numpy, float32 gains), cached per `ins` list (the
+        executors pass the same list(s) every full block)."""
+        cache = self.__dict__.setdefault("_cache", {})
+        hit = cache.get(id(ins))
+        if hit is None or hit[0] is not ins:
+            if len(cache) >= 8:
+                cache.clear()
+            g = [1.0] * len(ins) if gains is None else \
+                [float(gains[k]) if k < len(gains) else 1.0 for k in range(len(ins))]
+            hit = cache[id(ins)] = (ins, tuple(ins) if same_numba_type(ins) else None,
+                                    np.array(g, dtype=np.float32))
+        return hit[1], hit[2]
+
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames
         o = out[:, :n]
-        o.fill(0.0)
-        for x in ins:
-            o += x[:, :n]
+        if not ins:
+            o.fill(0.0)
+            return
+        if len(ins) == 1 and p.gains is None:
+            o[...] = ins[0][:, :n]
+            return
+        arrays, gains = self._kernel_args(ins, p.gains)
+        if arrays is not None:
+            weighted_sum(arrays, gains, out, n)
+            return
+        for k, (x, g) in enumerate(zip(ins, gains.tolist())):      # mixed layouts: numpy
+            x = x[:, :n]
+            if k == 0:
+                np.multiply(x, np.float32(g), out=o) if g != 1.0 else np.copyto(o, x)
+            elif g == 1.0:
+                np.add(o, x, out=o)
+            else:
+                np.add(o, np.multiply(x, np.float32(g)), out=o)
 
 
 @node("master", doc="Final stage: NaN/Inf become 0, then hard limit to [-1, 1] (never above 0 dBFS).",
@@ -55,14 +96,15 @@ class Master(Node):
     """Counts the blocks whose input held NaN/Inf in `nonfinite_blocks` (the engine resets the
     node that produced them and reports it once)."""
 
+    #: the executor may rely on it: the output is finite and within [-1, 1], and after each
+    #: `process` `input_finite` tells whether the input was (the engine's NaN watch)
+    clean_output = True
+
     def prepare(self, sr: int, block: int, channels: int) -> None:
         self.nonfinite_blocks = 0
+        self.input_finite = True
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
-        n = ctx.frames
-        o = out[:, :n]
-        o[...] = ins[0][:, :n]
-        if not np.isfinite(o).all():
+        self.input_finite = clean_clip(ins[0], out, ctx.frames)
+        if not self.input_finite:
             self.nonfinite_blocks += 1
-            np.nan_to_num(o, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
-        np.clip(o, -1.0, 1.0, out=o)

@@ -32,7 +32,7 @@ import numpy as np
 from phonon.patterns.notes import note_number
 from phonon.plugins.api import Block, Node, Param, Params, Trigger, node
 from phonon.samples import SampleBank, default_roots, split_name
-from phonon.samples.voicepool import VoicePool
+from phonon.samples.voicepool import VoicePool, mix_voices
 
 __all__ = ["SampleVoices"]
 
@@ -49,6 +49,13 @@ def _num(value, default: float) -> float:
     except (TypeError, ValueError):
         return default
     return x if math.isfinite(x) else default
+
+
+_UNSET = object()
+
+
+def _offset(trig: Trigger) -> int:
+    return trig.offset
 
 
 def _voice_limit(value, default: int) -> int:
@@ -75,6 +82,8 @@ class SampleVoices(Node):
         self.pool: VoicePool | None = None
         self._mix: np.ndarray | None = None
         self._pending: dict | None = None
+        self._voices_seen: object = _UNSET          # the `voices` value last applied
+        self._prepared: dict[int, tuple] = {}       # id(control map) -> `_prepare` result
 
     def prepare(self, sr: int, block: int, channels: int) -> None:
         if self.samples is None:
@@ -82,6 +91,7 @@ class SampleVoices(Node):
         if self.samples.sr != sr:
             raise ValueError(f"the sample bank runs at {self.samples.sr} Hz, the engine at {sr} Hz")
         self.pool = VoicePool(self.max_voices, sr, block, FADE_S)
+        self._prepared = {}                         # voice rows depend on the pool's sr/fade
         self._mix = None if channels == 2 else np.zeros((2, block), np.float32)
         pending, self._pending = self._pending, None
         self.load_state(pending)
@@ -93,23 +103,35 @@ class SampleVoices(Node):
     def start(self, trig: Trigger) -> int | None:
         """Start the voice of one trigger; its slot, or None (silent or unknown sample)."""
         c = trig.value if isinstance(trig.value, dict) else {"s": trig.value}
+        # a periodic pattern hands the same control map every cycle: its voice rows are
+        # computed once (the sample is looked up again, so a changed bank is seen)
+        entry = self._prepared.get(id(c))
+        if entry is None or entry[0] is not c \
+                or (entry[1] is not None and entry[1] != trig.duration) \
+                or (entry[2] is not None and self.samples.lookup(*entry[2]) is not entry[3]):
+            if len(self._prepared) >= 512:
+                self._prepared.clear()
+            entry = self._prepared[id(c)] = self._prepare(c, trig.duration)
+        return self.pool.start_prepared(int(trig.offset), entry[4], entry[5])
+
+    def _prepare(self, c: dict, duration: float) -> tuple:
+        """(c, duration when it matters (legato) else None, (name, index) or None, sample ref,
+        the pool's voice rows or None when silent, cut group)."""
         pool, sr = self.pool, self.pool.sr
         cut = max(0, int(_num(c.get("cut"), 0.0)))
         token = c.get("s", c.get("sound"))
         if token is None or str(token).startswith("~"):
-            pool.cut(trig.offset, cut)
-            return None
+            return c, None, None, None, None, cut
         name, colon_index = split_name(str(token))
         index = int(math.floor(_num(c["n"], 0.0))) if "n" in c else (colon_index or 0)
         ref = self.samples.lookup(name, index)
         if ref is None:
-            pool.cut(trig.offset, cut)
-            return None
+            return c, None, (name, index), None, None, cut
         note = c.get("note")
         note = _num(note_number(note) if isinstance(note, str) else note, 0.0)
         legato = _num(c.get("legato"), 0.0)
-        return pool.start(
-            int(trig.offset), ref,
+        voice = pool.voice(
+            ref,
             gain=_num(c.get("gain"), 1.0),
             pan=_num(c.get("pan"), 0.0),
             speed=_num(c.get("speed"), 1.0) * 2.0 ** (note / 12.0),
@@ -118,20 +140,27 @@ class SampleVoices(Node):
             loops=max(1, int(_num(c.get("loop"), 1.0))),
             attack=int(round(max(0.0, _num(c.get("attack"), 0.0)) * sr)),
             release=int(round(max(0.0, _num(c.get("release"), 0.0)) * sr)),
-            hold=int(round(legato * float(trig.duration) * sr)) if legato > 0 else None,
+            hold=int(round(legato * float(duration) * sr)) if legato > 0 else None,
             cut=cut,
         )
+        return c, (duration if legato > 0 else None), (name, index), ref, voice, cut
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
-        wanted = _voice_limit(p.get("voices") if p is not None else None, self.max_voices)
-        if wanted != self.max_voices:
-            self.max_voices = wanted
-            self.pool.resize(wanted)
-        for trig in sorted(ctx.events, key=lambda e: e.offset):
-            self.start(trig)
+        voices = p.get("voices") if p is not None else None
+        if voices is not self._voices_seen:        # the same constant object every block
+            self._voices_seen = voices
+            wanted = _voice_limit(voices, self.max_voices)
+            if wanted != self.max_voices:
+                self.max_voices = wanted
+                self.pool.resize(wanted)
+        events = ctx.events
+        if events:
+            for trig in sorted(events, key=_offset) if len(events) > 1 else events:
+                self.start(trig)
         frames = ctx.frames
         mix = out if self._mix is None else self._mix
-        self.pool.mix(self.samples.arena, mix, frames)
+        pool = self.pool
+        mix_voices(self.samples.arena, pool.acc, mix, frames, pool.vi, pool.vf)
         if self._mix is not None:                 # mono (or >2 channels): centre = unity
             out[:, :frames] = (mix[0, :frames] + mix[1, :frames]) * np.float32(math.sqrt(0.5))
 

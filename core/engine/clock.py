@@ -61,7 +61,10 @@ class Clock:
         """The sample an onset at `cycle` lands on: round(position(cycle)), half to even,
         computed with integers only (this runs once per event)."""
         c = cycle if type(cycle) is Fraction else Fraction(cycle)
-        cn, cd = c.numerator, c.denominator
+        return self.sample_of(c.numerator, c.denominator)
+
+    def sample_of(self, cn: int, cd: int) -> int:
+        """`sample_at(Fraction(cn, cd))` for integers cn, cd > 0, without making the Fraction."""
         den = cd * self._c0d * self._kd
         num = (cn * self._c0d - self._c0n * cd) * self._kn + self.n0 * den
         q, r = divmod(num, den)

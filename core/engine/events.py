@@ -5,7 +5,8 @@ when it exists, else `Pattern.query`), and every onset (an event whose `whole.be
 the cycle and that has its onset) is converted once to its exact sample with the `Clock`.
 A block `[start, end)` then takes the onsets whose sample falls inside it: each onset goes to
 exactly one block whatever the block size, and the per-block cost when nothing happens is two
-integer comparisons.
+integer comparisons. A periodic pattern is queried once per cycle of its period; its later
+cycles are the same onsets shifted by whole cycles, mapped to samples with integers only.
 """
 from __future__ import annotations
 
@@ -48,25 +49,74 @@ def _cycle_source(pattern: Any):
     return onsets
 
 
+#: periodic patterns with a period up to this many cycles are queried once per cycle of
+#: their period; later cycles shift those onsets (as `CycleCache` does)
+MAX_PERIOD = 64
+
+
+def _period(pattern: Any) -> int | None:
+    """The pattern's period in whole cycles when it is known and small, else None."""
+    p = getattr(pattern, "period", None)
+    if p is None:
+        return None
+    try:
+        p = Fraction(p)
+    except (TypeError, ValueError):
+        return None
+    return int(p) if p.denominator == 1 and 1 <= p <= MAX_PERIOD else None
+
+
+def _parts(x: Any) -> tuple[int, int]:
+    """(numerator, denominator) of a cycle position."""
+    x = x if type(x) is Fraction else Fraction(x)
+    return x.numerator, x.denominator
+
+
 class EventStream:
-    """The onsets of one pattern, delivered block by block as `(sample, event)` pairs."""
+    """The onsets of one pattern, delivered block by block.
+
+    Pending onsets are `(sample, event, shift)`: `event` is the onset's event in the
+    pattern's base cycle and `shift` the whole cycles it is moved by (0 unless the pattern is
+    periodic), so the onsets of a periodic pattern are computed once per cycle of its period
+    and later cycles need integer arithmetic only (no shifted Event objects, no Fractions)."""
 
     def __init__(self, pattern: Any, clock: Clock, start: int = 0) -> None:
         self.pattern = pattern
         self.clock = clock
         self._onsets = _cycle_source(pattern)
+        self._period = _period(pattern)
+        self._base: dict[int, list[tuple[int, int, Any]]] = {}   # base cycle -> (num, den, ev)
         self._version = clock.version
         self._next_cycle = math.floor(clock.cycle_at(start))   # next integer cycle to query
         self._horizon = -_NEVER                                # every onset < horizon is known
-        self._pending: list[tuple[int, Any]] = []
+        self._pending: list[tuple[int, Any, int]] = []
         self._head = 0
         self.next_sample = _NEVER                              # sample of the next pending onset
+
+    def _sorted_onsets(self, k: int) -> list[tuple[int, int, Any]]:
+        evs = sorted(self._onsets(Fraction(k), Fraction(k + 1)), key=lambda ev: ev.whole.begin)
+        return [(*_parts(ev.whole.begin), ev) for ev in evs]
+
+    def _cycle(self, k: int) -> list[tuple[int, Any, int]]:
+        """The onsets of cycle k as pending entries, in onset order."""
+        sample_of = self.clock.sample_of
+        if self._period is None:
+            return [(sample_of(n, d), ev, 0) for n, d, ev in self._sorted_onsets(k)]
+        base = k % self._period
+        items = self._base.get(base)
+        if items is None:
+            items = self._base[base] = self._sorted_onsets(base)
+        shift = k - base
+        return [(sample_of(n + shift * d, d), ev, shift) for n, d, ev in items]
 
     def _remap(self) -> None:
         """The tempo changed: recompute pending samples and the horizon."""
         clock = self.clock
         pend = self._pending[self._head:]
-        self._pending = [(clock.sample_at(ev.whole.begin), ev) for _, ev in pend]
+        self._pending = []
+        for _, ev, shift in pend:
+            n, d = _parts(ev.whole.begin)
+            self._pending.append((clock.sample_of(n + shift * d, d), ev, shift))
         self._head = 0
         self._horizon = clock.floor_position(Fraction(self._next_cycle))
         self.next_sample = self._pending[0][0] if self._pending else _NEVER
@@ -79,16 +129,14 @@ class EventStream:
             self._head = 0
         while self._horizon < end:
             k = self._next_cycle
-            evs = self._onsets(Fraction(k), Fraction(k + 1))
-            evs = sorted(evs, key=lambda ev: ev.whole.begin)
-            self._pending.extend((clock.sample_at(ev.whole.begin), ev) for ev in evs)
+            self._pending.extend(self._cycle(k))
             self._next_cycle = k + 1
             self._horizon = clock.floor_position(Fraction(k + 1))
         self.next_sample = self._pending[0][0] if self._pending else _NEVER
 
-    def take(self, start: int, end: int) -> list[tuple[int, Any]]:
-        """Onsets with sample in [start, end), as (offset from start, event); earlier ones are
-        dropped (they belong to blocks before `start`)."""
+    def take_shifted(self, start: int, end: int) -> list[tuple[int, Any, int]]:
+        """Onsets with sample in [start, end), as (offset from start, base event, shift in
+        cycles); earlier ones are dropped (they belong to blocks before `start`)."""
         if self._version != self.clock.version:
             self._remap()
         if self._horizon < end:
@@ -98,13 +146,26 @@ class EventStream:
         out = []
         pending, i, n = self._pending, self._head, len(self._pending)
         while i < n and pending[i][0] < end:
-            s, ev = pending[i]
+            s, ev, shift = pending[i]
             if s >= start:
-                out.append((s - start, ev))
+                out.append((s - start, ev, shift))
             i += 1
         self._head = i
         self.next_sample = pending[i][0] if i < n else _NEVER
         return out
+
+    def take(self, start: int, end: int) -> list[tuple[int, Any]]:
+        """Onsets with sample in [start, end), as (offset from start, event)."""
+        return [(off, shifted(ev, shift)) for off, ev, shift in self.take_shifted(start, end)]
+
+
+def shifted(ev: Any, shift: int) -> Any:
+    """`ev` moved by `shift` whole cycles (itself when shift is 0)."""
+    if not shift:
+        return ev
+    from ..patterns.timespan import Event, TimeSpan
+    return Event(TimeSpan(ev.whole.begin + shift, ev.whole.end + shift),
+                 TimeSpan(ev.part.begin + shift, ev.part.end + shift), ev.value)
 
 
 def trigger_value(value: Any, key: str) -> dict:
@@ -128,15 +189,25 @@ class TriggerSource:
         self.key = key
 
     def triggers(self, start: int, end: int) -> list[Trigger]:
-        if self.stream.next_sample >= end and self.stream._horizon >= end \
-                and self.stream._version == self.clock.version:
+        stream = self.stream
+        if stream.next_sample >= end and stream._horizon >= end \
+                and stream._version == self.clock.version:
             return []
         spc = 1.0 / float(self.clock.cps)                    # seconds per cycle
-        return [
-            Trigger(offset=off, value=trigger_value(ev.value, self.key), cycle=ev.whole.begin,
-                    duration=(float(ev.whole.end) - float(ev.whole.begin)) * spc)
-            for off, ev in self.stream.take(start, end)
-        ]
+        out = []
+        for off, ev, shift in stream.take_shifted(start, end):
+            begin, end_ = ev.whole.begin, ev.whole.end
+            if shift:
+                # float(x + shift) of a Fraction x = (num + shift * den) / den, exactly
+                bn, bd = _parts(begin)
+                en, ed = _parts(end_)
+                cycle = begin + shift
+                length = (en + shift * ed) / ed - (bn + shift * bd) / bd
+            else:
+                cycle = begin
+                length = float(end_) - float(begin)
+            out.append(Trigger(off, trigger_value(ev.value, self.key), cycle, length * spc))
+        return out
 
 
 class SteppedParam:
@@ -174,10 +245,10 @@ class SteppedParam:
     def fill(self, start: int, frames: int) -> np.ndarray:
         """The parameter's values for samples [start, start + frames)."""
         buf = self.buffer
-        onsets = self.stream.take(start, start + frames)
+        onsets = self.stream.take_shifted(start, start + frames)
         if onsets:
             cur, prev = self.current, 0
-            for off, ev in onsets:
+            for off, ev, _ in onsets:
                 buf[prev:off] = cur
                 try:
                     cur = to_number(ev.value)

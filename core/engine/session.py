@@ -10,6 +10,7 @@ import numpy as np
 
 from ..lang.ir import GraphIR
 from ..plan import FEEDBACK_BLOCK, Plan, plan
+from ..plan.optimize import optimize
 from ..runtime.binding import bind, instantiate
 from ..runtime.inline import InlineExecutor
 from .clock import Clock
@@ -40,17 +41,22 @@ class Session:
                  registry=None, samples: Any = None,
                  reporter: Callable[[str], None] | None = None, workers: int = 0,
                  runtime: dict | None = None, start: int = 0,
-                 clock: Clock | None = None, feedback_block: int = FEEDBACK_BLOCK) -> None:
+                 clock: Clock | None = None, feedback_block: int = FEEDBACK_BLOCK,
+                 optimize_graph: bool = True) -> None:
         """`start` and `clock` let a session continue another one (live hot swap): rendering
         begins at sample `start`, and `clock` (default: a new one, cycle 0 at sample 0) maps
         samples to cycles. A graph with feedback edges runs internally in blocks of
         `feedback_block` frames (0: the requested block), so a feedback loop's delay does not
-        depend on the block size callers ask for."""
+        depend on the block size callers ask for. `optimize_graph=False` runs the compiled
+        graph node for node (no `phonon.plan.optimize` rewriting)."""
         if registry is None:
             from ..plugins.registry import default_registry
             registry = default_registry()
         if block <= 0:
             raise ValueError(f"block size must be positive, got {block}")
+        self.source_graph = graph
+        # fewer nodes, bit-identical output (phonon.plan.optimize); ids of survivors unchanged
+        graph = optimize(graph, registry) if optimize_graph else graph
         self.graph = graph
         self.sr = int(sr)
         self.block = int(block)

@@ -13,7 +13,9 @@ checked and clipped:
   node's output is checked right after it runs (upstream first, so the first bad node found
   has clean inputs): a node producing NaN/Inf is reset (`prepare` again), silenced for that
   block and reported once. A one-off NaN that no node repeats is reported as transient.
-- The output is clipped to [-1, 1]: the final stage never exceeds 0 dBFS.
+- The output is clipped to [-1, 1]: the final stage never exceeds 0 dBFS. A master node that
+  declares `clean_output` (the built-in `master`) already cleans and clips in one pass and
+  reports `input_finite`: that flag is the NaN watch and its slot is returned as is.
 """
 from __future__ import annotations
 
@@ -57,6 +59,10 @@ class InlineExecutor:
         # clean NaN itself, which would hide the offending node), else the master's output.
         m = bound.master
         self._watch = m.ins[0] if len(m.ins) == 1 else m.out
+        # a master stage that cleans its own output (`clean_output`: finite, within [-1, 1])
+        # and reports whether its input was finite: no second check, clip or copy here
+        self._clean_master = (getattr(m.node, "clean_output", False) and len(m.ins) == 1
+                              and m.out.shape[0] == 2)
         tasks = bound.tasks
         self._event_tasks = [t for t in tasks if t.triggers is not None]
         self._stepped = [(t.params.__dict__, name, sp, t) for t in tasks for name, sp in t.stepped]
@@ -120,9 +126,16 @@ class InlineExecutor:
         ctx.index, ctx.start, ctx.frames, ctx.cycle, ctx.cps = \
             self._index, start, frames, cycle, self._cps
         end = start + frames
+        version = clock.version
         for t in self._event_tasks:
             c = t.ctx
             c.index, c.start, c.frames, c.cycle, c.cps = self._index, start, frames, cycle, self._cps
+            stream = t.triggers.stream
+            if stream.next_sample >= end and stream._horizon >= end \
+                    and stream._version == version:       # no onset in this block: no call
+                if c.events:
+                    c.events = []
+                continue
             try:
                 c.events = t.triggers.triggers(start, end)
             except Exception:  # noqa: BLE001 - a pattern that fails to query is silent
@@ -150,9 +163,10 @@ class InlineExecutor:
     def _run_fast(self) -> None:
         add, mul = np.add, np.multiply
         for process, ctx, ins, p, out, mods, task in self._fast:
-            for a, b, buf in mods:
-                add(a, b, out=buf)
-                mul(buf, 0.5, out=buf)
+            if mods:
+                for a, b, buf in mods:
+                    add(a, b, out=buf)
+                    mul(buf, 0.5, out=buf)
             try:
                 process(ctx, ins, p, out)
             except Exception:  # noqa: BLE001 - a node must never stop the music
@@ -191,6 +205,12 @@ class InlineExecutor:
                               "no node kept producing it")
 
     def _finish(self, frames: int) -> np.ndarray:
+        if self._clean_master:
+            m = self.bound.master
+            if not m.node.input_finite and not self._diagnose:
+                self._diagnose = DIAGNOSE_BLOCKS
+                self._found = len(self.reset_nodes)
+            return m.out[:, :frames]
         master = self.bound.master.out[:, :frames]
         result = self._out[:, :frames]
         watch = self._watch[:, :frames]

@@ -138,6 +138,17 @@ def _voice_frames(arena, acc, i_from, i_to, tv, r, sp, first, step, c0, c1, left
                   plain, a_len, r_start, r_end, r_len, k_at, k_len):  # pragma: no cover
     """Add one voice's frames i_from..i_to to acc. `plain`: no envelope, no loop wrap there."""
     if plain and r == 1.0:                           # speed 1 or -1: an exact copy
+        if step == 1 and i_to > i_from:              # forwards: 1-D slices vectorise
+            a0 = c0 + first + tv + i_from
+            a1 = c1 + first + tv + i_from
+            n = i_to - i_from
+            src0, src1 = arena[a0:a0 + n], arena[a1:a1 + n]
+            dst0, dst1 = acc[0, i_from:i_to], acc[1, i_from:i_to]
+            for i in range(n):
+                dst0[i] += src0[i] * left
+            for i in range(n):
+                dst1[i] += src1[i] * right
+            return
         for i in range(i_from, i_to):
             idx = first + step * (tv + i)
             acc[0, i] += arena[c0 + idx] * left
@@ -174,15 +185,9 @@ def _voice_frames(arena, acc, i_from, i_to, tv, r, sp, first, step, c0, c1, left
 
 
 @njit(cache=True, nogil=True)
-def mix_voices(arena, acc, out, frames, vi, vf):  # pragma: no cover - numba
-    """Mix every active voice, oldest first, into out[0:2, :frames] (summed in the float64
-    scratch `acc`) and advance the voices one block. Positions are linearly interpolated;
-    integer positions (speed +-1, 2, ...) give the sample values exactly. A voice whose last
-    frame has been played is marked inactive at once."""
-    acc[:, :frames] = 0.0
+def _mix_into(arena, target, order, frames, vi, vf):  # pragma: no cover - numba
+    """Add the voices `order` (slots, oldest first) to target[0:2, :frames] and advance them."""
     size = arena.shape[0]
-    slots = np.flatnonzero(vi[ACTIVE] != 0)
-    order = slots[np.argsort(vi[SERIAL][slots])]
     for v in order:
         tv = vi[T, v]
         stop = _stop(vi, v)
@@ -208,21 +213,43 @@ def mix_voices(arena, acc, out, frames, vi, vf):  # pragma: no cover - numba
         r = vf[RATE, v]
         args = (tv, r, sp, first, step, c0, c1, vf[GL, v], vf[GR, v])
         env = (a_len, r_start, r_end, r_len, k_at, k_len)
-        _voice_frames(arena, acc, i0, p0, *args, False, *env)
+        _voice_frames(arena, target, i0, p0, *args, False, *env)
         if r == 1.0:
-            _voice_frames(arena, acc, p0, p1, *args, True, *env)
+            _voice_frames(arena, target, p0, p1, *args, True, *env)
         else:                                        # the next frame must exist too
             p2 = max(min(first_pass_frames(r, sp - 1) - tv, p1), p0)
-            _interp_frames(arena, acc, p0, p2, tv, r, first, step, c0, c1, vf[GL, v], vf[GR, v])
-            _voice_frames(arena, acc, p2, p1, *args, True, *env)
-        _voice_frames(arena, acc, p1, i1, *args, False, *env)
+            _interp_frames(arena, target, p0, p2, tv, r, first, step, c0, c1, vf[GL, v], vf[GR, v])
+            _voice_frames(arena, target, p2, p1, *args, True, *env)
+        _voice_frames(arena, target, p1, i1, *args, False, *env)
         if tv + frames >= stop:
             vi[ACTIVE, v] = 0
         else:
             vi[T, v] = tv + frames
-    for i in range(frames):
-        out[0, i] = acc[0, i]
-        out[1, i] = acc[1, i]
+
+
+@njit(cache=True, nogil=True)
+def mix_voices(arena, acc, out, frames, vi, vf):  # pragma: no cover - numba
+    """Mix every active voice, oldest first, into out[0:2, :frames] (summed in the float64
+    scratch `acc`) and advance the voices one block. Positions are linearly interpolated;
+    integer positions (speed +-1, 2, ...) give the sample values exactly. A voice whose last
+    frame has been played is marked inactive at once."""
+    slots = np.flatnonzero(vi[ACTIVE] != 0)
+    if slots.shape[0] == 0:                          # nothing sounds: silence, no scratch
+        out[:, :frames] = 0.0
+        return
+    order = slots[np.argsort(vi[SERIAL][slots])]
+    if order.shape[0] == 1:
+        # one voice adds to each frame at most once: 0 + v rounded to float32 is what the
+        # float64 scratch would give, so it goes straight into `out`
+        out[:, :frames] = 0.0
+        _mix_into(arena, out, order, frames, vi, vf)
+        return
+    acc[:, :frames] = 0.0
+    _mix_into(arena, acc, order, frames, vi, vf)
+    for c in range(2):                               # 1-D slices: the copy vectorises
+        src, dst = acc[c, :frames], out[c, :frames]
+        for i in range(frames):
+            dst[i] = src[i]
 
 
 class VoicePool:
@@ -238,8 +265,6 @@ class VoicePool:
         self.vi = np.zeros((N_INT, cap), np.int64)
         self.vf = np.zeros((N_FLOAT, cap), np.float64)
         self.acc = np.zeros((2, block), np.float64)
-        self._ints = np.zeros(N_INT, np.int64)
-        self._floats = np.zeros(N_FLOAT, np.float64)
         self.serial = 0
 
     @property
@@ -286,10 +311,19 @@ class VoicePool:
         `attack`/`release` are frames of linear fade; `hold` (frames) ends the voice early: it
         then fades out over `release` (or the pool's fade). Returns the slot, or None when the
         voice would be silent (speed 0, gain 0, empty range) — the cut group still applies."""
+        voice = self.voice(ref, gain=gain, pan=pan, speed=speed, begin=begin, end=end,
+                           loops=loops, attack=attack, release=release, hold=hold, cut=cut)
+        return self.start_prepared(offset, voice, cut)
+
+    def voice(self, ref: SampleRef, *, gain: float = 1.0, pan: float = 0.0,
+              speed: float = 1.0, begin: float = 0.0, end: float = 1.0, loops: int = 1,
+              attack: int = 0, release: int = 0, hold: int | None = None,
+              cut: int = 0) -> tuple[np.ndarray, np.ndarray] | None:
+        """The state rows (ints, floats) of a voice with these settings, to start with
+        `start_prepared` (reusable: equal events need it computed once); None when silent."""
         begin, end = min(max(begin, 0.0), 1.0), min(max(end, 0.0), 1.0)
         lo, hi = int(round(begin * ref.frames)), int(round(end * ref.frames))
         if gain == 0.0 or speed == 0.0 or hi <= lo:
-            self.cut(offset, cut)
             return None
         rate, span = abs(speed), hi - lo
         length = math.ceil(max(1, int(loops)) * span / rate)
@@ -302,14 +336,26 @@ class VoicePool:
             rel_len, rel_end = 1, NEVER
         pan = min(max(pan, -1.0), 1.0)
         angle = (pan + 1.0) * math.pi / 4.0
-        self.serial += 1
-        ints, floats = self._ints, self._floats
-        ints[:] = (1, -int(offset), speed < 0, lo, span, length, first_pass_frames(rate, span),
-                   ref.offset, ref.frames, ref.channels, max(0, int(attack)), rel_end, rel_len,
-                   NEVER, 1, max(0, int(cut)), self.serial)
+        ints = np.array((1, 0, speed < 0, lo, span, length, first_pass_frames(rate, span),
+                         ref.offset, ref.frames, ref.channels, max(0, int(attack)), rel_end,
+                         rel_len, NEVER, 1, max(0, int(cut)), 0), dtype=np.int64)
+        floats = np.zeros(N_FLOAT, np.float64)
         floats[RATE] = rate
         floats[GL] = gain * math.cos(angle) if pan < 1.0 else 0.0     # exact 0 when hard-panned
         floats[GR] = gain * math.sin(angle) if pan > -1.0 else 0.0
+        return ints, floats
+
+    def start_prepared(self, offset: int, voice: tuple[np.ndarray, np.ndarray] | None,
+                    cut: int = 0) -> int | None:
+        """Start `voice` (from `voice()`) at block offset `offset`: its slot, or None when it
+        is silent (then only the cut group applies)."""
+        if voice is None:
+            self.cut(offset, cut)
+            return None
+        ints, floats = voice
+        self.serial += 1
+        ints[T] = -int(offset)
+        ints[SERIAL] = self.serial
         while True:
             slot = start_voice(self.vi, self.vf, int(offset), self.max_voices, self.fade,
                                int(cut), ints, floats)

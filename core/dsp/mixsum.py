@@ -1,0 +1,45 @@
+"""Left-to-right weighted sum of several stereo buffers in one pass (numba).
+
+out = ((x0*g0 + x1*g1) + x2*g2) + ..., every product and every partial sum rounded to float32
+exactly like the equivalent chain of numpy `multiply`/`add` calls (no fused multiply-add:
+numba does not contract without fastmath), so a `mix` equals the `add`/`mul` chain it replaces
+bit for bit. A gain of exactly 1 skips its multiplication (x*1 == x).
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, nogil=True)
+def weighted_sum(ins, gains: np.ndarray, out: np.ndarray, n: int) -> None:  # pragma: no cover
+    """out[:, :n] = sum_k ins[k][:, :n] * gains[k], left to right; `ins` a tuple of arrays of
+    one type (numba UniTuple), `gains` float32."""
+    for c in range(out.shape[0]):
+        o = out[c]
+        x = ins[0][c]
+        g = gains[0]
+        if g == 1.0:
+            for i in range(n):
+                o[i] = x[i]
+        else:
+            for i in range(n):
+                o[i] = x[i] * g
+        for k in range(1, len(ins)):
+            x = ins[k][c]
+            g = gains[k]
+            if g == 1.0:
+                for i in range(n):
+                    o[i] = o[i] + x[i]
+            else:
+                for i in range(n):
+                    o[i] = o[i] + x[i] * g
+
+
+def same_numba_type(arrays) -> bool:
+    """Whether the arrays type alike in numba (layout, writability, dtype, rank), i.e. can be
+    passed to `weighted_sum` as one homogeneous tuple."""
+    def key(x: np.ndarray) -> tuple:
+        return (x.dtype, x.ndim, x.flags.c_contiguous, x.flags.f_contiguous, x.flags.writeable)
+    first = key(arrays[0])
+    return all(key(x) == first for x in arrays[1:])
