@@ -29,6 +29,7 @@ Design (see docs/runtime.md):
 """
 from __future__ import annotations
 
+import faulthandler
 import gc
 import multiprocessing
 import os
@@ -381,6 +382,9 @@ class ActorExecutor:
             pid = os.fork()
             if pid == 0:                                 # -- the worker
                 try:
+                    # a node crashing its worker is reported by the coordinator in one line;
+                    # the interpreter's fatal-error dump would only repeat it as noise
+                    faulthandler.disable()
                     ours.close()
                     waiter = self._waiter(slot)
                     waiter.oversubscribed(crowded)
