@@ -27,6 +27,7 @@ import numpy as np
 
 from ..engine.clock import Clock
 from .binding import Bound, Task
+from .step import exception_report, nonfinite_report, run_checked
 
 DIAGNOSE_BLOCKS = 4
 
@@ -88,9 +89,7 @@ class InlineExecutor:
         if task.id in self.failed:
             return
         self.failed.add(task.id)
-        tb = traceback.format_exc()
-        self._problem(task, "exception",
-                      f"node {task.id} ({task.kind}) raised an exception; it is silent:\n{tb}")
+        self._problem(task, "exception", exception_report(task))
 
     def _pattern_failed(self, task: Task, name: str) -> None:
         exc = traceback.format_exc(limit=-1).strip().splitlines()[-1]
@@ -106,8 +105,7 @@ class InlineExecutor:
             self._failed(task, out)
             return
         self.reset_nodes.add(task.id)
-        self._problem(task, "nonfinite",
-                      f"node {task.id} ({task.kind}) produced NaN/Inf; it was reset")
+        self._problem(task, "nonfinite", nonfinite_report(task))
 
     # -- running
     def run_block(self, start: int, frames: int | None = None) -> np.ndarray:
@@ -174,29 +172,9 @@ class InlineExecutor:
 
     def _run_checked(self, frames: int) -> None:
         """Slow path: partial blocks (views of `frames` samples) and NaN diagnosis."""
-        partial = frames != self.block
         check = self._diagnose > 0
-        for process, ctx, ins, p, out, mods, task in self._fast:
-            for a, b, buf in mods:
-                np.add(a[:frames], b[:frames], out=buf[:frames])
-                np.multiply(buf[:frames], 0.5, out=buf[:frames])
-            if partial:
-                saved = {m.name: p[m.name] for m in task.modulations}
-                for m in task.modulations:
-                    p[m.name] = m.buffer[:frames]
-                ins_v = [x[:, :frames] for x in ins]
-                out_v = out[:, :frames]
-            else:
-                ins_v, out_v = ins, out
-            try:
-                process(ctx, ins_v, p, out_v)
-            except Exception:  # noqa: BLE001
-                self._failed(task, out)
-            if partial:
-                for name, v in saved.items():
-                    p[name] = v
-            if check and not np.isfinite(np.add.reduce(out_v, axis=None)):
-                self._reset(task, out)
+        for _, _, ins, _, out, mods, task in self._fast:
+            run_checked(task, ins, out, mods, frames, self.block, check, self._failed, self._reset)
         if check:
             self._diagnose -= 1
             if not self._diagnose and len(self.reset_nodes) == self._found:

@@ -26,6 +26,7 @@ import numpy as np
 from ..engine.clock import Clock
 from .binding import Bound, Task
 from .shm import Waiter, set_parent_death_signal
+from .step import exception_report, nonfinite_report, run_checked
 
 # Control words (int64 array "ctl") and the per-block record ("blocks", one row per ring slot).
 GO, STOP = range(2)                       # last block published; stop flag
@@ -174,7 +175,8 @@ class TaskRunner:
                 if full:
                     self._run_fast(job.task, ins, out, mods)
                 else:
-                    self._run_checked(job.task, ins, out, mods, frames, check)
+                    run_checked(job.task, ins, out, mods, frames, self.bound.block, check,
+                                self._failed, self._reset)
                 times[k] = clock() - t0
             seq[i] = go
             if job.shared:
@@ -203,40 +205,12 @@ class TaskRunner:
         except Exception:  # noqa: BLE001 - a node must never stop the music
             self._failed(t, out)
 
-    def _run_checked(self, t: Task, ins: list, out: np.ndarray, mods: tuple, frames: int,
-                     check: bool) -> None:
-        """Partial blocks (views of `frames` samples) and NaN diagnosis (as InlineExecutor)."""
-        p = t.params
-        partial = frames != self.bound.block
-        for a, b, buf in mods:
-            np.add(a[:frames], b[:frames], out=buf[:frames])
-            np.multiply(buf[:frames], 0.5, out=buf[:frames])
-        if partial:
-            saved = {m.name: p[m.name] for m in t.modulations}
-            for m in t.modulations:
-                p[m.name] = m.buffer[:frames]
-            ins_v = [x[:, :frames] for x in ins]
-            out_v = out[:, :frames]
-        else:
-            ins_v, out_v = ins, out
-        try:
-            t.node.process(t.ctx, ins_v, p, out_v)
-        except Exception:  # noqa: BLE001
-            self._failed(t, out)
-        if partial:
-            for name, v in saved.items():
-                p[name] = v
-        if check and not np.isfinite(np.add.reduce(out_v, axis=None)):
-            self._reset(t, out)
-
     def _failed(self, task: Task, out: np.ndarray) -> None:
         out.fill(0.0)
         if task.id in self.failed:
             return
         self.failed.add(task.id)
-        self.emit("exception", task,
-                  f"node {task.id} ({task.kind}) raised an exception; it is silent:\n"
-                  f"{traceback.format_exc()}")
+        self.emit("exception", task, exception_report(task))
 
     def _reset(self, task: Task, out: np.ndarray) -> None:
         out.fill(0.0)
@@ -245,7 +219,7 @@ class TaskRunner:
         except Exception:  # noqa: BLE001
             self._failed(task, out)
             return
-        self._tell("nonfinite", task, f"node {task.id} ({task.kind}) produced NaN/Inf; it was reset")
+        self._tell("nonfinite", task, nonfinite_report(task))
 
 
 # -- the worker process ---------------------------------------------------------------------------

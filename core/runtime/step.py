@@ -1,0 +1,55 @@
+"""One node's work for one block, shared by the inline executor and the actor workers.
+
+Both executors must compute bit-identical output, so the slow path (partial blocks and NaN
+diagnosis) and the failure messages live here once. The fast full-block loops stay in each
+executor, where their local bindings matter for speed.
+"""
+from __future__ import annotations
+
+import traceback
+from typing import Callable
+
+import numpy as np
+
+from .binding import Task
+
+
+def run_checked(task: Task, ins: list, out: np.ndarray, mods: tuple, frames: int, block: int,
+                check: bool, failed: Callable[[Task, np.ndarray], None],
+                reset: Callable[[Task, np.ndarray], None]) -> None:
+    """Run `task` on a partial block (views of `frames` samples) and/or under NaN diagnosis.
+
+    `mods` are the (left, right, mean buffer) triples of its signal-modulated parameters;
+    `failed` is called when `process` raises, `reset` when `check` finds NaN/Inf in the output.
+    """
+    p = task.params
+    partial = frames != block
+    for a, b, buf in mods:
+        np.add(a[:frames], b[:frames], out=buf[:frames])
+        np.multiply(buf[:frames], 0.5, out=buf[:frames])
+    saved = {}
+    if partial:
+        saved = {m.name: p[m.name] for m in task.modulations}
+        for m in task.modulations:
+            p[m.name] = m.buffer[:frames]
+        ins_v = [x[:, :frames] for x in ins]
+        out_v = out[:, :frames]
+    else:
+        ins_v, out_v = ins, out
+    try:
+        task.node.process(task.ctx, ins_v, p, out_v)
+    except Exception:  # noqa: BLE001 - a node must never stop the music
+        failed(task, out)
+    for name, v in saved.items():
+        p[name] = v
+    if check and not np.isfinite(np.add.reduce(out_v, axis=None)):
+        reset(task, out)
+
+
+def exception_report(task: Task) -> str:
+    """The one report for a node whose `process` raised (call inside the `except`)."""
+    return f"node {task.id} ({task.kind}) raised an exception; it is silent:\n{traceback.format_exc()}"
+
+
+def nonfinite_report(task: Task) -> str:
+    return f"node {task.id} ({task.kind}) produced NaN/Inf; it was reset"
