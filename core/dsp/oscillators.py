@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .blep import DELAY, LENGTH, OVERSAMPLE
+from .blep import DELAY, LENGTH, OVERSAMPLE, RAMP_RESIDUAL, RESIDUAL  # noqa: F401 - used via this module
 
 SINE, SAW, PULSE, TRI = 0, 1, 2, 3
 WHITE, PINK, BROWN = 0, 1, 2
