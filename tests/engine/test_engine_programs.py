@@ -82,6 +82,7 @@ def test_pattern_stepped_cutoff_changes_exactly_at_onsets():
         assert np.max(np.abs(z - y)) <= 1e-6
 
 
+@pytest.mark.needs_shared
 def test_reference_workload_renders_identically_for_every_block_size(tmp_path):
     import subprocess
     import sys
@@ -109,6 +110,7 @@ def _peak_hz(x: np.ndarray, sr: int) -> float:
     return (i + 0.5 * (a - c) / (a - 2 * b + c)) * sr / n
 
 
+@pytest.mark.needs_shared
 def test_cc0_kit_plays_at_the_right_pitch_at_48k():
     program = 'cps: 1\nout: s "lt"\n'
     source, file_sr = sf.read(str(KIT / "lt" / "drum_tom_lo_soft.flac"), always_2d=True)
@@ -126,6 +128,7 @@ def test_cc0_kit_plays_at_the_right_pitch_at_48k():
         assert abs(f / f_file - 1) < 0.005, (f, f_file)
 
 
+@pytest.mark.needs_shared
 def test_reference_bus_program_renders_identically_for_every_block_size():
     text = (Path(__file__).resolve().parents[2] / "examples" / "reference_bus.ph").read_text()
     renders = [phonon.render(text, 3.0, block=b, samples=str(KIT)) for b in (64, 2048)]

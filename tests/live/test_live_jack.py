@@ -79,8 +79,22 @@ def wait_for_line(proc: subprocess.Popen, text: str, timeout: float) -> None:
     assert found.wait(timeout), f"capture did not print {text!r}"
 
 
+class CaptureLostData(AssertionError):
+    """The independent capture client lost periods (JACK xruns on a loaded machine)."""
+
+
 def test_hot_reload_on_jack_is_sample_exact_and_glitch_free(jack_server, tmp_path):
-    env = jack_server
+    """One retry, only when the capture itself reported lost periods: then its onset grid
+    says nothing about what phonon sent."""
+    try:
+        hot_reload_once(jack_server, tmp_path / "first")
+    except CaptureLostData as lost:
+        print(f"retrying: {lost}")
+        hot_reload_once(jack_server, tmp_path / "second")
+
+
+def hot_reload_once(env: dict, tmp_path: Path) -> None:
+    tmp_path.mkdir()
     prog = tmp_path / "beat.ph"
     prog.write_text(OLD)
     record = tmp_path / "rec.wav"
@@ -120,8 +134,11 @@ def test_hot_reload_on_jack_is_sample_exact_and_glitch_free(jack_server, tmp_pat
     on = onsets(x)
     assert on.size >= 12, on
     gaps = np.diff(on)
+    on_grid = set(gaps.tolist()) <= {CYCLE // 2, CYCLE}
+    if not on_grid and xruns:
+        raise CaptureLostData(f"the capture reported {xruns} overflows; onset gaps {gaps}")
     # every onset sits on the quarter-cycle grid, exactly (no drift, no lost or late block)
-    assert set(gaps.tolist()) <= {CYCLE // 2, CYCLE}, gaps
+    assert on_grid, gaps
     first_new = int(np.argmax(gaps == CYCLE // 2))          # old rhythm: one per cycle
     assert gaps[first_new] == CYCLE // 2 and (gaps[:first_new] == CYCLE).all()
     assert (gaps[first_new:] == CYCLE // 2).all()            # new rhythm from the swap on

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.needs_shared
+
 ROOT = Path(__file__).parents[2]
 CHECK = Path(__file__).parents[2].parent / "shared/oracle/strudel/check.py"
 

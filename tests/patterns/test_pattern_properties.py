@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from fractions import Fraction as F
 
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from phonon.patterns import TRANSFORMS, mini
@@ -72,6 +73,7 @@ def test_onsets_lie_in_the_window_and_are_sorted(text, start):
     assert [e.whole.begin for e in evs] == sorted(e.whole.begin for e in evs)
 
 
+@pytest.mark.needs_shared
 @settings(database=None, max_examples=150, deadline=None)
 @given(programs, st.sampled_from([None, "every 3 (fast 2)", "iter 4", "chunk 4 (hurry 2)", "rev",
                                   "off 0.125 rev", "jux rev", "ply \"<2 3>\"", "whenmod 4 2 rev",

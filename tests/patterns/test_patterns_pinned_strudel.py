@@ -11,6 +11,8 @@ import pytest
 
 from tests.oracle_adapter import query
 
+pytestmark = pytest.mark.needs_shared
+
 CASES = [json.loads(l) for l in (Path(__file__).parent / "strudel_pinned.jsonl").read_text().splitlines() if l]
 
 
