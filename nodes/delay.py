@@ -22,11 +22,27 @@ class Delay(Node):
     def prepare(self, sr: int, block: int, channels: int) -> None:
         self.sr = float(sr)
         self.line = np.zeros((channels, int(MAX_DELAY_SECONDS * sr) + 3), dtype=np.float32)
+        self.line.fill(0.0)        # touch every page now (np.zeros maps them lazily): no page
+        #                            faults in the audio loop while the line first fills up
         self.head = np.zeros(1, dtype=np.int64)
         self.bufs = ParamBuffers(block, "time", "feedback", "mix")
+        self.tap = np.zeros(block, dtype=np.float64)
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames
+        time, feedback, mix = p.time, p.feedback, p.mix
+        if type(time) is float and type(feedback) is float and type(mix) is float:
+            d = time * self.sr                  # the kernel's clamps, in the same float64 order
+            d = 1.0 if d < 1.0 else min(d, self.line.shape[1] - 2.0)
+            if d > n + 1 and n <= self.tap.shape[0]:    # no tap is written in its block
+                fb = 1.0 if feedback > 1.0 else (-1.0 if feedback < -1.0 else feedback)
+                if d.is_integer():                      # contiguous taps: all vectorised
+                    k.feedback_delay_fixed(ins[0], out, n, int(d), fb, mix, self.line,
+                                           self.head, self.tap)
+                else:
+                    k.feedback_delay_constant(ins[0], out, n, d, fb, mix, self.line,
+                                              self.head, self.tap)
+                return
         g = self.bufs.get
         k.feedback_delay(ins[0], out, n, g("time", p.time, n), g("feedback", p.feedback, n),
                          g("mix", p.mix, n), self.line, self.head, self.sr)

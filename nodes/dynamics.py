@@ -42,6 +42,7 @@ class _Pedal(Node):
         self.buf = np.zeros((channels, block), dtype=np.float32)
         self._configured: tuple | None = None     # the constant values the plugin has
         self._input_ok: np.ndarray | None = None  # an input array found usable without a copy
+        self._frames_ok = -1                        # ... for blocks of this many frames
 
     def run_plugin(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames
@@ -51,6 +52,9 @@ class _Pedal(Node):
             constant = values == self._configured       # the common case: all as last block
         except ValueError:                              # an array where a float was
             constant = False
+        if constant and x is self._input_ok and n == self._frames_ok:
+            out[...] = self.plugin.process(x, self.sr, n, False)    # the steady state
+            return
         if not constant:
             constant = not any(type(v) is np.ndarray for v in values)
             if constant:
@@ -64,9 +68,10 @@ class _Pedal(Node):
                     x = self._copy_in(x, n)
                 else:
                     self._input_ok = x
+                    self._frames_ok = n if n == out.shape[1] else -1
             y = self.plugin.process(x, self.sr, max(n, 1), False)   # positional: faster
             if n == out.shape[1]:
-                np.copyto(out, y)
+                out[...] = y                    # (cheaper than np.copyto for one block)
             else:
                 out[:, :n] = y
             return
@@ -177,6 +182,7 @@ class Limiter(Node):
         self.st = np.array([0.0, float(la), 1.0, 1.0])
         self.bufs = ParamBuffers(block, "ceiling", "release")
         self._const: tuple | None = None           # ((ceiling, release, n), their arrays)
+        self.gain = np.zeros(block, dtype=np.float64)   # scratch of the two-pass stereo kernel
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames
@@ -187,8 +193,13 @@ class Limiter(Node):
         else:
             ceiling, rel = self._param_arrays(c, release, n)
             self._const = ((c, release, n), (ceiling, rel)) if constant else None
-        lim.limiter(ins[0], out, n, ceiling, rel, self.audio, self.need, self.env, self.st,
-                    self.sr)
+        x = ins[0]
+        if x.shape[0] == 2 and out.shape[0] == 2 and self.audio.shape[0] == 2 \
+                and n <= self.gain.shape[0]:
+            lim.limiter_stereo(x, out, n, ceiling, rel, self.audio, self.need, self.env,
+                               self.st, self.sr, self.gain)
+            return
+        lim.limiter(x, out, n, ceiling, rel, self.audio, self.need, self.env, self.st, self.sr)
 
     def _param_arrays(self, c, release, n: int) -> tuple[np.ndarray, np.ndarray]:
         """Per-sample linear ceiling (>= 1e-6) and release time, float64."""

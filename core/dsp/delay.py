@@ -8,7 +8,7 @@ each echo `feedback` times the one before. Output = dry*(1-mix) + tap*mix.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit, uint64
 
 
 @njit(cache=True)
@@ -49,6 +49,121 @@ def feedback_delay(x: np.ndarray, out: np.ndarray, n: int, time: np.ndarray, fee
             if w >= size:
                 w = 0
     head[0] = (start + n) % size
+
+
+@njit(cache=True)
+def feedback_delay_fixed(x: np.ndarray, out: np.ndarray, n: int, d: int, feedback: float,
+                         mix: float, line: np.ndarray, head: np.ndarray, tap: np.ndarray) -> None:
+    """`feedback_delay` for constant parameters and a whole delay of n + 1 < d <= size - 2 samples.
+
+    Bit-identical to `feedback_delay` (same float32/float64 operations; the fraction is 0.0):
+    no tap read in the block was written in the block, so every tap is read first into the
+    float64 scratch `tap` (n,) and the line written after, in runs of contiguous indices
+    without modulo or branches per sample (loops the compiler can vectorise).
+    `feedback` must already be clamped to [-1, 1].
+    """
+    channels = x.shape[0]
+    size = line.shape[1]
+    start = int(head[0])
+    r0 = start - d
+    if r0 < 0:
+        r0 += size
+    frac = 0.0
+    keep = 1.0 - mix
+    for c in range(channels):
+        lc = line[c]
+        xc = x[c]
+        i = 0
+        r = r0
+        while i < n:                          # taps: tap = a + 0.0 * (b - a), b the next sample
+            if r == size - 1:                 # the one tap whose neighbour wraps to 0
+                a = lc[r]
+                tap[i] = a + frac * (lc[0] - a)
+                i += 1
+                r = 0
+                continue
+            run = min(n - i, size - 1 - r)
+            src = lc[r:r + run + 1]           # slices indexed by range(): no negative-index
+            dst = tap[i:i + run]              # checks, so the loops vectorise (4x faster)
+            for k in range(run):
+                a = src[k]
+                dst[k] = a + frac * (src[k + 1] - a)
+            i += run
+            r += run
+        _write_block(xc, out[c], lc, tap, n, start, feedback, mix, keep)
+    head[0] = (start + n) % size
+
+
+@njit(cache=True)
+def feedback_delay_constant(x: np.ndarray, out: np.ndarray, n: int, d: float,
+                            feedback: float, mix: float, line: np.ndarray, head: np.ndarray,
+                            tap: np.ndarray) -> None:
+    """`feedback_delay` for constant parameters and any delay of n + 1 < d <= size - 2 samples.
+
+    Bit-identical to `feedback_delay`: each tap's position and fraction are computed per sample
+    exactly as there, but all taps are read first (none was written in the block), then the
+    line and the output are written by the vectorised loop of `feedback_delay_fixed`.
+    `feedback` must already be clamped to [-1, 1].
+    """
+    channels = x.shape[0]
+    size = line.shape[1]
+    start = int(head[0])
+    keep = 1.0 - mix
+    for c in range(channels):
+        lc = line[c]
+        w = start
+        i = 0
+        while i < n:
+            pos = w - d
+            if pos < 0.0 or w + 1 >= size or pos + 2.0 >= size:
+                if pos < 0.0:                 # a sample near a wrap: the general code
+                    pos += size
+                i0 = int(pos)
+                frac = pos - i0
+                i1 = i0 + 1
+                if i1 >= size:
+                    i1 -= size
+                a = lc[i0]
+                tap[i] = a + frac * (lc[i1] - a)
+                w += 1
+                if w >= size:
+                    w = 0
+                i += 1
+                continue
+            # a run where w stays below size and pos in [0, size - 2): no wrap checks, and
+            # unsigned indices spare numba's negative-index checks
+            run = max(1, min(n - i, size - 1 - w, int(size - 2.0 - pos)))
+            ts = tap[i:i + run]
+            for k in range(run):
+                p = (w + k) - d
+                j = uint64(int(p))
+                frac = p - int(p)
+                a = lc[j]
+                ts[k] = a + frac * (lc[j + uint64(1)] - a)
+            w += run
+            i += run
+        _write_block(x[c], out[c], lc, tap, n, start, feedback, mix, keep)
+    head[0] = (start + n) % size
+
+
+@njit(cache=True, inline="always")
+def _write_block(xc, oc, lc, tap, n, start, feedback, mix, keep) -> None:
+    """line[w] = x + feedback * tap; out = x * keep + tap * mix, in runs of contiguous slices."""
+    size = lc.shape[0]
+    i = 0
+    w = start
+    while i < n:
+        run = min(n - i, size - w)
+        lw, xs, ts, os = lc[w:w + run], xc[i:i + run], tap[i:i + run], oc[i:i + run]
+        for k in range(run):
+            v0 = xs[k]
+            t = ts[k]
+            lw[k] = v0 + feedback * t
+            os[k] = v0 * keep + t * mix
+        i += run
+        w += run
+        if w >= size:
+            w = 0
 
 
 @njit(cache=True)
