@@ -20,14 +20,14 @@ checked and clipped:
 from __future__ import annotations
 
 import sys
-import traceback
 from typing import Callable
 
 import numpy as np
 
 from ..engine.clock import Clock
 from .binding import Bound, Task
-from .step import exception_report, nonfinite_report, run_checked
+from .step import (exception_report, nonfinite_report, pattern_failure_report, refresh_events,
+                   refresh_stepped, run_checked)
 
 DIAGNOSE_BLOCKS = 4
 
@@ -92,10 +92,7 @@ class InlineExecutor:
         self._problem(task, "exception", exception_report(task))
 
     def _pattern_failed(self, task: Task, name: str) -> None:
-        exc = traceback.format_exc(limit=-1).strip().splitlines()[-1]
-        then = "its events are silent" if name == "events" else "it holds its last value"
-        self._problem(task, f"pattern:{name}",
-                      f"node {task.id} ({task.kind}): the pattern of '{name}' failed ({exc}); {then}")
+        self._problem(task, f"pattern:{name}", pattern_failure_report(task, name))
 
     def _reset(self, task: Task, out: np.ndarray) -> None:
         out.fill(0.0)
@@ -123,31 +120,9 @@ class InlineExecutor:
         ctx = self.bound.shared_ctx
         ctx.index, ctx.start, ctx.frames, ctx.cycle, ctx.cps = \
             self._index, start, frames, cycle, self._cps
-        end = start + frames
-        version = clock.version
-        for t in self._event_tasks:
-            c = t.ctx
-            c.index, c.start, c.frames, c.cycle, c.cps = self._index, start, frames, cycle, self._cps
-            stream = t.triggers.stream
-            if stream.next_sample >= end and stream._horizon >= end \
-                    and stream._version == version:       # no onset in this block: no call
-                if c.events:
-                    c.events = []
-                continue
-            try:
-                c.events = t.triggers.triggers(start, end)
-            except Exception:  # noqa: BLE001 - a pattern that fails to query is silent
-                c.events = []
-                self._pattern_failed(t, "events")
-        for values, name, sp, t in self._stepped:
-            try:
-                values[name] = sp.fill(start, frames)
-            except Exception:  # noqa: BLE001 - a pattern that fails to query holds its value
-                values[name] = sp.buffer[:frames]
-                self._pattern_failed(t, name)
-            if sp.problem is not None:
-                self._problem(t, f"value:{name}", f"node {t.id} ({t.kind}): '{name}' got a "
-                              f"{sp.problem}; it holds its last value")
+        refresh_events(self._event_tasks, self._index, start, frames, cycle, self._cps,
+                       clock.version, self._pattern_failed)
+        refresh_stepped(self._stepped, start, frames, self._pattern_failed, self._problem)
 
         if frames == block and not self._diagnose:
             self._run_fast()

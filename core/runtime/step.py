@@ -51,5 +51,51 @@ def exception_report(task: Task) -> str:
     return f"node {task.id} ({task.kind}) raised an exception; it is silent:\n{traceback.format_exc()}"
 
 
+def pattern_failure_report(task: Task, name: str) -> str:
+    """The one report for a parameter pattern that failed to query (call inside the `except`)."""
+    exc = traceback.format_exc(limit=-1).strip().splitlines()[-1]
+    then = "its events are silent" if name == "events" else "it holds its last value"
+    return f"node {task.id} ({task.kind}): the pattern of '{name}' failed ({exc}); {then}"
+
+
 def nonfinite_report(task: Task) -> str:
     return f"node {task.id} ({task.kind}) produced NaN/Inf; it was reset"
+
+
+def refresh_events(tasks: list[Task], index: int, start: int, frames: int, cycle: float,
+                   cps: float, version: int, failed: Callable[[Task, str], None]) -> None:
+    """Fill each event-driven task's `ctx` and `ctx.events` for the block [start, start+frames).
+
+    A stream that knows its next onset lies beyond the block is not called at all; a pattern
+    that fails to query gives no events and `failed(task, "events")`."""
+    end = start + frames
+    for t in tasks:
+        c = t.ctx
+        c.index, c.start, c.frames, c.cycle, c.cps = index, start, frames, cycle, cps
+        stream = t.triggers.stream
+        if stream.next_sample >= end and stream._horizon >= end \
+                and stream._version == version:       # no onset in this block: no call
+            if c.events:
+                c.events = []
+            continue
+        try:
+            c.events = t.triggers.triggers(start, end)
+        except Exception:  # noqa: BLE001 - a pattern that fails to query is silent
+            c.events = []
+            failed(t, "events")
+
+
+def refresh_stepped(stepped: list[tuple], start: int, frames: int,
+                    failed: Callable[[Task, str], None],
+                    problem: Callable[[Task, str, str], None]) -> None:
+    """Fill each pattern-stepped parameter for the block; `stepped` holds
+    (params dict, name, SteppedParam, task). A failing pattern holds its last value."""
+    for values, name, sp, t in stepped:
+        try:
+            values[name] = sp.fill(start, frames)
+        except Exception:  # noqa: BLE001 - a pattern that fails to query holds its value
+            values[name] = sp.buffer[:frames]
+            failed(t, name)
+        if sp.problem is not None:
+            problem(t, f"value:{name}", f"node {t.id} ({t.kind}): '{name}' got a "
+                    f"{sp.problem}; it holds its last value")

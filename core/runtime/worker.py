@@ -26,7 +26,8 @@ import numpy as np
 from ..engine.clock import Clock
 from .binding import Bound, Task
 from .shm import Waiter, set_parent_death_signal
-from .step import exception_report, nonfinite_report, run_checked
+from .step import (exception_report, nonfinite_report, pattern_failure_report, refresh_events,
+                   refresh_stepped, run_checked)
 
 # Control words (int64 array "ctl") and the per-block record ("blocks", one row per ring slot).
 GO, STOP = range(2)                       # last block published; stop flag
@@ -79,7 +80,7 @@ class TaskRunner:
                         j.rings[r][1], j.rings[r][2], j.task) for j in self.jobs if not j.silent]
                       for r in range(self.ring)]
         self.solo = all(not j.silent and not j.remote and not j.shared for j in self.jobs)
-        self._event_jobs = [j for j in self.jobs if j.task.triggers is not None and not j.silent]
+        self._event_tasks = [j.task for j in self.jobs if j.task.triggers is not None and not j.silent]
         self._stepped = [(j.task.params.__dict__, name, sp, j.task)
                          for j in self.jobs if not j.silent for name, sp in j.task.stepped]
 
@@ -97,38 +98,16 @@ class TaskRunner:
         cps = self._cps
         ctx = self.bound.shared_ctx
         ctx.index, ctx.start, ctx.frames, ctx.cycle, ctx.cps = index, start, frames, cycle, cps
-        end = start + frames
         if jobs is None:
-            event_jobs, stepped = self._event_jobs, self._stepped
+            event_tasks, stepped = self._event_tasks, self._stepped
         else:
-            event_jobs = [j for j in jobs if j.task.triggers is not None and not j.silent]
+            event_tasks = [j.task for j in jobs if j.task.triggers is not None and not j.silent]
             stepped = [(j.task.params.__dict__, name, sp, j.task)
                        for j in jobs if not j.silent for name, sp in j.task.stepped]
-        version = clock.version
-        for j in event_jobs:
-            t = j.task
-            c = t.ctx
-            c.index, c.start, c.frames, c.cycle, c.cps = index, start, frames, cycle, cps
-            stream = t.triggers.stream
-            if stream.next_sample >= end and stream._horizon >= end \
-                    and stream._version == version:       # no onset in this block: no call
-                if c.events:
-                    c.events = []
-                continue
-            try:
-                c.events = t.triggers.triggers(start, end)
-            except Exception:  # noqa: BLE001 - a pattern that fails to query is silent
-                c.events = []
-                self._pattern_failed(t, "events")
-        for values, name, sp, t in stepped:
-            try:
-                values[name] = sp.fill(start, frames)
-            except Exception:  # noqa: BLE001 - a pattern that fails to query holds its value
-                values[name] = sp.buffer[:frames]
-                self._pattern_failed(t, name)
-            if sp.problem is not None:
-                self._tell(f"value:{name}", t, f"node {t.id} ({t.kind}): '{name}' got a "
-                          f"{sp.problem}; it holds its last value")
+        refresh_events(event_tasks, index, start, frames, cycle, cps, clock.version,
+                       self._pattern_failed)
+        refresh_stepped(stepped, start, frames, self._pattern_failed,
+                        lambda t, kind, message: self._tell(kind, t, message))
 
     def _tell(self, kind: str, task: Task, message: str) -> None:
         """Report once per (node, kind): the coordinator keeps only the first anyway."""
@@ -138,10 +117,7 @@ class TaskRunner:
             self.emit(kind, task, message)
 
     def _pattern_failed(self, task: Task, name: str) -> None:
-        exc = traceback.format_exc(limit=-1).strip().splitlines()[-1]
-        then = "its events are silent" if name == "events" else "it holds its last value"
-        self._tell(f"pattern:{name}", task, f"node {task.id} ({task.kind}): the pattern of "
-                  f"'{name}' failed ({exc}); {then}")
+        self._tell(f"pattern:{name}", task, pattern_failure_report(task, name))
 
     def run(self, go: int, frames: int, check: bool,
             peer_check: Callable[[], None] | None = None) -> None:
