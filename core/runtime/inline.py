@@ -27,7 +27,7 @@ import numpy as np
 from ..engine.clock import Clock
 from .binding import Bound, Task
 from .step import (exception_report, nonfinite_report, pattern_failure_report, refresh_events,
-                   refresh_stepped, run_checked)
+                   refresh_stepped, run_checked, run_fast)
 
 DIAGNOSE_BLOCKS = 4
 
@@ -125,25 +125,13 @@ class InlineExecutor:
         refresh_stepped(self._stepped, start, frames, self._pattern_failed, self._problem)
 
         if frames == block and not self._diagnose:
-            self._run_fast()
+            run_fast(self._fast, self._failed)
         else:
             self._run_checked(frames)
         for out, prev in self.bound.delayed:
             np.copyto(prev, out)
         self._index += 1
         return self._finish(frames)
-
-    def _run_fast(self) -> None:
-        add, mul = np.add, np.multiply
-        for process, ctx, ins, p, out, mods, task in self._fast:
-            if mods:
-                for a, b, buf in mods:
-                    add(a, b, out=buf)
-                    mul(buf, 0.5, out=buf)
-            try:
-                process(ctx, ins, p, out)
-            except Exception:  # noqa: BLE001 - a node must never stop the music
-                self._failed(task, out)
 
     def _run_checked(self, frames: int) -> None:
         """Slow path: partial blocks (views of `frames` samples) and NaN diagnosis."""

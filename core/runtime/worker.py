@@ -27,7 +27,7 @@ from ..engine.clock import Clock
 from .binding import Bound, Task
 from .shm import Waiter, set_parent_death_signal
 from .step import (exception_report, nonfinite_report, pattern_failure_report, refresh_events,
-                   refresh_stepped, run_checked)
+                   refresh_stepped, run_checked, run_fast)
 
 # Control words (int64 array "ctl") and the per-block record ("blocks", one row per ring slot).
 GO, STOP = range(2)                       # last block published; stop flag
@@ -128,7 +128,7 @@ class TaskRunner:
         full = frames == self.bound.block and not check
         r = go % self.ring if self.rotating else 0
         if full and self.solo and not self.profile and not self.resuming:
-            self._run_solo(self._fast[r])
+            run_fast(self._fast[r], self._failed)
             return
         seq, waiter = self.seq, self.waiter
         clock = time.perf_counter_ns
@@ -160,17 +160,6 @@ class TaskRunner:
         if profile and self.jobs:                  # one vector update per block
             self.prof[self._rows, 0] += times
             self.prof[self._rows, 1] += 1
-
-    def _run_solo(self, fast: list) -> None:
-        add, mul = np.add, np.multiply
-        for process, ctx, ins, p, out, mods, task in fast:
-            for a, b, buf in mods:
-                add(a, b, out=buf)
-                mul(buf, 0.5, out=buf)
-            try:
-                process(ctx, ins, p, out)
-            except Exception:  # noqa: BLE001 - a node must never stop the music
-                self._failed(task, out)
 
     def _run_fast(self, t: Task, ins: list, out: np.ndarray, mods: tuple) -> None:
         for a, b, buf in mods:
