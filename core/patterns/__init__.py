@@ -2,7 +2,13 @@
 
     from phonon.patterns import mini
     mini("bd*2 [~ sn]").query(0, 1)   # -> [Event(...), ...]
+
+Imports inside the package point one way: timespan/values/notes <- pattern (the algebra) <-
+signals <- transforms <- mini <- controls/schedule. The algebra needs two things from above it
+(strings read as mini-notation by `reify`, and transforms reachable as methods, `pat.fast(2)`);
+they are attached here, in one place, after the modules that provide them are imported.
 """
+from . import pattern as _algebra
 from .timespan import Event, TimeSpan, to_time
 from .pattern import (Pattern, cat, fastcat, patternify, pure, reify, sequence, signal, silence,
                       slowcat, stack, steady, timecat)
@@ -11,6 +17,8 @@ from .signals import (choose, cosine, irand, isaw, perlin, rand, randcat, run, s
                       time, tri)
 from . import controls, transforms
 from .transforms import TRANSFORMS, ArgSpec, TransformSpec
+
+_algebra.attach(read_mini=mini, methods=TRANSFORMS)
 
 __all__ = [
     "Event", "TimeSpan", "to_time", "Pattern", "pure", "silence", "stack", "fastcat", "slowcat",

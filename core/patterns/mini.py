@@ -24,7 +24,9 @@ from typing import Any, Union
 
 from ..errors import MiniNotationError
 from .pattern import Pattern, fastcat, pure, silence, stack, timecat
+from .signals import choose_in_with, degrade_by_with, rand
 from .timespan import to_time
+from .transforms import euclid, euclid_rot
 from .values import atom_value, parse_number  # noqa: F401 - parse_number is part of this API
 
 RAND_OFFSET = 0.0003
@@ -364,7 +366,6 @@ def _compile_seq(seq: Seq) -> tuple[Pattern, Fraction]:
 
 
 def _compile_group(group: Group) -> Pattern:
-    from .signals import choose_in_with, rand
     if group.alignment == "stack":
         return stack(*[_compile(s) for s in group.seqs])
     if group.alignment == "feet":
@@ -383,8 +384,6 @@ def _compile_group(group: Group) -> Pattern:
 
 
 def _apply_ops(pat: Pattern, el: Element) -> Pattern:
-    from . import transforms as T
-    from .signals import degrade_by_with, rand
     for op in el.ops:
         a = op.args
         if op.kind == "stretch":
@@ -394,9 +393,9 @@ def _apply_ops(pat: Pattern, el: Element) -> Pattern:
             pat = pat._repeat_cycles(a["amount"])._fast(a["amount"])
         elif op.kind == "bjorklund":
             if a["rotation"] is not None:
-                pat = T.euclid_rot(_compile(a["pulse"]), _compile(a["step"]), _compile(a["rotation"]), pat)
+                pat = euclid_rot(_compile(a["pulse"]), _compile(a["step"]), _compile(a["rotation"]), pat)
             else:
-                pat = T.euclid(_compile(a["pulse"]), _compile(a["step"]), pat)
+                pat = euclid(_compile(a["pulse"]), _compile(a["step"]), pat)
         elif op.kind == "degrade":
             amount = 0.5 if a["amount"] is None else a["amount"]
             pat = degrade_by_with(rand._early(to_time(RAND_OFFSET * a["seed"])), amount, pat)

@@ -6,19 +6,44 @@ never from the query window, so results do not depend on how time is sliced.
 Internal conventions: methods with a leading underscore take plain values (`_fast(2)`);
 the patternable versions (`fast("<1 2>")`) live in `transforms.py` (also reachable as methods,
 `pat.every(3, f)`) and follow Strudel's `register` (see `patternify`).
+
+This module is the bottom of the package: it imports nothing from `mini.py` or `transforms.py`.
+The two things it needs from above (the mini-notation parser that `reify` applies to strings,
+and the transform table behind `pat.name(...)`) are handed to it once, by `attach`, which
+`phonon.patterns` (the package's `__init__`) calls after importing them, as Strudel's
+`setStringParser` does.
 """
 from __future__ import annotations
 
 import math
 from fractions import Fraction
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
-from .notes import note_to_midi
+from .arithmetic import (COMBINERS, compose_op, merge_values, num_add, num_div, num_mul, num_sub,
+                         truthy)
 from .timespan import Event, TimeSpan, sam, to_time
-from .values import parse_number
 
 _NOT_PURE = object()
 Query = Callable[[TimeSpan], list]
+
+
+def _unattached(text: str) -> "Pattern":
+    raise RuntimeError("phonon.patterns.pattern is used without its mini-notation parser: "
+                       "import phonon.patterns, which attaches it")
+
+
+_read_mini: Callable[[str], "Pattern"] = _unattached     # set by attach()
+_methods: Mapping[str, Any] = {}                          # set by attach()
+
+
+def attach(read_mini: Callable[[str], "Pattern"], methods: Mapping[str, Any]) -> None:
+    """Connect the algebra to the layers built on it (called once, by `phonon.patterns`).
+
+    `read_mini(text)` is what `reify` does with a string (mini-notation); `methods` maps a name
+    to a transform spec whose `fn(*args, pat)` is reachable as `pat.name(*args)`.
+    """
+    global _read_mini, _methods
+    _read_mini, _methods = read_mini, methods
 
 
 class Pattern:
@@ -351,9 +376,8 @@ class Pattern:
         return self.app_left(reify(bools), lambda a, b: a if truthy(b) else None).remove_none()
 
     def __getattr__(self, name: str) -> Callable[..., "Pattern"]:
-        """`pat.every(3, f)` is `TRANSFORMS["every"].fn(3, f, pat)`."""
-        from .transforms import TRANSFORMS
-        spec = TRANSFORMS.get(name)
+        """`pat.every(3, f)` is `TRANSFORMS["every"].fn(3, f, pat)` (the table given to `attach`)."""
+        spec = _methods.get(name)
         if spec is None:
             raise AttributeError(f"'Pattern' object has no attribute or transform {name!r}")
         return lambda *args: spec.fn(*args, self)
@@ -361,7 +385,7 @@ class Pattern:
     # -- operators -----------------------------------------------------------------------
     def merge(self, other: Any) -> "Pattern":
         """Tidal's `#` / `|>`: structure from self, values from `other` (dicts are unioned)."""
-        return self.app_left(reify(other), _merge_values)
+        return self.app_left(reify(other), merge_values)
 
     def combine(self, other: Any, op: str, structure: str = "left") -> "Pattern":
         """Tidal's operator family: `op` in + - * / % > < and structure left/right/both.
@@ -371,9 +395,9 @@ class Pattern:
         (dicts are unioned either way).
         """
         try:
-            func = _COMBINERS[op]
+            func = COMBINERS[op]
         except KeyError:
-            raise ValueError(f"unknown operator {op!r}; expected one of {' '.join(_COMBINERS)}") from None
+            raise ValueError(f"unknown operator {op!r}; expected one of {' '.join(COMBINERS)}") from None
         other = reify(other)
         if structure == "left":
             return self.app_left(other, func)
@@ -441,16 +465,9 @@ class Pattern:
         return patternify(lambda x, p: p._segment(x), n, pat=self)
 
 
-# ---------------------------------------------------------------- values & arithmetic
+# ---------------------------------------------------------------- periods
 def _identity(x: Any) -> Any:
     return x
-
-
-def truthy(v: Any) -> bool:
-    """Truth of a structure value: false for False, 0, None and the words 'f'/'false'."""
-    if isinstance(v, str):
-        return v not in ("f", "false", "~", "")
-    return bool(v)
 
 
 def int_period(p: Fraction | None) -> int | None:
@@ -465,93 +482,6 @@ def lcm_period(*periods: Fraction | None) -> Fraction | None:
     num = math.lcm(*[p.numerator for p in periods])
     den = math.gcd(*[p.denominator for p in periods])
     return Fraction(num, den)
-
-
-def _merge_values(a: Any, b: Any) -> Any:
-    if isinstance(a, dict) and isinstance(b, dict):
-        return {**a, **b}
-    return b
-
-
-def numeral(x: Any) -> Any:
-    """A number from a value the way Strudel's parseNumeral does (note names -> MIDI)."""
-    if isinstance(x, (int, float, Fraction)) and not isinstance(x, bool):
-        return x
-    if isinstance(x, bool):
-        return int(x)
-    if isinstance(x, str):
-        n = parse_number(x)
-        if n is not None:
-            return n
-        midi = note_to_midi(x, default_octave=3)
-        if midi is not None:
-            return midi
-    raise ValueError(f"cannot do arithmetic on {x!r} (not a number or note name)")
-
-
-def _tidy(x: Any) -> Any:
-    if isinstance(x, Fraction) and x.denominator == 1:
-        return int(x)
-    return x
-
-
-def num_add(a: Any, b: Any) -> Any:
-    return _tidy(numeral(a) + numeral(b))
-
-
-def num_sub(a: Any, b: Any) -> Any:
-    return _tidy(numeral(a) - numeral(b))
-
-
-def num_mul(a: Any, b: Any) -> Any:
-    return _tidy(numeral(a) * numeral(b))
-
-
-def num_div(a: Any, b: Any) -> Any:
-    a, b = numeral(a), numeral(b)
-    if b == 0:  # JavaScript semantics: no exception inside a running pattern
-        return math.nan if a == 0 else math.copysign(math.inf, a)
-    if isinstance(a, int) and isinstance(b, int) and a % b == 0:
-        return a // b
-    return _tidy(a / b)
-
-
-def num_mod(a: Any, b: Any) -> Any:
-    a, b = numeral(a), numeral(b)
-    return ((a % b) + b) % b
-
-
-def _keep_left(a: Any, b: Any) -> Any:
-    if isinstance(a, dict) and isinstance(b, dict):
-        return {**b, **a}
-    return a
-
-
-_COMBINERS: dict[str, Callable[[Any, Any], Any]] = {
-    "+": lambda a, b: compose_op(a, b, num_add),
-    "-": lambda a, b: compose_op(a, b, num_sub),
-    "*": lambda a, b: compose_op(a, b, num_mul),
-    "/": lambda a, b: compose_op(a, b, num_div),
-    "%": lambda a, b: compose_op(a, b, num_mod),
-    ">": lambda a, b: _merge_values(a, b),
-    "<": _keep_left,
-}
-
-
-def compose_op(a: Any, b: Any, func: Callable[[Any, Any], Any]) -> Any:
-    """Apply a binary value operator; dicts combine per shared key (Strudel's _composeOp)."""
-    if isinstance(a, dict) or isinstance(b, dict):
-        if not isinstance(a, dict):
-            a = {"value": a}
-        if not isinstance(b, dict):
-            b = {"value": b}
-        if "value" in b and len(b) == 1:
-            return a  # Strudel: no arithmetic between a control pattern and a bare number
-        out = {**a, **b}
-        for k in a.keys() & b.keys():
-            out[k] = func(a[k], b[k])
-        return out
-    return func(a, b)
 
 
 # ---------------------------------------------------------------- constructors
@@ -584,8 +514,7 @@ def reify(thing: Any) -> Pattern:
     if isinstance(thing, Pattern):
         return thing
     if isinstance(thing, str):
-        from .mini import mini
-        return mini(thing)
+        return _read_mini(thing)
     return pure(thing)
 
 

@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Callable
 
-from .pattern import (Pattern, compose_op, fastcat, int_period, lcm_period, num_add, num_div,
-                      num_mod, num_mul, num_sub, patternify, pure, reify, sequence, silence, slowcat,
-                      slowcat_prime, stack, timecat, truthy)
+from .arithmetic import compose_op, num_add, num_div, num_mod, num_mul, num_sub, truthy
+from .notes import note_number
+from .pattern import (Pattern, fastcat, int_period, lcm_period, patternify, pure, reify, sequence,
+                      silence, slowcat, slowcat_prime, stack, timecat)
 from .signals import _irand, degrade_by_with, rand, randrun
 from .timespan import Event, TimeSpan, sam, to_time
 
@@ -656,7 +657,6 @@ def n_(pat):
 
 @_register("note", "", "Turn values into the note control (note names -> semitones from c4).")
 def note_(pat):
-    from .notes import note_number
     return pat.fmap(lambda v: {"note": note_number(v)} if not isinstance(v, dict) else v)
 
 
