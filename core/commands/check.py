@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..errors import PhononError, PhononErrors
 from ..lang.ir import GraphIR
-from ..plan import FEEDBACK_BLOCK
+from ..plan import FEEDBACK_BLOCK, plan
 
 HELP = "check a program: report every error, or summarise buses, outputs, nodes and waves"
 
@@ -29,19 +29,6 @@ def sample_names(roots: list[str]) -> set[str] | None:
         return None
 
 
-def plan_waves(ir: GraphIR) -> tuple[list[list[str]], list[str]]:
-    """(waves, pruned ids): from the engine's planner when present, else the Kahn layering here."""
-    try:
-        from ..plan import plan
-    except ImportError:
-        plan = None
-    if plan is not None:
-        p = plan(ir)
-        return p.waves, list(p.pruned)
-    from ..lang.waves import waves
-    return waves(ir), []
-
-
 def describe_node(ir: GraphIR, nid: str, names: dict[str, str]) -> str:
     """`~drums_reverb [reverb]` for a bus's node, `out [limiter]` for an output, else the id."""
     kind = ir.nodes[nid].kind
@@ -49,7 +36,8 @@ def describe_node(ir: GraphIR, nid: str, names: dict[str, str]) -> str:
 
 
 def summary(ir: GraphIR, file: str) -> str:
-    waves, pruned = plan_waves(ir)
+    p = plan(ir)
+    waves, pruned = p.waves, p.pruned
     names: dict[str, str] = {}
     for out, nid in ir.outputs.items():
         names.setdefault(nid, out)

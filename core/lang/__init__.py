@@ -11,6 +11,5 @@ from __future__ import annotations
 
 from .compiler import compile_ast, compile_program
 from .parser import parse, parse_with_errors
-from .waves import waves
 
-__all__ = ["compile_program", "compile_ast", "parse", "parse_with_errors", "waves"]
+__all__ = ["compile_program", "compile_ast", "parse", "parse_with_errors"]

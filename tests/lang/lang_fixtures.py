@@ -6,10 +6,74 @@ exactly which transforms and merges were applied, independent of the pattern eng
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
 from phonon.lang import compile_program
-from phonon.lang.patterns_bridge import ArgSpec, StubPattern, StubPatterns, TransformSpec
+from phonon.patterns.transforms import ArgSpec, TransformSpec
 from phonon.plugins.api import Node, Param, node
 from phonon.plugins.registry import Registry
+
+
+class StubPattern:
+    """An opaque pattern that only remembers how it was made (for structure-only compiles)."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def _op(self, op: str, other: Any) -> "StubPattern":
+        o = other.source if isinstance(other, StubPattern) else repr(other)
+        return StubPattern(f"({self.source} {op} {o})")
+
+    def __add__(self, o): return self._op("+", o)
+    def __sub__(self, o): return self._op("-", o)
+    def __mul__(self, o): return self._op("*", o)
+    def __truediv__(self, o): return self._op("/", o)
+    def __radd__(self, o): return StubPattern(f"({o!r} + {self.source})")
+    def __rsub__(self, o): return StubPattern(f"({o!r} - {self.source})")
+    def __rmul__(self, o): return StubPattern(f"({o!r} * {self.source})")
+    def __rtruediv__(self, o): return StubPattern(f"({o!r} / {self.source})")
+    def __neg__(self): return StubPattern(f"(-{self.source})")
+
+    def merge(self, other: Any) -> "StubPattern":
+        return self._op("#", other)
+
+    def __repr__(self) -> str:
+        return f"StubPattern({self.source})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, StubPattern) and other.source == self.source
+
+    def __hash__(self) -> int:
+        return hash(self.source)
+
+
+@dataclass
+class StubPatterns:
+    """A structure-only `phonon.lang.patterns_bridge.PatternBackend`: no mini-notation checking,
+    transforms and controls given explicitly."""
+
+    transform_table: dict[str, Any] = field(default_factory=dict)
+    control_names: frozenset[str] = frozenset()
+
+    def mini(self, text: str) -> Any:
+        return StubPattern(f'"{text}"')
+
+    def pure(self, value: Any) -> Any:
+        return StubPattern(repr(value))
+
+    def control(self, name: str, pattern: Any) -> Any:
+        src = pattern.source if isinstance(pattern, StubPattern) else repr(pattern)
+        return StubPattern(f"{name} {src}")
+
+    def transforms(self) -> Mapping[str, Any]:
+        return self.transform_table
+
+    def non_numeric(self, pattern: Any, key: str | None = None) -> Any:
+        return None
+
+    def controls(self) -> frozenset[str]:
+        return self.control_names
 
 
 @node("s", aliases=("sound",), doc="sample voices")
@@ -188,14 +252,14 @@ def _spread(items, pat):
 
 
 TRANSFORMS = {
-    "fast": TransformSpec("fast", _fn("fast"), (ArgSpec("factor", "pattern"),)),
-    "slow": TransformSpec("slow", _fn("slow"), (ArgSpec("factor", "pattern"),)),
-    "rev": TransformSpec("rev", _fn("rev"), ()),
-    "degradeBy": TransformSpec("degradeBy", _fn("degradeBy"), (ArgSpec("amount", "number"),)),
-    "every": TransformSpec("every", _every, (ArgSpec("n", "pattern"), ArgSpec("f", "function"))),
-    "stackwith": TransformSpec("stackwith", _spread, (ArgSpec("items", "list"),)),
-    "range": TransformSpec("range", _fn("range"), (ArgSpec("lo", "pattern"), ArgSpec("hi", "pattern"))),
-    "s": TransformSpec("s", _fn("s"), ()),
+    "fast": TransformSpec("fast", _fn("fast"), (ArgSpec("factor", "pattern"),), ""),
+    "slow": TransformSpec("slow", _fn("slow"), (ArgSpec("factor", "pattern"),), ""),
+    "rev": TransformSpec("rev", _fn("rev"), (), ""),
+    "degradeBy": TransformSpec("degradeBy", _fn("degradeBy"), (ArgSpec("amount", "number"),), ""),
+    "every": TransformSpec("every", _every, (ArgSpec("n", "pattern"), ArgSpec("f", "function")), ""),
+    "stackwith": TransformSpec("stackwith", _spread, (ArgSpec("items", "list"),), ""),
+    "range": TransformSpec("range", _fn("range"), (ArgSpec("lo", "pattern"), ArgSpec("hi", "pattern")), ""),
+    "s": TransformSpec("s", _fn("s"), (), ""),
 }
 
 CONTROLS = frozenset({"s", "sound", "n", "note", "gain", "pan", "speed", "vowel", "lpf", "room"})

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from phonon.lang import waves
 from phonon.lang.ir import Const, Edge, PatternArg
+from phonon.plan import plan
 from tests.lang.lang_fixtures import compile_test, pattern_source
 
 REFERENCE = """\
@@ -50,7 +50,7 @@ def test_reference_program_graph() -> None:
 
 def test_reference_program_waves_put_reverb_and_delay_together() -> None:
     ir = compile_test(REFERENCE)
-    w = waves(ir)
+    w = plan(ir).waves
     assert w[3] == ["~drums_reverb/0#1:reverb", "~drums_delay/0#1:delay"]
     assert len(w) == 11
     assert w[0] == ["~kick/0:s", "~snare/0:s", "~hats/0:s", "~drums_wet/0.0.1:const", "~drums_wet/0.1.1:const"]
@@ -217,7 +217,7 @@ def test_self_reference_is_a_delayed_edge() -> None:
     d = ir.nodes["~fb/0.1.0#1:delay"]
     assert d.inputs == [Edge("~fb/0:add", delayed=True)]
     assert ir.feedback == [("~fb/0.1.0#1:delay", "~fb/0:add")]
-    w = waves(ir)
+    w = plan(ir).waves
     assert w[0] == ["~fb/0.0:saw", "~fb/0.1.0#1:delay", "~fb/0.1.1:const"]
 
 
