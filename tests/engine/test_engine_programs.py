@@ -13,9 +13,8 @@ import phonon
 from phonon.engine.render import compile_source
 from phonon.engine.session import Session
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
-KIT = SHARED / "samples" / "cc0-kit"
-REFERENCE = SHARED / "bench" / "reference.ph"
+from tests.data_paths import CC0_KIT as KIT, REFERENCE, REFERENCE_SAMPLES
+
 BLOCKS = [64, 512, 2048, 4096]
 
 
@@ -82,14 +81,9 @@ def test_pattern_stepped_cutoff_changes_exactly_at_onsets():
         assert np.max(np.abs(z - y)) <= 1e-6
 
 
-@pytest.mark.needs_shared
-def test_reference_workload_renders_identically_for_every_block_size(tmp_path):
-    import subprocess
-    import sys
-    subprocess.run([sys.executable, str(SHARED / "bench" / "export_samples.py"), str(tmp_path)],
-                   cwd=SHARED / "bench", check=True, capture_output=True)
+def test_reference_workload_renders_identically_for_every_block_size():
     text = REFERENCE.read_text()
-    renders = {b: phonon.render(text, 4.0, block=b, samples=str(tmp_path), file=str(REFERENCE))
+    renders = {b: phonon.render(text, 4.0, block=b, samples=str(REFERENCE_SAMPLES), file=str(REFERENCE))
                for b in BLOCKS}
     y = renders[2048]
     assert y.shape == (2, 176400)
@@ -110,7 +104,6 @@ def _peak_hz(x: np.ndarray, sr: int) -> float:
     return (i + 0.5 * (a - c) / (a - 2 * b + c)) * sr / n
 
 
-@pytest.mark.needs_shared
 def test_cc0_kit_plays_at_the_right_pitch_at_48k():
     program = 'cps: 1\nout: s "lt"\n'
     source, file_sr = sf.read(str(KIT / "lt" / "drum_tom_lo_soft.flac"), always_2d=True)
@@ -128,7 +121,6 @@ def test_cc0_kit_plays_at_the_right_pitch_at_48k():
         assert abs(f / f_file - 1) < 0.005, (f, f_file)
 
 
-@pytest.mark.needs_shared
 def test_reference_bus_program_renders_identically_for_every_block_size():
     text = (Path(__file__).resolve().parents[2] / "examples" / "reference_bus.ph").read_text()
     renders = [phonon.render(text, 3.0, block=b, samples=str(KIT)) for b in (64, 2048)]

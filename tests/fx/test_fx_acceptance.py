@@ -2,17 +2,15 @@
 notches, and the limiter's ceiling on a drum loop driven 12 dB hot."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 import phonon
 from phonon.plugins import default_registry
 from phonon.plugins.testing import render_node
+from tests.data_paths import CC0_KIT as KIT
 
 SR = 48000
-KIT = Path(__file__).resolve().parents[2].parent / "shared" / "samples" / "cc0-kit"
 
 
 def rt60(y: np.ndarray, sr: int) -> float:
@@ -61,7 +59,6 @@ def test_static_phaser_notches_sit_where_six_allpass_stages_cancel_the_dry_signa
     assert abs(np.median(gain_db[(f > 100) & (f < 10000)])) < 6.0  # elsewhere about unity
 
 
-@pytest.mark.skipif(not KIT.is_dir(), reason="shared/samples/cc0-kit is not beside the repository")
 @pytest.mark.parametrize("ceiling, linear", [("0.9", 0.9), ("-1", 10 ** (-1 / 20))])
 def test_limiter_holds_its_ceiling_on_a_drum_loop_12_db_hot(ceiling, linear):
     hot = phonon.render('cps: 0.5\nout: s "loop" # gain 4\n', 4.0, samples=str(KIT))

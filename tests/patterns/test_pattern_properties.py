@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from fractions import Fraction as F
 
-import pytest
 from hypothesis import given, settings, strategies as st
 
 from phonon.patterns import TRANSFORMS, mini
@@ -73,7 +72,6 @@ def test_onsets_lie_in_the_window_and_are_sorted(text, start):
     assert [e.whole.begin for e in evs] == sorted(e.whole.begin for e in evs)
 
 
-@pytest.mark.needs_shared
 @settings(database=None, max_examples=150, deadline=None)
 @given(programs, st.sampled_from([None, "every 3 (fast 2)", "iter 4", "chunk 4 (hurry 2)", "rev",
                                   "off 0.125 rev", "jux rev", "ply \"<2 3>\"", "whenmod 4 2 rev",
@@ -81,11 +79,8 @@ def test_onsets_lie_in_the_window_and_are_sorted(text, start):
                                   "press", "s ; chop 2", "segment 3", "swingBy 1/3 4"]),
        st.integers(-2, 3))
 def test_declared_period_is_a_true_period(text, transform, cycle):
-    from tests.oracle_adapter import query
-    pat = mini(text)
-    if transform:
-        from tests.oracle_adapter import _chain, _load_parse_transform
-        pat = _chain(_load_parse_transform()(transform))(pat)
+    from tests.oracle_adapter import transformed
+    pat = transformed(mini(text), transform)
     if pat.period is None:
         return
     p = pat.period.numerator

@@ -1,4 +1,4 @@
-"""Strudel's answers for patterns and transforms beyond the shared suite, pinned in
+"""Strudel's answers for patterns and transforms beyond the conformance suite, pinned in
 strudel_pinned.jsonl by pin_strudel_answers.py. Compared exactly, random cases included
 (the engine reproduces Strudel's seeded generator)."""
 from __future__ import annotations
@@ -10,8 +10,6 @@ from pathlib import Path
 import pytest
 
 from tests.oracle_adapter import query
-
-pytestmark = pytest.mark.needs_shared
 
 CASES = [json.loads(l) for l in (Path(__file__).parent / "strudel_pinned.jsonl").read_text().splitlines() if l]
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -15,10 +13,9 @@ from phonon.engine.render import compile_source
 from phonon.engine.session import Session, make_sample_bank
 from phonon.errors import PhononError
 from phonon.runtime.shm import leftover_segments
+from tests.data_paths import REFERENCE, REFERENCE_SAMPLES
 
 ROOT = Path(__file__).resolve().parents[2]
-BENCH = ROOT.parent / "shared" / "bench"
-REF_SAMPLES = Path("/tmp/refsamples")
 SR = 44100
 SECONDS = 3.0
 
@@ -33,8 +30,7 @@ def _heavy_source() -> str:
 
 def _programs() -> list:
     progs = [pytest.param("heavy", None, id="heavy")]
-    if (BENCH / "reference.ph").exists():
-        progs.append(pytest.param("reference", str(BENCH / "reference.ph"), id="reference"))
+    progs.append(pytest.param("reference", str(REFERENCE), id="reference"))
     for p in sorted((ROOT / "examples").glob("*.ph")):
         progs.append(pytest.param(p.stem, str(p), id=f"examples/{p.name}"))
     return progs
@@ -47,10 +43,7 @@ def _compiled(name: str, path: str | None):
     if name not in _cache:
         samples = None
         if name == "reference":
-            if not (REF_SAMPLES / "kick").is_dir():
-                subprocess.run([sys.executable, str(BENCH / "export_samples.py"),
-                                str(REF_SAMPLES)], check=True, capture_output=True)
-            samples = str(REF_SAMPLES)
+            samples = str(REFERENCE_SAMPLES)
         source = _heavy_source() if path is None else Path(path).read_text()
         bank = make_sample_bank(samples, SR)
         try:

@@ -10,7 +10,7 @@ import soundfile as sf
 from phonon.plugins.api import Block, Params, Trigger
 
 SR = 44100
-CC0_KIT = Path(__file__).parents[2].parent / "shared/samples/cc0-kit"
+from tests.data_paths import CC0_KIT  # noqa: F401 (re-exported for the sample tests)
 CENTRE = np.cos(np.pi / 4)            # equal-power gain of each channel at pan 0
 
 

@@ -252,8 +252,6 @@ def test_output_is_independent_of_block_size(bank):
 
 
 def test_n_and_colon_index_pick_a_file_modulo_the_count():
-    if not CC0_KIT.is_dir():
-        pytest.skip("shared cc0-kit not present")
     kit = SampleBank([CC0_KIT], sr=SR)
     x = kit.get("bd", 1)
     for controls in ({"s": "bd", "n": 5}, {"s": "bd:1"}, {"s": "bd:3", "n": 1.7}):
