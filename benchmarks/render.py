@@ -32,6 +32,7 @@ import soundfile as sf
 from phonon.engine.session import Session
 from phonon.lang.ir import Const, Edge, GraphIR, NodeIR, PatternArg
 from phonon.plan.optimize import optimize
+from phonon.patterns.pattern import Pattern
 from phonon.patterns.timespan import Event, TimeSpan
 from phonon.plugins.registry import default_registry
 
@@ -40,19 +41,20 @@ BENCH = (HERE.parent.parent / "shared" / "bench").resolve()
 SR = 44100
 
 
-class StepPattern:
+class StepPattern(Pattern):
     """A minimal cyclic pattern (benchmark-local, so scaling runs need no compiler):
     `steps` = [(begin, end, value)] in fractions of a cycle, repeated every cycle."""
 
     def __init__(self, steps):
         self.steps = [(Fraction(b), Fraction(e), v) for b, e, v in steps]
+        super().__init__(self.events)
 
     @classmethod
     def grid(cls, n: int, hits, value):
         return cls([(Fraction(i, n), Fraction(i + 1, n), value) for i in hits])
 
-    def query(self, begin, end):
-        begin, end = Fraction(begin), Fraction(end)
+    def events(self, span: TimeSpan) -> list[Event]:
+        begin, end = span.begin, span.end
         out, k = [], begin.numerator // begin.denominator
         while k < end:
             for b, e, v in self.steps:

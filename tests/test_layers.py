@@ -37,15 +37,7 @@ LAYERS: list[tuple[str, ...]] = [
 
 #: Known upward imports (importer, imported), each to be removed with its cause. An entry that
 #: matches no import any more fails the test: delete it then.
-EXCEPTIONS: dict[tuple[str, str], str] = {
-    # The clock and the event streams live in phonon.engine until they move to phonon.timing
-    # (issue 12, runtime part); the runtime builds its per-block refreshers from them.
-    ("phonon.runtime.actors", "phonon.engine.clock"): "clock -> phonon.timing",
-    ("phonon.runtime.binding", "phonon.engine.clock"): "clock -> phonon.timing",
-    ("phonon.runtime.binding", "phonon.engine.events"): "events -> phonon.timing",
-    ("phonon.runtime.inline", "phonon.engine.clock"): "clock -> phonon.timing",
-    ("phonon.runtime.worker", "phonon.engine.clock"): "clock -> phonon.timing",
-}
+EXCEPTIONS: dict[tuple[str, str], str] = {}
 
 
 def _modules() -> dict[str, tuple[Path, bool]]:

@@ -13,7 +13,7 @@ from ..plan import FEEDBACK_BLOCK, Plan, plan
 from ..plan.optimize import optimize
 from ..runtime.binding import bind, instantiate
 from ..runtime.inline import InlineExecutor
-from .clock import Clock
+from ..timing.clock import Clock
 
 
 def sample_roots(samples: Any) -> list[str]:

@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..engine.clock import Clock
+from ..timing.clock import Clock
 from ..engine.session import Session
 from ..lang.ir import GraphIR
 

@@ -41,7 +41,7 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
-from ..engine.clock import Clock
+from ..timing.clock import Clock
 from ..lang.ir import GraphIR
 from ..plan import Plan
 from ..plugins.api import Node

@@ -14,8 +14,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..engine.clock import Clock
-from ..engine.events import SteppedParam, TriggerSource
+from ..timing.clock import Clock
+from ..timing.events import SteppedParam, TriggerSource
 from ..errors import PhononError, did_you_mean
 from ..lang.ir import Const, Edge, GraphIR, NodeIR, PatternArg
 from ..plan import Plan

@@ -24,7 +24,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..engine.clock import Clock
+from ..timing.clock import Clock
 from .binding import Bound, Task
 from .step import (exception_report, nonfinite_report, pattern_failure_report, refresh_events,
                    refresh_stepped, run_checked, run_fast)

@@ -87,8 +87,8 @@ def refresh_events(tasks: list[Task], index: int, start: int, frames: int, cycle
         c = t.ctx
         c.index, c.start, c.frames, c.cycle, c.cps = index, start, frames, cycle, cps
         stream = t.triggers.stream
-        if stream.next_sample >= end and stream._horizon >= end \
-                and stream._version == version:       # no onset in this block: no call
+        if stream.next_sample >= end and stream.horizon >= end \
+                and stream.version == version:       # no onset in this block: no call
             if c.events:
                 c.events = []
             continue

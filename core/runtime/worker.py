@@ -23,7 +23,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..engine.clock import Clock
+from ..timing.clock import Clock
 from .binding import Bound, Task
 from .shm import Waiter, set_parent_death_signal
 from .step import (exception_report, nonfinite_report, pattern_failure_report, refresh_events,

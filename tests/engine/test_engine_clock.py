@@ -3,10 +3,10 @@ from fractions import Fraction
 
 import pytest
 
-from phonon.engine.clock import Clock, exact_cps
-from phonon.engine.events import EventStream
+from phonon.timing.clock import Clock, exact_cps
+from phonon.timing.events import EventStream
 
-from .engine_fixtures import CyclePattern
+from tests.graph_fixtures import CyclePattern
 
 
 def test_cycle_at_and_sample_at_are_exact():

@@ -7,8 +7,9 @@ import pytest
 
 from phonon.engine.session import Session
 from phonon.lang.ir import Edge
+from phonon.patterns.pattern import Pattern
 
-from .engine_fixtures import CyclePattern, graph, n, registry
+from tests.graph_fixtures import CyclePattern, graph, n, registry
 
 BLOCKS = [64, 512, 2048, 4096]
 
@@ -173,14 +174,13 @@ def test_non_numeric_pattern_value_holds_and_is_reported_once():
     assert messages == ["node lv (level): 'value' got a non-numeric value 'c4x'; it holds its last value"]
 
 
-class _Broken:
-    def query(self, begin, end):
-        raise ZeroDivisionError("bad pattern")
+def _broken(span):
+    raise ZeroDivisionError("bad pattern")
 
 
 def test_failing_event_pattern_is_silent_and_reported_once():
     from phonon.lang.ir import PatternArg
-    g = graph(n("hits", "impulse", pattern=PatternArg(_Broken())),
+    g = graph(n("hits", "impulse", pattern=PatternArg(Pattern(_broken))),
               n("ok", "level", value=0.25), n("out", "sum", ["hits", "ok"]), master="out")
     messages = []
     s = Session(g, 1000, 64, registry=registry(), reporter=messages.append)

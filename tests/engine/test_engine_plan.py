@@ -5,7 +5,7 @@ from phonon.errors import PhononError
 from phonon.lang.ir import Edge
 from phonon.plan import plan
 
-from .engine_fixtures import graph, n, registry
+from tests.graph_fixtures import graph, n, registry
 
 
 def test_diamond_waves_and_slot_reuse():

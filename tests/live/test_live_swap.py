@@ -6,11 +6,12 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from phonon.engine.clock import Clock
+from phonon.timing.clock import Clock
 from phonon.engine.render import compile_source
 from phonon.engine.session import Session
 from phonon.lang.ir import GraphIR, Loc, NodeIR, PatternArg
 from phonon.live import Player, next_boundary, successor_session
+from phonon.patterns.pattern import Pattern
 from phonon.patterns.timespan import Event, TimeSpan
 from phonon.plugins.api import Node, Param, node
 from phonon.plugins.registry import Registry
@@ -18,14 +19,15 @@ from phonon.plugins.registry import Registry
 SR = 1000
 
 
-class Steps:
+class Steps(Pattern):
     """A pattern with onsets at the given fractions of every cycle (value 1)."""
 
     def __init__(self, fractions: list[Fraction]) -> None:
         self.fractions = [Fraction(f) for f in fractions]
+        super().__init__(self.events)
 
-    def query(self, begin, end):
-        begin, end = Fraction(begin), Fraction(end)
+    def events(self, span: TimeSpan) -> list[Event]:
+        begin, end = span.begin, span.end
         out, k = [], begin.numerator // begin.denominator
         while k < end:
             for f in self.fractions:

@@ -19,7 +19,7 @@ from phonon.lang.ir import Const, Edge
 from phonon.runtime.actors import ActorExecutor
 from phonon.runtime.shm import leftover_segments
 
-from .runtime_fixtures import CyclePattern, busy_graph, graph, n, registry
+from tests.graph_fixtures import CyclePattern, busy_graph, graph, n, registry
 
 SR = 44100
 ROOT = Path(__file__).resolve().parents[2]
@@ -101,9 +101,9 @@ def heavy_graph():
     for k in range(4):
         nodes.append(n(f"o{k}", "rt_osc", freq=110.0 * (k + 1)))
         nodes.append(n(f"h{k}", "rt_busy", [f"o{k}"], us=300.0))
-        nodes.append(n(f"g{k}", "rt_amp", [f"h{k}"], gain=0.2))
+        nodes.append(n(f"g{k}", "amp", [f"h{k}"], gain=0.2))
         tails.append(f"g{k}")
-    nodes.append(n("mix", "rt_sum", tails + ["hits"]))
+    nodes.append(n("mix", "sum", tails + ["hits"]))
     return graph(*nodes, master="mix")
 
 
@@ -145,16 +145,16 @@ def test_switching_to_workers_mid_render_keeps_feedback_exact(monkeypatch, fork_
 class BrokenFromCycle(CyclePattern):
     """A pattern that fails to query from cycle 1 on."""
 
-    def query(self, begin, end):
-        if end > 1:
+    def events(self, span):
+        if span.end > 1:
             raise ValueError("no more")
-        return super().query(begin, end)
+        return super().events(span)
 
 
 def test_failing_patterns_in_a_worker_behave_as_inline():
     g = graph(n("hits", "rt_click", pattern=BrokenFromCycle.seq([{"gain": 0.5}] * 4)),
               n("tone", "rt_osc", freq=BrokenFromCycle.seq([220.0, 330.0])),
-              n("mix", "rt_sum", ["hits", "tone"]), master="mix", cps=1.0)
+              n("mix", "sum", ["hits", "tone"]), master="mix", cps=1.0)
     frames = 3 * SR
     ref, ref_problems, _ = render(g, frames, 512)
     y, problems, _ = render(g, frames, 512, workers=2, placement="all")
@@ -165,32 +165,32 @@ def test_failing_patterns_in_a_worker_behave_as_inline():
 
 
 def test_node_exception_in_a_worker_is_reported_once_and_silenced():
-    g = graph(n("ok", "rt_osc", freq=330.0), n("bad", "rt_crash", at=2),
-              n("mix", "rt_sum", ["ok", "bad"]), master="mix")
+    g = graph(n("ok", "rt_osc", freq=330.0), n("bad", "crash", at=2),
+              n("mix", "sum", ["ok", "bad"]), master="mix")
     ref, ref_problems, _ = render(g, 10 * 256, 256)
     y, problems, _ = render(g, 10 * 256, 256, workers=1, placement="all")
     np.testing.assert_array_equal(y, ref)
     assert len(problems) == 1 == len(ref_problems)
-    assert problems[0].startswith("node bad (rt_crash) raised an exception; it is silent:")
+    assert problems[0].startswith("node bad (crash) raised an exception; it is silent:")
     assert "RuntimeError: boom" in problems[0]
 
 
 def test_nan_in_a_worker_is_reset_exactly_like_inline():
-    g = graph(n("osc", "rt_osc", freq=220.0), n("bad", "rt_blowup", at=3),
-              n("mix", "rt_sum", ["osc", "bad"]), master="mix")
+    g = graph(n("osc", "rt_osc", freq=220.0), n("bad", "blowup", at=3),
+              n("mix", "sum", ["osc", "bad"]), master="mix")
     ref, ref_problems, _ = render(g, 12 * 256, 256)
     y, problems, s = render(g, 12 * 256, 256, workers=2, placement="all", pipeline=False)
     np.testing.assert_array_equal(y, ref)
     assert sorted(problems) == sorted(ref_problems)
-    assert "node bad (rt_blowup) produced NaN/Inf; it was reset" in problems
+    assert "node bad (blowup) produced NaN/Inf; it was reset" in problems
     assert s.executor.reset_nodes == {"bad"}
 
 
 def test_nan_with_pipelining_is_diagnosed_one_block_later():
     """Block b+1 is already running when block b's NaN is seen: the diagnosis (and the reset)
     starts one block later than inline; the output stays finite."""
-    g = graph(n("osc", "rt_osc", freq=220.0), n("bad", "rt_blowup", at=3),
-              n("mix", "rt_sum", ["osc", "bad"]), master="mix")
+    g = graph(n("osc", "rt_osc", freq=220.0), n("bad", "blowup", at=3),
+              n("mix", "sum", ["osc", "bad"]), master="mix")
     ref, _, _ = render(g, 12 * 256, 256)
     y, problems, s = render(g, 12 * 256, 256, workers=2, placement="all")
     assert s.executor.ring == 3
@@ -200,7 +200,7 @@ def test_nan_with_pipelining_is_diagnosed_one_block_later():
     osc, _, _ = render(graph(n("osc", "rt_osc", freq=220.0), master="osc"), 12 * 256, 256)
     np.testing.assert_array_equal(y[:, 5 * 256:6 * 256], osc[:, 5 * 256:6 * 256])  # reset
     np.testing.assert_array_equal(y[:, 6 * 256:], ref[:, 6 * 256:])
-    assert "node bad (rt_blowup) produced NaN/Inf; it was reset" in problems
+    assert "node bad (blowup) produced NaN/Inf; it was reset" in problems
     assert s.executor.reset_nodes == {"bad"}
 
 
@@ -244,7 +244,7 @@ def test_kill_9_of_a_worker_mid_render_still_yields_the_complete_file():
 def test_os_abort_in_an_isolated_node_is_reported_and_silenced():
     g = graph(n("osc", "rt_osc", freq=220.0),
               n("boom", "rt_abort", at=3, options={"isolate": True}),
-              n("mix", "rt_sum", ["osc", "boom"]), master="mix")
+              n("mix", "sum", ["osc", "boom"]), master="mix")
     frames = 10 * 512
     y, problems, s = render(g, frames, 512, workers=0)
     assert len(problems) == 1
@@ -261,7 +261,7 @@ def test_os_abort_in_an_isolated_node_is_reported_and_silenced():
 
 def test_a_hung_worker_is_stopped_and_its_nodes_restarted():
     g = graph(n("osc", "rt_osc", freq=220.0), n("stuck", "rt_stall", at=3),
-              n("mix", "rt_sum", ["osc", "stuck"]), master="mix")
+              n("mix", "sum", ["osc", "stuck"]), master="mix")
     ref, _, _ = render(g, 8 * 512, 512)
     t0 = time.monotonic()
     y, problems, _ = render(g, 8 * 512, 512, workers=1, placement="all", hang_s=0.5)
@@ -298,7 +298,7 @@ def test_collect_state_brings_worker_state_back_for_a_hot_swap():
 
 def test_isolate_by_kind_gives_each_node_its_own_worker():
     g = graph(n("a", "rt_osc", freq=220.0), n("b", "rt_osc", freq=330.0),
-              n("mix", "rt_sum", ["a", "b"]), master="mix")
+              n("mix", "sum", ["a", "b"]), master="mix")
     ref, _, _ = render(g, 8 * 256, 256)
     y, problems, s = render(g, 8 * 256, 256, workers=0, isolate=["rt_osc"])
     np.testing.assert_array_equal(y, ref)
@@ -330,7 +330,7 @@ _SCRIPT = textwrap.dedent("""
     import sys, time
     sys.path.insert(0, {root!r})
     from phonon.engine.session import Session
-    from tests.runtime.runtime_fixtures import busy_graph, registry
+    from tests.graph_fixtures import busy_graph, registry
     s = Session(busy_graph(), 44100, 256, registry=registry(), workers=2,
                 runtime={{"placement": "all"}})
     print(s.executor.arena.name, *s.executor.worker_pids, flush=True)

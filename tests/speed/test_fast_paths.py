@@ -9,10 +9,11 @@ import pytest
 
 from phonon.dsp import limiter as lim
 from phonon.dsp.clean import clean_clip
-from phonon.engine.clock import Clock
-from phonon.engine.events import EventStream, TriggerSource
+from phonon.timing.clock import Clock
+from phonon.timing.events import EventStream, TriggerSource
 from phonon.nodes.dynamics import Compressor, Limiter
 from phonon.nodes.mathops import Master, Mix
+from phonon.patterns.pattern import Pattern
 from phonon.plugins.api import Block, Params
 
 SR = 44100
@@ -156,14 +157,15 @@ def test_compressor_fast_path_equals_segmented_path_and_follows_parameter_change
 
 
 # -- events: periodic onsets shifted with integers == the pattern's own later cycles
-class Sixteenths:
+class Sixteenths(Pattern):
     """Onsets at k/16 of every cycle, an explicit period of one cycle (or none)."""
 
     def __init__(self, period):
-        self.period = period
+        super().__init__(self.events, period=period)
 
-    def query(self, begin, end):
+    def events(self, span):
         from phonon.patterns.timespan import Event, TimeSpan
+        begin, end = span.begin, span.end
         out, k = [], math.floor(begin)
         while k < end:
             for i in (0, 3, 7, 11):
@@ -258,7 +260,7 @@ def test_clean_master_stage_still_finds_resets_and_reports_a_nan_node():
     from phonon.lang.ir import Const, Edge, GraphIR, NodeIR
     from phonon.nodes.mathops import Master as MasterNode
     from phonon.plugins.registry import Registry
-    from tests.engine.engine_fixtures import Blowup, Level, Sum
+    from tests.graph_fixtures import Blowup, Level, Sum
 
     reg = Registry()
     for cls in (Blowup, Level, Sum, MasterNode):

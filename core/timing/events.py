@@ -1,7 +1,7 @@
 """Pattern events -> sample-accurate triggers and stepped control signals.
 
-Patterns are queried one whole cycle at a time (through `phonon.patterns.schedule.CycleCache`
-when it exists, else `Pattern.query`), and every onset (an event whose `whole.begin` lies in
+Patterns (`phonon.patterns.Pattern`) are queried one whole cycle at a time through
+`phonon.patterns.schedule.CycleCache`, and every onset (an event whose `whole.begin` lies in
 the cycle and that has its onset) is converted once to its exact sample with the `Clock`.
 A block `[start, end)` then takes the onsets whose sample falls inside it: each onset goes to
 exactly one block whatever the block size, and the per-block cost when nothing happens is two
@@ -17,36 +17,18 @@ from typing import Any
 
 import numpy as np
 
+from ..patterns.pattern import Pattern
+from ..patterns.schedule import CycleCache
+from ..patterns.timespan import Event, TimeSpan
 from ..plugins.api import Trigger
 from .clock import Clock
 
 _NEVER = sys.maxsize
 
 
-def _cycle_source(pattern: Any):
+def _cycle_source(pattern: Pattern):
     """A function (begin, end) -> events of `pattern` whose whole begins in [begin, end)."""
-    try:
-        from ..patterns.schedule import CycleCache  # type: ignore[attr-defined]
-    except Exception:  # noqa: BLE001 - the pattern library may not provide it (yet)
-        CycleCache = None
-    if CycleCache is not None:
-        try:
-            cache = CycleCache(pattern)
-            return cache.onsets
-        except Exception:  # noqa: BLE001 - fall back to plain queries
-            pass
-
-    def onsets(begin: Fraction, end: Fraction) -> list:
-        out = []
-        for ev in pattern.query(begin, end):
-            whole = getattr(ev, "whole", None)
-            if whole is None or not ev.has_onset():
-                continue
-            if begin <= whole.begin < end:
-                out.append(ev)
-        return out
-
-    return onsets
+    return CycleCache(pattern).onsets
 
 
 #: periodic patterns with a period up to this many cycles are queried once per cycle of
@@ -54,14 +36,10 @@ def _cycle_source(pattern: Any):
 MAX_PERIOD = 64
 
 
-def _period(pattern: Any) -> int | None:
+def _period(pattern: Pattern) -> int | None:
     """The pattern's period in whole cycles when it is known and small, else None."""
-    p = getattr(pattern, "period", None)
+    p = pattern.period
     if p is None:
-        return None
-    try:
-        p = Fraction(p)
-    except (TypeError, ValueError):
         return None
     return int(p) if p.denominator == 1 and 1 <= p <= MAX_PERIOD else None
 
@@ -80,18 +58,23 @@ class EventStream:
     periodic), so the onsets of a periodic pattern are computed once per cycle of its period
     and later cycles need integer arithmetic only (no shifted Event objects, no Fractions)."""
 
-    def __init__(self, pattern: Any, clock: Clock, start: int = 0) -> None:
+    def __init__(self, pattern: Pattern, clock: Clock, start: int = 0) -> None:
         self.pattern = pattern
         self.clock = clock
         self._onsets = _cycle_source(pattern)
         self._period = _period(pattern)
         self._base: dict[int, list[tuple[int, int, Any]]] = {}   # base cycle -> (num, den, ev)
-        self._version = clock.version
+        self.version = clock.version                           # the clock version mapped with
         self._next_cycle = math.floor(clock.cycle_at(start))   # next integer cycle to query
-        self._horizon = -_NEVER                                # every onset < horizon is known
+        self.horizon = -_NEVER                                 # every onset < horizon is known
         self._pending: list[tuple[int, Any, int]] = []
         self._head = 0
         self.next_sample = _NEVER                              # sample of the next pending onset
+
+    def idle_until(self, end: int) -> bool:
+        """True when no onset lies before sample `end` (known without querying anything)."""
+        return self.next_sample >= end and self.horizon >= end \
+            and self.version == self.clock.version
 
     def _sorted_onsets(self, k: int) -> list[tuple[int, int, Any]]:
         evs = sorted(self._onsets(Fraction(k), Fraction(k + 1)), key=lambda ev: ev.whole.begin)
@@ -118,28 +101,28 @@ class EventStream:
             n, d = _parts(ev.whole.begin)
             self._pending.append((clock.sample_of(n + shift * d, d), ev, shift))
         self._head = 0
-        self._horizon = clock.floor_position(Fraction(self._next_cycle))
+        self.horizon = clock.floor_position(Fraction(self._next_cycle))
         self.next_sample = self._pending[0][0] if self._pending else _NEVER
-        self._version = clock.version
+        self.version = clock.version
 
     def _extend(self, end: int) -> None:
         clock = self.clock
         if self._head:
             del self._pending[: self._head]
             self._head = 0
-        while self._horizon < end:
+        while self.horizon < end:
             k = self._next_cycle
             self._pending.extend(self._cycle(k))
             self._next_cycle = k + 1
-            self._horizon = clock.floor_position(Fraction(k + 1))
+            self.horizon = clock.floor_position(Fraction(k + 1))
         self.next_sample = self._pending[0][0] if self._pending else _NEVER
 
     def take_shifted(self, start: int, end: int) -> list[tuple[int, Any, int]]:
         """Onsets with sample in [start, end), as (offset from start, base event, shift in
         cycles); earlier ones are dropped (they belong to blocks before `start`)."""
-        if self._version != self.clock.version:
+        if self.version != self.clock.version:
             self._remap()
-        if self._horizon < end:
+        if self.horizon < end:
             self._extend(end)
         if self.next_sample >= end:
             return []
@@ -159,11 +142,10 @@ class EventStream:
         return [(off, shifted(ev, shift)) for off, ev, shift in self.take_shifted(start, end)]
 
 
-def shifted(ev: Any, shift: int) -> Any:
+def shifted(ev: Event, shift: int) -> Event:
     """`ev` moved by `shift` whole cycles (itself when shift is 0)."""
     if not shift:
         return ev
-    from ..patterns.timespan import Event, TimeSpan
     return Event(TimeSpan(ev.whole.begin + shift, ev.whole.end + shift),
                  TimeSpan(ev.part.begin + shift, ev.part.end + shift), ev.value)
 
@@ -183,15 +165,14 @@ def to_number(value: Any) -> float:
 class TriggerSource:
     """Fills a node's `ctx.events` with the `Trigger`s of its event pattern for each block."""
 
-    def __init__(self, pattern: Any, clock: Clock, key: str, start: int = 0) -> None:
+    def __init__(self, pattern: Pattern, clock: Clock, key: str, start: int = 0) -> None:
         self.stream = EventStream(pattern, clock, start)
         self.clock = clock
         self.key = key
 
     def triggers(self, start: int, end: int) -> list[Trigger]:
         stream = self.stream
-        if stream.next_sample >= end and stream._horizon >= end \
-                and stream._version == self.clock.version:
+        if stream.idle_until(end):
             return []
         spc = 1.0 / float(self.clock.cps)                    # seconds per cycle
         out = []
@@ -214,7 +195,7 @@ class SteppedParam:
     """A numeric parameter driven by a pattern: a float64 block that holds each event's value
     from its onset sample until the next onset (rests hold the previous value)."""
 
-    def __init__(self, pattern: Any, clock: Clock, block: int, default: float,
+    def __init__(self, pattern: Pattern, clock: Clock, block: int, default: float,
                  start: int = 0) -> None:
         self.stream = EventStream(pattern, clock, start)
         self.clock = clock
@@ -225,7 +206,7 @@ class SteppedParam:
         self.problem: str | None = None        # first bad value seen (reported by the executor)
 
     @staticmethod
-    def _initial(pattern: Any, cycle: Fraction, default: float) -> float:
+    def _initial(pattern: Pattern, cycle: Fraction, default: float) -> float:
         """The value of the event sounding at `cycle` (onset or not), else the default."""
         k = math.floor(cycle)
         value = default
@@ -234,7 +215,7 @@ class SteppedParam:
         except Exception:  # noqa: BLE001 - keep the default; errors show on the first block
             return float(default)
         for ev in events:
-            whole = getattr(ev, "whole", None)
+            whole = ev.whole
             if whole is not None and whole.begin <= cycle < whole.end:
                 try:
                     value = to_number(ev.value)
