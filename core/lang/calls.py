@@ -11,8 +11,8 @@ from typing import Any
 from ..plugins.api import NodeSpec
 from . import ast as A
 from .ir import Const, Edge
-from .instruments import absolute_note, has_note_names
-from .sample_words import sample_words
+from .instruments import absolute_note
+from .sounds import has_note_names, sample_words
 from .support import extra_param, fmt, num, pos_of, src, suggest
 from .values import Err, Events, Func, ListV, Num, Pat, Sig, Text, Value, describe
 

@@ -18,11 +18,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..patterns.notes import is_note_name, note_number
+from ..patterns.notes import note_number
 from ..plugins.api import NodeSpec
 from . import ast as A
 from .ir import Const, Edge, NodeIR, PatternArg
-from .sample_words import bus_words, sample_words
+from .sounds import bus_words, has_note_names, sample_words
 from .support import suggest
 from .values import Err, Events, Func, Pat, Sig, Text, Value
 
@@ -51,11 +51,6 @@ class InstrumentTemplate:
     base_freq: float | None
     name: str = ""
     external: tuple[str, ...] = ()   # ids of shared producers: the poly node's inputs, in order
-
-
-def has_note_names(text: str) -> bool:
-    """Does a mini-notation string name notes (`"c3 e3 g3"`)?"""
-    return any(is_note_name(w) for w, _ in sample_words(text))
 
 
 def absolute_note(v: Any) -> dict:

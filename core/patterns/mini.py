@@ -423,6 +423,31 @@ def parse(text: str) -> Node:
     return _Parser(text).parse()
 
 
+@lru_cache(maxsize=1024)
+def value_words(text: str) -> tuple[tuple[str, int], ...]:
+    """The words of a mini-notation string that become event values, with their 0-based offset
+    in `text`, in text order: `value_words("bd*2 [sn:3 ~ hh(3,8)] <cp ~x>")` ->
+    (("bd", 0), ("sn", 6), ("hh", 13), ("cp", 23), ("~x", 26)).
+
+    Every alternative counts (`<a b>`, `a | b`, `a?`); rests (`~`, `-`) and the arguments of
+    operators (`*2`, `(3,8)`, `:3`, `{...}%4`, `.. 7`) do not. Raises MiniNotationError.
+    """
+    out: list[tuple[str, int]] = []
+    todo: list[Node] = [parse(text)]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, Atom):
+            if node.text not in ("~", "-"):
+                out.append((node.text, node.col - 1))
+        elif isinstance(node, Element):
+            todo.append(node.source)
+        elif isinstance(node, Seq):
+            todo.extend(node.elements)
+        else:
+            todo.extend(node.seqs)
+    return tuple(sorted(out, key=lambda w: w[1]))
+
+
 @lru_cache(maxsize=512)
 def mini(text: str) -> Pattern:
     """Parse mini-notation into a Pattern. Raises `MiniNotationError` (1-based `col`)."""

@@ -195,3 +195,17 @@ def test_suggestions_cover_case_and_transpositions(src: str, hint: str) -> None:
     with pytest.raises(PhononErrors) as info:
         compile_test(src)
     assert info.value.errors[0].hint == hint
+
+
+def test_sample_names_come_from_the_mini_notation_parser() -> None:
+    # `c#4` is one word (a regex scanner stopped at '#'), `{...}%4` and `(3,8,<0 2>)` are
+    # arguments, `808` is a name, `3` after ':' is not, `~lead` is a bus (the real engine plays it)
+    from phonon.lang import compile_program
+    known = {"bd", "sn", "808"}
+    with pytest.raises(PhononErrors) as info:
+        compile_program('~lead: saw 220\nout: s "{bd sn}%4 c#4 bd(3,8,<0 2>) 808:3 ~lead ~"',
+                        sample_names=known)
+    assert [(e.line, e.col, e.message) for e in info.value.errors] == [(2, 19, "unknown sample 'c#4'")]
+    ir = compile_program('~lead: saw 220\nout: s "{bd sn}%4 bd(3,8,<0 2>) 808:3 ~lead ~"',
+                         sample_names=known)
+    assert ir.samples == {"bd", "sn", "808"} and any(n.kind == "poly" for n in ir.nodes.values())

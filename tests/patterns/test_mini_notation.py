@@ -132,3 +132,16 @@ def test_absurd_nesting_is_a_mininotation_error_not_a_crash():
     with pytest.raises(MiniNotationError, match="nested too deeply"):
         mini("[" * 2000 + "a" + "]" * 2000)
     assert onsets("[[[[[[a]]]]]]") == [(0, 1, "a")]
+
+
+def test_value_words_are_the_steps_the_parser_reads():
+    from phonon.patterns.mini import value_words
+    assert value_words("bd*2 [sn:3 ~ hh(3,8)] <cp ~lead>") == (
+        ("bd", 0), ("sn", 6), ("hh", 13), ("cp", 23), ("~lead", 26))
+    # alternatives all count; operator arguments (*<2 3>, %4, (3,8,<0 2>), .. 7, ?0.3) do not
+    assert value_words("{a b, c}%4 d*<2 3> e(3,8,<0 2>) f?0.3 [g|h] 0 .. 7") == (
+        ("a", 1), ("b", 3), ("c", 6), ("d", 11), ("e", 19), ("f", 32), ("g", 39), ("h", 41),
+        ("0", 44))
+    assert value_words("c#4 eb3 - ~") == (("c#4", 0), ("eb3", 4))
+    with pytest.raises(MiniNotationError):
+        value_words("bd [sn")
