@@ -4,8 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from phonon.dsp import delay as k
-from phonon.dsp.params import ParamBuffers, scalar_or_array
-from phonon.plugins.api import Block, Node, Param, Params, node
+from phonon.plugins import Block, Node, Param, ParamBuffers, Params, StateArrays, node, scalar_or_array
 
 __all__ = ['Range', 'Lag', 'Gain', 'Pan']
 
@@ -24,8 +23,9 @@ class Range(Node):
 
 @node("lag", doc="One-pole smoothing with time constant `time` (reaches 63% of a step after `time`).",
       inputs=1, category="control")
-class Lag(Node):
+class Lag(StateArrays, Node):
     time = Param(0.05, unit="s", lo=0.0, doc="time constant")
+    state_arrays = ("y",)
 
     def prepare(self, sr: int, block: int, channels: int) -> None:
         self.sr = float(sr)
@@ -36,17 +36,11 @@ class Lag(Node):
         n = ctx.frames
         k.one_pole(ins[0], out, n, self.bufs.get("time", p.time, n), self.y, self.sr)
 
-    def state(self) -> dict:
-        return {"y": self.y.copy()}
-
-    def load_state(self, state: dict) -> None:
-        if "y" in state and np.shape(state["y"]) == self.y.shape:
-            self.y[:] = state["y"]
-
 
 @node("gain", doc="Multiply by `amount` (linear).", inputs=1, category="control")
 class Gain(Node):
     amount = Param(1.0, doc="linear gain factor")
+    arithmetic = "gain"
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames

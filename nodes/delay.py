@@ -4,8 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from phonon.dsp import delay as k
-from phonon.dsp.params import ParamBuffers
-from phonon.plugins.api import Block, Node, Param, Params, node
+from phonon.plugins import Block, Node, Param, ParamBuffers, Params, node
 
 __all__ = ['Delay']
 

@@ -3,7 +3,7 @@
 Each node owns one pedalboard plugin and calls it with `reset=False` on every block, so the
 plugin keeps its state across blocks (the output does not depend on the block size). A
 parameter that arrives as an array is applied per segment: split where a pattern steps, or
-every 64 samples for a modulating signal (see `phonon.dsp.segments`).
+every 64 samples for a modulating signal (see `phonon.plugins.segments`).
 """
 from __future__ import annotations
 
@@ -13,9 +13,8 @@ import numpy as np
 import pedalboard
 
 from phonon.dsp import limiter as lim
-from phonon.dsp.params import ParamBuffers
-from phonon.dsp.segments import segments, value_at
-from phonon.plugins.api import Block, Node, Param, Params, node
+from phonon.plugins import (Block, Node, Param, ParamBuffers, Params, StateArrays, node, segments,
+                            value_at)
 
 __all__ = ['Reverb', 'Compressor', 'Limiter']
 
@@ -166,12 +165,13 @@ class Compressor(_Pedal):
 
 @node("limiter", doc="Look-ahead brick-wall limiter: unity gain below the ceiling, no sample above it "
       "(1.5 ms latency).", inputs=1, category="fx")
-class Limiter(Node):
+class Limiter(StateArrays, Node):
     """Own numba kernel (`phonon.dsp.limiter`): JUCE's limiter in pedalboard adds 3.75 dB of
     make-up gain and hard-clips, so it is not a transparent ceiling."""
 
     ceiling = Param(0.95, doc="ceiling: > 0 a linear amplitude, <= 0 in dB")
     release = Param(0.1, unit="s", lo=0.0, doc="release time constant")
+    state_arrays = ("audio", "need", "env", "st")
 
     def prepare(self, sr: int, block: int, channels: int) -> None:
         self.sr = float(sr)
@@ -210,12 +210,3 @@ class Limiter(Node):
         ceiling = self.bufs.get("ceiling", lin, n)
         np.maximum(ceiling, 1e-6, out=ceiling)
         return ceiling, self.bufs.get("release", release, n)
-
-    def state(self) -> dict:
-        return {"audio": self.audio.copy(), "need": self.need.copy(), "env": self.env.copy(),
-                "st": self.st.copy()}
-
-    def load_state(self, state: dict) -> None:
-        if np.shape(state.get("audio")) == self.audio.shape:
-            for name in ("audio", "need", "env", "st"):
-                getattr(self, name)[:] = state[name]

@@ -10,17 +10,17 @@ import math
 import numpy as np
 
 from phonon.dsp import envelopes as k
-from phonon.dsp.params import ParamBuffers
-from phonon.plugins.api import Block, Node, Param, Params, node
+from phonon.plugins import Block, Node, Param, ParamBuffers, Params, StateArrays, node
 
 __all__ = ['Perc', 'AR', 'ADSR']
 
 _STATE = 5
 
 
-class _Envelope(Node):
+class _Envelope(StateArrays, Node):
     mode = k.PERC
     trig = Param(None, kind="events", doc="pattern whose onsets trigger the envelope")
+    state_arrays = ("env",)
 
     def prepare(self, sr: int, block: int, channels: int) -> None:
         self.sr = float(sr)
@@ -54,13 +54,6 @@ class _Envelope(Node):
 
     def active_voices(self) -> int:
         return int(self.env[0] != k.IDLE)
-
-    def state(self) -> dict:
-        return {"env": self.env.copy()}
-
-    def load_state(self, state: dict) -> None:
-        if "env" in state:
-            self.env[:] = state["env"]
 
 
 @node("perc", doc="Percussive envelope: linear attack to 1, then linear release to 0.", category="envelope")

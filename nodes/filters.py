@@ -4,14 +4,14 @@ from __future__ import annotations
 import numpy as np
 
 from phonon.dsp import svf as k
-from phonon.dsp.params import ParamBuffers
-from phonon.plugins.api import Block, Node, Param, Params, node
+from phonon.plugins import Block, Node, Param, ParamBuffers, Params, StateArrays, node
 
 __all__ = ['LowPass', 'HighPass', 'BandPass', 'Notch']
 
 
-class _SVF(Node):
+class _SVF(StateArrays, Node):
     mode = k.LOW
+    state_arrays = ("z",)
     cutoff = Param(1000.0, unit="Hz", lo=1.0, hi=20000.0, doc="cutoff / centre frequency")
     q = Param(0.707, lo=k.MIN_Q, hi=50.0, doc="resonance (0.707 = flat Butterworth low-pass)")
 
@@ -25,14 +25,6 @@ class _SVF(Node):
         cutoff = self.bufs.get("cutoff", p.cutoff, n)
         q = self.bufs.get("q", p.q, n)
         k.svf(ins[0], out, n, cutoff, q, self.z, self.mode, self.sr)
-
-    def state(self) -> dict:
-        return {"z": self.z.copy()}
-
-    def load_state(self, state: dict) -> None:
-        z = np.asarray(state.get("z", self.z))
-        if z.shape == self.z.shape:
-            self.z[:] = z
 
 
 @node("lpf", doc="Resonant low-pass (12 dB/octave TPT state-variable filter).", inputs=1, category="filter")

@@ -4,7 +4,8 @@ Each node owns one pedalboard plugin for the stereo bus and feeds it with `reset
 plugin's state (LFO phase, filter memory, convolution tail) runs on across blocks and a block can
 be cut anywhere without changing the result. Patterned parameters are exact: the block is split
 at the pattern's onsets and the plugin is updated between the pieces; signal-driven parameters
-are updated every 64 samples (`phonon.dsp.segments`).
+are updated every 64 samples (`phonon.plugins.segments`). Each `Control` parameter names the
+plugin attribute it sets.
 
 The plugins always produce the pure wet signal; the node mixes `dry*(1-mix) + wet*mix` itself,
 per sample, so `mix` is modulatable and `mix 1` is a pure return for send buses.
@@ -17,35 +18,49 @@ from typing import Any, Callable
 import numpy as np
 import pedalboard as pb
 
-from phonon.dsp.segments import segments, value_at
-from phonon.errors import PhononError
-from phonon.plugins.api import Block, Node, Param, Params, node
+from phonon.plugins import Block, Node, Param, Params, PhononError, mix_into, node, segments, value_at
 
-__all__ = ["Chorus", "Phaser", "Distortion", "Moog", "Eq", "Convolve", "mix_into"]
+__all__ = ["Chorus", "Phaser", "Distortion", "Moog", "Eq", "Convolve"]
+
+NYQUIST = "nyquist"      # as a clamp's upper bound: 0.45 x the sample rate
 
 
-def mix_into(out: np.ndarray, dry: np.ndarray, wet: np.ndarray, mix: Any, n: int) -> None:
-    """out[:, :n] = dry*(1-mix) + wet*mix, for a constant or per-sample `mix`."""
-    o = out[:, :n]
-    if not isinstance(mix, np.ndarray):
-        if mix >= 1.0:
-            o[:] = wet[:, :n]
-            return
-        if mix <= 0.0:
-            o[:] = dry[:, :n]
-            return
-    m = mix[:n] if isinstance(mix, np.ndarray) else mix
-    np.subtract(wet[:, :n], dry[:, :n], out=o)
-    o *= m
-    o += dry[:, :n]
+def _unchanged(v: float) -> float:
+    return v
+
+
+class Control(Param):
+    """A number parameter that sets one attribute of the node's pedalboard plugin.
+
+    `attribute` is the plugin's attribute (`stage` picks a plugin of a `pedalboard.Pedalboard`
+    chain); `clamp=(lo, hi)` limits the value first (None: that side open, `NYQUIST`: 0.45 x
+    the sample rate). The rest are `Param`'s arguments.
+    """
+
+    def __init__(self, default: float, attribute: str, *, stage: int | None = None,
+                 clamp: tuple[float | None, float | str | None] | None = None, **kw: Any) -> None:
+        super().__init__(default, **kw)
+        self.attribute = attribute
+        self.stage = stage
+        self.clamp = clamp
+
+    def converter(self, sr: float) -> Callable[[float], float]:
+        """The value -> plugin value conversion (the clamp) at sample rate `sr`."""
+        if self.clamp is None:
+            return _unchanged
+        lo, hi = self.clamp
+        hi = 0.45 * sr if hi == NYQUIST else hi
+        if hi is None:
+            return lambda v: max(lo, v)
+        if lo is None:
+            return lambda v: min(hi, v)
+        return lambda v: min(hi, max(lo, v))
 
 
 class PedalboardEffect(Node):
-    """Base of the pedalboard-backed effects.
-
-    Subclasses build their plugin in `make_plugin()` and map node parameters onto plugin
-    attributes in `controls`: {param name: (plugin, attribute, convert)} filled by `bind`.
-    """
+    """Base of the pedalboard-backed effects: `make_plugin()` builds the plugin, each `Control`
+    parameter sets one of its attributes (per segment of constant values), `mix` is applied
+    per sample by the node."""
 
     mix = Param(0.5, lo=0.0, hi=1.0, doc="dry/wet: dry*(1-mix) + wet*mix (1 = pure wet)")
 
@@ -53,8 +68,10 @@ class PedalboardEffect(Node):
         raise NotImplementedError
 
     def bind(self) -> dict[str, tuple[Any, str, Callable[[float], float]]]:
-        """Parameter name -> (plugin object, attribute, value conversion)."""
-        return {}
+        """Parameter name -> (plugin object, attribute, value conversion), for every `Control`."""
+        return {prm.name: (self.plugin if prm.stage is None else self.plugin[prm.stage],
+                           prm.attribute, prm.converter(self.sr))
+                for prm in self.spec.params if isinstance(prm, Control)}
 
     def prepare(self, sr: int, block: int, channels: int) -> None:
         self.sr = float(sr)
@@ -91,105 +108,80 @@ class PedalboardEffect(Node):
             self.last = {}
 
 
-def _same(v: float) -> float:
-    return v
+FEEDBACK = (-0.95, 0.95)
+HZ = (20.0, NYQUIST)
 
 
 @node("chorus", inputs=1, category="effect",
       doc="Chorus (pedalboard): a 7 ms delay swept by an LFO; `chorus [rate] [depth] [mix]`.")
 class Chorus(PedalboardEffect):
-    rate = Param(1.0, unit="Hz", lo=0.0, hi=100.0, doc="LFO rate")
-    depth = Param(0.25, lo=0.0, hi=1.0, doc="LFO depth")
+    rate = Control(1.0, "rate_hz", unit="Hz", lo=0.0, hi=100.0, doc="LFO rate")
+    depth = Control(0.25, "depth", lo=0.0, hi=1.0, doc="LFO depth")
     mix = Param(0.5, lo=0.0, hi=1.0, doc="dry/wet (1 = pure wet)")
-    delay = Param(7.0, unit="ms", lo=1.0, hi=50.0, doc="centre delay")
-    feedback = Param(0.0, lo=-0.95, hi=0.95, doc="feedback")
+    delay = Control(7.0, "centre_delay_ms", unit="ms", lo=1.0, hi=50.0, doc="centre delay")
+    feedback = Control(0.0, "feedback", clamp=FEEDBACK, lo=-0.95, hi=0.95, doc="feedback")
 
     def make_plugin(self) -> pb.Plugin:
         return pb.Chorus(mix=1.0)
-
-    def bind(self):
-        c = self.plugin
-        return {"rate": (c, "rate_hz", _same), "depth": (c, "depth", _same),
-                "delay": (c, "centre_delay_ms", _same),
-                "feedback": (c, "feedback", lambda v: min(0.95, max(-0.95, v)))}
 
 
 @node("phaser", inputs=1, category="effect",
       doc="Phaser (pedalboard): 6 swept all-pass stages; `phaser [rate] [depth] [mix]`.")
 class Phaser(PedalboardEffect):
-    rate = Param(0.5, unit="Hz", lo=0.0, hi=100.0, doc="LFO rate")
-    depth = Param(0.5, lo=0.0, hi=1.0, doc="LFO depth")
+    rate = Control(0.5, "rate_hz", unit="Hz", lo=0.0, hi=100.0, doc="LFO rate")
+    depth = Control(0.5, "depth", lo=0.0, hi=1.0, doc="LFO depth")
     mix = Param(0.5, lo=0.0, hi=1.0, doc="dry/wet (1 = pure wet)")
-    centre = Param(1300.0, unit="Hz", lo=20.0, hi=20000.0, doc="centre frequency of the sweep")
-    feedback = Param(0.0, lo=-0.95, hi=0.95, doc="feedback")
+    centre = Control(1300.0, "centre_frequency_hz", unit="Hz", lo=20.0, hi=20000.0,
+                     doc="centre frequency of the sweep")
+    feedback = Control(0.0, "feedback", clamp=FEEDBACK, lo=-0.95, hi=0.95, doc="feedback")
 
     def make_plugin(self) -> pb.Plugin:
         return pb.Phaser(mix=1.0)
-
-    def bind(self):
-        f = self.plugin
-        return {"rate": (f, "rate_hz", _same), "depth": (f, "depth", _same),
-                "centre": (f, "centre_frequency_hz", _same),
-                "feedback": (f, "feedback", lambda v: min(0.95, max(-0.95, v)))}
 
 
 @node("distortion", inputs=1, aliases=("dist", "distort"), category="effect",
       doc="Distortion (pedalboard): tanh(x * 10**(drive/20)); `distortion drive [mix]`.")
 class Distortion(PedalboardEffect):
-    drive = Param(20.0, unit="dB", lo=0.0, hi=80.0, doc="gain before the tanh")
+    drive = Control(20.0, "drive_db", unit="dB", lo=0.0, hi=80.0, doc="gain before the tanh")
     mix = Param(1.0, lo=0.0, hi=1.0, doc="dry/wet (1 = pure wet)")
 
     def make_plugin(self) -> pb.Plugin:
         return pb.Distortion()
 
-    def bind(self):
-        return {"drive": (self.plugin, "drive_db", _same)}
-
 
 @node("moog", inputs=1, aliases=("ladder",), category="filter",
       doc="Moog ladder low-pass, 24 dB/oct (pedalboard LadderFilter); `moog cutoff [res]`.")
 class Moog(PedalboardEffect):
-    cutoff = Param(1000.0, unit="Hz", lo=20.0, hi=20000.0, doc="cutoff frequency")
-    res = Param(0.0, lo=0.0, hi=1.0, doc="resonance (1 = self-oscillation)")
-    drive = Param(1.0, lo=1.0, hi=10.0, doc="input drive (1 = clean)")
+    cutoff = Control(1000.0, "cutoff_hz", clamp=HZ, unit="Hz", lo=20.0, hi=20000.0,
+                     doc="cutoff frequency")
+    res = Control(0.0, "resonance", clamp=(0.0, 1.0), lo=0.0, hi=1.0,
+                  doc="resonance (1 = self-oscillation)")
+    drive = Control(1.0, "drive", clamp=(1.0, None), lo=1.0, hi=10.0, doc="input drive (1 = clean)")
     mix = Param(1.0, lo=0.0, hi=1.0, doc="dry/wet (1 = pure filtered signal)")
 
     def make_plugin(self) -> pb.Plugin:
         return pb.LadderFilter(mode=pb.LadderFilter.Mode.LPF24)
 
-    def bind(self):
-        f = self.plugin
-        nyq = 0.45 * self.sr
-        return {"cutoff": (f, "cutoff_hz", lambda v: min(nyq, max(20.0, v))),
-                "res": (f, "resonance", lambda v: min(1.0, max(0.0, v))),
-                "drive": (f, "drive", lambda v: max(1.0, v))}
-
 
 @node("eq", inputs=1, category="filter",
       doc="3-band EQ (pedalboard): low shelf, peak, high shelf; `eq low mid high` gains in dB.")
 class Eq(PedalboardEffect):
-    low = Param(0.0, unit="dB", lo=-48.0, hi=24.0, doc="low-shelf gain")
-    mid = Param(0.0, unit="dB", lo=-48.0, hi=24.0, doc="peak gain")
-    high = Param(0.0, unit="dB", lo=-48.0, hi=24.0, doc="high-shelf gain")
-    low_freq = Param(200.0, unit="Hz", lo=20.0, hi=20000.0, doc="low-shelf corner")
-    mid_freq = Param(1000.0, unit="Hz", lo=20.0, hi=20000.0, doc="peak centre")
-    high_freq = Param(5000.0, unit="Hz", lo=20.0, hi=20000.0, doc="high-shelf corner")
-    mid_q = Param(0.707, lo=0.1, hi=20.0, doc="peak Q")
+    low = Control(0.0, "gain_db", stage=0, unit="dB", lo=-48.0, hi=24.0, doc="low-shelf gain")
+    mid = Control(0.0, "gain_db", stage=1, unit="dB", lo=-48.0, hi=24.0, doc="peak gain")
+    high = Control(0.0, "gain_db", stage=2, unit="dB", lo=-48.0, hi=24.0, doc="high-shelf gain")
+    low_freq = Control(200.0, "cutoff_frequency_hz", stage=0, clamp=HZ, unit="Hz", lo=20.0,
+                       hi=20000.0, doc="low-shelf corner")
+    mid_freq = Control(1000.0, "cutoff_frequency_hz", stage=1, clamp=HZ, unit="Hz", lo=20.0,
+                       hi=20000.0, doc="peak centre")
+    high_freq = Control(5000.0, "cutoff_frequency_hz", stage=2, clamp=HZ, unit="Hz", lo=20.0,
+                        hi=20000.0, doc="high-shelf corner")
+    mid_q = Control(0.707, "q", stage=1, lo=0.1, hi=20.0, doc="peak Q")
     mix = Param(1.0, lo=0.0, hi=1.0, doc="dry/wet (1 = pure equalised signal)")
 
     def make_plugin(self) -> pb.Plugin:
         return pb.Pedalboard([pb.LowShelfFilter(cutoff_frequency_hz=200.0, gain_db=0.0),
                               pb.PeakFilter(cutoff_frequency_hz=1000.0, gain_db=0.0, q=0.707),
                               pb.HighShelfFilter(cutoff_frequency_hz=5000.0, gain_db=0.0)])
-
-    def bind(self):
-        lo, mid, hi = self.plugin
-        nyq = 0.45 * self.sr
-        hz = lambda v: min(nyq, max(20.0, v))  # noqa: E731
-        return {"low": (lo, "gain_db", _same), "mid": (mid, "gain_db", _same),
-                "high": (hi, "gain_db", _same), "low_freq": (lo, "cutoff_frequency_hz", hz),
-                "mid_freq": (mid, "cutoff_frequency_hz", hz),
-                "high_freq": (hi, "cutoff_frequency_hz", hz), "mid_q": (mid, "q", _same)}
 
 
 def load_impulse_response(path: str, sr: int) -> np.ndarray:

@@ -5,13 +5,15 @@ import numpy as np
 
 from phonon.dsp.clean import clean_clip
 from phonon.dsp.mixsum import same_numba_type, weighted_sum
-from phonon.plugins.api import Block, Node, Param, Params, node
+from phonon.plugins import Block, Node, Param, Params, node
 
 __all__ = ['Add', 'Sub', 'Mul', 'Div', 'Mix', 'Master']
 
 
 @node("add", doc="a + b, per sample.", inputs=2, category="math")
 class Add(Node):
+    arithmetic = "add"
+
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames
         np.add(ins[0][:, :n], ins[1][:, :n], out=out[:, :n])
@@ -19,6 +21,8 @@ class Add(Node):
 
 @node("sub", doc="a - b, per sample.", inputs=2, category="math")
 class Sub(Node):
+    arithmetic = "sub"
+
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames
         np.subtract(ins[0][:, :n], ins[1][:, :n], out=out[:, :n])
@@ -26,6 +30,8 @@ class Sub(Node):
 
 @node("mul", doc="a * b, per sample (ring modulation, VCA).", inputs=2, category="math")
 class Mul(Node):
+    arithmetic = "mul"
+
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames
         np.multiply(ins[0][:, :n], ins[1][:, :n], out=out[:, :n])
@@ -49,6 +55,7 @@ class Mix(Node):
     optimiser (`phonon.plan.optimize`) replace such chains by one `mix`."""
 
     gains = Param(None, kind="any", doc="per-input linear gains (a list; default 1 each)")
+    arithmetic = "mix"
 
     def prepare(self, sr: int, block: int, channels: int) -> None:
         self._cache: dict[int, tuple] = {}
@@ -96,9 +103,7 @@ class Master(Node):
     """Counts the blocks whose input held NaN/Inf in `nonfinite_blocks` (the engine resets the
     node that produced them and reports it once)."""
 
-    #: the executor may rely on it: the output is finite and within [-1, 1], and after each
-    #: `process` `input_finite` tells whether the input was (the engine's NaN watch)
-    clean_output = True
+    clean_output = True      # finite and within [-1, 1]; `input_finite` set by every process
 
     def prepare(self, sr: int, block: int, channels: int) -> None:
         self.nonfinite_blocks = 0

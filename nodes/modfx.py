@@ -6,10 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from phonon.dsp import fx_kernels as k
-from phonon.dsp.params import ParamBuffers
-from phonon.plugins.api import Block, Node, Param, Params, node
-
-from .fx import mix_into
+from phonon.plugins import Block, Node, Param, ParamBuffers, Params, StateArrays, mix_into, node
 
 __all__ = ["Pitch", "Bitcrush", "Flanger", "PingPong", "Tremolo", "Sidechain"]
 
@@ -17,32 +14,19 @@ PITCH_WINDOW = 0.05      # seconds: the pitch shifter's grain (delay sweep) leng
 PINGPONG_MAX = 4.0       # seconds: longest ping-pong delay time
 
 
-class _KernelEffect(Node):
+class _KernelEffect(StateArrays, Node):
     """Shared plumbing: float64 parameter buffers, a float32 wet buffer, state arrays."""
-
-    state_arrays: tuple[str, ...] = ()
 
     def prepare(self, sr: int, block: int, channels: int) -> None:
         self.sr = float(sr)
         self.channels = channels
-        self.bufs = ParamBuffers(block, *[prm.name for prm in self.spec.params if prm.kind == "number"])
+        self.bufs = ParamBuffers.for_spec(self.spec, block)
         self.wet = np.zeros((channels, block), dtype=np.float32)
-
-    def arrays(self, p: Params, n: int, *names: str) -> list[np.ndarray]:
-        return [self.bufs.get(name, p[name], n) for name in names]
 
     def wet_buffer(self, n: int) -> np.ndarray:
         if self.wet.shape[1] < n:
             self.wet = np.zeros((self.wet.shape[0], n), dtype=np.float32)
         return self.wet
-
-    def state(self) -> dict:
-        return {name: getattr(self, name).copy() for name in self.state_arrays}
-
-    def load_state(self, state: dict) -> None:
-        for name in self.state_arrays:
-            if name in state and getattr(self, name).shape == np.shape(state[name]):
-                getattr(self, name)[:] = state[name]
 
 
 @node("pitch", inputs=1, aliases=("pitch_shift",), category="effect",
@@ -62,7 +46,7 @@ class Pitch(_KernelEffect):
         n = ctx.frames
         x = ins[0]
         wet = self.wet_buffer(n)
-        k.pitch_shift(x, wet, n, *self.arrays(p, n, "semitones"), self.line, self.pos, self.window)
+        k.pitch_shift(x, wet, n, *self.bufs.arrays(p, n, "semitones"), self.line, self.pos, self.window)
         mix_into(out, x, wet, p.mix, n)
 
 
@@ -83,7 +67,7 @@ class Bitcrush(_KernelEffect):
         n = ctx.frames
         x = ins[0]
         wet = self.wet_buffer(n)
-        k.bitcrush(x, wet, n, *self.arrays(p, n, "bits", "rate"), self.hold)
+        k.bitcrush(x, wet, n, *self.bufs.arrays(p, n, "bits", "rate"), self.hold)
         mix_into(out, x, wet, p.mix, n)
 
 
@@ -105,7 +89,7 @@ class Flanger(_KernelEffect):
         n = ctx.frames
         x = ins[0]
         wet = self.wet_buffer(n)
-        k.flanger(x, wet, n, *self.arrays(p, n, "rate", "depth", "feedback"), self.line, self.pos,
+        k.flanger(x, wet, n, *self.bufs.arrays(p, n, "rate", "depth", "feedback"), self.line, self.pos,
                   self.sr)
         mix_into(out, x, wet, p.mix, n)
 
@@ -127,7 +111,7 @@ class PingPong(_KernelEffect):
         n = ctx.frames
         x = ins[0]
         wet = self.wet_buffer(n)
-        k.pingpong(x, wet, n, *self.arrays(p, n, "time", "feedback"), self.line, self.pos, self.sr)
+        k.pingpong(x, wet, n, *self.bufs.arrays(p, n, "time", "feedback"), self.line, self.pos, self.sr)
         mix_into(out, x, wet, p.mix, n)
 
 
@@ -147,7 +131,7 @@ class Tremolo(_KernelEffect):
         n = ctx.frames
         if self.gain.shape[0] < n:
             self.gain = np.zeros(n)
-        k.tremolo_gain(self.gain, n, *self.arrays(p, n, "rate", "depth"), self.phase, self.sr)
+        k.tremolo_gain(self.gain, n, *self.bufs.arrays(p, n, "rate", "depth"), self.phase, self.sr)
         np.multiply(ins[0][:, :n], self.gain[:n], out=out[:, :n], casting="unsafe")
 
 
@@ -176,6 +160,6 @@ class Sidechain(_KernelEffect):
         t = self.bufs.get("threshold", p.threshold, n)
         # the language's convention: a threshold > 0 is a linear amplitude, <= 0 is dB
         np.copyto(thr, np.where(t > 0.0, 20.0 * np.log10(np.maximum(t, 1e-9)), t))
-        ratio, attack, release = self.arrays(p, n, "ratio", "attack", "release")
+        ratio, attack, release = self.bufs.arrays(p, n, "ratio", "attack", "release")
         k.sidechain_gain(ins[1], self.gain, n, thr, ratio, attack, release, self.env, self.sr)
         np.multiply(ins[0][:, :n], self.gain[:n], out=out[:, :n], casting="unsafe")

@@ -6,14 +6,14 @@ import zlib
 import numpy as np
 
 from phonon.dsp import oscillators as k
-from phonon.plugins.api import Block, Node, Params, node
+from phonon.plugins import Block, Node, Params, StateArrays, node
 
 __all__ = ['WhiteNoise', 'PinkNoise', 'BrownNoise']
 
 DEFAULT_SEED = 0x5EED
 
 
-class _Noise(Node):
+class _Noise(StateArrays, Node):
     """White uniform noise from a seeded PCG64 stream, coloured by the `colored_noise` kernel.
 
     The seed is `static["seed"]` when the program/runtime gives one, else derived from the
@@ -23,6 +23,7 @@ class _Noise(Node):
     """
 
     color = k.WHITE
+    state_arrays = ("filt",)          # the colouring filter; the generator's state is added
 
     def prepare(self, sr: int, block: int, channels: int) -> None:
         default = zlib.crc32(self.node_id.encode()) if self.node_id else DEFAULT_SEED + self.color
@@ -42,13 +43,12 @@ class _Noise(Node):
         k.colored_noise(self.white, out, n, self.filt, self.color)
 
     def state(self) -> dict:
-        return {"rng": self.rng.bit_generator.state, "filter": self.filt.copy()}
+        return {**super().state(), "rng": self.rng.bit_generator.state}
 
     def load_state(self, state: dict) -> None:
+        super().load_state(state)
         if "rng" in state:
             self.rng.bit_generator.state = state["rng"]
-        if "filter" in state:
-            self.filt[:] = state["filter"]
 
 
 @node("noise", aliases=("white",), doc="White noise, uniform in -1..1.", category="source")

@@ -4,16 +4,16 @@ from __future__ import annotations
 import numpy as np
 
 from phonon.dsp import oscillators as k
-from phonon.dsp.params import ParamBuffers, scalar_or_array
-from phonon.plugins.api import Block, Node, Param, Params, node
+from phonon.plugins import Block, Node, Param, ParamBuffers, Params, StateArrays, node, scalar_or_array
 
 __all__ = ['Sine', 'Saw', 'Square', 'Pulse', 'Tri', 'Const', 'Sig', 'Mtof', 'Line']
 
 
-class _Oscillator(Node):
+class _Oscillator(StateArrays, Node):
     """Shared machinery: a phase accumulator rendered by the `oscillator` kernel."""
 
     shape = k.SINE
+    state_arrays = ("phase", "ring")
     freq = Param(440.0, unit="Hz", lo=0.0, hi=20000.0, doc="frequency")
 
     def prepare(self, sr: int, block: int, channels: int) -> None:
@@ -28,15 +28,6 @@ class _Oscillator(Node):
         width = self.bufs.get("width", p.get("width", 0.5), n)
         k.oscillator(out, n, freq, width, self.phase, self.ring, self.shape, self.sr,
                      k.RESIDUAL, k.RAMP_RESIDUAL)
-
-    def state(self) -> dict:
-        return {"phase": self.phase.copy(), "ring": self.ring.copy()}
-
-    def load_state(self, state: dict) -> None:
-        if "phase" in state:
-            self.phase[:] = state["phase"]
-        if "ring" in state:
-            self.ring[:] = state["ring"]
 
 
 @node("sine", doc="Sine oscillator, -1..1, starts at phase 0.", category="source")
@@ -69,6 +60,7 @@ class Tri(_Oscillator):
 @node("const", doc="A constant signal: outputs `value` on both channels.", category="source")
 class Const(Node):
     value = Param(0.0, doc="the output value")
+    arithmetic = "const"
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         out[:, :ctx.frames] = scalar_or_array(p.value, ctx.frames)
@@ -78,6 +70,7 @@ class Const(Node):
       category="source")
 class Sig(Const):
     value = Param(0.0, doc="the value (a pattern is stepped at its onsets)")
+    arithmetic = None          # a pattern or signal, not a constant
 
 
 @node("mtof", doc="MIDI note number to frequency: 440 * 2**((note - 69) / 12), per sample.",

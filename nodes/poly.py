@@ -1,9 +1,9 @@
 """`poly`: a polyphonic instrument that plays a chain of nodes once per event.
 
 The compiler creates it (users do not write `poly`): for `s "~lead*4" # note "0 3 7 12"` with
-`~lead: saw 220 # lpf 2000 0.7`, and for `saw "c3 e3 g3"`. Its `template` (a
-`phonon.lang.instruments.InstrumentTemplate`) lists the chain's nodes; each voice owns fresh
-instances of them, rendered sample-accurately from the event's onset. Per-event controls:
+`~lead: saw 220 # lpf 2000 0.7`, and for `saw "c3 e3 g3"`. Its `template` gives the chain as a
+`phonon.plugins.Chain` (through `voice_chain()`); each voice owns fresh instances of its nodes,
+rendered sample-accurately from the event's onset. Per-event controls:
 
     note     a number: semitones relative to the chain's pitch (frequency x 2**(note/12));
              a note name: absolute pitch, c4 = 0 = 261.63 Hz (sets the source frequency)
@@ -26,31 +26,14 @@ from typing import Any
 
 import numpy as np
 
-from phonon.lang.ir import Const, Edge, PatternArg
-from phonon.patterns.notes import note_number
-from phonon.plugins.api import Block, Node, Param, Params, Trigger, node
+from phonon.plugins import (Block, Chain, Node, Param, Params, Trigger, control_number, node,
+                            note_to_freq, note_value, value_at)
 
 __all__ = ["Poly"]
 
-MIDDLE_C_HZ = 440.0 * 2.0 ** (-9.0 / 12.0)
 STEAL_FADE_S = 0.005
 SPARE_VOICES = 4            # instances beyond `voices` that let stolen voices fade out
 MAX_VOICES = 256
-
-
-def _num(value: Any) -> float | None:
-    """A control value as a finite float (note names become semitones), else None."""
-    if isinstance(value, str):
-        value = note_number(value)
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        return None
-    return x if math.isfinite(x) else None
-
-
-def _at(value: Any, offset: int) -> float:
-    return float(value[offset]) if isinstance(value, np.ndarray) else float(value)
 
 
 class _Step:
@@ -119,13 +102,14 @@ class Poly(Node):
     def __init__(self, **static: Any) -> None:
         super().__init__(**static)
         self.template = static.get("template")
-        v = _num(static.get("voices"))
+        v = control_number(static.get("voices"))
         self.max_voices = int(min(max(1, v if v is not None else 16), MAX_VOICES))
 
     # ------------------------------------------------------------------ building voices
     def prepare(self, sr: int, block: int, channels: int) -> None:
         if self.template is None:
             raise ValueError("poly needs a template (the compiler supplies it)")
+        self.chain: Chain = self.template.voice_chain()
         self.sr = sr
         self.block = block
         self.ramp = np.arange(block, dtype=np.float64)
@@ -134,55 +118,40 @@ class Poly(Node):
         self.serial = 0
 
     def _make_voice(self) -> _Voice:
-        t = self.template
-        index = {n.id: i for i, n in enumerate(t.nodes)}
-        index.update({x: -1 - k for k, x in enumerate(t.external)})   # shared: the poly's inputs
+        chain = self.chain
+        index = {n.id: i for i, n in enumerate(chain.nodes)}
+        index.update({x: -1 - k for k, x in enumerate(chain.external)})  # shared: the poly's inputs
         steps: list[_Step] = []
-        for n in t.nodes:
-            cls = t.registry.get(n.kind)
-            spec = cls.spec
-            static, values, mods = {}, {}, []
-            pitch = t.transpose.get(n.id, ())
-            for name, arg in n.params.items():
-                p = spec.param(name)
-                kind = p.kind if p is not None else "number"
-                if isinstance(arg, Const):
-                    if kind in ("text", "any"):
-                        static[p.name if p else name] = arg.value
-                        values[name] = arg.value
-                    else:
-                        default = p.default if p is not None else 0.0
-                        values[name] = default if arg.value is None else float(arg.value)
-                elif isinstance(arg, Edge):
-                    buf = np.zeros(self.block, dtype=np.float64)
-                    mods.append((name, index[arg.node], buf, name in pitch))
-                    values[name] = buf
-                elif isinstance(arg, PatternArg):        # the compiler lifts these into sig nodes
-                    raise ValueError(f"poly: {n.kind} {name} is a pattern inside the template")
-            inst = cls(**static)
-            for res in getattr(cls, "resources", ()):
+        for n in chain.nodes:
+            values = dict(n.values)
+            mods = []
+            for name, producer in n.modulations:
+                buf = values[name] = np.zeros(self.block, dtype=np.float64)
+                mods.append((name, index[producer], buf, name in n.transpose))
+            inst = n.cls(**n.static)
+            for res in n.cls.resources:
                 setattr(inst, res, None)
-            steps.append(_Step(inst, Params(**values), np.zeros((spec.channels, self.block), np.float32),
-                               [index[e.node] for e in n.inputs], mods, spec.channels))
-        voice = _Voice(steps, index[t.output])
-        for i, n in enumerate(t.nodes):
-            names = t.transpose.get(n.id, ())
-            voice.base[i] = {k: steps[i].params[k] for k in names
+            channels = n.cls.spec.channels
+            steps.append(_Step(inst, Params(**values), np.zeros((channels, self.block), np.float32),
+                               [index[x] for x in n.inputs], mods, channels))
+        voice = _Voice(steps, index[chain.output])
+        for i, n in enumerate(chain.nodes):
+            voice.base[i] = {k: steps[i].params[k] for k in n.transpose
                              if not isinstance(steps[i].params[k], np.ndarray)}
         return voice
 
     # ------------------------------------------------------------------ events
     def _ratio(self, c: dict) -> float:
-        freq = _num(c.get("freq"))
-        base = self.template.base_freq
+        freq = control_number(c.get("freq"))
+        base = self.chain.base_freq
         if freq is not None and base:
             return freq / base
         note = c.get("note", c.get(self.spec.name))
-        semis = _num(note)
+        semis = note_value(note)
         if semis is None:
             return 1.0
         if isinstance(note, str) and base:           # a note name: absolute pitch
-            return MIDDLE_C_HZ * 2.0 ** (semis / 12.0) / base
+            return note_to_freq(semis) / base
         return 2.0 ** (semis / 12.0)
 
     def _start(self, trig: Trigger, offset: int, p: Params) -> None:
@@ -203,19 +172,17 @@ class Poly(Node):
             step.node.prepare(sr, self.block, step.channels)     # fresh state for the new note
             for k, base in v.base[i].items():
                 step.params[k] = base * ratio
-        gain = _num(c.get("gain"))
-        gain = 1.0 if gain is None else gain
-        pan = _num(c.get("pan")) or 0.0
+        gain = control_number(c.get("gain"), 1.0)
+        pan = control_number(c.get("pan")) or 0.0
         angle = (min(max(pan, -1.0), 1.0) + 1.0) * math.pi / 4.0
         left, right = math.cos(angle), math.sin(angle)
         v.gl = gain * math.sqrt(2.0) * (left if left > 1e-12 else 0.0)      # hard right: exactly 0
         v.gr = gain * math.sqrt(2.0) * (right if right > 1e-12 else 0.0)
-        attack = _num(c.get("attack"))
-        attack = _at(p.attack, offset) if attack is None else attack
-        release = _num(c.get("release"))
-        release = _at(p.release, offset) if release is None else release
-        legato = _num(c.get("legato"))
-        legato = 1.0 if legato is None else legato
+        attack = control_number(c.get("attack"))
+        attack = value_at(p.attack, offset) if attack is None else attack
+        release = control_number(c.get("release"))
+        release = value_at(p.release, offset) if release is None else release
+        legato = control_number(c.get("legato"), 1.0)
         v.attack = max(attack * sr, 1.0)
         v.rel_start = max(round(legato * float(trig.duration) * sr), 0)
         v.rel_level = min(v.rel_start / v.attack, 1.0)

@@ -12,112 +12,85 @@ from __future__ import annotations
 import numpy as np
 
 from phonon.dsp import synth_kernels as k
-from phonon.dsp.params import ParamBuffers
-from phonon.dsp.segments import value_at
-from phonon.plugins.api import Block, Node, Param, Params, node
+from phonon.plugins import Block, Node, Param, ParamBuffers, Params, StateArrays, node, value_at
 
 __all__ = ["FM", "SuperFM", "SuperSaw", "SuperPWM", "SuperKick", "SuperSnare", "SuperHat"]
 
 
-class _StateNode(Node):
-    """Keeps its DSP state in numpy arrays named in `state_arrays` (copied on hot swap;
-    `load_state` expects the successor to be prepared already)."""
+class _Synth(StateArrays, Node):
+    """A continuous synth: float64 buffers for its number parameters, its oscillator phases
+    (`phases`) as the state handed over on hot swap."""
 
-    state_arrays: tuple[str, ...] = ()
+    state_arrays = ("phases",)
 
-    def state(self) -> dict:
-        return {name: getattr(self, name).copy() for name in self.state_arrays}
-
-    def load_state(self, state: dict) -> None:
-        for name in self.state_arrays:
-            if name in state and getattr(self, name).shape == np.shape(state[name]):
-                getattr(self, name)[:] = state[name]
+    def prepare(self, sr: int, block: int, channels: int) -> None:
+        self.sr = float(sr)
+        self.phases = np.zeros(2)
+        self.bufs = ParamBuffers.for_spec(self.spec, block)
 
 
 @node("fm", doc="Two-operator FM: sin(carrier phase + index * sin(modulator phase)).",
       category="source")
-class FM(_StateNode):
+class FM(_Synth):
     carrier = Param(440.0, unit="Hz", lo=0.0, hi=20000.0, doc="carrier frequency")
     modulator = Param(220.0, unit="Hz", lo=0.0, hi=20000.0, doc="modulator frequency")
     index = Param(1.0, lo=0.0, hi=100.0, doc="modulation index (radians of phase deviation)")
-    state_arrays = ("phases",)
-
-    def prepare(self, sr: int, block: int, channels: int) -> None:
-        self.sr = float(sr)
-        self.phases = np.zeros(2)
-        self.bufs = ParamBuffers(block, "carrier", "modulator", "index")
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames
-        b = self.bufs
-        k.fm(out, n, b.get("carrier", p.carrier, n), b.get("modulator", p.modulator, n),
-             b.get("index", p.index, n), self.phases, self.sr)
+        k.fm(out, n, *self.bufs.arrays(p, n, "carrier", "modulator", "index"), self.phases, self.sr)
 
 
 @node("superfm", doc="FM voice: carrier `freq`, modulator freq*ratio, modulation `index`.",
       category="synth")
-class SuperFM(_StateNode):
+class SuperFM(_Synth):
     freq = Param(440.0, unit="Hz", lo=0.0, hi=20000.0, doc="carrier frequency")
     ratio = Param(2.0, lo=0.0, hi=32.0, doc="modulator frequency / carrier frequency")
     index = Param(1.0, lo=0.0, hi=100.0, doc="modulation index")
-    state_arrays = ("phases",)
 
     def prepare(self, sr: int, block: int, channels: int) -> None:
-        self.sr = float(sr)
-        self.phases = np.zeros(2)
-        self.bufs = ParamBuffers(block, "freq", "ratio", "index", "modulator")
+        super().prepare(sr, block, channels)
+        self.modulator = np.zeros(block)
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames
-        b = self.bufs
-        freq = b.get("freq", p.freq, n)
-        mod = b.get("modulator", 0.0, n)
-        np.multiply(freq, b.get("ratio", p.ratio, n), out=mod)
-        k.fm(out, n, freq, mod, b.get("index", p.index, n), self.phases, self.sr)
+        freq, ratio, index = self.bufs.arrays(p, n, "freq", "ratio", "index")
+        np.multiply(freq, ratio, out=self.modulator[:n])
+        k.fm(out, n, freq, self.modulator[:n], index, self.phases, self.sr)
 
 
 @node("supersaw", doc="Detuned saws: `voices` polyBLEP saws spread over +-`detune` semitones.",
       category="synth")
-class SuperSaw(_StateNode):
+class SuperSaw(_Synth):
     freq = Param(110.0, unit="Hz", lo=0.0, hi=20000.0, doc="centre frequency")
     detune = Param(0.3, unit="semitones", lo=0.0, hi=12.0, doc="outer voices' offset")
     voices = Param(7.0, lo=1, hi=16, doc="number of saws (constant, 1-16)")
-    state_arrays = ("phases",)
 
     def prepare(self, sr: int, block: int, channels: int) -> None:
-        self.sr = float(sr)
+        super().prepare(sr, block, channels)
         # fixed, evenly spread start phases so the voices do not start in phase
         self.phases = (np.arange(16) * 0.618034) % 1.0
-        self.bufs = ParamBuffers(block, "freq", "detune")
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames
         voices = int(min(16, max(1, round(value_at(p.voices, 0)))))
-        k.supersaw(out, n, self.bufs.get("freq", p.freq, n), self.bufs.get("detune", p.detune, n),
-                   voices, self.phases, self.sr)
+        k.supersaw(out, n, *self.bufs.arrays(p, n, "freq", "detune"), voices, self.phases, self.sr)
 
 
 @node("superpwm", doc="Pulse-width-modulated square: width 0.5 +- 0.45*depth at `pwm_rate` Hz.",
       category="synth")
-class SuperPWM(_StateNode):
+class SuperPWM(_Synth):
     freq = Param(110.0, unit="Hz", lo=0.0, hi=20000.0, doc="frequency")
     pwm_rate = Param(0.5, unit="Hz", lo=0.0, hi=50.0, doc="width LFO rate")
     pwm_depth = Param(0.8, lo=0.0, hi=1.0, doc="width LFO depth (1: width 0.05..0.95)")
-    state_arrays = ("phases",)
-
-    def prepare(self, sr: int, block: int, channels: int) -> None:
-        self.sr = float(sr)
-        self.phases = np.zeros(2)
-        self.bufs = ParamBuffers(block, "freq", "rate", "depth")
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames
-        b = self.bufs
-        k.superpwm(out, n, b.get("freq", p.freq, n), b.get("rate", p.pwm_rate, n),
-                   b.get("depth", p.pwm_depth, n), self.phases, self.sr)
+        k.superpwm(out, n, *self.bufs.arrays(p, n, "freq", "pwm_rate", "pwm_depth"), self.phases,
+                   self.sr)
 
 
-class _Percussion(_StateNode):
+class _Percussion(StateArrays, Node):
     """A one-voice drum: hits at its start (no `:trig`) or at every `trig` onset."""
 
     state_arrays = ("voice", "rng")
@@ -129,7 +102,7 @@ class _Percussion(_StateNode):
         self.voice = np.zeros(self.voice_size)
         self.voice[0] = -1.0
         self.rng = np.array([self.seed], dtype=np.int64)
-        self.bufs = ParamBuffers(block, *[prm.name for prm in self.spec.params if prm.kind == "number"])
+        self.bufs = ParamBuffers.for_spec(self.spec, block)
         self.start_pending = not self.static.get("trig")
 
     def hits(self, ctx: Block, p: Params) -> np.ndarray:
@@ -140,9 +113,6 @@ class _Percussion(_StateNode):
             if not triggered and (not offsets or offsets[0] != 0):
                 offsets.insert(0, 0)
         return np.asarray(offsets, dtype=np.int64)
-
-    def arrays(self, p: Params, n: int, *names: str) -> list[np.ndarray]:
-        return [self.bufs.get(name, p[name], n) for name in names]
 
     def load_state(self, state: dict) -> None:
         """Take over the predecessor's voice (after `prepare`); no extra start hit then."""
@@ -164,7 +134,8 @@ class SuperKick(_Percussion):
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames
-        k.superkick(out, n, self.hits(ctx, p), *self.arrays(p, n, "freq", "pitch_env", "sustain", "noise"),
+        k.superkick(out, n, self.hits(ctx, p),
+                    *self.bufs.arrays(p, n, "freq", "pitch_env", "sustain", "noise"),
                     self.voice, self.rng, self.sr)
 
 
@@ -179,7 +150,7 @@ class SuperSnare(_Percussion):
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames
-        k.supersnare(out, n, self.hits(ctx, p), *self.arrays(p, n, "freq", "snappy", "sustain"),
+        k.supersnare(out, n, self.hits(ctx, p), *self.bufs.arrays(p, n, "freq", "snappy", "sustain"),
                      self.voice, self.rng, self.sr)
 
 
@@ -193,5 +164,5 @@ class SuperHat(_Percussion):
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames
-        k.superhat(out, n, self.hits(ctx, p), *self.arrays(p, n, "bright", "sustain"),
+        k.superhat(out, n, self.hits(ctx, p), *self.bufs.arrays(p, n, "bright", "sustain"),
                    self.voice, self.rng, self.sr)

@@ -29,8 +29,7 @@ import math
 
 import numpy as np
 
-from phonon.patterns.notes import note_number
-from phonon.plugins.api import Block, Node, Param, Params, Trigger, node
+from phonon.plugins import Block, Node, Param, Params, Trigger, control_number, node, note_value
 from phonon.samples import SampleBank, default_roots, split_name
 from phonon.samples.voicepool import VoicePool, mix_voices
 
@@ -38,17 +37,6 @@ __all__ = ["SampleVoices"]
 
 FADE_S = 0.005                 # fade length for cut, stolen and legato-ended voices
 MAX_VOICES = 4096              # hard cap of the `voices` argument
-
-
-def _num(value, default: float) -> float:
-    """A control value as a float (`default` when absent or not a finite number)."""
-    if value is None:
-        return default
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        return default
-    return x if math.isfinite(x) else default
 
 
 _UNSET = object()
@@ -60,7 +48,7 @@ def _offset(trig: Trigger) -> int:
 
 def _voice_limit(value, default: int) -> int:
     """The `voices` argument as a pool size in 1..MAX_VOICES."""
-    return min(max(1, int(_num(value, default))), MAX_VOICES)
+    return min(max(1, int(control_number(value, default))), MAX_VOICES)
 
 
 @node("s", aliases=("sound",), category="voices",
@@ -118,28 +106,28 @@ class SampleVoices(Node):
         """(c, duration when it matters (legato) else None, (name, index) or None, sample ref,
         the pool's voice rows or None when silent, cut group)."""
         pool, sr = self.pool, self.pool.sr
-        cut = max(0, int(_num(c.get("cut"), 0.0)))
+        cut = max(0, int(control_number(c.get("cut"), 0.0)))
         token = c.get("s", c.get("sound"))
         if token is None or str(token).startswith("~"):
             return c, None, None, None, None, cut
         name, colon_index = split_name(str(token))
-        index = int(math.floor(_num(c["n"], 0.0))) if "n" in c else (colon_index or 0)
+        index = int(math.floor(control_number(c["n"], 0.0))) if "n" in c else (colon_index or 0)
         ref = self.samples.lookup(name, index)
         if ref is None:
             return c, None, (name, index), None, None, cut
-        note = c.get("note")
-        note = _num(note_number(note) if isinstance(note, str) else note, 0.0)
-        legato = _num(c.get("legato"), 0.0)
+        note = note_value(c.get("note"))
+        note = 0.0 if note is None else note
+        legato = control_number(c.get("legato"), 0.0)
         voice = pool.voice(
             ref,
-            gain=_num(c.get("gain"), 1.0),
-            pan=_num(c.get("pan"), 0.0),
-            speed=_num(c.get("speed"), 1.0) * 2.0 ** (note / 12.0),
-            begin=_num(c.get("begin"), 0.0),
-            end=_num(c.get("end"), 1.0),
-            loops=max(1, int(_num(c.get("loop"), 1.0))),
-            attack=int(round(max(0.0, _num(c.get("attack"), 0.0)) * sr)),
-            release=int(round(max(0.0, _num(c.get("release"), 0.0)) * sr)),
+            gain=control_number(c.get("gain"), 1.0),
+            pan=control_number(c.get("pan"), 0.0),
+            speed=control_number(c.get("speed"), 1.0) * 2.0 ** (note / 12.0),
+            begin=control_number(c.get("begin"), 0.0),
+            end=control_number(c.get("end"), 1.0),
+            loops=max(1, int(control_number(c.get("loop"), 1.0))),
+            attack=int(round(max(0.0, control_number(c.get("attack"), 0.0)) * sr)),
+            release=int(round(max(0.0, control_number(c.get("release"), 0.0)) * sr)),
             hold=int(round(legato * float(duration) * sr)) if legato > 0 else None,
             cut=cut,
         )

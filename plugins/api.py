@@ -33,6 +33,9 @@ from typing import Any, ClassVar, Iterable
 
 PARAM_KINDS = ("number", "text", "events", "any")
 
+#: the values `Node.arithmetic` may declare (see there)
+ARITHMETIC = ("add", "sub", "mul", "const", "gain", "mix")
+
 
 class Param:
     """Declares one parameter of a node: default, unit, range, doc and value kind.
@@ -144,6 +147,9 @@ def node(
     def wrap(cls: type) -> type:
         if not (isinstance(cls, type) and issubclass(cls, Node)):
             raise TypeError(f"@node({name!r}) must decorate a subclass of phonon.plugins.Node")
+        if cls.arithmetic is not None and cls.arithmetic not in ARITHMETIC:
+            raise ValueError(f"@node({name!r}): arithmetic must be one of {ARITHMETIC}, "
+                             f"got {cls.arithmetic!r}")
         params: dict[str, Param] = {}
         for klass in reversed(cls.__mro__):
             for attr, value in vars(klass).items():
@@ -223,6 +229,28 @@ class Node:
     #: `prepare`; e.g. to derive a per-node random seed that survives recompiles.
     node_id: str = ""
 
+    # -- master hooks: read by the executors when this node is the graph's master (the node
+    #    whose output is the program's output)
+    #: True promises that every sample `process` writes is finite and within [-1, 1]. The
+    #: executor then returns the master's output as it is: no NaN check, clip or copy of its own.
+    clean_output: ClassVar[bool] = False
+
+    #: With `clean_output`: after each `process`, whether every input sample was finite. False
+    #: makes the executor look for (and reset) the node that produced NaN/Inf.
+    input_finite: bool = True
+
+    # -- graph optimiser contract (phonon.plan.optimize, docs/plugins.md)
+    #: What the node computes, when it is exactly one of the optimiser's operations; the
+    #: optimiser then rewrites it as it rewrites the built-in node of that name, whatever the
+    #: node is called. `process` must compute, in float32 and with no state:
+    #:   "add" / "sub" / "mul": ins[0] + ins[1] / ins[0] - ins[1] / ins[0] * ins[1];
+    #:   "const": the constant parameter `value` (no inputs);
+    #:   "gain":  ins[0] * float32(amount), `amount` its parameter;
+    #:   "mix":   the left-to-right sum of its inputs, input k times float32(gains[k]) when the
+    #:            parameter `gains` (a list, default all 1) is given.
+    #: None (the default): the optimiser leaves the node alone.
+    arithmetic: ClassVar[str | None] = None
+
     def __init__(self, **static: Any) -> None:
         """`static` holds the constant arguments known at compile time (e.g. text params)."""
         self.static = static
@@ -231,7 +259,8 @@ class Node:
         """Allocate state once; called before the first block and after a reset."""
 
     def process(self, ctx: Block, ins: list, p: Params, out) -> None:  # pragma: no cover
-        """Compute one block into `out[:, :ctx.frames]`."""
+        """Compute one block into `out[:, :ctx.frames]` (`ins`: the `(channels, block)` float32
+        input buffers, read-only; `out`: the node's `(channels, block)` float32 buffer)."""
         raise NotImplementedError
 
     def state(self) -> dict | None:

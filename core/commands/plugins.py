@@ -39,7 +39,7 @@ def format_plugin(info) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from phonon.nodes.vst import scan_plugins, vst3_dirs
+    from phonon.vst3 import scan_plugins, vst3_dirs
 
     plugins = scan_plugins(args.name, refresh=args.refresh, timeout=args.timeout)
     if args.json:

@@ -1,11 +1,26 @@
-"""Numba kernels for recursive DSP (oscillators, filters, envelopes, delay lines).
+"""`phonon.dsp`: the kernel library, numba kernels for recursive DSP, public for node authors.
 
-Core modules (the built-in nodes in `phonon.nodes` call them):
-- `params`: float-or-array parameters -> preallocated float64 arrays (one kernel signature).
-- `blep`: minimum-phase band-limited step table; `oscillators`: sine/saw/pulse/tri and noise.
-- `svf`: resonant TPT state-variable filter and its exact analytic response.
-- `envelopes`: event-triggered perc/ar/adsr; `delay`: feedback delay line and one-pole lag.
-- `limiter`: look-ahead brick-wall limiter; `segments`: per-segment parameters for pedalboard.
-Every kernel carries its state in small arrays owned by the node, so output never depends on
-the block size.
+The built-in nodes are thin classes around these kernels, and a plugin may call them the same
+way (docs/plugins.md, "The kernel library"). Each module is one family:
+
+| module | kernels |
+|---|---|
+| `oscillators` | `oscillator` (sine/saw/pulse/tri by `shape`, band-limited), `colored_noise` |
+| `blep` | the minBLEP/minBLAMP tables the oscillators use (`RESIDUAL`, `RAMP_RESIDUAL`) |
+| `svf` | `svf` (resonant TPT state-variable filter, 4 modes), `response` (its exact response) |
+| `envelopes` | `envelope` (perc/ar/adsr from onsets and gates) |
+| `delay` | `feedback_delay` (+ `_fixed`/`_constant` fast paths), `one_pole` (lag) |
+| `limiter` | `limiter`, `limiter_stereo` (look-ahead brick wall), `lookahead_samples` |
+| `fx_kernels` | `pitch_shift`, `bitcrush`, `flanger`, `pingpong`, `tremolo_gain`, `sidechain_gain` |
+| `synth_kernels` | `fm`, `supersaw`, `superpwm`, `superkick`, `supersnare`, `superhat` |
+| `mixsum` | `weighted_sum` (left-to-right float32 sum, bit-identical to an add chain) |
+| `clean` | `clean_clip` (NaN/Inf -> 0 and clip to [-1, 1] in one pass) |
+
+Conventions shared by every kernel: it renders `n` samples (`ctx.frames`) into `out[:, :n]`
+(float32, one row per channel) from float64 arrays of `n` samples for every modulatable
+parameter (`phonon.plugins.ParamBuffers` makes them, so each kernel has one numba signature
+whether a value is constant, patterned or a signal), and keeps all of its state in small numpy
+arrays the node allocates in `prepare` and passes in every block, so the output never depends
+on the block size and the state is what `StateArrays` hands over on hot swap. Names starting
+with `_` are helpers of their module, not part of the library.
 """

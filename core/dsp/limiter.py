@@ -15,6 +15,8 @@ LOOKAHEAD = 0.0015
 
 
 def lookahead_samples(sr: float) -> int:
+    """The look-ahead (and latency) L in samples at sample rate `sr`; the state arrays are
+    `audio` (channels, L), `need` (L + 1,) and `env` (L,)."""
     return max(1, int(round(LOOKAHEAD * sr)))
 
 

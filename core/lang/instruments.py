@@ -20,13 +20,14 @@ from typing import Any
 
 from ..patterns.notes import note_number
 from ..plugins.api import NodeSpec
+from ..plugins.chain import Chain, ChainNode
+from ..plugins.controls import MIDDLE_C_HZ
 from . import ast as A
 from .ir import Const, Edge, NodeIR, PatternArg
 from .sounds import bus_words, has_note_names, sample_words
 from .support import suggest
 from .values import Err, Events, Func, Pat, Sig, Text, Value
 
-MIDDLE_C_HZ = 440.0 * 2.0 ** (-9.0 / 12.0)      # note 0 = c4 = MIDI 60 = 261.6256 Hz
 FREQ_PARAMS = ("freq", "carrier", "modulator")  # the pitch of a source node (transposed by note)
 VOICE_CONTROLS = ("gain", "pan")                # node names that merge into an instrument's events
 INSTRUMENT_CATEGORY = "instrument"
@@ -51,6 +52,32 @@ class InstrumentTemplate:
     base_freq: float | None
     name: str = ""
     external: tuple[str, ...] = ()   # ids of shared producers: the poly node's inputs, in order
+
+    def voice_chain(self) -> Chain:
+        """The template as the plugin layer's plain `Chain` (what the `poly` node plays): node
+        classes, constant arguments, and the producer of each signal-valued parameter."""
+        nodes = []
+        for n in self.nodes:
+            cls = self.registry.get(n.kind)
+            static: dict[str, Any] = {}
+            values: dict[str, Any] = {}
+            modulations = []
+            for name, arg in n.params.items():
+                p = cls.spec.param(name)
+                if isinstance(arg, Const):
+                    if p is not None and p.kind in ("text", "any"):
+                        static[p.name] = values[name] = arg.value
+                    else:
+                        default = p.default if p is not None else 0.0
+                        values[name] = default if arg.value is None else float(arg.value)
+                elif isinstance(arg, Edge):
+                    values[name] = None
+                    modulations.append((name, arg.node))
+                elif isinstance(arg, PatternArg):    # chain_template lifts these into sig nodes
+                    raise ValueError(f"poly: {n.kind} {name} is a pattern inside the template")
+            nodes.append(ChainNode(n.id, cls, static, values, tuple(modulations),
+                                   tuple(e.node for e in n.inputs), self.transpose.get(n.id, ())))
+        return Chain(tuple(nodes), self.output, self.external, self.base_freq, self.name)
 
 
 def absolute_note(v: Any) -> dict:

@@ -17,8 +17,14 @@ reading a `const` node). Each node costs a `process` call and engine bookkeeping
 
 Surviving nodes keep their ids (hot swap matches nodes by id); a rewritten node keeps its id
 and location, its kind may change (`mul` -> `gain`, `add` -> `mix`). Nodes with runtime options
-(e.g. `isolate`), signal-valued parameters or delayed (feedback) edges are left alone, and so is
-every node a kind of which the registry does not map to the built-in class.
+(e.g. `isolate`), signal-valued parameters or delayed (feedback) edges are left alone.
+
+Which nodes are rewritten is decided by what their class declares, not by its name or module:
+`Node.arithmetic` ("add", "sub", "mul", "const", "gain", "mix") says the node computes exactly
+that operation, so a plugin's node that declares it gets the same rewrites as the built-in one,
+and a class that declares nothing (a plugin's own `add` with other semantics) is left alone.
+The kinds the rules produce (`const`, `gain`, `mix`) must be registered with a class declaring
+that operation, else the rule is off.
 """
 from __future__ import annotations
 
@@ -28,23 +34,32 @@ import struct
 
 from ..lang.ir import Const, Edge, GraphIR, NodeIR
 
-#: node kinds this pass rewrites or produces, and the built-in class each must resolve to
-BUILTIN_KINDS = {
-    "add": "Add", "sub": "Sub", "mul": "Mul", "mix": "Mix", "const": "Const", "gain": "Gain",
-}
+#: the operations this pass understands (`Node.arithmetic`); the rules produce nodes of the
+#: kinds named like the last three
+OPERATIONS = ("add", "sub", "mul", "const", "gain", "mix")
 
 
-def _builtin_kinds(registry) -> set[str]:
-    """The kinds of BUILTIN_KINDS that the registry maps to phonon's own classes."""
-    if registry is None:
-        return set(BUILTIN_KINDS)
-    ok = set()
-    for kind, cls_name in BUILTIN_KINDS.items():
-        cls = registry.get(kind) if hasattr(registry, "get") else None
-        if cls is not None and cls.__name__ == cls_name \
-                and cls.__module__.startswith("phonon.nodes"):
-            ok.add(kind)
-    return ok
+class _Arithmetic:
+    """node kind -> the operation its class declares (`Node.arithmetic`), or None. Without a
+    registry, the kinds named like an operation are taken to be it (the built-ins)."""
+
+    def __init__(self, registry) -> None:
+        self.registry = registry
+        self._ops: dict[str, str | None] = {}
+
+    def __call__(self, kind: str) -> str | None:
+        if kind not in self._ops:
+            if self.registry is None:
+                op = kind if kind in OPERATIONS else None
+            else:
+                cls = self.registry.get(kind)
+                op = cls.arithmetic if cls is not None else None
+            self._ops[kind] = op if op in OPERATIONS else None
+        return self._ops[kind]
+
+    def producible(self) -> set[str]:
+        """The kinds a rule may turn a node into: registered as the operation they name."""
+        return {kind for kind in ("const", "gain", "mix") if self(kind) == kind}
 
 
 def _f32(x: float) -> float:
@@ -60,9 +75,10 @@ def _number(arg) -> float | None:
 
 
 class _Rewriter:
-    def __init__(self, graph: GraphIR, kinds: set[str]) -> None:
+    def __init__(self, graph: GraphIR, op: _Arithmetic) -> None:
         self.graph = graph
-        self.kinds = kinds
+        self.op = op
+        self.kinds = op.producible()
         # private copies: the input graph is never mutated
         self.nodes: dict[str, NodeIR] = {
             nid: dataclasses.replace(n, inputs=list(n.inputs), params=dict(n.params))
@@ -79,9 +95,9 @@ class _Rewriter:
                     count[e.node] += 1
         return count
 
-    def plain(self, n: NodeIR, kind: str) -> bool:
-        """`n` is a built-in `kind` node with no options and only undelayed audio inputs."""
-        return (n.kind == kind and kind in self.kinds and not n.options
+    def plain(self, n: NodeIR, op: str) -> bool:
+        """`n` computes `op` (its class says so), has no options and only undelayed inputs."""
+        return (self.op(n.kind) == op and not n.options
                 and all(not e.delayed for e in n.inputs))
 
     def const_value(self, e: Edge) -> float | None:
@@ -102,9 +118,12 @@ class _Rewriter:
         # float32 a op b == the float64 result rounded to float32 for + - * (no double rounding
         # issue: 53 >= 2 * 24 + 2 bits)
         ops = {"add": operator.add, "sub": operator.sub, "mul": operator.mul}
+        if "const" not in self.kinds:
+            return
         for n in list(self.nodes.values()):
-            op = ops.get(n.kind)
-            if op is None or not self.plain(n, n.kind) or n.params or len(n.inputs) != 2:
+            name = self.op(n.kind)
+            op = ops.get(name)
+            if op is None or not self.plain(n, name) or n.params or len(n.inputs) != 2:
                 continue
             a, b = (self.const_value(e) for e in n.inputs)
             if a is None or b is None:
@@ -151,7 +170,7 @@ class _Rewriter:
                     break
                 inputs = list(left.inputs) + inputs[1:]
                 del self.nodes[left.id]
-            if n.kind == "add" and len(inputs) == 2:
+            if self.op(n.kind) == "add" and len(inputs) == 2:
                 continue                         # nothing folded: keep the add
             self.nodes[nid] = dataclasses.replace(n, kind="mix", inputs=inputs)
         self.weighted_mixes()
@@ -201,7 +220,7 @@ class _Rewriter:
     def drop_unread_consts(self, before: dict[str, int]) -> None:
         after = self.readers()
         for nid, n in list(self.nodes.items()):
-            if n.kind == "const" and before.get(nid, 0) > 0 and after[nid] == 0 \
+            if self.op(n.kind) == "const" and before.get(nid, 0) > 0 and after[nid] == 0 \
                     and nid not in self.protected:
                 del self.nodes[nid]
 
@@ -234,4 +253,4 @@ def optimize(graph: GraphIR, registry=None) -> GraphIR:
     the binder to report."""
     if not graph.master or graph.master not in graph.nodes:
         return graph
-    return _Rewriter(graph, _builtin_kinds(registry)).run()
+    return _Rewriter(graph, _Arithmetic(registry)).run()

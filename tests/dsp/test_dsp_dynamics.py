@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from phonon.dsp.limiter import lookahead_samples
-from phonon.dsp.segments import segments
+from phonon.plugins import segments
 from phonon.nodes.dynamics import Compressor, Limiter, Reverb
 from phonon.nodes.noise import PinkNoise
 from phonon.plugins.testing import render_node

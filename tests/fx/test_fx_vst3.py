@@ -13,8 +13,9 @@ import pedalboard
 import pytest
 
 from phonon.errors import PhononError
-from phonon.nodes import vst
-from phonon.nodes.vst import VST3, resolve_plugin, scan_plugins
+from phonon.nodes.vst import VST3
+from phonon.vst3 import cache as vst3_cache
+from phonon.vst3 import resolve_plugin, scan, scan_plugins
 
 from .fxhelp import SR, rms_db, run_node
 
@@ -49,7 +50,7 @@ def test_zamcomp_on_a_stereo_bus_reduces_rms_like_the_plugin_called_directly():
     params = {"plugin": "ZamComp", "threshold_db": -30.0, "ratio": 10.0}
     node = VST3(**params)
     y = run_node(node, x.shape[1], params, inputs=[x])
-    assert node.layout == "per-channel"                        # ZamComp is mono-only
+    assert node.host.layout == "per-channel"                        # ZamComp is mono-only
     reduction = rms_db(x[0]) - rms_db(y)
     expected = rms_db(x[0]) - rms_db(direct("ZamComp", x[:1], threshold_db=-30.0, ratio=10.0))
     assert expected > 10.0                                     # the compressor really works
@@ -85,7 +86,7 @@ def test_stereo_only_plugin_on_a_mono_bus_gets_the_signal_on_both_inputs():
     params = {"plugin": "ZamCompX2", "threshold_db": -30.0, "ratio": 10.0}
     node = VST3(**params)
     y = run_node(node, SR, params, inputs=[x], channels=1)
-    assert node.stereo_in_mono
+    assert node.host.stereo_in_mono
     ref = direct("ZamCompX2", np.repeat(x, 2, axis=0), threshold_db=-30.0, ratio=10.0).mean(axis=0)
     np.testing.assert_allclose(y[0], ref, atol=1e-6)
     assert rms_db(x) - rms_db(y) > 10.0
@@ -93,10 +94,10 @@ def test_stereo_only_plugin_on_a_mono_bus_gets_the_signal_on_both_inputs():
 
 def test_names_are_case_insensitive_and_display_names_work():
     node = VST3(plugin="zamcomp", Threshold=-20.0, RATIO=3.0)
-    assert node.path == ZAM / "ZamComp.vst3"
-    assert node.values == {"threshold_db": -20.0, "ratio": 3.0}
+    assert node.host.path == ZAM / "ZamComp.vst3"
+    assert node.host.values == {"threshold_db": -20.0, "ratio": 3.0}
     y = run_node(node, 4800, {"plugin": "zamcomp", "threshold": -20.0, "ratio": 3.0}, inputs=[drums(4800)])
-    assert float(node.instances[0].threshold_db) == -20.0 and float(node.instances[1].ratio) == 3.0
+    assert float(node.host.instances[0].threshold_db) == -20.0 and float(node.host.instances[1].ratio) == 3.0
     assert y.shape == (2, 4800)
 
 
@@ -117,7 +118,7 @@ def test_unknown_parameter_gets_did_you_mean():
 def test_out_of_range_values_are_clamped_to_the_plugin_range():
     node = VST3(plugin="ZamComp", threshold_db=-200.0)
     node.prepare(SR, 512, 2)
-    assert float(node.instances[0].threshold_db) == -80.0
+    assert float(node.host.instances[0].threshold_db) == -80.0
 
 
 def test_a_plugin_that_fails_to_load_names_plugin_and_reason(tmp_path, monkeypatch):
@@ -156,12 +157,12 @@ def test_scan_lists_parameters_and_caches_by_mtime(tmp_path, monkeypatch):
     assert info.name == "ZamComp" and info.error is None
     assert info.params["threshold_db"]["min"] == -80.0 and info.params["threshold_db"]["max"] == 0.0
     assert info.params["ratio"]["default"] == 4.0
-    cache = json.loads(vst.cache_path().read_text())
+    cache = json.loads(vst3_cache.cache_path().read_text())
     assert set(cache["plugins"]) == {str(bundle), str(ZAM / "ZamCompX2.vst3")}
 
     probes = []
-    real_probe = vst._probe
-    monkeypatch.setattr(vst, "_probe", lambda path, timeout: probes.append(path) or real_probe(path, timeout))
+    real_probe = scan._probe
+    monkeypatch.setattr(scan, "_probe", lambda path, timeout: probes.append(path) or real_probe(path, timeout))
     assert {Path(i.path): i for i in scan_plugins("zamcomp")}[bundle].params == info.params
     assert probes == []                                       # unchanged bundles: from the cache
     so = bundle / "Contents" / "x86_64-linux" / "ZamComp.so"
@@ -196,13 +197,14 @@ def test_hot_swap_hands_over_the_plugin_instances():
     new = VST3(**params)
     new.prepare(SR, 512, 2)
     new.load_state(old.state())
-    assert new.instances == old.instances
+    assert new.host.instances == old.host.instances
 
 
 def test_a_scanned_plugin_is_also_found_by_its_own_name():
-    cfile = vst.cache_path()
+    cfile = vst3_cache.cache_path()
     cfile.parent.mkdir(parents=True)
     entry = {"name": "Zam Compressor", "path": str(ZAM / "ZamComp.vst3"), "params": {}, "error": None,
              "stamp": 0.0}
-    cfile.write_text(json.dumps({"version": vst.CACHE_VERSION, "plugins": {entry["path"]: entry}}))
+    cfile.write_text(json.dumps({"version": vst3_cache.CACHE_VERSION, "plugins": {entry["path"]: entry}}))
     assert resolve_plugin("zam compressor") == ZAM / "ZamComp.vst3"
+

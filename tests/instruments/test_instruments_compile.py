@@ -173,3 +173,21 @@ def test_plain_numbers_stay_a_stepped_frequency():
 ])
 def test_errors(text, expected):
     assert error_of(text) == expected
+
+
+def test_the_template_reaches_poly_as_a_plain_chain_of_node_classes():
+    from phonon.nodes.filters import LowPass
+    from phonon.nodes.mathops import Add
+    from phonon.nodes.oscillators import Saw
+    from phonon.plugins import Chain
+
+    ir = compile_('~lfo: sine 2\n~lead: saw (~lfo * 10 + 220) # lpf 2000 0.7\n'
+                  'out: s "~lead"')
+    chain = ir.nodes["~lead/poly:poly"].params["template"].value.voice_chain()
+    assert isinstance(chain, Chain) and chain.voice_chain() is chain
+    assert (chain.output, chain.external, chain.base_freq) == ("~lead/0#1:lpf", ("~lfo/0:sine",), None)
+    add, saw, lpf = chain.nodes[3:]
+    assert (add.cls, add.inputs, add.values) == (Add, ("~lead/0.0.0:mul", "~lead/0.0.1:const"), {})
+    assert (saw.cls, saw.values, saw.modulations, saw.transpose) == (
+        Saw, {"freq": None}, (("freq", "~lead/0.0:add"),), ("freq",))
+    assert (lpf.cls, lpf.inputs, lpf.values) == (LowPass, ("~lead/0:saw",), {"cutoff": 2000.0, "q": 0.7})

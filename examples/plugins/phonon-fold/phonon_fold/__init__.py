@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from phonon.plugins import Block, Node, Param, ParamBuffers, Params, node
+from phonon.plugins import Block, Node, Param, ParamBuffers, Params, StateArrays, node
 
 from .kernel import MAX_DRIVE, fold_block
 
@@ -19,12 +19,13 @@ __version__ = "0.1.0"
 
 @node("fold", inputs=1, category="distortion",
       doc="Wavefolder: drive the input by 1 + 9*amount, add bias, reflect at +-1 (anti-aliased).")
-class Fold(Node):
+class Fold(StateArrays, Node):
     """Triangle wavefolder with first-order anti-aliasing; every parameter may be modulated."""
 
     amount = Param(0.5, lo=0.0, hi=1.0, doc="drive: 0 = x1 (clean below 0 dBFS), 1 = x10")
     bias = Param(0.0, lo=-1.0, hi=1.0, doc="offset added after the drive (asymmetric folds)")
     mix = Param(1.0, lo=0.0, hi=1.0, doc="dry/wet: output = dry*(1-mix) + folded*mix")
+    state_arrays = ("prev",)      # hot swap hands this array to the successor
 
     def prepare(self, sr: int, block: int, channels: int) -> None:
         self.prev = np.zeros(channels, dtype=np.float64)
@@ -35,11 +36,3 @@ class Fold(Node):
         get = self.bufs.get
         fold_block(ins[0], out, n, get("amount", p.amount, n), get("bias", p.bias, n),
                    get("mix", p.mix, n), self.prev)
-
-    def state(self) -> dict:
-        return {"prev": self.prev.copy()}
-
-    def load_state(self, state: dict) -> None:
-        prev = np.asarray(state.get("prev", self.prev))
-        if prev.shape == self.prev.shape:
-            self.prev[:] = prev

@@ -15,37 +15,15 @@ import math
 
 import numpy as np
 
-from phonon.patterns.notes import note_number
-from phonon.plugins import Block, Node, Param, Params, Trigger, node
+from phonon.plugins import (Block, Node, Param, Params, Trigger, control_number, node, note_to_freq,
+                            note_value, value_at)
 
 from . import kernel as k
 
 __all__ = ["Pluck", "note_to_freq"]
 __version__ = "0.1.0"
 
-MIDDLE_C_HZ = 440.0 * 2.0 ** (-9.0 / 12.0)      # note 0 = MIDI 60 = 261.6256 Hz
 MAX_VOICES = 64
-
-
-def note_to_freq(note: float) -> float:
-    """Frequency in Hz of a note in semitones relative to middle C."""
-    return MIDDLE_C_HZ * 2.0 ** (note / 12.0)
-
-
-def _number(value) -> float | None:
-    """A control value as a finite float (note names become semitones), else None."""
-    if isinstance(value, str):
-        value = note_number(value)
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        return None
-    return x if math.isfinite(x) else None
-
-
-def _at(value, offset: int) -> float:
-    """A parameter's value at a block offset (a float, or a per-sample array)."""
-    return float(value[offset]) if isinstance(value, np.ndarray) else float(value)
 
 
 @node("pluck", category="instrument",
@@ -83,18 +61,17 @@ class Pluck(Node):
     def start(self, trig: Trigger, offset: int, p: Params) -> None:
         """Pluck a string for one event (at `offset` in the block)."""
         c = trig.value if isinstance(trig.value, dict) else {"note": trig.value}
-        freq = _number(c.get("freq"))
+        freq = control_number(c.get("freq"))
         if freq is None:
-            note = _number(c.get("note", c.get("n", c.get(self.spec.name, 0.0))))
+            note = note_value(c.get("note", c.get("n", c.get(self.spec.name, 0.0))))
             if note is None:
                 return
             freq = note_to_freq(note)
-        gain = _number(c.get("gain"))
-        gain = 1.0 if gain is None else gain
-        pan = _number(c.get("pan")) or 0.0
-        decay = _number(c.get("decay")) or _at(p.decay, offset)
-        damp = _number(c.get("damp"))
-        damp = _at(p.damp, offset) if damp is None else damp
+        gain = control_number(c.get("gain"), 1.0)
+        pan = control_number(c.get("pan")) or 0.0
+        decay = control_number(c.get("decay")) or value_at(p.decay, offset)
+        damp = control_number(c.get("damp"))
+        damp = value_at(p.damp, offset) if damp is None else damp
         length, a, coef, rho = k.tuning(freq, self.sr, damp, decay)
 
         v = self._slot()
