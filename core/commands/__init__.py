@@ -5,7 +5,8 @@ COMMANDS: list[tuple[str, str]] = [
     ("render", "render"),
     ("check", "check"),
     ("nodes", "nodes"),
-    ("plugins", "plugins"),
+    ("vst3", "vst3"),
+    ("plugins", "plugins"),          # the old name of `vst3`, kept as an alias
     ("live", "live"),
     ("devices", "devices"),
 ]

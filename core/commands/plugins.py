@@ -1,10 +1,11 @@
-"""`phonon plugins [--json] [NAME]`: list installed VST3 plugins and their parameters."""
+"""`phonon plugins [--json] [NAME]`: alias of `phonon vst3`, installed VST3 plugins and their
+parameters (the implementation of both commands)."""
 from __future__ import annotations
 
 import argparse
 import json
 
-HELP = "list installed VST3 plugins and their parameters (scan cached in ~/.cache/phonon/vst3.json)"
+HELP = "alias of `phonon vst3`: installed VST3 plugins (node plugins: `phonon nodes`)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

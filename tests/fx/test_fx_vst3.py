@@ -208,3 +208,19 @@ def test_a_scanned_plugin_is_also_found_by_its_own_name():
     cfile.write_text(json.dumps({"version": vst3_cache.CACHE_VERSION, "plugins": {entry["path"]: entry}}))
     assert resolve_plugin("zam compressor") == ZAM / "ZamComp.vst3"
 
+
+def test_phonon_vst3_is_the_command_and_plugins_its_alias(tmp_path):
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"))
+    env.pop("PHONON_VST3_PATH", None)
+
+    def phonon(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "phonon", *args], capture_output=True,
+                              text=True, env=env, timeout=120)
+
+    vst3, plugins = phonon("vst3", "zamcomp"), phonon("plugins", "zamcomp")
+    assert vst3.returncode == plugins.returncode == 0, vst3.stderr + plugins.stderr
+    assert vst3.stdout == plugins.stdout
+    assert vst3.stdout.splitlines()[0] == "ZamComp  (/usr/lib/vst3/ZamComp.vst3)"
+    listing = " ".join(phonon("--help").stdout.split())
+    assert "vst3 list installed VST3 plugins" in listing
+    assert "plugins alias of `phonon vst3`" in listing
