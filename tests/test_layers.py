@@ -23,7 +23,7 @@ SOURCES = {"core": "phonon", "nodes": "phonon.nodes", "plugins": "phonon.plugins
 LAYERS: list[tuple[str, ...]] = [
     ("phonon.errors",),                                     # error types with file:line:col
     ("phonon.patterns", "phonon.lang.ir", "phonon.dsp"),    # pure foundations
-    ("phonon.plugins", "phonon.samples"),                   # node API + registry; sample banks
+    ("phonon.plugins", "phonon.samples", "phonon.vst3"),    # node API + registry; samples; VST3 host
     ("phonon.lang", "phonon.plan", "phonon.nodes"),         # compiler; planner; node library
     ("phonon.timing",),                                     # clock and event streams
     ("phonon.runtime",),                                    # executors
