@@ -28,7 +28,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("phonon.timing",),                                     # clock and event streams
     ("phonon.runtime",),                                    # executors
     ("phonon.engine",),                                     # Session, render
-    ("phonon.live",),                                       # phonon live
+    ("phonon.live", "phonon.plot", "phonon.batch"),         # live; pictures; batch rendering
     ("phonon.commands",),                                   # one module per subcommand
     ("phonon",),                                            # the package: phonon.render()
     ("phonon.cli",),

@@ -9,4 +9,5 @@ COMMANDS: list[tuple[str, str]] = [
     ("plugins", "plugins"),          # the old name of `vst3`, kept as an alias
     ("live", "live"),
     ("devices", "devices"),
+    ("plot", "plot"),
 ]

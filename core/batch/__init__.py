@@ -1,0 +1,1 @@
+"""Batch rendering (`phonon batch`): see docs/batch.md."""
