@@ -26,8 +26,8 @@ from typing import Any
 
 import numpy as np
 
-from phonon.plugins import (Block, Chain, Node, Param, Params, Trigger, control_number, node,
-                            note_to_freq, note_value, value_at)
+from phonon.plugins import (Block, Chain, Node, Param, Params, Trigger, control_number,
+                            event_spans, node, note_to_freq, note_value, value_at)
 
 __all__ = ["Poly"]
 
@@ -233,15 +233,11 @@ class Poly(Node):
                     self.pool.remove(v)
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
-        frames = ctx.frames
-        out[:, :frames] = 0.0
-        done = 0
-        for trig in sorted(ctx.events, key=lambda t: t.offset):
-            offset = min(max(int(trig.offset), 0), frames - 1)
-            self._render(ctx, ins, out, done, offset)
-            done = max(done, offset)
-            self._start(trig, offset, p)
-        self._render(ctx, ins, out, done, frames)
+        out[:, :ctx.frames] = 0.0
+        for a, b, trig in event_spans(ctx):
+            self._render(ctx, ins, out, a, b)
+            if trig is not None:
+                self._start(trig, b, p)
 
     def active_voices(self) -> int:
         return sum(1 for v in self.pool if v.active and not v.stolen)

@@ -7,8 +7,8 @@ Built-in nodes use exactly these names (docs/plugins.md is the guide):
 - Parameter values in `process` (`phonon.plugins.buffers`): `ParamBuffers` (a float-or-array
   parameter as a preallocated float64 block for a numba kernel), `scalar_or_array`,
   `value_at`, `segments` / `SIGNAL_STEP` (spans of constant parameters), `mix_into` (dry/wet).
-- Event controls (`phonon.plugins.controls`): `control_number`, `note_value`, `note_number`,
-  `note_to_freq`, `MIDDLE_C_HZ`.
+- Event-driven nodes (`phonon.plugins.events`): `event_spans` (the block cut at its onsets),
+  `control_number`, `note_value`, `note_number`, `note_to_freq`, `MIDDLE_C_HZ`.
 - Hot-swap state: `StateArrays` (mixin: the state is a few numpy arrays).
 - A chain of nodes played per voice (what the compiler gives an instrument node such as
   `poly`): `Chain`, `ChainNode`.
@@ -28,7 +28,8 @@ from typing import Any
 from ..errors import PhononError
 from .api import ARITHMETIC, Block, Node, NodeSpec, Param, Params, Trigger, node
 from .chain import Chain, ChainNode
-from .controls import MIDDLE_C_HZ, control_number, note_number, note_to_freq, note_value
+from .events import (MIDDLE_C_HZ, control_number, event_spans, note_number, note_to_freq,
+                     note_value)
 from .registry import ENTRY_POINT_GROUP, Registry, default_registry
 
 # Names that need numpy, imported on first use: the compiler (which only reads node specs)
@@ -41,7 +42,7 @@ _LAZY = {
 
 __all__ = ["ARITHMETIC", "Block", "Chain", "ChainNode", "ENTRY_POINT_GROUP", "MIDDLE_C_HZ", "Node",
            "NodeSpec", "Param", "Params", "PhononError", "Registry", "Trigger", "control_number",
-           "default_registry", "node", "note_number", "note_to_freq", "note_value", *_LAZY]
+           "default_registry", "event_spans", "node", "note_number", "note_to_freq", "note_value", *_LAZY]
 
 
 def __getattr__(name: str) -> Any:

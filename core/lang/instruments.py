@@ -21,7 +21,7 @@ from typing import Any
 from ..patterns.notes import note_number
 from ..plugins.api import NodeSpec
 from ..plugins.chain import Chain, ChainNode
-from ..plugins.controls import MIDDLE_C_HZ
+from ..plugins.events import MIDDLE_C_HZ
 from . import ast as A
 from .ir import Const, Edge, NodeIR, PatternArg
 from .sounds import bus_words, has_note_names, sample_words

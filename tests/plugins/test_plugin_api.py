@@ -161,3 +161,20 @@ def test_the_kernel_library_example_of_the_guide_runs_the_library_filter():
                         block=4096)
     np.testing.assert_allclose(swept, whole, atol=1e-5)       # the phase runs on across blocks
     assert np.abs(swept - bpf).max() > 0.1                    # and the sweep is heard
+
+
+def test_event_spans_cut_the_block_at_its_onsets_in_time_order():
+    from fractions import Fraction
+
+    from phonon.plugins import Block, Trigger, event_spans
+
+    def trig(offset: int) -> Trigger:
+        return Trigger(offset=offset, value={"note": offset}, cycle=Fraction(0), duration=0.1)
+
+    late, early, again, outside = trig(300), trig(10), trig(300), trig(900)
+    ctx = Block(index=0, start=0, frames=512, sr=44100, cps=1.0, cycle=0.0,
+                events=[late, early, again, outside])
+    spans = list(event_spans(ctx))
+    assert [(a, b) for a, b, _ in spans] == [(0, 10), (10, 300), (300, 300), (300, 511), (511, 512)]
+    assert [t for _, _, t in spans] == [early, late, again, outside, None]
+    assert list(event_spans(Block(0, 0, 64, 44100, 1.0, 0.0))) == [(0, 64, None)]

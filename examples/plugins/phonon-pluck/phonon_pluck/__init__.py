@@ -15,8 +15,8 @@ import math
 
 import numpy as np
 
-from phonon.plugins import (Block, Node, Param, Params, Trigger, control_number, node, note_to_freq,
-                            note_value, value_at)
+from phonon.plugins import (Block, Node, Param, Params, Trigger, control_number, event_spans, node,
+                            note_to_freq, note_value, value_at)
 
 from . import kernel as k
 
@@ -93,16 +93,11 @@ class Pluck(Node):
         self.serial += 1
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
-        frames = ctx.frames
-        out[:, :frames] = 0.0
-        done = 0
-        for trig in sorted(ctx.events, key=lambda t: t.offset):
-            offset = min(max(int(trig.offset), 0), frames - 1)
-            if offset > done:
-                k.render_voices(self.lines, self.vi, self.vf, out, done, offset)
-                done = offset
-            self.start(trig, offset, p)
-        k.render_voices(self.lines, self.vi, self.vf, out, done, frames)
+        out[:, :ctx.frames] = 0.0
+        for a, b, trig in event_spans(ctx):       # the samples before each onset, then its voice
+            k.render_voices(self.lines, self.vi, self.vf, out, a, b)
+            if trig is not None:
+                self.start(trig, b, p)
 
     # -- hot swap: ringing strings carry over to the successor
     def state(self) -> dict:
