@@ -25,9 +25,10 @@ from pathlib import Path
 from phonon.engine.render import compile_source
 from phonon.engine.session import Session, make_sample_bank
 from phonon.lang.ir import Const, GraphIR, Loc, NodeIR
+from phonon.runtime.options import RuntimeOptions
 
 HERE = Path(__file__).resolve().parent
-BENCH = (HERE.parent.parent / "shared" / "bench").resolve()
+BENCH = Path(os.environ.get("PHONON_BENCH", HERE.parent.parent / "shared" / "bench")).resolve()
 SR = 44100
 
 _VOICES = [("bd", 0.5), ("sn", 0.4), ("hh", 0.3), ("cp", 0.4), ("lt", 0.4), ("mt", 0.4),
@@ -110,7 +111,7 @@ def bench_overhead(block: int, blocks: int, repeat: int) -> None:
     per_block = {"inline": [], "actor": []}
     barrier = []
     for _ in range(repeat):
-        for label, workers, rt in (("inline", 0, None), ("actor", 1, {"placement": "all"})):
+        for label, workers, rt in (("inline", 0, None), ("actor", 1, RuntimeOptions(placement="all"))):
             s = Session(g, SR, block, workers=workers, runtime=rt)
             s.render(block * 20)
             t0 = time.perf_counter_ns()

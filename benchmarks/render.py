@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -37,7 +38,7 @@ from phonon.patterns.timespan import Event, TimeSpan
 from phonon.plugins.registry import default_registry
 
 HERE = Path(__file__).resolve().parent
-BENCH = (HERE.parent.parent / "shared" / "bench").resolve()
+BENCH = Path(os.environ.get("PHONON_BENCH", HERE.parent.parent / "shared" / "bench")).resolve()
 SR = 44100
 
 

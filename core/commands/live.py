@@ -37,8 +37,8 @@ def _terminate(signum, frame):  # noqa: ARG001 - signal handler
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from ..engine.render import compile_source
-    from ..engine.session import Session, make_sample_bank
+    from ..engine.options import SessionOptions
+    from ..engine.render import open_session
     from ..errors import PhononError
     from ..live.device import DeviceError, choose_output, import_sounddevice
     from ..live.runner import LiveOptions, LiveRunner
@@ -61,15 +61,13 @@ def run(args: argparse.Namespace) -> int:
         err.print(f"phonon live: {exc}", markup=False)
         return 3
     sr = int(device.samplerate)
-    options = LiveOptions(path=str(path), latency=args.latency, workers=args.workers,
-                          duration=args.duration, record=args.record, swap=args.swap,
-                          text=text)
+    options = LiveOptions(path=str(path), latency=args.latency, duration=args.duration,
+                          record=args.record, swap=args.swap, text=text)
     runner = LiveRunner(options, sd=sd, device=device, console=console)
     try:
-        bank = make_sample_bank(args.samples, sr)
-        graph = compile_source(text, file=str(path), bank=bank)
-        session = Session(graph, sr, args.block, samples=bank, workers=args.workers,
-                          reporter=lambda m: runner.report(f"phonon: {m}"))
+        session = open_session(text, SessionOptions(sr=sr, block=args.block,
+                                                    samples=args.samples, workers=args.workers),
+                               file=str(path), reporter=lambda m: runner.report(f"phonon: {m}"))
     except PhononError as exc:
         err.print(str(exc), markup=False, highlight=False)
         err.print("phonon live: fix the program and start again (live edits keep the old "

@@ -73,8 +73,9 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from ..engine.render import compile_source
-    from ..engine.session import Session, make_sample_bank
+    from ..engine.options import SessionOptions
+    from ..engine.render import open_session
+    from ..runtime.options import RuntimeOptions
 
     out = Console(highlight=False)
     err = Console(stderr=True, highlight=False)
@@ -88,24 +89,18 @@ def run(args: argparse.Namespace) -> int:
     if sr <= 0 or block <= 0:
         err.print("phonon render: sample rate and block size must be positive", markup=False, soft_wrap=True)
         return 2
+    isolate = tuple(k for item in args.isolate for k in item.split(",") if k)
+    options = SessionOptions(sr=sr, block=block, samples=args.samples or None,
+                             workers=args.workers,
+                             runtime=RuntimeOptions(isolate=isolate, profile=args.profile))
     try:
-        bank = make_sample_bank(args.samples or None, sr)
-    except ImportError:
-        bank = None
-    try:
-        graph = compile_source(source, file=file, bank=bank)
-        isolate = [k for item in getattr(args, "isolate", []) for k in item.split(",") if k]
-        runtime = {"isolate": isolate} if isolate else {}
-        if getattr(args, "profile", False):
-            runtime["profile"] = True
-        session = Session(graph, sr, block, samples=bank, workers=args.workers,
-                          reporter=lambda m: err.print(f"phonon: {m}", markup=False),
-                          runtime=runtime or None)
+        session = open_session(source, options, file=file,
+                               reporter=lambda m: err.print(f"phonon: {m}", markup=False))
     except PhononError as exc:
         err.print(exc.with_source(source).format(), markup=False, soft_wrap=True)
         return 1
-    for w in getattr(graph, "warnings", []):
-        err.print(w.format() if hasattr(w, "format") else str(w), markup=False, soft_wrap=True)
+    for w in session.source_graph.warnings:
+        err.print(w.format(), markup=False, soft_wrap=True)
 
     if args.cycles is not None:
         seconds = float(Fraction(args.cycles) / session.clock.cps)
@@ -125,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
                 y = session.render(frames, progress=lambda done: bar.update(task, completed=done))
         else:
             y = session.render(frames)
-        if getattr(args, "profile", False) and hasattr(session.executor, "profile"):
+        if args.profile:
             out.print(session.executor.profile().rich_table())
     finally:
         session.close()

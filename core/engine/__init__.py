@@ -1,5 +1,11 @@
-"""The engine: clock and events, `Session` (graph -> plan -> executor) and offline `render`.
+"""The engine: a program made playable.
 
-Submodules are imported on use (`phonon.engine.session`, `phonon.engine.render`, ...) so that
-importing the package stays cheap; see docs/engine.md.
+`open_session(source, SessionOptions(...))` is the one way from a program (text, a file or a
+compiled graph) to a `Session`: sample bank, compile, plan, node instances, an executor.
+`render(...)` renders offline; `Session.run_block()` feeds live use. See docs/engine.md.
 """
+from .options import SessionOptions
+from .render import compile_source, open_session, render
+from .session import Session
+
+__all__ = ["Session", "SessionOptions", "compile_source", "open_session", "render"]

@@ -1,64 +1,80 @@
-"""Offline rendering: program text (or a compiled graph) -> a (2, n) float32 array."""
+"""From a program to sound: compile it, open a `Session` for it, render offline.
+
+`open_session(source, SessionOptions(...))` is the one way from a program to a playable
+Session (the `phonon render` and `phonon live` commands, `phonon.render` and the live hot swap
+all use it): the sample bank first (its names make the compiler's did-you-mean), then the
+compiled graph, then the Session."""
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
 
 from ..lang.ir import GraphIR
+from ..runtime.options import RuntimeOptions
+from ..timing.clock import Clock
+from .options import SessionOptions
 from .session import FEEDBACK_BLOCK, Session, make_sample_bank
-
-
-def sample_names(bank: Any) -> set[str] | None:
-    """The sample names a bank offers (for the compiler's did-you-mean), if it can tell."""
-    for attr in ("names", "available", "keys"):
-        fn = getattr(bank, attr, None)
-        if callable(fn):
-            try:
-                return set(fn())
-            except Exception:  # noqa: BLE001
-                return None
-    return None
 
 
 def compile_source(source: str, *, file: str = "<input>", registry=None, bank: Any = None) -> GraphIR:
     """Compile program text with `phonon.lang.compile_program` (raises `PhononError`)."""
-    from ..lang import compile_program  # the language engineer's compiler
+    from ..lang import compile_program
     if registry is None:
         from ..plugins.registry import default_registry
         registry = default_registry()
-    names = sample_names(bank) if bank is not None else None
+    names = bank.names() if bank is not None else None    # the compiler's did-you-mean
     return compile_program(source, file=file, registry=registry, sample_names=names)
 
 
-def render(source: str | GraphIR, seconds: float, sr: int = 44100, block: int = 2048, *,
-           samples: Any = None, file: str = "<input>", workers: int = 0, registry=None,
-           runtime: dict | None = None,
+def open_session(source: str | os.PathLike | GraphIR, options: SessionOptions | None = None, *,
+                 file: str | None = None, registry=None,
+                 reporter: Callable[[str], None] | None = None, start: int = 0,
+                 clock: Clock | None = None) -> Session:
+    """A playable `Session` for `source`: program text, a program file (`os.PathLike`) or a
+    compiled `GraphIR`.
+
+    Text is compiled (`file` names it in error messages; a path names itself) with the sample
+    bank of `options.samples` at hand, and that bank is the session's; raises `PhononError`
+    when the program does not compile. `reporter(message)` receives runtime problems (default:
+    stderr); `start` and `clock` continue another session (live hot swap, see `Session`)."""
+    options = options or SessionOptions()
+    samples = options.samples
+    if isinstance(source, os.PathLike):
+        file = file or str(source)
+        source = Path(source).read_text(encoding="utf-8")
+    if isinstance(source, GraphIR):
+        graph = source
+        if samples is not None:
+            samples = make_sample_bank(samples, options.sr)
+    else:
+        samples = make_sample_bank(samples, options.sr)
+        graph = compile_source(source, file=file or "<input>", registry=registry, bank=samples)
+    return Session(graph, options.sr, options.block, registry=registry, samples=samples,
+                   reporter=reporter, workers=options.workers, runtime=options.runtime,
+                   start=start, clock=clock, feedback_block=options.feedback_block,
+                   optimize_graph=options.optimize)
+
+
+def render(source: str | os.PathLike | GraphIR, seconds: float, sr: int = 44100,
+           block: int = 2048, *, samples: Any = None, file: str = "<input>", workers: int = 0,
+           registry=None, runtime: RuntimeOptions | None = None,
            reporter: Callable[[str], None] | None = None,
            progress: Callable[[int], None] | None = None,
            feedback_block: int = FEEDBACK_BLOCK) -> np.ndarray:
     """Render `seconds` of a program to a (2, round(seconds*sr)) float32 array.
 
-    `source` is program text (or an already compiled `GraphIR`); `samples` a folder, a list of
-    folders or a `SampleBank`; the length is exact. `workers`/`runtime` select the actor
-    runtime; `reporter(message)` receives runtime problems (default: stderr); `progress(frames)`
-    is called after each block; `feedback_block` is the engine block of graphs with feedback.
+    `source` is program text, a program file (`os.PathLike`) or a compiled `GraphIR`;
+    `samples` a folder, a list of folders or a `SampleBank`; the length is exact.
+    `workers`/`runtime` select the actor runtime; `reporter(message)` receives runtime problems
+    (default: stderr); `progress(frames)` is called after each block; `feedback_block` is the
+    engine block of graphs with feedback.
     """
-    bank = None
-    if isinstance(source, GraphIR):
-        graph = source
-        if samples is not None:
-            bank = make_sample_bank(samples, sr)
-    else:
-        try:
-            bank = make_sample_bank(samples, sr)
-        except ImportError:  # no sample library in this build: programs without `s` still run
-            bank = None
-        graph = compile_source(source, file=file, registry=registry, bank=bank)
-    session = Session(graph, sr, block, registry=registry,
-                      samples=bank if bank is not None else samples,
-                      reporter=reporter, workers=workers, runtime=runtime,
-                      feedback_block=feedback_block)
+    options = SessionOptions(sr=sr, block=block, samples=samples, workers=workers,
+                             runtime=runtime or RuntimeOptions(), feedback_block=feedback_block)
+    session = open_session(source, options, file=file, registry=registry, reporter=reporter)
     try:
         return session.render(round(seconds * sr), progress=progress)
     finally:

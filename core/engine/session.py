@@ -12,8 +12,11 @@ from ..lang.ir import GraphIR
 from ..plan import FEEDBACK_BLOCK, Plan, plan
 from ..plan.optimize import optimize
 from ..runtime.binding import bind, instantiate
+from ..runtime.executor import Executor
 from ..runtime.inline import InlineExecutor
+from ..runtime.options import RuntimeOptions
 from ..timing.clock import Clock
+from .options import SessionOptions
 
 
 def sample_roots(samples: Any) -> list[str]:
@@ -35,12 +38,15 @@ def make_sample_bank(samples: Any, sr: int):
 
 
 class Session:
-    """Renders one graph block by block: `run_block()` for live use, `render(frames)` offline."""
+    """Renders one graph block by block: `run_block()` for live use, `render(frames)` offline.
+
+    Build one from program text with `phonon.engine.open_session(source, SessionOptions(...))`;
+    the constructor takes a compiled graph."""
 
     def __init__(self, graph: GraphIR, sr: int = 44100, block: int = 2048, *,
                  registry=None, samples: Any = None,
                  reporter: Callable[[str], None] | None = None, workers: int = 0,
-                 runtime: dict | None = None, start: int = 0,
+                 runtime: RuntimeOptions | None = None, start: int = 0,
                  clock: Clock | None = None, feedback_block: int = FEEDBACK_BLOCK,
                  optimize_graph: bool = True) -> None:
         """`start` and `clock` let a session continue another one (live hot swap): rendering
@@ -48,12 +54,15 @@ class Session:
         samples to cycles. A graph with feedback edges runs internally in blocks of
         `feedback_block` frames (0: the requested block), so a feedback loop's delay does not
         depend on the block size callers ask for. `optimize_graph=False` runs the compiled
-        graph node for node (no `phonon.plan.optimize` rewriting)."""
+        graph node for node (no `phonon.plan.optimize` rewriting). `workers > 0` (or nodes
+        to isolate) selects the actor runtime, configured by `runtime`."""
         if registry is None:
             from ..plugins.registry import default_registry
             registry = default_registry()
-        if block <= 0:
-            raise ValueError(f"block size must be positive, got {block}")
+        runtime = runtime or RuntimeOptions()
+        self.options = SessionOptions(sr=int(sr), block=int(block), samples=samples,
+                                      workers=workers, runtime=runtime,
+                                      feedback_block=feedback_block, optimize=optimize_graph)
         self.source_graph = graph
         # fewer nodes, bit-identical output (phonon.plan.optimize); ids of survivors unchanged
         graph = optimize(graph, registry) if optimize_graph else graph
@@ -73,15 +82,14 @@ class Session:
                                  reporter)
         if self._bank is not None and graph.samples:
             self._bank.preload(sorted(graph.samples))      # load files before the first block
-        runtime = dict(runtime or {})
-        if workers > 0 or runtime or any(
+        self.executor: Executor
+        if workers > 0 or runtime != RuntimeOptions() or any(
                 n.options.get("isolate") for n in graph.nodes.values()):
-            # the actor runtime (worker processes + shared memory); `runtime` holds its options
-            # (isolate=kinds, placement="auto"|"all"|"none", hang_s=...).
+            # the actor runtime (worker processes + shared memory)
             from ..runtime.actors import ActorExecutor
-            self.executor = ActorExecutor(graph, self.plan, self.nodes, self.clock, self.engine_block,
-                                          workers=workers, reporter=reporter, bank=self._bank,
-                                          start=start, **runtime)
+            self.executor = ActorExecutor(graph, self.plan, self.nodes, self.clock,
+                                          self.engine_block, workers=workers, options=runtime,
+                                          reporter=reporter, bank=self._bank, start=start)
             self.bound = self.executor.bound
         else:
             self.bound = bind(graph, self.plan, self.nodes, self.clock, self.engine_block, start)
@@ -97,6 +105,18 @@ class Session:
         """Begin at sample `start` instead (before the first block: a live hot swap that
         happens later than the start this session was built for)."""
         self.position = self._rendered = int(start)
+
+    def continue_from(self, clock: Clock, start: int) -> None:
+        """Start at sample `start` with `clock`'s sample <-> cycle mapping (before the first
+        block: a hot-swapped successor that takes over later than it was built for)."""
+        self.clock.set_mapping(clock)
+        self.seek(start)
+
+    @property
+    def computed_ahead(self) -> int:
+        """Frames the executor computed beyond `position` (a graph with feedback renders
+        whole engine blocks and keeps the remainder for the next call)."""
+        return self._rendered - self.position
 
     def sample_bank(self):
         """The session's sample bank, created on first use."""
@@ -142,6 +162,23 @@ class Session:
         self.position += frames
         return out[:, :frames]
 
+    def run_exactly(self, frames: int) -> np.ndarray:
+        """The next `frames` samples, computing nothing beyond them, so that the nodes' state
+        is exactly at the last one (a hot swap hands it over there). A graph with feedback
+        edges otherwise renders whole engine blocks and runs up to one engine block ahead."""
+        eb = self.engine_block
+        if eb == self.block or self.computed_ahead:
+            return self.run_block(frames)
+        whole = frames - frames % eb
+        if not whole:
+            out = self.executor.run_block(self.position, frames)
+            self.seek(self.position + frames)
+            return out
+        first = self.run_block(whole).copy()
+        rest = self.executor.run_block(self.position, frames - whole)
+        self.seek(self.position + frames - whole)
+        return np.concatenate([first, rest], axis=1)
+
     def render(self, frames: int, progress: Callable[[int], None] | None = None) -> np.ndarray:
         """Render the next `frames` samples into a new (2, frames) float32 array; the last
         block is partial. `progress(done_frames)` is called after each block."""
@@ -150,13 +187,11 @@ class Session:
         out = np.empty((2, frames), dtype=np.float32)
         block = self.block
         done = 0
-        ahead = getattr(self.executor, "plan_ahead", None)   # actor runtime: pipelining
-        if ahead is not None:                                # announce the executor blocks
-            need = frames
-            if self.engine_block != self.block:              # whole engine blocks (see _pull)
-                eb = self.engine_block
-                need = -(-max(0, frames - self._carry_n) // eb) * eb
-            ahead(self._rendered, need)
+        need = frames                                        # announce the executor blocks
+        if self.engine_block != self.block:                  # whole engine blocks (see _pull)
+            eb = self.engine_block
+            need = -(-max(0, frames - self._carry_n) // eb) * eb
+        self.executor.plan_ahead(self._rendered, need)       # (the actor runtime pipelines)
         try:
             while done < frames:
                 n = min(block, frames - done)
@@ -165,8 +200,7 @@ class Session:
                 if progress is not None:
                     progress(done)
         finally:
-            if ahead is not None:
-                ahead(self.position, 0)
+            self.executor.plan_ahead(self.position, 0)
         return out
 
     def close(self) -> None:

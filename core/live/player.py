@@ -34,26 +34,6 @@ class SwapReport:
     rendered_at: float = 0.0      # time.time() when the swap block was rendered
 
 
-def render_exactly(session: Session, frames: int) -> np.ndarray:
-    """The next `frames` samples of `session`, computing nothing beyond them, so that its
-    nodes' state is exactly at the swap sample. (A session whose graph has feedback edges
-    renders whole engine blocks and would otherwise run up to one engine block ahead: the old
-    program's onsets just after the boundary would leak into the successor as voices.)"""
-    eb = getattr(session, "engine_block", session.block)
-    ahead = getattr(session, "_rendered", session.position) != session.position
-    if eb == session.block or ahead or not hasattr(session, "seek"):
-        return session.run_block(frames)
-    whole = frames - frames % eb
-    if not whole:
-        out = session.executor.run_block(session.position, frames)
-        session.seek(session.position + frames)
-        return out
-    first = session.run_block(whole).copy()
-    rest = session.executor.run_block(session.position, frames - whole)
-    session.seek(session.position + frames - whole)
-    return np.concatenate([first, rest], axis=1)
-
-
 class Player:
     """Owns the playing session; `render()` the next block, `schedule()` a successor."""
 
@@ -114,9 +94,9 @@ class Player:
         head = s - pos
         out = self._out
         # the old session's engine-block grid is at `pos` unless it computed ahead (carry)
-        grid = getattr(session, "_rendered", pos) == pos
+        grid = session.computed_ahead == 0
         if head:
-            out[:, :head] = render_exactly(session, head)
+            out[:, :head] = session.run_exactly(head)
         try:
             self._swap(successor, s, info, head if grid else None)
         except Exception:  # noqa: BLE001 - never lose the music: the old program plays on
@@ -133,7 +113,7 @@ class Player:
         transfer = transfer_state(old, new)
         if old.plan.delayed and head is not None:
             transfer.loops = transfer_feedback(
-                old, new, head % getattr(old, "engine_block", old.block))
+                old, new, head % old.engine_block)
         self.session = new
         self.retired.append(old)
         cycle = old.clock.cycle_at(at)

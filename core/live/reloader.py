@@ -40,15 +40,13 @@ class Reloader:
 
     def __init__(self, path: str | os.PathLike, player: Player,
                  on_result: Callable[[ReloadResult], None], *, quiet: float = QUIET_S,
-                 registry=None, reporter: Callable[[str], None] | None = None,
-                 workers: int = 0) -> None:
+                 registry=None, reporter: Callable[[str], None] | None = None) -> None:
         self.path = Path(path).resolve()
         self.player = player
         self.on_result = on_result
         self.quiet = quiet
         self.registry = registry
         self.reporter = reporter
-        self.workers = workers
         self.warmed: set[tuple] = set()       # node signatures whose kernels are loaded
         self.last_text: str | None = None
         self._last_event = 0.0
@@ -134,8 +132,7 @@ class Reloader:
                                    bank=self.player.session.sample_bank())
             warm_kernels(graph, self.player.session, self.warmed)
             successor = successor_session(self.player.session, graph,
-                                          self.player.target_start(), reporter=self.reporter,
-                                          workers=self.workers)
+                                          self.player.target_start(), reporter=self.reporter)
         except (PhononError, PhononErrors) as exc:
             result = ReloadResult(False, "error: " + _first_line(exc), str(exc), saved_at)
         except Exception as exc:  # noqa: BLE001 - never lose the music to a bad program

@@ -134,7 +134,6 @@ class LiveOptions:
 
     path: str
     latency: float = 0.05        # render-ahead (ring) in seconds
-    workers: int = 0             # for the successor sessions
     duration: float | None = None
     record: str | None = None
     swap: str = "cycle"
@@ -254,8 +253,7 @@ class LiveRunner:
         target = max(2 * block, int(round(opt.latency * self.sr / block)) * block)
         ring = BlockRing(target + 2 * block)
         reloader = Reloader(opt.path, player, self._on_reload, quiet=opt.quiet,
-                            registry=session.registry, reporter=self.report,
-                            workers=opt.workers)
+                            registry=session.registry, reporter=self.report)
         reloader.last_text = opt.text
         warm_kernels(session.graph, session, reloader.warmed)   # partial-block kernels
         while ring.filled + block <= target:            # prime the ring before the device runs

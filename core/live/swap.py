@@ -11,15 +11,17 @@ object itself (its tail), the sounding sample voices. Unmatched old nodes are dr
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any, Callable
 
 import numpy as np
 
-from ..timing.clock import Clock
+from ..engine.render import open_session
 from ..engine.session import Session
 from ..lang.ir import GraphIR
+from ..runtime.options import RuntimeOptions
+from ..timing.clock import Clock
 
 
 def next_boundary(clock: Clock, position: int) -> int:
@@ -44,16 +46,16 @@ def continued_clock(old: Clock, cps: float | Fraction, at: int) -> Clock:
 
 
 def successor_session(old: Session, graph: GraphIR, start: int, *,
-                      reporter: Callable[[str], None] | None = None,
-                      workers: int = 0, runtime: dict | None = None) -> Session:
+                      reporter: Callable[[str], None] | None = None) -> Session:
     """Build (compile-free, but instantiating and preparing every node) a session for `graph`
-    that renders from sample `start` on, sharing `old`'s registry and sample bank."""
+    that renders from sample `start` on with `old`'s options, registry and sample bank."""
     clock = continued_clock(old.clock, graph.cps, start)
-    if workers > 0 or runtime:              # the actor runtime: fork after the state hand-over
-        runtime = {**(runtime or {}), "defer_fork": True}
-    session = Session(graph, old.sr, old.block, registry=old.registry,
-                      samples=old.sample_bank(), reporter=reporter, start=start, clock=clock,
-                      workers=workers, runtime=runtime)
+    options = replace(old.options, samples=old.sample_bank())
+    if options.workers > 0 or options.runtime != RuntimeOptions():
+        # the actor runtime: fork after the state hand-over, so the workers inherit it
+        options = replace(options, runtime=replace(options.runtime, defer_fork=True))
+    session = open_session(graph, options, registry=old.registry, reporter=reporter,
+                           start=start, clock=clock)
     warm_up(session, start)
     return session
 
@@ -86,9 +88,7 @@ class Transfer:
 def transfer_state(old: Session, new: Session) -> Transfer:
     """Hand `old`'s node state to the matching nodes of `new` (same id, same class)."""
     result = Transfer()
-    collect = getattr(old.executor, "collect_state", None)
-    if collect is not None:              # nodes living in worker processes: fetch their state
-        collect()
+    old.executor.collect_state()         # nodes living in worker processes: fetch their state
     for nid, node in new.nodes.items():
         prev: Any = old.nodes.get(nid)
         if prev is None or type(prev) is not type(node):
@@ -109,7 +109,7 @@ def transfer_feedback(old: Session, new: Session, partial: int) -> list[str]:
     """Hand over the loop buffers of feedback edges (the writer's previous engine block) for
     writers present in both graphs; `partial` is the length of the old session's last,
     partial, engine block (its buffer then holds the last engine block rotated by that)."""
-    if getattr(old, "engine_block", old.block) != getattr(new, "engine_block", new.block):
+    if old.engine_block != new.engine_block:
         return []
     old_prev = {w: prev for w, (_, prev) in zip(old.plan.delayed, old.bound.delayed)}
     moved = []
@@ -123,11 +123,7 @@ def transfer_feedback(old: Session, new: Session, partial: int) -> list[str]:
 
 def rebase(new: Session, old_clock: Clock, at: int) -> None:
     """Make `new` start at sample `at` (later than the start it was built for)."""
-    clock = continued_clock(old_clock, new.clock.cps, at)
-    if (clock.n0, clock.c0, clock.cps) != (new.clock.n0, new.clock.c0, new.clock.cps):
-        new.clock.n0, new.clock.c0, new.clock.cps = clock.n0, clock.c0, clock.cps
-        new.clock.version += 1
-    new.seek(at)
+    new.continue_from(continued_clock(old_clock, new.clock.cps, at), at)
 
 
 def node_signatures(graph: GraphIR) -> set[tuple]:
@@ -147,13 +143,15 @@ def warm_kernels(graph: GraphIR, like: Session, seen: set[tuple]) -> bool:
     if sigs <= seen:
         return False
     try:
-        scratch = Session(graph, like.sr, like.block, registry=like.registry,
-                          samples=like.sample_bank(), reporter=lambda message: None)
+        options = replace(like.options, samples=like.sample_bank(), workers=0,
+                          runtime=RuntimeOptions())                  # inline, throwaway
+        scratch = open_session(graph, options, registry=like.registry,
+                               reporter=lambda message: None)
         try:
             scratch.run_block(like.block)
             scratch.run_block(max(1, like.block // 2))
             scratch.run_block(max(1, like.block - like.block // 2))
-            engine_block = getattr(scratch, "engine_block", like.block)
+            engine_block = scratch.engine_block
             if engine_block != like.block:       # feedback graphs: partial engine blocks
                 scratch.executor.run_block(scratch.position, max(1, engine_block // 2))
             for node in scratch.nodes.values():      # the hand-over's kernels too

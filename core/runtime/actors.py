@@ -37,7 +37,7 @@ import signal
 import sys
 import time
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 import numpy as np
 
@@ -48,6 +48,7 @@ from ..plugins.api import Node
 from .binding import Bound, Task, bind
 from .costmodel import COORDINATOR, PlacementInput, place
 from .inline import DIAGNOSE_BLOCKS, _stderr_reporter
+from .options import RuntimeOptions
 from .shm import Arena, Layout, Waiter
 from .worker import BLOCK_WORDS, CHECK, CLOCK, CTL_WORDS, FRAMES, GO, INDEX, START, STOP, Job, \
     TaskRunner, worker_main
@@ -55,7 +56,6 @@ from .worker import BLOCK_WORDS, CHECK, CLOCK, CTL_WORDS, FRAMES, GO, INDEX, STA
 WARMUP_BLOCKS = 8            # blocks timed in the coordinator before placement
 WARMUP_MAX_BLOCKS = 24
 WARMUP_MIN_S = 0.03          # ... and at least this much measured node time
-HANG_S = 5.0
 PIPELINE_RING = 3
 WORKER_MAX_SLEEP_S = 0.05
 
@@ -134,15 +134,16 @@ class ActorExecutor:
     """Runs a bound graph with node actors in worker processes (see the module doc)."""
 
     def __init__(self, graph: GraphIR, plan: Plan, nodes: dict[str, Node], clock: Clock,
-                 block: int, *, workers: int = 1, reporter: Callable[[str], None] | None = None,
-                 isolate: Iterable[str] = (), placement: str = "auto", bank: Any = None,
-                 hang_s: float = HANG_S, cores: int | None = None, profile: bool = False,
-                 pipeline: bool = True, start: int = 0, defer_fork: bool = False) -> None:
-        """`defer_fork=True` starts the workers at the first block instead of now: a live hot
-        swap loads the predecessor's node state after construction, and the workers must
+                 block: int, *, workers: int = 1, options: RuntimeOptions | None = None,
+                 reporter: Callable[[str], None] | None = None, bank: Any = None,
+                 start: int = 0) -> None:
+        """`options.defer_fork` starts the workers at the first block instead of now: a live
+        hot swap loads the predecessor's node state after construction, and the workers must
         inherit it."""
-        if placement not in ("auto", "all", "none"):
-            raise ValueError(f"placement must be auto, all or none, got {placement!r}")
+        options = options or RuntimeOptions()
+        isolate, placement, hang_s = options.isolate, options.placement, options.hang_s
+        cores, profile, pipeline = options.cores, options.profile, options.pipeline
+        defer_fork = options.defer_fork
         self.graph = graph
         self.plan = unique_slots(plan)
         self.clock = clock
@@ -519,7 +520,7 @@ class ActorExecutor:
         if clock.version != self._clock_version:
             self._clock_version = clock.version
             for w in live:
-                w.conn.send(("clock", dict(clock.__dict__)))      # whole state: cached fields too
+                w.conn.send(("clock", clock))                      # the whole mapping, pickled
         rec = self.blocks[g % self.ring]
         rec[START], rec[FRAMES], rec[CHECK] = start, frames, int(self._diagnose > 0)
         rec[INDEX], rec[CLOCK] = g - 1, clock.version

@@ -164,5 +164,12 @@ class InlineExecutor:
         np.clip(master, -1.0, 1.0, out=result)             # broadcasts a mono master
         return result
 
+    def plan_ahead(self, start: int, frames: int) -> None:
+        """Nothing to prepare: inline blocks run when asked for."""
+
+    def collect_state(self, timeout: float = 1.0) -> list[str]:
+        """Every node lives in this process: its `state()` is current already."""
+        return []
+
     def close(self) -> None:
         """Nothing to release in-process."""

@@ -263,7 +263,7 @@ def worker_main(slot: int, runner: TaskRunner, ctl: np.ndarray, blocks: np.ndarr
                 while conn.poll():
                     msg = conn.recv()
                     if msg[0] == "clock":             # a tempo change: the coordinator's
-                        runner.clock.__dict__.update(msg[1])   # clock state, taken whole
+                        runner.clock.follow(msg[1])   # clock, taken whole
                 clock_version = int(rec[CLOCK])
             frames = int(rec[FRAMES])
             runner.refresh(int(rec[INDEX]), int(rec[START]), frames)

@@ -85,5 +85,22 @@ class Clock:
         self.version += 1
         self._refresh()
 
+    def set_mapping(self, other: "Clock") -> None:
+        """Take `other`'s mapping (tempo, n0, c0); when it differs, the version is bumped so
+        event streams re-map their pending onsets (a hot-swapped program that starts later
+        than it was built for)."""
+        if (other.cps, other.n0, other.c0) == (self.cps, self.n0, self.c0):
+            return
+        self.cps, self.n0, self.c0 = other.cps, other.n0, other.c0
+        self.version += 1
+        self._refresh()
+
+    def follow(self, other: "Clock") -> None:
+        """Become an exact copy of `other`, version included (a worker process follows its
+        coordinator's tempo changes)."""
+        self.sr, self.cps, self.n0, self.c0 = other.sr, other.cps, other.n0, other.c0
+        self.version = other.version
+        self._refresh()
+
     def __repr__(self) -> str:
         return f"Clock(sr={self.sr}, cps={self.cps}, n0={self.n0}, c0={self.c0})"

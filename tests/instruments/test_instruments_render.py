@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import phonon
+from phonon.runtime.options import RuntimeOptions
 
 SR = 44100
 LEAD = "tempo: 1\n~lead: saw 220 # lpf 2000 0.7\n"
@@ -147,5 +148,5 @@ def test_a_chain_with_a_pattern_parameter_and_another_bus_plays_per_voice():
 def test_the_actor_runtime_renders_instruments_identically():
     program = LEAD + 'out: s "~lead*4" # note "0 3 7 12" # gain 0.2\nout2: saw "c3 e3" # gain 0.1'
     inline = phonon.render(program, 0.5, block=512)
-    actors = phonon.render(program, 0.5, block=512, workers=2, runtime={"placement": "all"})
+    actors = phonon.render(program, 0.5, block=512, workers=2, runtime=RuntimeOptions(placement="all"))
     np.testing.assert_array_equal(inline, actors)

@@ -15,6 +15,7 @@ from phonon.patterns.pattern import Pattern
 from phonon.patterns.timespan import Event, TimeSpan
 from phonon.plugins.api import Node, Param, node
 from phonon.plugins.registry import Registry
+from phonon.runtime.options import RuntimeOptions
 
 SR = 1000
 
@@ -51,6 +52,18 @@ class Tick(Node):
             out[:, t.offset] = 1.0
 
 
+@node("cycle_tick", inputs=0)
+class CycleTick(Node):
+    """At each onset sample: 0.5 + the onset's cycle / 16 (within the output's [-1, 1])."""
+
+    pattern = Param(None, kind="events")
+
+    def process(self, ctx, ins, p, out):
+        out[:, :ctx.frames] = 0.0
+        for t in ctx.events:
+            out[:, t.offset] = 0.5 + float(t.cycle) / 16
+
+
 @node("count", inputs=0)
 class Count(Node):
     """Outputs a running sample counter * 1e-4; hands the counter over on swap."""
@@ -73,13 +86,14 @@ class Count(Node):
 def registry() -> Registry:
     reg = Registry()
     reg.register(Tick, "tests")
+    reg.register(CycleTick, "tests")
     reg.register(Count, "tests")
     return reg
 
 
-def tick_graph(fractions, cps=Fraction(1, 3)) -> GraphIR:
+def tick_graph(fractions, cps=Fraction(1, 3), kind="tick") -> GraphIR:
     g = GraphIR(cps=cps)
-    g.add(NodeIR(id="~d/0:tick", kind="tick", params={"pattern": PatternArg(Steps(fractions))},
+    g.add(NodeIR(id="~d/0:tick", kind=kind, params={"pattern": PatternArg(Steps(fractions))},
                  loc=Loc("t.ph", 1, 1)))
     g.master = "~d/0:tick"
     return g
@@ -157,14 +171,13 @@ def split_reference(source: str, block: int, swap_at: int, frames: int) -> np.nd
 
 
 def play_with_reload(first: str, second: str, block: int, frames: int, reload_at: int,
-                     workers: int = 0, runtime: dict | None = None):
+                     workers: int = 0, runtime: RuntimeOptions | None = None):
     player = Player(Session(compile_source(first), 44100, block, workers=workers, runtime=runtime))
     parts = []
     while player.position < frames:
         if player.position == reload_at:
             player.schedule(successor_session(player.session, compile_source(second),
-                                              player.target_start(), workers=workers,
-                                              runtime=runtime))
+                                              player.target_start()))
         parts.append(player.render().copy())
     return player, np.concatenate(parts, axis=1)[:, :frames]
 
@@ -191,7 +204,7 @@ def test_nodes_in_worker_processes_hand_over_their_current_state():
     line, phase, filter memory): the reload is bit-identical to never reloading. (Pedalboard
     plugin objects cannot leave their worker: docs/live.md.)"""
     block = 256
-    runtime = {"placement": "all", "pipeline": False}
+    runtime = RuntimeOptions(placement="all", pipeline=False)
     player, x = play_with_reload(ECHO, ECHO, block, 2 * 88200, reload_at=256 * 200,
                                  workers=1, runtime=runtime)
     try:
@@ -247,6 +260,29 @@ def test_a_new_tempo_takes_over_at_the_boundary_without_a_jump_in_cycle_position
     assert (swap.sample, swap.cycle) == (3000, 1)
     assert player.session.clock.cycle_at(5000) == 2                   # 2000 samples per cycle
     assert onsets(np.concatenate(x, axis=1)) == [0, 3000, 4000, 5000, 6000, 7000, 8000]
+
+
+def test_a_new_tempo_swapped_in_later_than_built_for_keeps_its_onsets_on_the_grid():
+    """The successor was built for the boundary at 3000 but the player is past it when the
+    swap is scheduled: it takes over at the next one (6000) with the clock rebased there."""
+    reg = registry()
+    old = Session(tick_graph([0]), SR, 128, registry=reg)            # cps 1/3: 3000/cycle
+    player = Player(old)
+    x = [player.render().copy() for _ in range(4)]
+    new = successor_session(old, tick_graph([0, Fraction(1, 2)], cps=Fraction(1, 2),
+                                            kind="cycle_tick"),
+                            player.target_start())                    # built for 3000
+    while player.position < 3200:
+        x.append(player.render().copy())
+    player.schedule(new)
+    x += [player.render().copy() for _ in range(60)]
+    swap = player.swaps[0]
+    assert (swap.sample, swap.cycle) == (6000, 2)
+    assert player.session.clock.sample_at(Fraction(3)) == 8000         # 2000 samples per cycle
+    y = np.concatenate(x, axis=1)[0]
+    assert onsets(y[None]) == [0, 3000, 6000, 7000, 8000, 9000, 10000]
+    # each onset of the new program carries its own cycle: 2 at the boundary, 2.5, 3, ...
+    assert ((y[6000:10001:1000] - 0.5) * 16).tolist() == [2.0, 2.5, 3.0, 3.5, 4.0]
 
 
 def test_a_long_sample_and_a_reverb_tail_ring_on_across_a_reload_of_another_bus():

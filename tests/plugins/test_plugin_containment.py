@@ -11,6 +11,7 @@ import pytest
 import phonon
 from phonon.plugins import Node, Registry, node
 from phonon.plugins.testing import registry_with
+from phonon.runtime.options import RuntimeOptions
 
 from .plugin_fixtures import make_plugin_package
 
@@ -20,8 +21,8 @@ FAIL_FROM_BLOCK = 3
 
 EXECUTORS = {
     "inline": {},
-    "workers": {"workers": 2, "runtime": {"placement": "all"}},   # every node in a worker
-    "isolated": {"workers": 1, "runtime": {"isolate": ["boom"]}},   # the plugin alone
+    "workers": {"workers": 2, "runtime": RuntimeOptions(placement="all")},   # every node in a worker
+    "isolated": {"workers": 1, "runtime": RuntimeOptions(isolate=("boom",))},   # the plugin alone
 }
 
 

@@ -1,12 +1,11 @@
 """Plugins run unchanged in worker processes: the actor runtime renders bit-identical output."""
 from __future__ import annotations
 
-import importlib.util
-
 import numpy as np
 import pytest
 
 import phonon
+from phonon.runtime.options import RuntimeOptions
 
 from .plugin_fixtures import require_installed
 
@@ -18,25 +17,13 @@ out: (~both + ~drone) * 0.5 # lpf 3000
 """
 
 
-def _actor_runtime_available() -> bool:
-    if importlib.util.find_spec("phonon.runtime.actors") is None:
-        return False
-    from phonon.engine.session import Session
-    from phonon.runtime.inline import InlineExecutor
-    from phonon.engine.render import compile_source
-    with Session(compile_source("out: sine 440"), 44100, 512, workers=2) as session:
-        return not isinstance(session.executor, InlineExecutor)
-
-
 @pytest.mark.parametrize("workers, runtime", [
-    (2, {"placement": "all"}),                   # every node in a worker, round robin
-    (1, {"isolate": ["fold", "pluck"]}),         # each plugin node in its own process
+    (2, RuntimeOptions(placement="all")),                   # every node in a worker, round robin
+    (1, RuntimeOptions(isolate=("fold", "pluck"))),         # each plugin node in its own process
 ])
 def test_plugins_render_bit_identically_in_worker_processes(workers, runtime):
     require_installed("phonon-fold")
     require_installed("phonon-pluck")
-    if not _actor_runtime_available():
-        pytest.skip("render(..., workers=N) does not run the actor runtime yet")
     inline = phonon.render(PROGRAM, 2.0, block=512)
     assert np.abs(inline).max() > 0.1
     actors = phonon.render(PROGRAM, 2.0, block=512, workers=workers, runtime=runtime)

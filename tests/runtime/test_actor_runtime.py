@@ -17,6 +17,7 @@ from phonon.engine.session import Session
 from phonon.errors import PhononError
 from phonon.lang.ir import Const, Edge
 from phonon.runtime.actors import ActorExecutor
+from phonon.runtime.options import RuntimeOptions
 from phonon.runtime.shm import leftover_segments
 
 from tests.graph_fixtures import CyclePattern, busy_graph, graph, n, registry
@@ -45,7 +46,7 @@ def no_leftover_shm():
 def render(g, frames, block, workers=0, reg=None, **runtime):
     problems: list[str] = []
     s = Session(g, SR, block, registry=reg or registry(), reporter=problems.append,
-                workers=workers, runtime=runtime or None)
+                workers=workers, runtime=RuntimeOptions(**runtime))
     try:
         y = s.render(frames)
     finally:
@@ -72,7 +73,7 @@ def test_tempo_change_reaches_the_workers():
     outs = []
     for workers in (0, 2):
         s = Session(g, SR, 512, registry=registry(), workers=workers,
-                    runtime={"placement": "all"} if workers else None)
+                    runtime=RuntimeOptions(placement="all" if workers else "auto"))
         a = s.render(SR)
         s.set_cps(Fraction(3, 2))
         b = s.render(SR)
@@ -211,7 +212,7 @@ def test_kill_9_of_a_worker_mid_render_still_yields_the_complete_file():
     frames = seconds * SR
     problems: list[str] = []
     s = Session(g, SR, block, registry=registry(), reporter=problems.append, workers=2,
-                runtime={"placement": "all"})
+                runtime=RuntimeOptions(placement="all"))
     victim = s.executor.worker_pids[0]
     killed_at = []
 
@@ -279,7 +280,7 @@ def test_a_hung_worker_is_stopped_and_its_nodes_restarted():
 def test_collect_state_brings_worker_state_back_for_a_hot_swap():
     g = busy_graph()
     inline = Session(g, SR, 512, registry=registry())
-    actors = Session(g, SR, 512, registry=registry(), workers=2, runtime={"placement": "all"})
+    actors = Session(g, SR, 512, registry=registry(), workers=2, runtime=RuntimeOptions(placement="all"))
     try:
         for _ in range(37):
             inline.run_block()
@@ -316,7 +317,7 @@ def test_a_bad_graph_leaves_no_shared_memory():
 
 def test_an_exception_while_rendering_closes_workers_and_unlinks():
     g = busy_graph()
-    s = Session(g, SR, 256, registry=registry(), workers=2, runtime={"placement": "all"})
+    s = Session(g, SR, 256, registry=registry(), workers=2, runtime=RuntimeOptions(placement="all"))
     pids = s.executor.worker_pids
     with pytest.raises(KeyboardInterrupt):
         try:
@@ -330,9 +331,10 @@ _SCRIPT = textwrap.dedent("""
     import sys, time
     sys.path.insert(0, {root!r})
     from phonon.engine.session import Session
+    from phonon.runtime.options import RuntimeOptions
     from tests.graph_fixtures import busy_graph, registry
     s = Session(busy_graph(), 44100, 256, registry=registry(), workers=2,
-                runtime={{"placement": "all"}})
+                runtime=RuntimeOptions(placement="all"))
     print(s.executor.arena.name, *s.executor.worker_pids, flush=True)
     while True:
         s.run_block()

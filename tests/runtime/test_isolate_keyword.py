@@ -7,6 +7,7 @@ import pytest
 from phonon.engine.render import compile_source
 from phonon.engine.session import Session
 from phonon.errors import PhononError
+from phonon.runtime.options import RuntimeOptions
 
 PROGRAM = """
 cps: 1
@@ -25,7 +26,7 @@ def test_the_isolate_keyword_marks_the_node_in_the_ir():
 def test_an_isolated_node_gets_its_own_worker_and_the_output_is_bit_identical():
     frames = 6 * 2048
     ref = Session(compile_source(PROGRAM), 44100, 2048).render(frames)
-    with Session(compile_source(PROGRAM), 44100, 2048, workers=1, runtime={"profile": True}) as s:
+    with Session(compile_source(PROGRAM), 44100, 2048, workers=1, runtime=RuntimeOptions(profile=True)) as s:
         y = s.render(frames)
         hosts = {r.id: r.host for r in s.executor.profile().rows}
     assert np.array_equal(y, ref)
