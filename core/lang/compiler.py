@@ -6,9 +6,21 @@ interpreted, a pattern, a pending event-driven node (`s "bd"`, still open to `# 
 only when a value is needed as a signal. Every call is validated against the node registry and
 the transform table; all problems of a program are collected and raised together.
 
-Split over three modules: this one (statements, buses, outputs, feedback, the master,
-expressions and chains), `calls.py` (names, node calls, controls, transforms) and `lowering.py`
-(node creation, values -> IR arguments, error reporting). The rules are in docs/language.md.
+The `Compiler` evaluates statements and expressions (buses, outputs, feedback, the master,
+arithmetic, chains `#`, applications `$`) and hands the rest to collaborators, each given what
+it uses when it is made (see `Compiler.__init__`):
+
+- `Reporter` (diagnostics.py): errors and warnings located at file:line:col;
+- `GraphBuilder` (graph.py): node creation and ids, the owner of new nodes;
+- `Lowering` (lowering.py): values -> patterns, signals and node arguments;
+- `Calls` (calls.py): what a name means (node, control, transform) and control merges, with
+  `NodeCalls` (node_calls.py) and `TransformCalls` (transform_calls.py);
+- `BusInstruments` and `NoteInstruments` (instruments.py): buses played by `s`, note names;
+- `SoundNames` (sounds.py): the sample and bus names of `s` strings.
+
+Collaborators that need to evaluate an expression or a bus get `Compiler.expr` or the compiler
+as `Buses` (instruments.py), the two ways back into the evaluation. The rules are in
+docs/language.md.
 """
 from __future__ import annotations
 
@@ -18,12 +30,17 @@ from ..errors import PhononError, PhononErrors
 from ..plugins.registry import Registry, default_registry
 from . import ast as A
 from .calls import Calls
-from .instruments import Instruments
+from .diagnostics import Reporter
+from .graph import GraphBuilder
+from .instruments import BusInstruments, NoteInstruments
 from .ir import Const, Edge, GraphIR
 from .lowering import Lowering
+from .node_calls import NodeCalls
 from .parser import no_gc, parse_with_errors
-from .patterns_bridge import default_backend
+from .patterns_bridge import PatternBackend, default_backend
+from .sounds import SAMPLE_CONTROLS, SoundNames
 from .support import Stop, fmt, pos_of, src, suggest
+from .transform_calls import TransformCalls
 from .values import Err, Events, Func, ListV, Num, Pat, Sig, Text, Value, describe
 
 INTERNAL_ERROR = "internal compiler error"
@@ -31,29 +48,55 @@ AUTO_ROUTE_GAIN = 0.25          # -12 dB: "you forgot `out`" level for the sum o
 _FEEDBACK = "\x00feedback:"     # placeholder edge target, resolved once every bus is compiled
 
 
-class Compiler(Lowering, Calls, Instruments):
+class Compiler:
     """Compiles one program; see the module doc."""
 
-    def __init__(self, program: A.Program, registry: Registry, backend: Any,
+    def __init__(self, program: A.Program, registry: Registry, backend: PatternBackend,
                  sample_names: set[str] | None) -> None:
         self.program = program
-        self.file = program.file
-        self.lines = program.lines
         self.registry = registry
-        self.pat = backend
         self.transforms = backend.transforms()
         self.controls = backend.controls()
-        self.sample_names = sample_names
-        self.ir = GraphIR(file=self.file)
-        self.errors: list[PhononError] = []
+        self.ir = GraphIR(file=program.file)
         self.bus_defs: dict[str, A.BusDef] = {}
         self.bus_values: dict[str, Value] = {}
         self.in_progress: list[str] = []
         self.feedback_reads = 0          # placeholder edges to resolve once every bus is compiled
-        self.owner = ""
-        self.routes: dict[str, list] = {}        # node id -> [(pattern, source)] routed by s "~bus"
-        self.polys: dict[str, str] = {}          # bus name -> its poly node (chain instruments)
-        self.unplayed: dict[str, Events] = {}    # event nodes without a pattern (`~str: pluck`)
+        self.report = Reporter(program.file, program.lines, self.ir.warnings)
+        self.graph = GraphBuilder(self.ir, registry, self.report)
+        self.instruments = BusInstruments(self.report, self.graph, self)
+        self.lowering = Lowering(self.report, self.graph, backend, self.instruments)
+        sounds = SoundNames(self.report, self, sample_names, self.ir.samples)
+        notes = NoteInstruments(self.report, self.graph, self.lowering.mini)
+        node_calls = NodeCalls(self.report, registry, self.graph, self.lowering, notes, sounds,
+                               backend, self.expr)
+        self.transform_calls = TransformCalls(self.report, self.graph, self.lowering, self.transforms)
+        self.calls = Calls(self.report, registry, backend, self.graph, self.lowering, sounds,
+                           node_calls, self.transform_calls, self.expr)
+
+    @property
+    def errors(self) -> list[PhononError]:
+        return self.report.errors
+
+    # ------------------------------------------------------------------ buses (instruments.Buses)
+    def is_defined(self, name: str) -> bool:
+        return name in self.bus_defs
+
+    def is_compiling(self, name: str) -> bool:
+        return name in self.in_progress
+
+    def position(self, name: str) -> A.Pos:
+        return self.bus_defs[name].pos
+
+    def value(self, name: str) -> Value:
+        return self.bus_value(name)
+
+    # ------------------------------------------------------------------ bus names (sounds.BusNames)
+    def bus_names(self) -> list[str]:
+        return sorted(self.bus_defs)
+
+    def is_bus(self, name: str) -> bool:
+        return name in self.bus_defs or name in self.program.broken_buses
 
     # ------------------------------------------------------------------ program
     def run(self) -> GraphIR:
@@ -63,18 +106,18 @@ class Compiler(Lowering, Calls, Instruments):
             if isinstance(st, A.BusDef):
                 if st.name in self.bus_defs:
                     first = self.bus_defs[st.name].pos
-                    self.error(st.pos, f"bus '~{st.name}' is defined twice (first on line {first.line})")
+                    self.report.error(st.pos, f"bus '~{st.name}' is defined twice (first on line {first.line})")
                 else:
                     self.bus_defs[st.name] = st
             elif isinstance(st, A.OutDef):
                 if st.name in outputs:
-                    self.error(st.pos, f"output '{st.name}' is defined twice "
+                    self.report.error(st.pos, f"output '{st.name}' is defined twice "
                                        f"(first on line {outputs[st.name].pos.line})")
                 else:
                     outputs[st.name] = st
             elif isinstance(st, A.Tempo):
                 if tempo is not None:
-                    self.warn(st.pos, f"tempo set again (line {tempo.pos.line} is overridden)")
+                    self.report.warn(st.pos, f"tempo set again (line {tempo.pos.line} is overridden)")
                 tempo = st
         if tempo is not None:
             self.compile_tempo(tempo)
@@ -83,21 +126,21 @@ class Compiler(Lowering, Calls, Instruments):
         for st in outputs.values():
             self.compile_output(st)
         self.resolve_feedback()
-        self.resolve_routes()
+        self.instruments.resolve_routes()
         if not self.errors:
             self.route_master()
         return self.ir
 
     def compile_tempo(self, st: A.Tempo) -> None:
-        self.owner = "tempo"
-        v = self.expr(st.value, "0")
+        with self.graph.owned_by("tempo"):
+            v = self.expr(st.value, "0")
         if isinstance(v, Err):
             return
         if not isinstance(v, Num):
-            self.error(pos_of(st.value), f"{st.unit} expects a number, got {describe(v)}")
+            self.report.error(pos_of(st.value), f"{st.unit} expects a number, got {describe(v)}")
             return
         if v.value <= 0:
-            self.error(pos_of(st.value), f"{st.unit} must be greater than 0, got {fmt(v.value)}")
+            self.report.error(pos_of(st.value), f"{st.unit} must be greater than 0, got {fmt(v.value)}")
             return
         self.ir.cps = v.value / 60.0 if st.unit == "bpm" else v.value
 
@@ -106,46 +149,50 @@ class Compiler(Lowering, Calls, Instruments):
         if name in self.bus_values:
             return self.bus_values[name]
         st = self.bus_defs[name]
-        saved = self.owner
-        self.owner = "~" + name
         self.in_progress.append(name)
         try:
-            v = self.expr(st.value, "0")
-            if isinstance(v, Func):
-                pass  # a transform bus: `~t: every 3 (fast 2)` is applied with `$ ~t`
-            elif not isinstance(v, Err):
-                if isinstance(v, Sig) and v.edge.node.startswith(_FEEDBACK):
-                    v = self.error(st.pos, f"bus '~{name}' only forwards a bus that reads it back: "
-                                           "a loop needs a node in between", "e.g. '~a: ~b # delay 0.1'")
-                else:
-                    nid = self.as_signal(v, "0", pos_of(st.value))
-                    if not isinstance(nid, Err):
-                        self.ir.buses[name] = nid.edge.node
-                    else:
-                        v = nid              # poisoned: readers report nothing more
-            if isinstance(v, Events):
-                v.shared = True
+            with self.graph.owned_by("~" + name):
+                v = self._bus_definition(name, st)
         finally:
             self.in_progress.pop()
-            self.owner = saved
         self.bus_values[name] = v
         return v
 
-    def compile_output(self, st: A.OutDef) -> None:
-        self.owner = st.name
+    def _bus_definition(self, name: str, st: A.BusDef) -> Value:
         v = self.expr(st.value, "0")
-        if isinstance(v, Err):
-            return
         if isinstance(v, Func):
-            self.error(pos_of(st.value), f"'{st.name}' needs a signal, got {describe(v)}",
-                       "apply the transform to a pattern: s \"bd sn\" $ fast 2")
-            return
-        sig = self.as_signal(v, "0", pos_of(st.value))
+            pass  # a transform bus: `~t: every 3 (fast 2)` is applied with `$ ~t`
+        elif not isinstance(v, Err):
+            if isinstance(v, Sig) and v.edge.node.startswith(_FEEDBACK):
+                v = self.report.error(st.pos, f"bus '~{name}' only forwards a bus that reads it back: "
+                                              "a loop needs a node in between",
+                                      "e.g. '~a: ~b # delay 0.1'")
+            else:
+                nid = self.lowering.as_signal(v, "0", pos_of(st.value))
+                if not isinstance(nid, Err):
+                    self.ir.buses[name] = nid.edge.node
+                else:
+                    v = nid              # poisoned: readers report nothing more
+        if isinstance(v, Events):
+            v.shared = True
+        return v
+
+    def compile_output(self, st: A.OutDef) -> None:
+        with self.graph.owned_by(st.name):
+            v = self.expr(st.value, "0")
+            if isinstance(v, Err):
+                return
+            if isinstance(v, Func):
+                self.report.error(pos_of(st.value), f"'{st.name}' needs a signal, got {describe(v)}",
+                                  "apply the transform to a pattern: s \"bd sn\" $ fast 2")
+                return
+            sig = self.lowering.as_signal(v, "0", pos_of(st.value))
         if not isinstance(sig, Err):
             self.ir.outputs[st.name] = sig.edge.node
 
     def route_master(self) -> None:
-        self.owner = "master"
+        """The master: a mix of the outputs (else of the bus `master` or `out`, else of every
+        bus at -12 dB) into the `master` node."""
         sources = list(self.ir.outputs.values())
         gain = None
         if not sources:
@@ -157,17 +204,19 @@ class Compiler(Lowering, Calls, Instruments):
                 sources = list(dict.fromkeys(self.ir.buses.values()))
                 gain = AUTO_ROUTE_GAIN
                 if sources:
-                    self.warn(A.Pos(1, 1), "no 'out:' statement: playing the sum of all buses at -12 dB")
+                    self.report.warn(A.Pos(1, 1), "no 'out:' statement: playing the sum of all buses "
+                                                  "at -12 dB")
                 else:
-                    self.warn(A.Pos(1, 1), "the program has no buses and no output: it is silent")
+                    self.report.warn(A.Pos(1, 1), "the program has no buses and no output: it is silent")
         pos = A.Pos(1, 1)
-        mix = self.make_node("mix", "0", pos, inputs=[Edge(s) for s in sources])
-        last = mix
-        if gain is not None:
-            c = self.make_node("const", "1", pos, params=[Const(gain)])
-            last = self.make_node("mul", "2", pos, inputs=[Edge(mix), Edge(c)])
-        self.ir.master = self.make_node("master", "3" if gain is not None else "1", pos,
-                                        inputs=[Edge(last)])
+        with self.graph.owned_by("master"):
+            mix = self.graph.make_node("mix", "0", pos, inputs=[Edge(s) for s in sources])
+            last = mix
+            if gain is not None:
+                c = self.graph.make_node("const", "1", pos, params=[Const(gain)])
+                last = self.graph.make_node("mul", "2", pos, inputs=[Edge(mix), Edge(c)])
+            self.ir.master = self.graph.make_node("master", "3" if gain is not None else "1", pos,
+                                                  inputs=[Edge(last)])
 
     def resolve_feedback(self) -> None:
         """Replace placeholder edges (a bus read while it was being compiled) by delayed edges."""
@@ -196,7 +245,7 @@ class Compiler(Lowering, Calls, Instruments):
         except Stop:
             return Err()
         except RecursionError:
-            return self.error(pos_of(e), "expression nested too deeply")
+            return self.report.error(pos_of(e), "expression nested too deeply")
 
     def _expr(self, e: A.Expr, path: str) -> Value:
         return _DISPATCH[type(e)](self, e, path)
@@ -222,8 +271,8 @@ class Compiler(Lowering, Calls, Instruments):
             return Err()
         if name not in self.bus_defs:
             hint = suggest(name, sorted(self.bus_defs), prefix="~")
-            return self.error(e.pos, f"unknown bus '~{name}'",
-                              hint or f"define it on its own line: ~{name}: ...")
+            return self.report.error(e.pos, f"unknown bus '~{name}'",
+                                     hint or f"define it on its own line: ~{name}: ...")
         if name in self.in_progress:
             self.feedback_reads += 1
             return Sig(Edge(_FEEDBACK + name, delayed=True), pos=e.pos, feedback_bus=name)
@@ -239,22 +288,22 @@ class Compiler(Lowering, Calls, Instruments):
             return Err()
         for v in (left, right):
             if isinstance(v, (Func, ListV)):
-                return self.error(pos, f"'{op}' cannot combine {describe(v)}")
+                return self.report.error(pos, f"'{op}' cannot combine {describe(v)}")
         if isinstance(left, Num) and isinstance(right, Num):
             if op == "/" and right.value == 0:
-                return self.error(pos, "division by zero")
+                return self.report.error(pos, "division by zero")
             a, b = left.value, right.value
             return Num({"+": a + b, "-": a - b, "*": a * b, "/": a / b if b else 0.0}[op], pos)
         literal = (Num, Text, Pat)
         if isinstance(left, literal) and isinstance(right, literal):
             if isinstance(right, Num) and right.value == 0 and op == "/":
-                return self.error(pos, "division by zero")
-            lp = left.value if isinstance(left, Num) else self.as_pattern(left, pos, op)
-            rp = right.value if isinstance(right, Num) else self.as_pattern(right, pos, op)
+                return self.report.error(pos, "division by zero")
+            lp = left.value if isinstance(left, Num) else self.lowering.as_pattern(left, pos, op)
+            rp = right.value if isinstance(right, Num) else self.lowering.as_pattern(right, pos, op)
             if isinstance(lp, Err) or isinstance(rp, Err):
                 return Err()
             ops = {"+": lambda: lp + rp, "-": lambda: lp - rp, "*": lambda: lp * rp, "/": lambda: lp / rp}
-            out = self.guard(pos, f"pattern '{op}'", ops[op])
+            out = self.report.guard(pos, f"pattern '{op}'", ops[op])
             if isinstance(out, Err):
                 return out
             control = any(isinstance(v, Pat) and v.control for v in (left, right))
@@ -262,12 +311,12 @@ class Compiler(Lowering, Calls, Instruments):
             pats = [v for v in (left, right) if isinstance(v, Pat)]
             return Pat(out, f"{src(left)} {op} {src(right)}", pos, control, sound,
                        frozenset().union(*(v.buses for v in pats)), any(v.samples for v in pats))
-        a = self.as_signal(left, f"{path}.0", pos)
-        b = self.as_signal(right, f"{path}.1", pos)
+        a = self.lowering.as_signal(left, f"{path}.0", pos)
+        b = self.lowering.as_signal(right, f"{path}.1", pos)
         if isinstance(a, Err) or isinstance(b, Err):
             return Err()
         kind = {"+": "add", "-": "sub", "*": "mul", "/": "div"}[op]
-        return Sig(Edge(self.make_node(kind, path, pos, inputs=[a.edge, b.edge])))
+        return Sig(Edge(self.graph.make_node(kind, path, pos, inputs=[a.edge, b.edge])))
 
     # ------------------------------------------------------------------ chains
     def chain(self, e: A.Chain, path: str) -> Value:
@@ -284,16 +333,87 @@ class Compiler(Lowering, Calls, Instruments):
         if isinstance(stage, A.Paren):
             return self.chain_into(stage.expr, value, path, op)
         if isinstance(stage, A.Call):
-            return self.call(stage, path, chain_input=value)
+            return self.calls.call(stage, path, chain_input=value)
         if isinstance(stage, A.BinOp):
             # `saw 110 # lpf 800 * 0.3` means `(saw 110 # lpf 800) * 0.3`
             left = self.chain_into(stage.left, value, f"{path}.0", op)
             right = self._expr(stage.right, f"{path}.1")
             return self.arith(stage.op, left, right, stage.pos, path)
         if isinstance(stage, A.Apply):
-            return self.error(stage.ops[0], "put '$' transforms before '#': x $ fast 2 # gain 0.8")
-        return self.error(pos_of(stage), "after '#' expected a function call like 'lpf 800' or 'gain 0.5'")
+            return self.report.error(stage.ops[0], "put '$' transforms before '#': x $ fast 2 # gain 0.8")
+        return self.report.error(pos_of(stage), "after '#' expected a function call like 'lpf 800' "
+                                                "or 'gain 0.5'")
 
+    # ------------------------------------------------------------------ calls and `$`
+    def call(self, e: A.Call, path: str) -> Value:
+        return self.calls.call(e, path)
+
+    def apply(self, e: A.Apply, path: str) -> Value:
+        """`a $ b $ c`: folded from the right; see docs/language.md for the rules."""
+        parts = e.parts
+        value = self._expr(parts[-1], self.part_path(parts[-1], path, len(parts) - 1))
+        for i in range(len(parts) - 2, -1, -1):
+            part, op = parts[i], e.ops[i]
+            if isinstance(value, Err):
+                return value
+            if (isinstance(part, A.Call) and part.name in self.registry
+                    and (isinstance(value, Sig) or (isinstance(value, Events)
+                                                    and part.name not in self.transforms))):
+                # generic application: `lpf 800 $ saw 110` == `lpf 800 (saw 110)`
+                value = self.calls.call(part, f"{path}${i}", extra=[(value, pos_of(parts[i + 1]))])
+                continue
+            left = self._expr(part, self.part_path(part, path, i))
+            if isinstance(left, Err):
+                return left
+            if isinstance(left, Func):
+                value = self.transform_calls.apply_func(left, value, pos_of(parts[i + 1]), path)
+            elif isinstance(value, Func):
+                value = self.transform_calls.apply_func(value, left, pos_of(part), path)
+            else:
+                return self._not_applicable(parts[i + 1], part, op, left, value)
+        return value
+
+    def _not_applicable(self, right: A.Expr, part: A.Expr, op: A.Pos, left: Value, value: Value) -> Err:
+        controls = [p.name for p in (right, part)
+                    if isinstance(p, A.Call) and p.name in self.controls
+                    and p.name not in SAMPLE_CONTROLS]
+        return self.report.error(op, f"'$' applies a pattern transform, but neither side is one "
+                                     f"({describe(left)} $ {describe(value)})",
+                                 f"per-event controls are merged with '#': x # {controls[0]} ..."
+                                 if controls else None)
+
+    def part_path(self, part: A.Expr, path: str, i: int) -> str:
+        """Path of the i-th part of `a $ b $ c` at `path`: the pattern keeps the path of the whole
+        (so `s "bd"` and `s "bd" $ fast 2` make the same node id: hot swap keeps its voices);
+        transforms, which create no nodes, get `path$i`."""
+        while isinstance(part, A.Paren):
+            part = part.expr
+        if isinstance(part, A.Section) or (
+                isinstance(part, A.Call) and part.name in self.transforms
+                and part.name not in self.registry and part.name not in self.controls):
+            return f"{path}${i}"
+        return path
+
+    def section(self, e: A.Section, path: str) -> Value:
+        """`(# speed 2 # gain 0.8)`: a function merging per-event controls into a pattern."""
+        body = e.body
+        stages = body.stages if isinstance(body, A.Chain) else (body,)
+        controls = []
+        for k, st in enumerate(stages):
+            if not (isinstance(st, A.Call) and st.name in self.controls):
+                return self.report.error(pos_of(st), "only per-event controls (gain, speed, n, ...) "
+                                                     "can follow '#' inside '( )'")
+            c = self.calls.control_pattern(st, f"{path}.{k}")
+            if isinstance(c, Err):
+                return c
+            controls.append(c)
+
+        def merge_all(p: Any) -> Any:
+            for c in controls:
+                p = p.merge(c)
+            return p
+
+        return Func(merge_all, "(# ...)", e.pos)
 
 
 _DISPATCH = {
@@ -305,7 +425,7 @@ _DISPATCH = {
 
 
 def compile_ast(program: A.Program, *, registry: Registry | None = None, sample_names=None,
-                patterns: Any = None) -> tuple[GraphIR, list[PhononError]]:
+                patterns: PatternBackend | None = None) -> tuple[GraphIR, list[PhononError]]:
     """Compile a parsed program; returns the IR and every error found (empty list = success)."""
     c = Compiler(program, registry if registry is not None else default_registry(),
                  patterns if patterns is not None else default_backend(),
@@ -315,7 +435,8 @@ def compile_ast(program: A.Program, *, registry: Registry | None = None, sample_
 
 
 def compile_program(source: str, *, file: str = "<input>", registry: Registry | None = None,
-                    sample_names: set[str] | None = None, patterns: Any = None) -> GraphIR:
+                    sample_names: set[str] | None = None,
+                    patterns: PatternBackend | None = None) -> GraphIR:
     """Parse and compile program text into a `GraphIR`.
 
     Raises `PhononErrors` with every syntax and compile error (each with file:line:col, the

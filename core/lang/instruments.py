@@ -1,7 +1,6 @@
 """Instruments: buses played by `s` patterns, and oscillators that play note names.
 
-A mixin of `Compiler` (see compiler.py). Three mechanisms, documented in docs/language.md
-("Instruments"):
+Three mechanisms, documented in docs/language.md ("Instruments"):
 
 - `s "~name ..."` routes the events that name `~name` (with the `s` key removed) to the bus:
   to its own node when that is event-driven (`~str: pluck`), else to a `poly` node that plays
@@ -12,21 +11,28 @@ A mixin of `Compiler` (see compiler.py). Three mechanisms, documented in docs/la
   bus is played by `s`; otherwise it is an error.
 - `saw "c3 e3 g3"` (a source whose frequency is a pattern holding note names) becomes an
   anonymous instrument: a `poly` node over a one-node chain tuned to middle C.
+
+`BusInstruments` does the first two (it reads the program's buses through `Buses`, which the
+compiler implements), `NoteInstruments` the third; `takes_merge` and `keyed` are the rules for
+merging controls into an instrument's events.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Callable, Protocol
 
 from ..patterns.notes import note_number
+from ..patterns.pattern import stack
 from ..plugins.api import NodeSpec
 from ..plugins.chain import Chain, ChainNode
 from ..plugins.events import MIDDLE_C_HZ
+from ..plugins.registry import Registry
 from . import ast as A
+from .diagnostics import Reporter
+from .graph import GraphBuilder
 from .ir import Const, Edge, NodeIR, PatternArg
-from .sounds import bus_words, has_note_names, sample_words
-from .support import suggest
-from .values import Err, Events, Func, Pat, Sig, Text, Value
+from .sounds import has_note_names
+from .values import Err, Events, Func, Sig, Text, Value, is_eventish
 
 FREQ_PARAMS = ("freq", "carrier", "modulator")  # the pitch of a source node (transposed by note)
 VOICE_CONTROLS = ("gain", "pan")                # node names that merge into an instrument's events
@@ -101,55 +107,60 @@ def _without_sound(v: Any) -> Any:
     return {k: x for k, x in v.items() if k not in SOUND_KEYS} if isinstance(v, dict) else v
 
 
-class Instruments:
-    """Bus instruments and note-playing oscillators (mixed into `Compiler`)."""
+def _is_instrument(registry: Registry, kind: str) -> bool:
+    cls = registry.get(kind)
+    return cls is not None and cls.spec.category == INSTRUMENT_CATEGORY
 
-    # ------------------------------------------------------------------ merges
-    def is_instrument(self, kind: str) -> bool:
-        cls = self.registry.get(kind)
-        return cls is not None and cls.spec.category == INSTRUMENT_CATEGORY
 
-    def takes_merge(self, v: Value, name: str, is_node: bool, one_value: bool) -> bool:
-        """Does `v # name ...` merge the control `name` into `v`'s events?
+def takes_merge(registry: Registry, v: Value, name: str, is_node: bool, one_value: bool) -> bool:
+    """Does `v # name ...` merge the control `name` into `v`'s events?
 
-        Sample patterns and control patterns take any control (a name that is also a node only
-        with one value); instruments (`pluck "0 3"`, `saw "c3 e3"`) take controls that are not
-        nodes, plus `gain` and `pan` (`pluck "0 3" # lpf 800` is a filter on the instrument).
-        An event node without a pattern (`~str: pluck`) takes no merge: a node name after it is
-        an effect on its output."""
-        if isinstance(v, Events) and v.pattern is None:   # `~str: pluck` read as `~str # gain 0.5`
-            return not is_node
-        if isinstance(v, Events) and v.kind not in SOUND_KEYS and self.is_instrument(v.kind):
-            return one_value and (not is_node or name in VOICE_CONTROLS)
-        return self.is_eventish(v) and (not is_node or one_value)
+    Sample patterns and control patterns take any control (a name that is also a node only
+    with one value); instruments (`pluck "0 3"`, `saw "c3 e3"`) take controls that are not
+    nodes, plus `gain` and `pan` (`pluck "0 3" # lpf 800` is a filter on the instrument).
+    An event node without a pattern (`~str: pluck`) takes no merge: a node name after it is
+    an effect on its output."""
+    if isinstance(v, Events) and v.pattern is None:   # `~str: pluck` read as `~str # gain 0.5`
+        return not is_node
+    if isinstance(v, Events) and v.kind not in SOUND_KEYS and _is_instrument(registry, v.kind):
+        return one_value and (not is_node or name in VOICE_CONTROLS)
+    return is_eventish(v) and (not is_node or one_value)
 
-    def keyed(self, ev: Events) -> Any:
-        """The pattern of an event node with its bare values stored under the node's name (the
-        key the runtime uses for them too), so merged controls keep them: `pluck "0 7" # gain
-        0.5` gives {'pluck': 0, 'gain': 0.5}."""
-        if ev.control:
-            return ev.pattern
-        key = ev.kind
-        return ev.pattern.fmap(lambda v: v if isinstance(v, dict) else {key: v})
 
-    def sound_words(self, v: Value) -> tuple[frozenset, bool]:
-        """(buses named, whether samples are named) by the value of an `s` control."""
-        if isinstance(v, Text):
-            return frozenset(b for b, _ in bus_words(v.text)), bool(sample_words(v.text))
-        if isinstance(v, (Pat, Events)):
-            return v.buses, v.samples
-        return frozenset(), True
+def keyed(ev: Events) -> Any:
+    """The pattern of an event node with its bare values stored under the node's name (the
+    key the runtime uses for them too), so merged controls keep them: `pluck "0 7" # gain
+    0.5` gives {'pluck': 0, 'gain': 0.5}."""
+    if ev.control:
+        return ev.pattern
+    key = ev.kind
+    return ev.pattern.fmap(lambda v: v if isinstance(v, dict) else {key: v})
 
-    def check_bus_words(self, t: Text) -> None:
-        """Every `~bus` named in an `s` string must be defined (error at its column)."""
-        for name, offset in bus_words(t.text):
-            if name not in self.bus_defs and name not in self.program.broken_buses:
-                pos = A.Pos(t.pos.line, t.pos.col + 1 + offset)
-                self.error(pos, f"unknown bus '~{name}'",
-                           suggest(name, sorted(self.bus_defs), prefix="~")
-                           or f"define it on its own line: ~{name}: ...")
 
-    # ------------------------------------------------------------------ s "~bus"
+def can_defer_events(owner: str, path: str, chain_input: Value | None) -> bool:
+    """An event node without a pattern is legal as a bus's whole definition (`~str: pluck`)."""
+    return chain_input is None and path == "0" and owner.startswith("~")
+
+
+class Buses(Protocol):
+    """The buses of the program being compiled (the compiler implements it)."""
+
+    def is_defined(self, name: str) -> bool: ...
+    def is_compiling(self, name: str) -> bool: ...      # its definition is being compiled
+    def position(self, name: str) -> A.Pos: ...
+    def value(self, name: str) -> Value: ...            # compiles the definition on first use
+
+
+class BusInstruments:
+    """`s "~bus"`: routes the events naming a bus to the bus's node or to a `poly` node."""
+
+    def __init__(self, report: Reporter, graph: GraphBuilder, buses: Buses) -> None:
+        self.report = report
+        self.graph = graph
+        self.buses = buses
+        self.routes: dict[str, list] = {}     # node id -> [(pattern, source)] routed by s "~bus"
+        self.polys: dict[str, str] = {}       # bus name -> its poly node (chain instruments)
+
     def play_buses(self, ev: Events) -> Sig | Err:
         """Materialise an `s` pattern that names buses: route their events, keep the samples."""
         targets: list[str] = []
@@ -157,7 +168,7 @@ class Instruments:
             target = self.instrument_target(name, ev.pos)
             if isinstance(target, Err):
                 continue
-            route = self.guard(ev.pos, "s", lambda tok="~" + name: ev.pattern.filter_values(
+            route = self.report.guard(ev.pos, "s", lambda tok="~" + name: ev.pattern.filter_values(
                 _is_token(tok)).fmap(_without_sound))
             if isinstance(route, Err):
                 continue
@@ -166,47 +177,47 @@ class Instruments:
                 targets.append(target)
         ids: list[str] = []
         if ev.samples:
-            kept = self.guard(ev.pos, "s", lambda: ev.pattern.filter_values(_not_a_bus))
+            kept = self.report.guard(ev.pos, "s", lambda: ev.pattern.filter_values(_not_a_bus))
             if isinstance(kept, Err):
                 return kept
             samples = Events(ev.kind, ev.param, kept, ev.source, ev.pos, ev.owner, ev.path,
                              dict(ev.params), list(ev.inputs), control=ev.control, samples=True)
-            ids.append(self.materialise(samples).edge.node)
+            ids.append(self.graph.event_node(samples))
         ids += targets
         if not ids:
             return Err()
         if len(ids) == 1:
             ev.node_id = ids[0]
         else:
-            saved, self.owner = self.owner, ev.owner
-            try:
-                ev.node_id = self.make_node("mix", f"{ev.path}.play", ev.pos, inputs=[Edge(i) for i in ids])
-            finally:
-                self.owner = saved
+            with self.graph.owned_by(ev.owner):
+                ev.node_id = self.graph.make_node("mix", f"{ev.path}.play", ev.pos,
+                                                  inputs=[Edge(i) for i in ids])
         return Sig(Edge(ev.node_id))
 
     def instrument_target(self, name: str, pos: A.Pos) -> str | Err:
         """The node that receives the events of `s "~name"`: the bus's own node when it is
         event-driven, else a `poly` node playing the bus's chain."""
-        if name not in self.bus_defs:
-            return Err()                       # reported by check_bus_words
-        if name in self.in_progress:
-            return self.error(pos, f"bus '~{name}' is played by an s pattern inside its own definition",
-                              "play it from another bus or an output")
-        v = self.bus_value(name)
+        if not self.buses.is_defined(name):
+            return Err()                       # reported by SoundNames.check_bus_words
+        if self.buses.is_compiling(name):
+            return self.report.error(pos, f"bus '~{name}' is played by an s pattern inside its own "
+                                          "definition", "play it from another bus or an output")
+        v = self.buses.value(name)
         if isinstance(v, Err):
             return v
-        nid = self.ir.buses.get(name)
+        ir = self.graph.ir
+        nid = ir.buses.get(name)
         if nid is None and not isinstance(v, Func):
             return Err()
         if nid is None:
-            return self.error(pos, f"bus '~{name}' is not a sound and cannot be played by s",
-                              f"~{name} holds a function; apply it with '$'")
-        kind = self.ir.nodes[nid].kind
+            return self.report.error(pos, f"bus '~{name}' is not a sound and cannot be played by s",
+                                     f"~{name} holds a function; apply it with '$'")
+        kind = ir.nodes[nid].kind
         if kind in SOUND_KEYS:
-            return self.error(pos, f"bus '~{name}' plays samples; it cannot be played as an instrument",
-                              f"name the samples instead, or route the bus: out: ~{name}")
-        if self.registry.get(kind).spec.event_param is not None:
+            return self.report.error(pos, f"bus '~{name}' plays samples; it cannot be played as an "
+                                          "instrument",
+                                     f"name the samples instead, or route the bus: out: ~{name}")
+        if self.graph.registry.get(kind).spec.event_param is not None:
             return nid
         return self.poly_for(name, nid, pos)
 
@@ -216,13 +227,10 @@ class Instruments:
         template = self.chain_template(name, nid, pos)
         if isinstance(template, Err):
             return template
-        saved, self.owner = self.owner, self.ir.nodes[nid].bus or "~" + name
-        try:
-            pid = self.make_node("poly", "poly", self.bus_defs[name].pos,
-                                 inputs=[Edge(x) for x in template.external],
-                                 params={"template": Const(template)})
-        finally:
-            self.owner = saved
+        with self.graph.owned_by(self.graph.ir.nodes[nid].bus or "~" + name):
+            pid = self.graph.make_node("poly", "poly", self.buses.position(name),
+                                       inputs=[Edge(x) for x in template.external],
+                                       params={"template": Const(template)})
         self.polys[name] = pid
         return pid
 
@@ -233,7 +241,19 @@ class Instruments:
         buses, event-driven nodes such as a shared `perc`) is shared by every voice and comes
         in as an input of the poly node; a pattern parameter is lifted into a `sig` node
         (outside the template, stepped by the runtime) read the same way."""
-        owner = self.ir.nodes[nid].bus
+        found = self._chain_order(name, nid, pos)
+        if isinstance(found, Err):
+            return found
+        order, external = found
+        nodes = [self._voice_copy(self.graph.ir.nodes[i], external) for i in order]
+        transpose, base = self._transposition(nodes)
+        return InstrumentTemplate(tuple(nodes), nid, self.graph.registry, transpose, base,
+                                  "~" + name, tuple(external))
+
+    def _chain_order(self, name: str, nid: str, pos: A.Pos) -> tuple[list[str], list[str]] | Err:
+        """(the bus's own nodes that `nid` reads, in dependency order; the shared nodes they read)."""
+        ir, registry = self.graph.ir, self.graph.registry
+        owner = ir.nodes[nid].bus
         order: list[str] = []
         state: dict[str, int] = {}
         external: list[str] = []
@@ -241,14 +261,14 @@ class Instruments:
         why = f"bus '~{name}' cannot be played as an instrument"
 
         def is_shared(x: str) -> bool:
-            n = self.ir.nodes[x]
-            return n.bus != owner or self.registry.get(n.kind).spec.event_param is not None
+            n = ir.nodes[x]
+            return n.bus != owner or registry.get(n.kind).spec.event_param is not None
 
         if is_shared(nid):
-            return self.error(pos, f"{why}: its node is another bus's or event-driven")
+            return self.report.error(pos, f"{why}: its node is another bus's or event-driven")
         while stack:
             cur, i = stack.pop()
-            edges = self.ir.nodes[cur].edges()
+            edges = ir.nodes[cur].edges()
             if i == 0:
                 if state.get(cur) == 2:
                     continue
@@ -256,8 +276,8 @@ class Instruments:
             if i < len(edges):
                 stack.append((cur, i + 1))
                 e = edges[i]
-                if e.delayed or e.node not in self.ir.nodes or state.get(e.node) == 1:
-                    return self.error(pos, f"{why}: it reads itself back (feedback)")
+                if e.delayed or e.node not in ir.nodes or state.get(e.node) == 1:
+                    return self.report.error(pos, f"{why}: it reads itself back (feedback)")
                 if is_shared(e.node):
                     if e.node not in external:
                         external.append(e.node)
@@ -266,20 +286,25 @@ class Instruments:
             else:
                 state[cur] = 2
                 order.append(cur)
-        nodes = []
-        for i in order:
-            n = self.ir.nodes[i]
-            params = dict(n.params)
-            for k, a in n.params.items():
-                if isinstance(a, PatternArg):       # `# lpf "500 2000"`: one shared stepped signal
-                    sig = self.lifted_pattern(n, k, a)
-                    params[k] = Edge(sig)
-                    external.append(sig)
-            nodes.append(replace(n, params=params, inputs=list(n.inputs)))
+        return order, external
+
+    def _voice_copy(self, n: NodeIR, external: list[str]) -> NodeIR:
+        """A copy of template node `n`; its pattern parameters become shared `sig` nodes,
+        appended to `external` (`# lpf "500 2000"`: one stepped signal for every voice)."""
+        params = dict(n.params)
+        for k, a in n.params.items():
+            if isinstance(a, PatternArg):
+                sig = self.lifted_pattern(n, k, a)
+                params[k] = Edge(sig)
+                external.append(sig)
+        return replace(n, params=params, inputs=list(n.inputs))
+
+    def _transposition(self, nodes: list[NodeIR]) -> tuple[dict[str, tuple[str, ...]], float | None]:
+        """(per source node, the frequency parameters a note transposes; the chain's pitch)."""
         transpose: dict[str, tuple[str, ...]] = {}
         base = None
         for n in nodes:
-            spec = self.registry.get(n.kind).spec
+            spec = self.graph.registry.get(n.kind).spec
             if spec.inputs != 0:
                 continue
             names = tuple(p.name for p in spec.params if p.name in FREQ_PARAMS)
@@ -288,79 +313,83 @@ class Instruments:
                 first = n.params.get(names[0])
                 if base is None and isinstance(first, Const) and isinstance(first.value, (int, float)):
                     base = float(first.value)
-        return InstrumentTemplate(tuple(nodes), nid, self.registry, transpose, base, "~" + name,
-                                  tuple(external))
+        return transpose, base
 
     def lifted_pattern(self, n: NodeIR, param: str, arg: PatternArg) -> str:
         """A `sig` node playing a template node's pattern parameter (id `<node path>.<param>`)."""
         owner = n.bus or ""
         path = n.id[len(owner) + 1:n.id.rindex(":")]
-        saved, self.owner = self.owner, owner
-        try:
-            return self.make_node("sig", f"{path}.{param}", A.Pos(n.loc.line, n.loc.col),
-                                  params=[arg])
-        finally:
-            self.owner = saved
+        with self.graph.owned_by(owner):
+            return self.graph.make_node("sig", f"{path}.{param}", A.Pos(n.loc.line, n.loc.col),
+                                        params=[arg])
 
     def resolve_routes(self) -> None:
         """Attach the routed events to their nodes (stacked with the node's own pattern)."""
-        from ..patterns.pattern import stack
+        ir = self.graph.ir
         for nid, routes in self.routes.items():
-            n = self.ir.nodes[nid]
-            param = self.registry.get(n.kind).spec.event_param
+            n = ir.nodes[nid]
+            param = self.graph.registry.get(n.kind).spec.event_param
             own = n.params.get(param.name)
             pats = ([own.pattern] if isinstance(own, PatternArg) else []) + [r for r, _ in routes]
             source = " | ".join(([own.source] if isinstance(own, PatternArg) else [])
                                 + [s for _, s in routes])
             n.params[param.name] = PatternArg(pats[0] if len(pats) == 1 else stack(*pats), source)
-        for nid, ev in self.unplayed.items():
+        for nid, ev in self.graph.waiting.items():
             if nid not in self.routes:
                 bus = ev.owner
-                self.error(ev.pos, f"{ev.kind} needs an event pattern: give it one, or play bus "
-                                   f"'{bus}' with s",
-                           f"{ev.kind} \"0 3 7\", or {bus}: {ev.kind} and out: s \"{bus}*4\" # note \"0 3 7\"")
+                self.report.error(ev.pos, f"{ev.kind} needs an event pattern: give it one, or play "
+                                          f"bus '{bus}' with s",
+                                  f"{ev.kind} \"0 3 7\", or {bus}: {ev.kind} and out: s \"{bus}*4\" "
+                                  f"# note \"0 3 7\"")
 
-    def can_defer_events(self, path: str, chain_input: Value | None) -> bool:
-        """An event node without a pattern is legal as a bus's whole definition (`~str: pluck`)."""
-        return chain_input is None and path == "0" and self.owner.startswith("~")
 
-    # ------------------------------------------------------------------ saw "c3 e3 g3"
-    def note_param(self, spec: NodeSpec, given: dict[str, Value]) -> str | None:
-        """The frequency parameter of a source given a pattern of note names, if any."""
-        if spec.inputs != 0 or spec.event_param is not None:
-            return None
-        for p in spec.params:
-            v = given.get(p.name)
-            if p.name in FREQ_PARAMS and isinstance(v, Text) and has_note_names(v.text):
-                return p.name
+def note_param(spec: NodeSpec, given: dict[str, Value]) -> str | None:
+    """The frequency parameter of a source given a pattern of note names (`saw "c3 e3"`), if any."""
+    if spec.inputs != 0 or spec.event_param is not None:
         return None
+    for p in spec.params:
+        v = given.get(p.name)
+        if p.name in FREQ_PARAMS and isinstance(v, Text) and has_note_names(v.text):
+            return p.name
+    return None
+
+
+class NoteInstruments:
+    """`saw "c3 e3 g3"`: a source playing note names becomes a `poly` instrument."""
+
+    def __init__(self, report: Reporter, graph: GraphBuilder, read_mini: Callable[[Text], Any]) -> None:
+        self.report = report
+        self.graph = graph
+        self.read_mini = read_mini
 
     def note_instrument(self, spec: NodeSpec, e: A.Call, path: str, params: dict[str, Any],
                         freq: str, text: Text) -> Events | Err:
-        """`saw "c3 e3 g3"`: a `poly` instrument over the source tuned to middle C."""
+        """A `poly` instrument over the source `spec` tuned to middle C, playing `text`'s notes."""
         fixed: dict[str, Any] = {}
         for p in spec.params:
             a = params.get(p.name, Const(p.default) if p.default is not None else None)
             if p.name == freq:
                 a = Const(MIDDLE_C_HZ)
             elif a is not None and not isinstance(a, Const):
-                return self.error(e.pos, f"{spec.name} playing notes: {p.name} must be a number "
-                                         "(the notes make an instrument)",
-                                  f"give the notes with s: ~i: {spec.name} 261.63, s \"~i*4\" # note ...")
+                return self.report.error(e.pos, f"{spec.name} playing notes: {p.name} must be a "
+                                                "number (the notes make an instrument)",
+                                         f"give the notes with s: ~i: {spec.name} 261.63, "
+                                         f"s \"~i*4\" # note ...")
             if a is not None:
                 fixed[p.name] = a
-        tid = f"{self.owner}/{path}.voice:{spec.name}"
-        voice = NodeIR(tid, spec.name, [], fixed, self.owner, self.loc(e.pos))
-        template = InstrumentTemplate((voice,), tid, self.registry, {tid: (freq,)}, MIDDLE_C_HZ,
+        owner = self.graph.owner
+        tid = f"{owner}/{path}.voice:{spec.name}"
+        voice = NodeIR(tid, spec.name, [], fixed, owner, self.report.loc(e.pos))
+        template = InstrumentTemplate((voice,), tid, self.graph.registry, {tid: (freq,)}, MIDDLE_C_HZ,
                                       spec.name)
-        notes = self.mini(text)
+        notes = self.read_mini(text)
         if isinstance(notes, Err):
             return notes
-        pattern = self.guard(text.pos, spec.name, lambda: notes.fmap(absolute_note))
+        pattern = self.report.guard(text.pos, spec.name, lambda: notes.fmap(absolute_note))
         if isinstance(pattern, Err):
             return pattern
-        poly = self.node_spec("poly", e.pos)
+        poly = self.graph.node_spec("poly", e.pos)
         if poly is None or poly.event_param is None:
             return Err()
-        return Events(poly.name, poly.event_param.name, pattern, text.text, e.pos, self.owner, path,
+        return Events(poly.name, poly.event_param.name, pattern, text.text, e.pos, owner, path,
                       {"template": Const(template)}, [], control=True)

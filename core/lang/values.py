@@ -99,3 +99,21 @@ def describe(v: Value) -> str:
         Num: "a number", Text: "a string", Pat: "a pattern", Events: "an event pattern",
         Sig: "a signal", Func: "a function", ListV: "a list", Err: "an invalid value",
     }[type(v)]
+
+
+def is_eventish(v: Value) -> bool:
+    """Can per-event controls be merged into `v` (a control-map pattern)?"""
+    return (isinstance(v, Events) and v.control) or (isinstance(v, Pat) and v.control)
+
+
+def derived(ev: Events, pattern: Any, source: str, path: str, owner: str) -> Events:
+    """A new pending event node with `pattern` (a transform or merge of `ev`'s): it keeps the
+    original's id (owner and path) unless that one is a bus's node or already made, in which
+    case it gets `owner` (the current one) and `path`."""
+    if ev.shared or ev.node_id is not None:
+        return Events(ev.kind, ev.param, pattern, source, ev.pos, owner, path,
+                      dict(ev.params), list(ev.inputs), control=ev.control,
+                      buses=ev.buses, samples=ev.samples)
+    return Events(ev.kind, ev.param, pattern, source, ev.pos, ev.owner, ev.path,
+                  dict(ev.params), list(ev.inputs), control=ev.control,
+                  buses=ev.buses, samples=ev.samples)

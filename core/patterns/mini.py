@@ -290,29 +290,7 @@ class _Parser:
         if c != self.peek():  # the remaining operators allow no space before them
             return False
         if c == "(":
-            open_pos = self.pos
-            self.pos += 1
-            self.ws()
-            pulse = self._required_element("(")
-            self.ws()
-            if self.peek() != ",":
-                raise self.error("expected ','", hint="Euclid needs (pulses,steps) or (pulses,steps,rotation)")
-            self.pos += 1
-            self.ws()
-            steps = self._required_element(",")
-            self.ws()
-            rotation = None
-            if self.peek() == ",":
-                self.pos += 1
-                self.ws()
-            self.ws()
-            if self.peek() != ")":
-                rotation = self.slice_with_ops()
-                self.ws()
-            if self.peek() != ")":
-                raise self.error("expected ')'", hint=f"to close the '(' at col {self.col_of(open_pos)}")
-            self.pos += 1
-            el.ops.append(Op("bjorklund", {"pulse": pulse, "step": steps, "rotation": rotation}))
+            el.ops.append(self.euclid())
             return True
         if c in "*/":
             self.pos += 1
@@ -332,6 +310,32 @@ class _Parser:
             el.ops.append(Op("range", {"element": self._required_slice("..")}))
             return True
         return False
+
+    def euclid(self) -> Op:
+        """`(pulses,steps)` or `(pulses,steps,rotation)` after a step, from its '('."""
+        open_pos = self.pos
+        self.pos += 1
+        self.ws()
+        pulse = self._required_element("(")
+        self.ws()
+        if self.peek() != ",":
+            raise self.error("expected ','", hint="Euclid needs (pulses,steps) or (pulses,steps,rotation)")
+        self.pos += 1
+        self.ws()
+        steps = self._required_element(",")
+        self.ws()
+        rotation = None
+        if self.peek() == ",":
+            self.pos += 1
+            self.ws()
+        self.ws()
+        if self.peek() != ")":
+            rotation = self.slice_with_ops()
+            self.ws()
+        if self.peek() != ")":
+            raise self.error("expected ')'", hint=f"to close the '(' at col {self.col_of(open_pos)}")
+        self.pos += 1
+        return Op("bjorklund", {"pulse": pulse, "step": steps, "rotation": rotation})
 
     def _required_element(self, after: str) -> Element:
         el = self.slice_with_ops()
