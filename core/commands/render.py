@@ -1,8 +1,11 @@
-"""`phonon render FILE OUT`: render a program offline to a WAV or FLAC file.
+"""`phonon render FILE OUT`: render a program offline to an audio file.
 
-WAV files are written as 32-bit float (no quantisation; the engine's own samples), FLAC as
-24-bit PCM (FLAC has no float format). A progress bar shows for renders longer than a second;
-the summary gives the file, length, peak and RMS level (dBFS) and the real-time factor.
+The format comes from OUT's extension: WAV and AIFF as 32-bit float (the engine's own samples),
+FLAC as 24-bit PCM (FLAC has no float format), OGG as Vorbis. The destination is checked before
+rendering (render_output.py). A progress line shows while rendering, and while the DSP kernels
+compile on the first run; the summary gives the file, length, peak and RMS level (dBFS), the
+real-time factor (compile time excluded, reported on its own line) and a warning when samples
+clipped.
 """
 from __future__ import annotations
 
@@ -15,29 +18,30 @@ from pathlib import Path
 
 import numpy as np
 
+from ..engine.limits import SR_MAX, SR_MIN, check_sample_rate
 from ..errors import PhononError
+from .render_output import FORMATS, RenderOutputError, check_destination, clip_report, \
+    output_format, write_audio
 
-HELP = "render a program to an audio file (wav or flac)"
-
-SUBTYPES = {"wav": "FLOAT", "flac": "PCM_24"}
+HELP = "render a program to an audio file (wav, flac, ogg or aiff)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", help="the .ph program ('-' reads standard input)")
-    parser.add_argument("out", help="output audio file (.wav or .flac)")
+    parser.add_argument("out", help="output audio file: .wav, .flac, .ogg or .aiff")
     length = parser.add_mutually_exclusive_group()
     length.add_argument("-d", "--duration", type=float, metavar="SECONDS",
                         help="length in seconds (default 8)")
     length.add_argument("-c", "--cycles", type=float, metavar="CYCLES",
                         help="length in cycles, at the program's tempo")
     parser.add_argument("-s", "--sample-rate", type=int, default=44100, metavar="SR",
-                        help="sample rate (default 44100)")
+                        help=f"sample rate, {SR_MIN}-{SR_MAX} (default 44100)")
     parser.add_argument("-b", "--block", type=int, default=2048, metavar="BLOCK",
                         help="block size in frames (default 2048)")
     parser.add_argument("--samples", action="append", default=[], metavar="DIR",
                         help="sample root (Dirt-Samples layout); may be repeated")
-    parser.add_argument("--format", choices=sorted(SUBTYPES), default=None,
-                        help="file format (default: from the OUT extension, else wav)")
+    parser.add_argument("--format", choices=sorted(FORMATS), default=None,
+                        help="file format (default: from the OUT extension; must agree with it)")
     parser.add_argument("-j", "--workers", type=int, default=0,
                         help="worker processes for the actor runtime (default 0: inline)")
     parser.add_argument("--isolate", action="append", default=[], metavar="KIND",
@@ -62,40 +66,31 @@ def summary(y: np.ndarray, sr: int, wall: float) -> dict:
             "rms_dbfs": level_dbfs(rms), "rtf": seconds / wall if wall > 0 else float("inf")}
 
 
-def _format(args: argparse.Namespace) -> str:
-    if args.format:
-        return args.format
-    return "flac" if Path(args.out).suffix.lower() == ".flac" else "wav"
-
-
 def run(args: argparse.Namespace) -> int:
-    import soundfile as sf
     from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
-    from ..engine.options import SessionOptions
-    from ..engine.render import open_session
-    from ..runtime.options import RuntimeOptions
 
     out = Console(highlight=False)
     err = Console(stderr=True, highlight=False)
+
+    def fail(message: str, code: int) -> int:
+        err.print(f"phonon render: {message}", markup=False, soft_wrap=True)
+        return code
+
     file = "<stdin>" if args.file == "-" else args.file
+    try:
+        sr = check_sample_rate(args.sample_rate)
+        if args.block <= 0:
+            return fail("the block size must be positive", 2)
+        dest = check_destination(args.out, output_format(args.out, args.format), sr,
+                                 None if args.file == "-" else args.file)
+    except (ValueError, RenderOutputError) as exc:
+        return fail(str(exc), 2)
     try:
         source = sys.stdin.read() if args.file == "-" else Path(args.file).read_text()
     except OSError as exc:
-        err.print(f"phonon render: cannot read {args.file}: {exc.strerror}", markup=False, soft_wrap=True)
-        return 1
-    sr, block = args.sample_rate, args.block
-    if sr <= 0 or block <= 0:
-        err.print("phonon render: sample rate and block size must be positive", markup=False, soft_wrap=True)
-        return 2
-    isolate = tuple(k for item in args.isolate for k in item.split(",") if k)
-    options = SessionOptions(sr=sr, block=block, samples=args.samples or None,
-                             workers=args.workers,
-                             runtime=RuntimeOptions(isolate=isolate, profile=args.profile))
+        return fail(f"cannot read {args.file}: {exc.strerror}", 1)
     try:
-        session = open_session(source, options, file=file,
-                               reporter=lambda m: err.print(f"phonon: {m}", markup=False))
+        session = _session(args, source, file, sr, err)
     except PhononError as exc:
         err.print(exc.with_source(source).format(), markup=False, soft_wrap=True)
         return 1
@@ -108,32 +103,84 @@ def run(args: argparse.Namespace) -> int:
         seconds = 8.0 if args.duration is None else args.duration
     frames = round(seconds * sr)
     if frames <= 0:
-        err.print("phonon render: the length must be positive", markup=False, soft_wrap=True)
-        return 2
-
-    t0 = time.perf_counter()
+        session.close()
+        return fail("the length must be positive", 2)
     try:
-        if seconds > 1.0:
-            with Progress(TextColumn("rendering"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-                          TimeRemainingColumn(), console=err, transient=True) as bar:
-                task = bar.add_task("render", total=frames)
-                y = session.render(frames, progress=lambda done: bar.update(task, completed=done))
-        else:
-            y = session.render(frames)
+        y, wall, jit = _render(session, frames, err)
         if args.profile:
             out.print(session.executor.profile().rich_table())
     finally:
         session.close()
-    wall = time.perf_counter() - t0
-
-    fmt = _format(args)
     try:
-        sf.write(args.out, y.T, sr, format=fmt.upper(), subtype=SUBTYPES[fmt])
-    except (OSError, RuntimeError, sf.LibsndfileError) as exc:
-        err.print(f"phonon render: cannot write {args.out}: {exc}", markup=False, soft_wrap=True)
-        return 1
-    s = summary(y, sr, wall)
-    out.print(f"wrote {Path(args.out).resolve()} ({fmt}, {sr} Hz, stereo)", markup=False, soft_wrap=True)
-    out.print(f"length {s['seconds']:.3f} s ({s['frames']} frames)   peak {s['peak_dbfs']:.1f} dBFS"
-              f"   RMS {s['rms_dbfs']:.1f} dBFS   {s['rtf']:.1f}x real time", markup=False, soft_wrap=True)
+        write_audio(dest, y, sr)
+    except (OSError, RuntimeError) as exc:
+        return fail(f"cannot write {args.out}: {getattr(exc, 'strerror', None) or exc}", 1)
+    _print_summary(out, err, dest, y, sr, wall, jit)
     return 0
+
+
+def _session(args: argparse.Namespace, source: str, file: str, sr: int, err):
+    """A playable session for the program (raises PhononError)."""
+    from ..engine.options import SessionOptions
+    from ..engine.render import open_session
+    from ..runtime.options import RuntimeOptions
+
+    isolate = tuple(k for item in args.isolate for k in item.split(",") if k)
+    options = SessionOptions(sr=sr, block=args.block, samples=args.samples or None,
+                             workers=args.workers,
+                             runtime=RuntimeOptions(isolate=isolate, profile=args.profile))
+    return open_session(source, options, file=file,
+                        reporter=lambda m: err.print(f"phonon: {m}", markup=False))
+
+
+COMPILING = "compiling DSP kernels (first run only)"
+
+
+def _render(session, frames: int, err):
+    """Render `frames` with a transient progress line on a terminal (which also names the kernel
+    being compiled on a cold cache); off a terminal, one plain line when compiling starts.
+    Returns (audio, wall seconds, KernelCompiles)."""
+    from ..engine.kernel_compiles import KernelCompiles
+
+    if not err.is_terminal:
+        def announce(name: str, n: int) -> None:
+            if n == 1:
+                err.print(f"{COMPILING}...", markup=False)
+        t0 = time.perf_counter()
+        with KernelCompiles(announce) as jit:
+            y = session.render(frames)
+        return y, time.perf_counter() - t0, jit
+
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+    with Progress(TextColumn("{task.description}"), BarColumn(),
+                  TextColumn("{task.percentage:>3.0f}%"), TimeRemainingColumn(),
+                  console=err, transient=True) as bar:
+        task = bar.add_task("rendering", total=frames)
+
+        def compiling(name: str, n: int) -> None:
+            bar.update(task, description=f"{COMPILING}: {n} ({name})")
+
+        def progress(done: int) -> None:
+            bar.update(task, completed=done, description="rendering")
+
+        t0 = time.perf_counter()
+        with KernelCompiles(compiling) as jit:
+            y = session.render(frames, progress=progress)
+        wall = time.perf_counter() - t0
+    return y, wall, jit
+
+
+def _print_summary(out, err, dest, y: np.ndarray, sr: int, wall: float, jit) -> None:
+    s = summary(y, sr, max(wall - jit.seconds, 1e-9))
+    out.print(f"wrote {dest.path.resolve()} ({dest.format}, {sr} Hz, stereo)", markup=False,
+              soft_wrap=True)
+    out.print(f"length {s['seconds']:.3f} s ({s['frames']} frames)   peak {s['peak_dbfs']:.1f} dBFS"
+              f"   RMS {s['rms_dbfs']:.1f} dBFS   {s['rtf']:.1f}x real time", markup=False,
+              soft_wrap=True)
+    if jit.count:
+        out.print(f"compiled {jit.count} DSP kernel{'s' if jit.count != 1 else ''} in "
+                  f"{jit.seconds:.1f} s (first run only; cached for the next runs)",
+                  markup=False, soft_wrap=True)
+    clipped = clip_report(y, sr)
+    if clipped:
+        err.print(clipped, markup=False, soft_wrap=True)

@@ -46,12 +46,16 @@ def run_checked(task: Task, ins: list, out: np.ndarray, mods: tuple, frames: int
         saved = {m.name: p[m.name] for m in task.modulations}
         for m in task.modulations:
             p[m.name] = m.buffer[:frames]
-        ins_v = [x[:, :frames] for x in ins]
-        out_v = out[:, :frames]
+        # C-contiguous copies, not strided views: the numba kernels then see the array types
+        # of a full block, so a partial block (the last one, a live swap) compiles nothing new
+        ins_v = [np.ascontiguousarray(x[:, :frames]) for x in ins]
+        out_v = np.ascontiguousarray(out[:, :frames])
     else:
         ins_v, out_v = ins, out
     try:
         task.node.process(task.ctx, ins_v, p, out_v)
+        if partial:
+            out[:, :frames] = out_v
     except Exception:  # noqa: BLE001 - a node must never stop the music
         failed(task, out)
     for name, v in saved.items():

@@ -27,7 +27,6 @@ from typing import Iterable, Mapping
 
 import numpy as np
 import soundfile as sf
-from scipy.signal import resample_poly
 
 from . import kit
 
@@ -110,6 +109,7 @@ def _read(path: Path, sr: int) -> np.ndarray:
         ) from e
     data = data[:, :2].T                      # (channels, frames); more than 2 channels: keep L/R
     if file_sr != sr and data.shape[1] > 0:
+        from scipy.signal import resample_poly   # imported on use: scipy.signal loads slowly
         g = gcd(int(sr), int(file_sr))
         data = resample_poly(data, sr // g, file_sr // g, axis=1)
     return np.ascontiguousarray(data, dtype=np.float32)

@@ -1,7 +1,9 @@
 """The built-in drum kit, synthesized with numpy on first use (nothing shipped, nothing downloaded).
 
 So that `s "bd*4"` sounds on a fresh machine, every kit sound is computed from a small recipe
-(808/909-style analog-drum models) at the engine's sample rate. Synthesis is deterministic:
+(808/909-style analog-drum models) at the engine's sample rate; below 44.1 kHz (down to 8 kHz)
+it is computed at 44.1 kHz and resampled, as a sample file would be, because the recipes' filters
+(hats high-passed at 7 kHz) need that bandwidth. Synthesis is deterministic:
 the same (name, variant, sr) gives the same bytes every time (noise comes from a generator seeded
 by a CRC of the sound's name, never from Python's randomized `hash`).
 
@@ -18,9 +20,9 @@ from functools import lru_cache
 from typing import Callable
 
 import numpy as np
-from scipy import signal
 
 PEAK = 0.9                     # every kit sound is normalized to this peak amplitude
+BASE_SR = 44100                # sounds for lower rates are synthesized here, then resampled
 END_FADE_S = 0.005             # a short fade at the very end so no sound ends with a click
 
 Recipe = Callable[[int, int, np.random.Generator], np.ndarray]
@@ -45,6 +47,7 @@ def _decay(t: np.ndarray, tau: float) -> np.ndarray:
 
 def _band(x: np.ndarray, sr: int, lo: float | None, hi: float | None, order: int = 2) -> np.ndarray:
     """Butterworth band/high/low-pass (lo=None -> low-pass at hi; hi=None -> high-pass at lo)."""
+    from scipy import signal           # imported on use: scipy.signal loads slowly
     nyq = 0.5 * sr
     if lo is None:
         sos = signal.butter(order, min(hi, 0.95 * nyq), "lowpass", fs=sr, output="sos")
@@ -190,14 +193,34 @@ def render(name: str, variant: int, sr: int) -> np.ndarray:
 
 @lru_cache(maxsize=None)
 def _synthesize(key: str, v: int, sr: int) -> np.ndarray:
-    rng = np.random.default_rng(zlib.crc32(f"{key}:{v}".encode()))
-    x = RECIPES[key][0](sr, v, rng)
-    fade = min(x.size, max(1, int(END_FADE_S * sr)))
-    x[-fade:] *= np.linspace(1.0, 0.0, fade)
-    x *= PEAK / np.max(np.abs(x))
+    if sr < BASE_SR:
+        x = _resampled(_synthesize(key, v, BASE_SR)[0], sr)
+    else:
+        rng = np.random.default_rng(zlib.crc32(f"{key}:{v}".encode()))
+        x = RECIPES[key][0](sr, v, rng)
+        _fade_out(x, sr)
+        x *= PEAK / np.max(np.abs(x))
     out = x.astype(np.float32)[None, :]
     out.setflags(write=False)
     return out
+
+
+def _fade_out(x: np.ndarray, sr: int) -> None:
+    fade = min(x.size, max(1, int(END_FADE_S * sr)))
+    x[-fade:] *= np.linspace(1.0, 0.0, fade)
+
+
+def _resampled(x: np.ndarray, sr: int) -> np.ndarray:
+    """The BASE_SR sound `x` at the lower rate `sr`, band-limited like a resampled sample file:
+    its level is kept (a hat loses most of its energy at 8 kHz, as a real one would), the
+    resampler's ringing may not push it above PEAK, and it still ends in silence."""
+    from math import gcd
+
+    from scipy.signal import resample_poly
+    g = gcd(sr, BASE_SR)
+    y = resample_poly(x.astype(np.float64), sr // g, BASE_SR // g)
+    _fade_out(y, sr)
+    return y * min(1.0, PEAK / max(float(np.max(np.abs(y))), 1e-30))
 
 
 def clear_cache() -> None:

@@ -67,15 +67,18 @@ def steal_beyond(vi, offset, keep, fade):  # pragma: no cover - numba
     """Fade out the oldest live voices until at most `keep` remain live."""
     while True:
         live = 0
-        oldest = -1
+        oldest = 0
+        first = NEVER                                # the oldest live voice's start serial
         for v in range(vi.shape[1]):
             if _live(vi, v, offset):
                 live += 1
-                if oldest < 0 or vi[SERIAL, v] < vi[SERIAL, oldest]:
+                if vi[SERIAL, v] < first:
+                    first = vi[SERIAL, v]
                     oldest = v
         if live <= keep:
             return
-        _kill(vi, oldest, offset, fade)
+        vi[KILL_AT, oldest] = vi[T, oldest] + offset        # as _kill (a call here would be
+        vi[KILL_LEN, oldest] = fade                         # typed twice: int and literal 0)
 
 
 @njit(cache=True, nogil=True)
@@ -88,8 +91,10 @@ def start_voice(vi, vf, offset, keep, fade, group, ints, floats):  # pragma: no 
     steal_beyond(vi, offset, keep - 1, fade)
     for v in range(vi.shape[1]):
         if vi[ACTIVE, v] == 0:
-            vi[:, v] = ints
-            vf[:, v] = floats
+            for f in range(N_INT):                   # element loops: no broadcast checks
+                vi[f, v] = ints[f]
+            for f in range(N_FLOAT):
+                vf[f, v] = floats[f]
             return v
     return -1
 
@@ -228,21 +233,31 @@ def _mix_into(arena, target, order, frames, vi, vf):  # pragma: no cover - numba
 
 
 @njit(cache=True, nogil=True)
+def _oldest_first(vi):  # pragma: no cover - numba
+    """The active slots ordered by start serial (an insertion sort: few voices, and no
+    library sort to compile on the first run)."""
+    order = np.empty(vi.shape[1], np.int64)
+    n = 0
+    for v in range(vi.shape[1]):
+        if vi[ACTIVE, v] != 0:
+            j = n
+            while j > 0 and vi[SERIAL, order[j - 1]] > vi[SERIAL, v]:
+                order[j] = order[j - 1]
+                j -= 1
+            order[j] = v
+            n += 1
+    return order[:n]
+
+
+@njit(cache=True, nogil=True)
 def mix_voices(arena, acc, out, frames, vi, vf):  # pragma: no cover - numba
     """Mix every active voice, oldest first, into out[0:2, :frames] (summed in the float64
     scratch `acc`) and advance the voices one block. Positions are linearly interpolated;
     integer positions (speed +-1, 2, ...) give the sample values exactly. A voice whose last
     frame has been played is marked inactive at once."""
-    slots = np.flatnonzero(vi[ACTIVE] != 0)
-    if slots.shape[0] == 0:                          # nothing sounds: silence, no scratch
+    order = _oldest_first(vi)
+    if order.shape[0] == 0:                          # nothing sounds: silence, no scratch
         out[:, :frames] = 0.0
-        return
-    order = slots[np.argsort(vi[SERIAL][slots])]
-    if order.shape[0] == 1:
-        # one voice adds to each frame at most once: 0 + v rounded to float32 is what the
-        # float64 scratch would give, so it goes straight into `out`
-        out[:, :frames] = 0.0
-        _mix_into(arena, out, order, frames, vi, vf)
         return
     acc[:, :frames] = 0.0
     _mix_into(arena, acc, order, frames, vi, vf)

@@ -72,3 +72,47 @@ def test_cowbell_has_its_two_partials():
 def test_kit_renders_at_the_bank_rate():
     assert SampleBank([], sr=48000).get("bd").shape == (1, 28800)      # 0.6 s at 48 kHz
     assert SampleBank([], sr=SR).get("cr", 1).shape == (1, round(1.4 * SR))
+
+
+@pytest.mark.parametrize("sr", [8000, 11025, 16000, 22050])
+def test_below_44k_every_sound_is_the_44k_sound_resampled(sr):
+    """Down to 8 kHz: no filter corner above Nyquist (it crashed with `Wn` out of range), the
+    sound band-limited like a resampled sample file, its level kept, still ending in silence."""
+    from math import gcd
+
+    from scipy.signal import resample_poly
+    for name in REQUIRED:
+        for v in range(kit.count(name)):
+            x, ref = kit.render(name, v, sr)[0], kit.render(name, v, SR)[0]
+            assert x.dtype == np.float32 and x.size == -(-ref.size * sr // SR)
+            assert np.all(np.isfinite(x)) and np.max(np.abs(x)) <= np.float32(0.9) and x[-1] == 0
+            g = gcd(sr, SR)
+            direct = resample_poly(ref.astype(np.float64), sr // g, SR // g)
+            body = slice(0, x.size - int(0.005 * sr))               # before the end fade
+            scale = min(1.0, 0.9 / np.max(np.abs(direct)))
+            np.testing.assert_allclose(x[body], direct[body] * scale, atol=1e-6)
+
+
+def test_at_8k_the_drums_keep_their_pitch_and_the_hat_its_level_below_4k():
+    assert peak_hz(kit.render("bd", 0, 8000)[0, 800:], sr=8000) == pytest.approx(48.0, abs=2.0)
+    assert peak_hz(kit.render("lt", 0, 8000)[0, 400:], sr=8000) == pytest.approx(90.0, rel=0.03)
+    hh8 = kit.render("hh", 0, 8000)[0].astype(np.float64)
+    hh = kit.render("hh", 0, SR)[0].astype(np.float64)
+    spectrum, f = np.fft.rfft(hh), np.fft.rfftfreq(hh.size, 1 / SR)
+    below_4k = np.fft.irfft(np.where(f < 4000, spectrum, 0), hh.size)    # an ideal low-pass
+    level = 20 * np.log10(np.sqrt(np.mean(hh8 ** 2)) / np.sqrt(np.mean(below_4k ** 2)))
+    assert level == pytest.approx(0.0, abs=1.0)      # the hat's share below 4 kHz, ~35 dB down
+
+
+@pytest.mark.parametrize("sr", [8000, 11025, 384000])
+def test_the_cli_renders_the_demo_at_the_extreme_rates(sr, tmp_path):
+    from pathlib import Path
+
+    from phonon.cli import main
+    demo = Path(__file__).resolve().parents[2] / "examples" / "demo.ph"
+    out = tmp_path / "demo.wav"
+    assert main(["render", str(demo), str(out), "-d", "2", "-s", str(sr)]) == 0
+    import soundfile as sf
+    y, file_sr = sf.read(str(out), dtype="float32", always_2d=True)
+    assert file_sr == sr and y.shape == (2 * sr, 2) and np.all(np.isfinite(y))
+    assert 20 * np.log10(np.abs(y).max()) > -6.0
