@@ -178,3 +178,13 @@ def test_event_spans_cut_the_block_at_its_onsets_in_time_order():
     assert [(a, b) for a, b, _ in spans] == [(0, 10), (10, 300), (300, 300), (300, 511), (511, 512)]
     assert [t for _, _, t in spans] == [early, late, again, outside, None]
     assert list(event_spans(Block(0, 0, 64, 44100, 1.0, 0.0))) == [(0, 64, None)]
+
+
+def test_importing_the_plugin_api_does_not_import_numpy_until_a_helper_is_used():
+    import subprocess
+    import sys
+
+    code = ("import sys, phonon.plugins as p; before = 'numpy' in sys.modules; p.ParamBuffers; "
+            "print(before, 'numpy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.split() == ["False", "True"], out.stderr
