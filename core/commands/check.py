@@ -21,11 +21,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def sample_names(roots: list[str]) -> set[str] | None:
-    """The sample names available (built-in kit + roots), or None when banks are unavailable."""
+    """The sample names available (built-in kit + roots). A root that cannot be listed leaves
+    the names unchecked (None), said on stderr: checking names never makes `check` fail."""
+    from ..samples.bank import SampleBank, default_roots    # numpy/scipy: not at CLI start-up
     try:
-        from ..samples.bank import SampleBank, default_roots
         return set(SampleBank(default_roots(roots), builtin=True).names())
-    except Exception:  # noqa: BLE001 - checking names is a bonus, never a reason to fail
+    except OSError as exc:
+        print(f"phonon check: cannot list the sample folders ({exc}); sample names are not "
+              "checked", file=sys.stderr)
         return None
 
 
