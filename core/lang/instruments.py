@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Callable, Protocol
 
 from ..patterns.notes import note_number
-from ..patterns.pattern import stack
+from ..patterns.combinators import stack
 from ..plugins.api import NodeSpec
 from ..plugins.chain import Chain, ChainNode
 from ..plugins.events import MIDDLE_C_HZ

@@ -23,7 +23,8 @@ from functools import lru_cache
 from typing import Any, Union
 
 from ..errors import MiniNotationError
-from .pattern import Pattern, fastcat, pure, silence, stack, timecat
+from .combinators import fastcat, stack, timecat
+from .pattern import Pattern, pure, silence
 from .signals import choose_in_with, degrade_by_with, rand
 from .timespan import to_time
 from .transforms import euclid, euclid_rot

@@ -11,7 +11,8 @@ import math
 from fractions import Fraction
 from typing import Any, Callable
 
-from .pattern import Pattern, fastcat, pure, reify, signal, silence
+from .combinators import fastcat
+from .pattern import Pattern, pure, reify, signal, silence
 
 _RAND_PERIOD = 300
 _SCALE = 536870912  # 2 ** 29

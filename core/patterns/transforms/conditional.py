@@ -1,0 +1,93 @@
+"""Transforms applied on some cycles or parts of cycles: every/firstOf, lastOf, whenmod,
+when, chunk, within, palindrome, brak."""
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from ..arithmetic import truthy
+from ..combinators import fastcat, sequence, slowcat, slowcat_prime, stack
+from ..pattern import Pattern, silence
+from ..timespan import Event, TimeSpan, sam, to_time
+from .registry import PatFn, as_int, register
+from .time_ops import iter_shifts, rev
+
+
+# ---------------------------------------------------------------- conditionals
+@register("firstOf", "n f:function", "Apply f on the first of every n cycles (cycle 0, n, 2n...).",
+          "every")
+def first_of(n, f, pat):
+    n = as_int(n)
+    if n <= 0:
+        return pat
+    return slowcat_prime(f(pat), *[pat] * (n - 1))
+
+
+@register("lastOf", "n f:function", "Apply f on the last of every n cycles.")
+def last_of(n, f, pat):
+    n = as_int(n)
+    if n <= 0:
+        return pat
+    return slowcat_prime(*[pat] * (n - 1), f(pat))
+
+
+@register("whenmod", "a b f:function", "Apply f when cycle mod a >= b (Tidal).")
+def whenmod(a, b, f, pat):
+    a_, b_ = to_time(a), to_time(b)
+    applied = f(pat)
+
+    def q(span: TimeSpan) -> list[Event]:
+        cyc = sam(span.begin)
+        return (applied if cyc % a_ >= b_ else pat)._query(span)
+    return Pattern(q).split_queries()
+
+
+@register("when", "on f:function", "Apply f where the boolean pattern `on` is true.")
+def when(on, f, pat):
+    return f(pat) if truthy(on) else pat
+
+
+def _chunk(n: Any, f: PatFn, pat: Pattern, back: bool = False, fast_: bool = False) -> Pattern:
+    n = as_int(n)
+    binary = sequence(True, *[False] * (n - 1))
+    binary_pat = iter_shifts(n, binary, not back)
+    if not fast_:
+        pat = pat._repeat_cycles(n)
+    return when(binary_pat, f, pat)
+
+
+@register("chunk", "n f:function", "Apply f to one of n parts per cycle, moving on each cycle.",
+          "slowChunk", "slowchunk")
+def chunk(n, f, pat):
+    return _chunk(n, f, pat)
+
+
+@register("chunkBack", "n f:function", "Like chunk, moving backwards.", "chunkback")
+def chunk_back(n, f, pat):
+    return _chunk(n, f, pat, back=True)
+
+
+@register("fastChunk", "n f:function", "Like chunk, without repeating cycles.", "fastchunk")
+def fast_chunk(n, f, pat):
+    return _chunk(n, f, pat, fast_=True)
+
+
+@register("within", "begin end f:function", "Apply f to the events starting in [begin, end] of a cycle.")
+def within(b, e, f, pat):
+    b, e = to_time(b), to_time(e)
+
+    def inside_(ev: Event) -> bool:
+        pos = ev.whole.begin - sam(ev.whole.begin)
+        return b <= pos <= e
+    return stack(f(pat.filter_events(lambda ev: ev.whole is not None and inside_(ev))),
+                 pat.filter_events(lambda ev: ev.whole is not None and not inside_(ev)))
+
+
+@register("palindrome", "", "Reverse every other cycle (odd cycles).")
+def palindrome(pat):
+    return last_of(2, rev, pat)
+
+
+@register("brak", "", "Squash every other cycle into half a cycle, offset by a quarter.")
+def brak(pat):
+    return when(slowcat(False, True), lambda x: fastcat(x, silence)._late(Fraction(1, 4)), pat)

@@ -1,0 +1,76 @@
+"""Transforms that layer copies of a pattern: superimpose, off, jux, echo, stut, stutter."""
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from ..arithmetic import compose_op
+from ..combinators import stack
+from ..pattern import Pattern, pure
+from ..timespan import to_time
+from .registry import as_int, register
+from .time_ops import late
+
+
+# ---------------------------------------------------------------- layering
+@register("superimpose", "f:function", "Play the pattern together with f applied to it.")
+def superimpose(f, pat):
+    return stack(pat, f(pat))
+
+
+@register("off", "cycles f:function", "Superimpose f applied to a shifted copy.")
+def off(t, f, pat):
+    return stack(pat, f(late(t, pat)))
+
+
+def _pan_shift(val: Any, by: float) -> dict:
+    d = dict(val) if isinstance(val, dict) else {"value": val}
+    d["pan"] = d.get("pan", 0.5) + by
+    return d
+
+
+@register("juxBy", "amount f:function", "Like jux, panned apart by amount (0..1).", "juxby")
+def jux_by(by, f, pat):
+    half = by / 2 if not isinstance(by, Fraction) else float(by) / 2
+    left = pat.fmap(lambda v: _pan_shift(v, -half))
+    right = f(pat.fmap(lambda v: _pan_shift(v, half)))
+    return stack(left, right)
+
+
+@register("jux", "f:function", "Pattern left (pan 0), f applied right (pan 1).")
+def jux(f, pat):
+    return jux_by(1, f, pat)
+
+
+def _gain(g: float, pat: Pattern) -> Pattern:
+    return pat.app_left(pure({"gain": g}), lambda a, b: compose_op(a, b, lambda x, y: y))
+
+
+@register("echo", "count time feedback", "count copies, each `time` later and gain × feedback^i.")
+def echo(count, time, feedback, pat):
+    t = to_time(time)
+    return stack(*[_gain(feedback ** i, pat._late(t * i)) for i in range(as_int(count))])
+
+
+@register("stut", "count feedback time", "Tidal's stut: like echo with arguments in Tidal's order.")
+def stut(count, feedback, time, pat):
+    return echo(count, time, feedback, pat)
+
+
+@register("echoWith", "count time f:function",
+          "count layers, each `time` later with f applied once more (Tidal stutWith).",
+           "stutWith", "echowith", "stutwith")
+def echo_with(count, time, f, pat):
+    t = to_time(time)
+    # layers: p, f(p late t), f(f(p late t) late t) ...
+    out, cur = [pat], pat
+    for _ in range(as_int(count) - 1):
+        cur = f(cur._late(t))
+        out.append(cur)
+    return stack(*out)
+
+
+@register("stutter", "count time", "Repeat each event count times, `time` apart.")
+def stutter(count, time, pat):
+    t = to_time(time)
+    return stack(*[pat._late(t * i) for i in range(as_int(count))])
