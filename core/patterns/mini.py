@@ -20,7 +20,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
-from typing import Any, Union
+from typing import Any, Callable, Union
 
 from ..errors import MiniNotationError
 from .combinators import fastcat, stack, timecat
@@ -206,26 +206,11 @@ class _Parser:
             self.ws()
             return Atom(word, start + 1)
         if c == "[":
-            open_pos = self.pos
-            self.pos += 1
-            self.ws()
-            node = self.stack_or_choose()
-            self.ws()
-            if self.peek() != "]":
-                raise self.error("expected ']'", hint=f"to close the '[' at col {self.col_of(open_pos)}"
-                                 if self.pos >= len(self.text) else f"found {self.describe(self.pos)}")
-            self.pos += 1
+            node = self._enclosed("]", self.stack_or_choose)
             self.ws()
             return node
         if c == "{":
-            open_pos = self.pos
-            self.pos += 1
-            self.ws()
-            seqs = self.polymeter_stack()
-            self.ws()
-            if self.peek() != "}":
-                raise self.error("expected '}'", hint=f"to close the '{{' at col {self.col_of(open_pos)}")
-            self.pos += 1
+            seqs = self._enclosed("}", self.polymeter_stack)
             steps = None
             if self.peek() == "%":
                 self.pos += 1
@@ -235,18 +220,27 @@ class _Parser:
             self.ws()
             return Group(seqs, "polymeter", steps=steps)
         if c == "<":
-            open_pos = self.pos
-            self.pos += 1
-            self.ws()
-            seqs = self.polymeter_stack()
-            self.ws()
-            if self.peek() != ">":
-                raise self.error("expected '>'", hint=f"to close the '<' at col {self.col_of(open_pos)}")
-            self.pos += 1
+            seqs = self._enclosed(">", self.polymeter_stack)
             self.ws()
             return Group(seqs, "slowcat")
         self.pos = save
         return None
+
+    def _enclosed(self, close: str, inner: Callable[[], Any]) -> Any:
+        """`inner()` between the bracket at the current position and `close`."""
+        open_pos = self.pos
+        opener = self.text[open_pos]
+        self.pos += 1
+        self.ws()
+        node = inner()
+        self.ws()
+        if self.peek() != close:
+            hint = f"to close the '{opener}' at col {self.col_of(open_pos)}"
+            if close == "]" and self.pos < len(self.text):
+                hint = f"found {self.describe(self.pos)}"
+            raise self.error(f"expected '{close}'", hint=hint)
+        self.pos += 1
+        return node
 
     def slice_with_ops(self) -> Element | None:
         source = self.slice()
