@@ -2,5 +2,5 @@
 -- check: buses=3 outputs=out samples=bd,sn
 out: ~mix
 ~mix: ~a + ~b
-~a: s "bd*4"
-~b: s "~ sn"
+~a: s "bd*4" # gain 0.6
+~b: s "~ sn" # gain 0.6

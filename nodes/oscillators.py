@@ -35,18 +35,22 @@ class Sine(_Oscillator):
     shape = k.SINE
 
 
-@node("saw", doc="Band-limited (minBLEP) rising sawtooth, -1..1.", category="source")
+@node("saw", doc="Band-limited (minBLEP) rising sawtooth: ramp -0.69..0.69, peak 1 with its "
+                 "ringing.", category="source")
 class Saw(_Oscillator):
     shape = k.SAW
 
 
-@node("square", doc="Band-limited (minBLEP) square/pulse wave, +1 while phase < width.", category="source")
+@node("square", doc="Band-limited (minBLEP) square/pulse wave, +0.60 while phase < width, else "
+                    "-0.60; peak 1 with its ringing (width 0.5).", category="source")
 class Square(_Oscillator):
     shape = k.PULSE
     width = Param(0.5, lo=0.0, hi=1.0, doc="duty cycle (0..1)")
 
 
-@node("pulse", doc="Band-limited (minBLEP) pulse wave with modulatable width.", category="source")
+@node("pulse", doc="Band-limited (minBLEP) pulse wave with modulatable width: levels +-0.60, "
+                   "peak 1 with its ringing at width 0.5 (narrow pulses at high pitch ring "
+                   "higher, up to 1.6).", category="source")
 class Pulse(_Oscillator):
     shape = k.PULSE
     width = Param(0.5, lo=0.0, hi=1.0, doc="duty cycle (0..1)")

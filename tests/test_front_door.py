@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
+import phonon
+
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text()
 
@@ -50,3 +52,20 @@ def test_ci_runs_the_readme_test_command_exactly():
     assert f'for pkg in {" ".join(packages)}; do' in ci
     for plugin in sorted((ROOT / "examples" / "plugins").glob("*/pyproject.toml")):
         assert f"-e examples/plugins/{plugin.parent.name}" in test
+
+
+EXAMPLES = sorted((ROOT / "examples").glob("*.ph"))
+CEILING_DB = -0.3
+
+
+def test_every_example_peaks_below_the_clip_margin():
+    """What `phonon render EXAMPLE OUT` gives (8 s, 44.1 kHz, the built-in kit): the loudest
+    sample stays below -0.3 dBFS, so no example clips at the master (10 of 46 did)."""
+    assert len(EXAMPLES) >= 40
+    too_loud = {}
+    for path in EXAMPLES:
+        y = phonon.render(path.read_text(), 8.0, file=str(path), reporter=lambda m: None)
+        peak_db = 20 * np.log10(max(float(np.abs(y).max()), 1e-12))
+        if peak_db >= CEILING_DB:
+            too_loud[path.name] = round(peak_db, 2)
+    assert too_loud == {}

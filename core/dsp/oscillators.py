@@ -4,6 +4,12 @@ One kernel renders every periodic waveform (`shape` selects it) so numba compile
 signature. Saw and pulse are band-limited with minBLEP steps (`phonon.dsp.blep`: a polyBLEP of
 two samples only removes ~17 dB of aliasing at 5 kHz, the table ~55 dB), the triangle with
 minBLAMP corners.
+
+A band-limited step rings: the minimum-phase step overshoots its jump by ~22 %, so a naive
+-1..1 saw peaks at 1.435 and a square (where two rings can meet) at 1.647. Saw and pulse are
+scaled by `SAW_GAIN`/`PULSE_GAIN` so that their peak is at most 1 at any frequency and rate
+(8 kHz-384 kHz; width 0.5 for the pulse): the largest peaks measured over frequency sweeps at
+those rates, rounded up (tests/dsp/test_dsp_oscillators.py measures them again).
 """
 from __future__ import annotations
 
@@ -13,6 +19,8 @@ from numba import njit
 from .blep import DELAY, LENGTH, OVERSAMPLE, RAMP_RESIDUAL, RESIDUAL  # noqa: F401 - used via this module
 
 SINE, SAW, PULSE, TRI = 0, 1, 2, 3
+SAW_GAIN = 1.0 / 1.44           # the band-limited saw's peak (at ~10 Hz: one ring per cycle)
+PULSE_GAIN = 1.0 / 1.66         # the square's peak (near 0.15 x the rate: two rings add up)
 WHITE, PINK, BROWN = 0, 1, 2
 RING = LENGTH
 
@@ -70,8 +78,8 @@ def oscillator(out: np.ndarray, n: int, freq: np.ndarray, width: np.ndarray, pha
 
     State carried across blocks: `phase[0]` (0..1), `phase[1]` (ring read index) and `ring`
     (pending band-limiting corrections: minBLEP at jumps, minBLAMP at the triangle's corners).
-    The phase starts at 0: sine starts at 0 rising, saw is 2*phase - 1, pulse is +1 while
-    phase < width, the triangle peaks at phase 0.25. Negative frequencies run the phase
+    The phase starts at 0: sine starts at 0 rising, saw is (2*phase - 1) * SAW_GAIN, pulse is
+    +PULSE_GAIN while phase < width, the triangle peaks at phase 0.25. Negative frequencies run the phase
     backwards (still band-limited). Saw, pulse and triangle lag the phase by `DELAY` (~2.5)
     samples, the centroid of the minimum-phase step.
     """
@@ -79,6 +87,7 @@ def oscillator(out: np.ndarray, n: int, freq: np.ndarray, width: np.ndarray, pha
     pos = int(phase[1])
     mask = ring.shape[0] - 1
     two_pi = 2.0 * np.pi
+    gain = SAW_GAIN if shape == SAW else PULSE_GAIN if shape == PULSE else 1.0
     for i in range(n):
         inc = freq[i] / sr
         w = width[i]
@@ -98,7 +107,7 @@ def oscillator(out: np.ndarray, n: int, freq: np.ndarray, width: np.ndarray, pha
             t = late + 0.25
             t -= np.floor(t)
             y = 1.0 - 4.0 * abs(t - 0.5)
-        y += ring[pos]
+        y = (y + ring[pos]) * gain
         ring[pos] = 0.0
         out[0, i] = y
         out[1, i] = y

@@ -4,6 +4,7 @@ import pytest
 from scipy.signal.windows import blackmanharris
 
 from phonon.dsp.blep import DELAY
+from phonon.dsp.oscillators import PULSE_GAIN, SAW_GAIN
 from phonon.nodes.noise import BrownNoise, PinkNoise, WhiteNoise
 from phonon.nodes.oscillators import Const, Line, Mtof, Pulse, Saw, Sig, Sine, Square, Tri
 from phonon.plugins.testing import render_node
@@ -53,24 +54,29 @@ def test_band_limited_triangle_aliases_less_than_naive_at_5khz():
 
 
 def test_saw_harmonics_fall_as_one_over_k():
+    """The ideal -1..1 saw's harmonics (2/pi/k), scaled by SAW_GAIN (-3.17 dB: issue 11 made
+    the peak 1, ringing included; this test pinned 0 dB before)."""
     y = render_node(Saw, frames=SR, params={"freq": 1000.0})[0].astype(np.float64)
     amp = np.abs(np.fft.rfft(y)) / (SR / 2)
     for k in (1, 2, 3, 5, 10):
-        assert 20 * np.log10(amp[1000 * k] / (2 / np.pi / k)) == pytest.approx(0.0, abs=0.1)
+        assert 20 * np.log10(amp[1000 * k] / (2 / np.pi / k)) == pytest.approx(
+            20 * np.log10(SAW_GAIN), abs=0.1)
     assert abs(y.mean()) < 1e-3                                # no DC from the band-limiting
 
 
 @pytest.mark.parametrize("width", [0.25, 0.5, 0.8])
 def test_pulse_width_sets_the_duty_cycle(width):
     y = render_node(Pulse, frames=SR, params={"freq": 441.0, "width": width})[0]
-    assert y.mean() == pytest.approx(2 * width - 1, abs=2e-3)   # +1 for width, -1 for the rest
+    # +PULSE_GAIN for width, -PULSE_GAIN for the rest (+-1 before issue 11)
+    assert y.mean() == pytest.approx((2 * width - 1) * PULSE_GAIN, abs=2e-3)
 
 
 def test_square_has_only_odd_harmonics():
     y = render_node(Square, frames=SR, params={"freq": 1000.0})[0].astype(np.float64)
     amp = np.abs(np.fft.rfft(y)) / (SR / 2)
-    assert 20 * np.log10(amp[1000] / (4 / np.pi)) == pytest.approx(0.0, abs=0.05)
-    assert 20 * np.log10(amp[3000] / (4 / np.pi / 3)) == pytest.approx(0.0, abs=0.05)
+    gain_db = 20 * np.log10(PULSE_GAIN)                  # -4.40 dB (0 dB before issue 11)
+    assert 20 * np.log10(amp[1000] / (4 / np.pi)) == pytest.approx(gain_db, abs=0.05)
+    assert 20 * np.log10(amp[3000] / (4 / np.pi / 3)) == pytest.approx(gain_db, abs=0.05)
     assert 20 * np.log10(amp[2000] / amp[1000]) < -80
 
 
@@ -145,3 +151,34 @@ def test_noise_colour_slopes_per_octave(cls, slope):
     x = render_node(cls, frames=SR * 4)[0].astype(np.float64)
     per_octave = (_band_db(x, 3200, 6400) - _band_db(x, 200, 400)) / 4
     assert per_octave == pytest.approx(slope, abs=0.5)
+
+
+def _peak(cls, freq: float, sr: int, seconds: float = 0.5, **params) -> float:
+    y = render_node(cls, frames=int(sr * seconds), sr=sr, params={"freq": freq, **params})
+    return float(np.max(np.abs(y)))
+
+
+@pytest.mark.parametrize("sr", [8000, 44100, 96000, 384000])
+def test_saw_and_square_peak_at_most_1_ringing_included(sr):
+    """The band-limited steps overshoot (the saw peaked at 1.435, the square at 1.647, while
+    `phonon nodes` said -1..1): scaled, the peak over a frequency sweep is 1 (within 1 %)."""
+    freqs = np.geomspace(10, min(20000.0, sr / 2), 40)
+    for cls in (Saw, Square):
+        peaks = [_peak(cls, f, sr, 0.25) for f in freqs]
+        assert 0.85 < max(peaks) <= 1.0
+    assert _peak(Saw, 10.0, sr, 0.3) > 0.99                  # one ring per period: the worst
+    assert 0.99 < _peak(Square, 0.148 * sr, sr) <= 1.0       # two rings meet: the worst
+
+
+@pytest.mark.parametrize("freq", [20.0, 440.0, 5000.0, 12000.0])
+def test_sine_and_triangle_peak_at_most_1(freq):
+    assert 0.99 < _peak(Sine, freq, SR) <= 1.0
+    assert 0.8 < _peak(Tri, freq, SR) <= 1.0
+
+
+def test_the_node_docs_state_the_real_levels():
+    from phonon.plugins import default_registry
+    docs = {n: default_registry().entry(n).cls.spec.doc for n in ("saw", "square", "pulse")}
+    assert f"ramp -{SAW_GAIN:.2f}..{SAW_GAIN:.2f}, peak 1" in docs["saw"]
+    assert f"+{PULSE_GAIN:.2f} while phase < width" in docs["square"] and "peak 1" in docs["square"]
+    assert f"levels +-{PULSE_GAIN:.2f}" in docs["pulse"]
