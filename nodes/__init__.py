@@ -15,6 +15,9 @@ from .delay import *  # noqa: F401,F403
 from .dynamics import *  # noqa: F401,F403
 from .fx import *  # noqa: F401,F403
 from .modfx import *  # noqa: F401,F403
+from .echoes import *  # noqa: F401,F403
+from .stereo import *  # noqa: F401,F403
+from .ringmod import *  # noqa: F401,F403
 from .synths import *  # noqa: F401,F403
 from .vst import *  # noqa: F401,F403
 from .poly import *  # noqa: F401,F403

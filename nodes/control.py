@@ -37,7 +37,7 @@ class Lag(StateArrays, Node):
         k.one_pole(ins[0], out, n, self.bufs.get("time", p.time, n), self.y, self.sr)
 
 
-@node("gain", doc="Multiply by `amount` (linear).", inputs=1, category="control")
+@node("gain", doc="Multiply by `amount` (linear).", inputs=1, aliases=("amp",), category="control")
 class Gain(Node):
     amount = Param(1.0, doc="linear gain factor")
     arithmetic = "gain"
@@ -48,12 +48,12 @@ class Gain(Node):
 
 
 @node("pan", doc="Equal-power balance: angle=(pos+1)*pi/4, left *= cos, right *= sin.",
-      inputs=1, category="control")
+      inputs=1, aliases=("pan2",), category="control")
 class Pan(Node):
     pos = Param(0.0, lo=-1.0, hi=1.0, doc="-1 left .. 0 centre (-3 dB each) .. 1 right")
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames
-        angle = (np.clip(scalar_or_array(p.pos, n), -1.0, 1.0) + 1.0) * (np.pi / 4.0)
+        angle = (np.nan_to_num(np.clip(scalar_or_array(p.pos, n), -1.0, 1.0)) + 1.0) * (np.pi / 4.0)
         np.multiply(ins[0][0, :n], np.cos(angle), out=out[0, :n], casting="unsafe")
         np.multiply(ins[0][1, :n], np.sin(angle), out=out[1, :n], casting="unsafe")

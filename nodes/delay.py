@@ -30,7 +30,8 @@ class Delay(Node):
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames
         time, feedback, mix = p.time, p.feedback, p.mix
-        if type(time) is float and type(feedback) is float and type(mix) is float:
+        if type(time) is float and type(feedback) is float and type(mix) is float \
+                and time == time and feedback == feedback and mix == mix:   # (not NaN)
             d = time * self.sr                  # the kernel's clamps, in the same float64 order
             d = 1.0 if d < 1.0 else min(d, self.line.shape[1] - 2.0)
             if d > n + 1 and n <= self.tap.shape[0]:    # no tap is written in its block

@@ -136,8 +136,9 @@ class Reverb(_Pedal):
         self.run_plugin(ctx, ins, p, out)
 
 
-@node("compressor", doc="Feed-forward compressor (pedalboard.Compressor) with make-up gain.",
-      inputs=1, category="fx")
+@node("compressor", doc="Feed-forward compressor (pedalboard.Compressor) with make-up gain; "
+      "`compressor threshold ratio attack release makeup`.", inputs=1, aliases=("comp",),
+      category="fx")
 class Compressor(_Pedal):
     threshold = Param(-12.0, unit="dB", doc="threshold: <= 0 in dB, > 0 a linear amplitude")
     ratio = Param(4.0, lo=1.0, doc="compression ratio above the threshold")

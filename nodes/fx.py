@@ -1,4 +1,4 @@
-"""Pedalboard-backed effects: `chorus`, `phaser`, `distortion`, `moog`, `eq`, `convolve`.
+"""Pedalboard-backed effects: `chorus`, `distortion`, `moog`, `eq`, `convolve`.
 
 Each node owns one pedalboard plugin for the stereo bus and feeds it with `reset=False`, so the
 plugin's state (LFO phase, filter memory, convolution tail) runs on across blocks and a block can
@@ -20,7 +20,7 @@ import pedalboard as pb
 
 from phonon.plugins import Block, Node, Param, Params, PhononError, mix_into, node, segments, value_at
 
-__all__ = ["Chorus", "Phaser", "Distortion", "Moog", "Eq", "Convolve"]
+__all__ = ["Chorus", "Distortion", "Moog", "Eq", "Convolve"]
 
 NYQUIST = "nyquist"      # as a clamp's upper bound: 0.45 x the sample rate
 
@@ -123,20 +123,6 @@ class Chorus(PedalboardEffect):
 
     def make_plugin(self) -> pb.Plugin:
         return pb.Chorus(mix=1.0)
-
-
-@node("phaser", inputs=1, category="effect",
-      doc="Phaser (pedalboard): 6 swept all-pass stages; `phaser [rate] [depth] [mix]`.")
-class Phaser(PedalboardEffect):
-    rate = Control(0.5, "rate_hz", unit="Hz", lo=0.0, hi=100.0, doc="LFO rate")
-    depth = Control(0.5, "depth", lo=0.0, hi=1.0, doc="LFO depth")
-    mix = Param(0.5, lo=0.0, hi=1.0, doc="dry/wet (1 = pure wet)")
-    centre = Control(1300.0, "centre_frequency_hz", unit="Hz", lo=20.0, hi=20000.0,
-                     doc="centre frequency of the sweep")
-    feedback = Control(0.0, "feedback", clamp=FEEDBACK, lo=-0.95, hi=0.95, doc="feedback")
-
-    def make_plugin(self) -> pb.Plugin:
-        return pb.Phaser(mix=1.0)
 
 
 @node("distortion", inputs=1, aliases=("dist", "distort"), category="effect",

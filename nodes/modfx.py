@@ -1,14 +1,21 @@
-"""Effects on the project's own numba kernels: `pitch`, `bitcrush`, `flanger`, `pingpong`,
-`tremolo`, `sidechain`. Every parameter is read per sample (patterns and signals are exact).
+"""Effects on the project's own numba kernels: `pitch`, `bitcrush`, `coarse`, `decimator`,
+`flanger`, `phaser`, `pingpong`, `tremolo`, `vibrato`, `fchorus`, `sidechain`. Every parameter
+is read per sample (patterns and signals are exact).
 """
 from __future__ import annotations
 
 import numpy as np
 
-from phonon.dsp import fx_kernels as k
-from phonon.plugins import Block, Node, Param, ParamBuffers, Params, StateArrays, mix_into, node
+from typing import Any
 
-__all__ = ["Pitch", "Bitcrush", "Flanger", "PingPong", "Tremolo", "Sidechain"]
+from phonon.dsp import echo
+from phonon.dsp import fx_kernels as k
+from phonon.dsp import modulation
+from phonon.plugins import (Block, Node, Param, ParamBuffers, Params, StateArrays, control_number,
+                            mix_into, node)
+
+__all__ = ["Pitch", "Bitcrush", "Coarse", "Decimator", "Flanger", "Phaser", "PingPong", "Tremolo",
+           "Vibrato", "FChorus", "Sidechain"]
 
 PITCH_WINDOW = 0.05      # seconds: the pitch shifter's grain (delay sweep) length
 PINGPONG_MAX = 4.0       # seconds: longest ping-pong delay time
@@ -71,11 +78,50 @@ class Bitcrush(_KernelEffect):
         mix_into(out, x, wet, p.mix, n)
 
 
+@node("coarse", inputs=1, category="effect",
+      doc="Sample-rate reduction: hold each sample `n` samples (bitcrush at 16 bits, rate n).")
+class Coarse(_KernelEffect):
+    n = Param(1.0, unit="x", lo=1.0, hi=256.0, doc="reduction factor (4 = a quarter of the rate)")
+    state_arrays = ("hold",)
+
+    def prepare(self, sr: int, block: int, channels: int) -> None:
+        super().prepare(sr, block, channels)
+        self.hold = np.zeros(1 + channels)
+        self.bits = np.full(block, 16.0)
+
+    def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
+        n = ctx.frames
+        if self.bits.shape[0] < n:
+            self.bits = np.full(n, 16.0)
+        factor = np.nan_to_num(self.bufs.get("n", p.n, n), nan=1.0)
+        k.bitcrush(ins[0], out, n, self.bits[:n], factor, self.hold)
+
+
+@node("decimator", inputs=1, category="effect",
+      doc="Decimator: hold every `factor`-th sample, then smooth the steps (`decimator ~x 8 0.5`).")
+class Decimator(_KernelEffect):
+    """Sample-and-hold at sr/factor (fractional factors alternate hold lengths), followed by a
+    one-pole smoother y += (held - y)*(1 - smooth): smooth 0 keeps the raw steps."""
+
+    factor = Param(4.0, unit="x", lo=1.0, hi=4096.0, doc="hold length in samples")
+    smooth = Param(0.0, lo=0.0, hi=0.999, doc="0 = raw steps .. 0.999 = heavily smoothed")
+    state_arrays = ("hold",)
+
+    def prepare(self, sr: int, block: int, channels: int) -> None:
+        super().prepare(sr, block, channels)
+        self.hold = np.zeros(1 + 2 * channels)
+
+    def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
+        n = ctx.frames
+        modulation.decimate(ins[0], out, n, *self.bufs.arrays(p, n, "factor", "smooth"), self.hold)
+
+
 @node("flanger", inputs=1, category="effect",
-      doc="Flanger: 3 ms delay swept +-2 ms*depth by a sine LFO, with feedback.")
+      doc="Flanger: 3 ms delay swept +-2 ms*depth by a sine LFO, with feedback; "
+          "`flanger depth rate feedback [mix]`.")
 class Flanger(_KernelEffect):
-    rate = Param(0.5, unit="Hz", lo=0.0, hi=20.0, doc="LFO rate")
     depth = Param(0.7, lo=0.0, hi=1.0, doc="sweep depth (1 = 1..5 ms)")
+    rate = Param(0.5, unit="Hz", lo=0.0, hi=20.0, doc="LFO rate")
     feedback = Param(0.5, lo=-0.95, hi=0.95, doc="feedback")
     mix = Param(0.5, lo=0.0, hi=1.0, doc="dry/wet (0.5 = classic flanging notches)")
     state_arrays = ("line", "pos")
@@ -94,12 +140,55 @@ class Flanger(_KernelEffect):
         mix_into(out, x, wet, p.mix, n)
 
 
+@node("phaser", inputs=1, aliases=("ph",), category="effect",
+      doc="Phaser: all-pass stages swept by a sine LFO, with feedback; "
+          "`phaser rate depth feedback stages [mix]`.")
+class Phaser(_KernelEffect):
+    """`stages` first-order all-passes share the break frequency centre * 4**(depth*lfo)
+    (+-2 octaves at depth 1); mixed 50/50 with the dry signal they notch where the stages'
+    phase reaches 180 + k*360 degrees: for 6 stages at centre*tan(15), centre and
+    centre*tan(75 degrees)."""
+
+    rate = Param(0.5, unit="Hz", lo=0.0, hi=20.0, doc="LFO rate")
+    depth = Param(0.5, lo=0.0, hi=1.0, doc="sweep: +-2*depth octaves around the centre")
+    feedback = Param(0.0, lo=-0.95, hi=0.95, doc="output fed back into the first stage")
+    stages = Param(6, kind="any", lo=1, hi=24, doc="all-pass stages (a constant; 2 per notch)")
+    mix = Param(0.5, lo=0.0, hi=1.0, doc="dry/wet (0.5 = deepest notches)")
+    centre = Param(1300.0, unit="Hz", lo=20.0, hi=20000.0, doc="centre of the sweep")
+    state_arrays = ("z", "phase")
+
+    def __init__(self, **static: Any) -> None:
+        super().__init__(**static)
+        stages = control_number(static.get("stages"), 6.0)
+        self.stages = int(min(max(round(stages), 1), 24))
+
+    def prepare(self, sr: int, block: int, channels: int) -> None:
+        super().prepare(sr, block, channels)
+        self.z = np.zeros((channels, 2 * self.stages + 1))
+        self.phase = np.zeros(1)
+
+    def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
+        n = ctx.frames
+        x = ins[0]
+        wet = self.wet_buffer(n)
+        echo.phaser(x, wet, n, *self.bufs.arrays(p, n, "rate", "depth", "feedback", "centre"),
+                    self.stages, self.z, self.phase, self.sr)
+        mix_into(out, x, wet, p.mix, n)
+
+
 @node("pingpong", inputs=1, category="effect",
-      doc="Ping-pong delay: echoes alternate left/right every `time` seconds.")
+      doc="Ping-pong delay: echoes alternate left/right every `time` seconds; "
+          "`pingpong time feedback [width] [channel] [mix]`.")
 class PingPong(_KernelEffect):
+    """Echo k sounds k*time after the input with gain feedback**(k-1); odd echoes on the first
+    side (`channel` 0: left, 1: right), even ones on the other. `width` places them: an echo
+    gives (1+width)/2 to its side and (1-width)/2 to the other (1 = hard, 0 = centre)."""
+
     time = Param(0.25, unit="s", lo=0.001, hi=PINGPONG_MAX, doc="time between echoes")
     feedback = Param(0.5, lo=0.0, hi=0.99, doc="gain from one echo to the next")
-    mix = Param(0.5, lo=0.0, hi=1.0, doc="dry/wet (1 = pure echoes)")
+    width = Param(0.8, lo=0.0, hi=1.0, doc="stereo spread of the echoes (1 = hard left/right)")
+    channel = Param(0.0, lo=0.0, hi=1.0, doc="side of the first echo: 0 = left, 1 = right")
+    mix = Param(0.7, lo=0.0, hi=1.0, doc="dry/wet (1 = pure echoes)")
     state_arrays = ("line", "pos")
 
     def prepare(self, sr: int, block: int, channels: int) -> None:
@@ -112,7 +201,19 @@ class PingPong(_KernelEffect):
         x = ins[0]
         wet = self.wet_buffer(n)
         k.pingpong(x, wet, n, *self.bufs.arrays(p, n, "time", "feedback"), self.line, self.pos, self.sr)
+        self._place(wet, p, n)
         mix_into(out, x, wet, p.mix, n)
+
+    def _place(self, wet: np.ndarray, p: Params, n: int) -> None:
+        """Width and first side: L' = a*L + b*R, R' = b*L + a*R, a = (1+w)/2, b = (1-w)/2,
+        then the sides swapped where `channel` >= 0.5."""
+        w = np.clip(np.nan_to_num(self.bufs.get("width", p.width, n)), 0.0, 1.0)
+        swap = self.bufs.get("channel", p.channel, n) >= 0.5
+        left, right = wet[0, :n].astype(np.float64), wet[1, :n].astype(np.float64)
+        a, b = 0.5 * (1.0 + w), 0.5 * (1.0 - w)
+        first, second = a * left + b * right, b * left + a * right
+        wet[0, :n] = np.where(swap, second, first)
+        wet[1, :n] = np.where(swap, first, second)
 
 
 @node("tremolo", inputs=1, aliases=("trem",), category="effect",
@@ -135,7 +236,59 @@ class Tremolo(_KernelEffect):
         np.multiply(ins[0][:, :n], self.gain[:n], out=out[:, :n], casting="unsafe")
 
 
-@node("sidechain", inputs=2, aliases=("sidechain_comp", "sc_comp"), category="dynamics",
+@node("vibrato", inputs=1, aliases=("vib",), category="effect",
+      doc="Vibrato: pitch swings up to `depth` semitones `rate` times a second (a swept delay).")
+class Vibrato(_KernelEffect):
+    """A delay of 1 + A*(1 - cos(2 pi rate t)) samples, A set so the pitch peaks exactly
+    `depth` semitones up (and as far below in Hz). Starts unmodulated at the LFO's phase 0;
+    the average delay (latency) is A samples, 2.8 ms at 5 Hz and 0.5 semitone."""
+
+    rate = Param(5.0, unit="Hz", lo=0.1, hi=20.0, doc="vibrato rate")
+    depth = Param(0.5, unit="semitones", lo=0.0, hi=2.0, doc="peak pitch deviation")
+    state_arrays = ("line", "pos")
+
+    def prepare(self, sr: int, block: int, channels: int) -> None:
+        super().prepare(sr, block, channels)
+        longest = 2 * (2.0 ** (2.0 / 12.0) - 1.0) / (2 * np.pi * 0.1) + 0.001   # seconds
+        self.line = np.zeros((channels, int(longest * sr) + 4))
+        self.pos = np.zeros(2)
+
+    def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
+        n = ctx.frames
+        echo.vibrato(ins[0], out, n, *self.bufs.arrays(p, n, "rate", "depth"), self.line, self.pos,
+                     self.sr)
+
+
+@node("fchorus", inputs=1, category="effect",
+      doc="Multi-voice chorus: 5 voices `separation` apart, each swept by `variation`.")
+class FChorus(_KernelEffect):
+    """`fchorus separation variation mod_freq [mix]`: the mean of 5 delayed copies, voice k
+    (0-4) delayed k*separation + variation*(1 + sin(2 pi (mod_freq t + k/5)))/2 (+1 sample);
+    the right channel's LFOs run half a voice spacing later."""
+
+    separation = Param(0.015, unit="s", lo=0.0, hi=0.1, doc="delay step between voices")
+    variation = Param(0.005, unit="s", lo=0.0, hi=0.1, doc="sweep of each voice's delay")
+    mod_freq = Param(0.2, unit="Hz", lo=0.0, hi=20.0, doc="sweep rate")
+    mix = Param(1.0, lo=0.0, hi=1.0, doc="dry/wet (1 = the voices only)")
+    voices = 5
+    state_arrays = ("line", "pos")
+
+    def prepare(self, sr: int, block: int, channels: int) -> None:
+        super().prepare(sr, block, channels)
+        self.line = np.zeros((channels, int((self.voices * 0.1 + 0.1) * sr) + 4))
+        self.pos = np.zeros(2)
+
+    def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
+        n = ctx.frames
+        x = ins[0]
+        wet = self.wet_buffer(n)
+        echo.chorus_voices(x, wet, n, *self.bufs.arrays(p, n, "separation", "variation",
+                                                        "mod_freq"),
+                           self.voices, self.line, self.pos, self.sr)
+        mix_into(out, x, wet, p.mix, n)
+
+
+@node("sidechain", inputs=2, aliases=("sidechain_compressor", "sidechain_comp", "sc_comp"), category="dynamics",
       doc="Compressor ducking its input by a key bus (last argument): `~bass # sidechain ~kick :ratio 8`.")
 class Sidechain(_KernelEffect):
     threshold = Param(-24.0, unit="dB", lo=-80.0, hi=2.0,

@@ -100,16 +100,16 @@ def segments(values: list, n: int, step: int = SIGNAL_STEP) -> list[tuple[int, i
 
 def mix_into(out: np.ndarray, dry: np.ndarray, wet: np.ndarray, mix: Any, n: int) -> None:
     """out[:, :n] = dry*(1-mix) + wet*mix, for a constant or per-sample `mix` (1 = pure wet,
-    0 = the dry input exactly)."""
+    0 = the dry input exactly); `mix` is clamped to 0..1 and NaN counts as 0."""
     o = out[:, :n]
     if not isinstance(mix, np.ndarray):
         if mix >= 1.0:
             o[:] = wet[:, :n]
             return
-        if mix <= 0.0:
+        if not (mix > 0.0):
             o[:] = dry[:, :n]
             return
-    m = mix[:n] if isinstance(mix, np.ndarray) else mix
+    m = np.nan_to_num(np.clip(mix[:n], 0.0, 1.0)) if isinstance(mix, np.ndarray) else mix
     np.subtract(wet[:, :n], dry[:, :n], out=o)
     o *= m
     o += dry[:, :n]

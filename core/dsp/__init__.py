@@ -12,6 +12,8 @@ way (docs/plugins.md, "The kernel library"). Each module is one family:
 | `delay` | `feedback_delay` (+ `_fixed`/`_constant` fast paths), `one_pole` (lag) |
 | `limiter` | `limiter`, `limiter_stereo` (look-ahead brick wall), `lookahead_samples` |
 | `fx_kernels` | `pitch_shift`, `bitcrush`, `flanger`, `pingpong`, `tremolo_gain`, `sidechain_gain` |
+| `echo` | `tape_delay`, `multitap`, `chorus_voices`, `vibrato`, `phaser` |
+| `modulation` | `ring`, `decimate`, `widen` |
 | `synth_kernels` | `fm`, `supersaw`, `superpwm`, `superkick`, `supersnare`, `superhat` |
 | `mixsum` | `weighted_sum` (left-to-right float32 sum, bit-identical to an add chain) |
 | `clean` | `clean_clip` (NaN/Inf -> 0 and clip to [-1, 1] in one pass) |

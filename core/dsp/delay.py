@@ -23,7 +23,7 @@ def feedback_delay(x: np.ndarray, out: np.ndarray, n: int, time: np.ndarray, fee
         w = start
         for i in range(n):
             d = time[i] * sr
-            if d < 1.0:
+            if not (d >= 1.0):            # also NaN
                 d = 1.0
             elif d > max_delay:
                 d = max_delay
@@ -41,9 +41,13 @@ def feedback_delay(x: np.ndarray, out: np.ndarray, n: int, time: np.ndarray, fee
                 fb = 1.0
             elif fb < -1.0:
                 fb = -1.0
+            elif fb != fb:
+                fb = 0.0
             v0 = x[c, i]
             line[c, w] = v0 + fb * tap
             m = mix[i]
+            if m != m:
+                m = 0.0
             out[c, i] = v0 * (1.0 - m) + tap * m
             w += 1
             if w >= size:

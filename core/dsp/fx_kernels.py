@@ -40,7 +40,8 @@ def pitch_shift(x: np.ndarray, out: np.ndarray, n: int, semitones: np.ndarray,
     write = int(state[0])
     phase = state[1]
     for i in range(n):
-        ratio = 2.0 ** (semitones[i] / 12.0)
+        st = semitones[i]
+        ratio = 2.0 ** (st / 12.0) if st == st else 1.0
         for c in range(channels):
             buf[c, write] = x[c, i]
         g1 = np.sin(np.pi * phase) ** 2
@@ -72,7 +73,8 @@ def bitcrush(x: np.ndarray, out: np.ndarray, n: int, bits: np.ndarray, factor: n
     phase = state[0]
     for i in range(n):
         if phase <= 0.0:
-            half = 2.0 ** (bits[i] - 1.0)
+            b = bits[i]
+            half = 2.0 ** (b - 1.0) if b == b else 32768.0
             for c in range(channels):
                 state[1 + c] = np.round(x[c, i] * half) / half
             f = factor[i]
@@ -98,15 +100,19 @@ def flanger(x: np.ndarray, out: np.ndarray, n: int, rate: np.ndarray, depth: np.
     base = 0.003 * sr
     swing = 0.002 * sr
     for i in range(n):
-        fb = min(0.95, max(-0.95, feedback[i]))
+        fb = feedback[i]
+        fb = min(0.95, max(-0.95, fb)) if fb == fb else 0.0
+        dep = depth[i] if depth[i] == depth[i] else 0.0
         for c in range(channels):
             lfo = np.sin(TWO_PI * (phase - 0.25 * c))
-            d = base + swing * depth[i] * lfo
+            d = base + swing * dep * lfo
             wet = _read_delay(buf[c], write, d)
             buf[c, write] = x[c, i] + fb * wet
             out[c, i] = wet
-        phase += rate[i] / sr
-        phase -= np.floor(phase)
+        r = rate[i]
+        if r == r:
+            phase += r / sr
+            phase -= np.floor(phase)
         write += 1
         if write >= size:
             write = 0
@@ -127,18 +133,19 @@ def pingpong(x: np.ndarray, out: np.ndarray, n: int, time: np.ndarray, feedback:
     write = int(state[0])
     for i in range(n):
         d = time[i] * sr
-        if d < 1.0:
+        if not (d >= 1.0):            # also NaN
             d = 1.0
         if d > size - 2:
             d = size - 2.0
+        fb = feedback[i] if feedback[i] == feedback[i] else 0.0
         left = _read_delay(buf[0], write, d)
         right = _read_delay(buf[1], write, d)
         mono = 0.0
         for c in range(channels):
             mono += x[c, i]
         mono /= channels
-        buf[0, write] = mono + feedback[i] * right
-        buf[1, write] = feedback[i] * left
+        buf[0, write] = mono + fb * right
+        buf[1, write] = fb * left
         out[0, i] = left
         out[channels - 1, i] = right if channels > 1 else 0.5 * (left + right)
         write += 1
@@ -153,9 +160,12 @@ def tremolo_gain(gain: np.ndarray, n: int, rate: np.ndarray, depth: np.ndarray,
     """Tremolo gain 1 - depth * (1 - cos(2 pi phase)) / 2: 1 at phase 0, 1 - depth at phase 0.5."""
     phase = state[0]
     for i in range(n):
-        gain[i] = 1.0 - depth[i] * 0.5 * (1.0 - np.cos(TWO_PI * phase))
-        phase += rate[i] / sr
-        phase -= np.floor(phase)
+        dep = depth[i] if depth[i] == depth[i] else 0.0
+        gain[i] = 1.0 - dep * 0.5 * (1.0 - np.cos(TWO_PI * phase))
+        r = rate[i]
+        if r == r:
+            phase += r / sr
+            phase -= np.floor(phase)
     state[0] = phase
 
 
@@ -178,14 +188,18 @@ def sidechain_gain(key: np.ndarray, gain: np.ndarray, n: int, threshold_db: np.n
             if a > level:
                 level = a
         t = attack[i] if level > env else release[i]
-        coef = np.exp(-1.0 / (max(t, 1e-5) * sr))
+        if not (t >= 1e-5):           # also NaN
+            t = 1e-5
+        coef = np.exp(-1.0 / (t * sr))
         env = level + coef * (env - level)
+        if env != env:                # a NaN key sample: start the detector again
+            env = 0.0
         if env > 1e-9:
             env_db = 20.0 * np.log10(env)
         else:
             env_db = -180.0
         over = env_db - threshold_db[i]
-        if over > 0.0:
+        if over > 0.0 and ratio[i] == ratio[i]:
             r = ratio[i] if ratio[i] > 1.0 else 1.0
             gain[i] = 10.0 ** (-(over - over / r) / 20.0)
         else:

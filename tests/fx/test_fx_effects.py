@@ -8,8 +8,8 @@ import pytest
 import soundfile as sf
 
 from phonon.errors import PhononError
-from phonon.nodes.fx import Chorus, Convolve, Distortion, Eq, Moog, Phaser, mix_into
-from phonon.nodes.modfx import Bitcrush, Flanger, Pitch, PingPong, Sidechain, Tremolo
+from phonon.nodes.fx import Chorus, Convolve, Distortion, Eq, Moog, mix_into
+from phonon.nodes.modfx import Bitcrush, Flanger, Phaser, Pitch, PingPong, Sidechain, Tremolo
 
 from .fxhelp import SR, defaults, peak_freq, rms_db, run_node, run_strict
 
@@ -85,16 +85,17 @@ def test_chorus_without_depth_is_the_centre_delay():
 
 
 def test_phaser_pattern_switches_rate_exactly_at_the_onset():
+    """A stepped rate equals running the first part at 0.5 Hz, then the same node at 4 Hz."""
     x = noise(SR // 2)
     onset = 10_000
     rate = np.full(x.shape[1], 0.5)
     rate[onset:] = 4.0
     y = run_node(Phaser(), x.shape[1], defaults(Phaser, rate=rate, mix=1.0), inputs=[x], block=4096)
-    ref_plugin = pb.Phaser(rate_hz=0.5, mix=1.0)
-    first = ref_plugin.process(x[:, :onset], SR, reset=False)
-    ref_plugin.rate_hz = 4.0
-    second = ref_plugin.process(x[:, onset:], SR, reset=False)
-    np.testing.assert_allclose(y, np.concatenate([first, second], axis=1), atol=1e-6)
+    node = Phaser()
+    first = run_node(node, onset, defaults(Phaser, rate=0.5, mix=1.0), inputs=[x[:, :onset]])
+    second = run_node(node, x.shape[1] - onset, defaults(Phaser, rate=4.0, mix=1.0),
+                      inputs=[x[:, onset:]], prepare=False)
+    np.testing.assert_array_equal(y, np.concatenate([first, second], axis=1))
 
 
 def test_distortion_is_tanh_of_drive_in_db():
@@ -191,7 +192,8 @@ def test_flanger_feedback_repeats_the_delay():
 
 def test_pingpong_echoes_alternate_sides_with_feedback_gains():
     time, fb = 0.1, 0.5
-    y = run_node(PingPong(), SR, defaults(PingPong, time=time, feedback=fb, mix=1.0), inputs=[impulse(0)])
+    y = run_node(PingPong(), SR, defaults(PingPong, time=time, feedback=fb, width=1.0, mix=1.0),
+                 inputs=[impulse(0)])
     step = int(time * SR)
     left, right = y[0], y[1]
     assert np.flatnonzero(np.abs(left) > 1e-6).tolist() == [step, 3 * step, 5 * step, 7 * step, 9 * step]
