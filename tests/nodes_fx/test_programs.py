@@ -7,6 +7,7 @@ import pytest
 
 import phonon
 from phonon.lang import compile_program
+from phonon.runtime.options import RuntimeOptions
 
 CHAIN_FORMS = [
     "~x # tapedelay 0.3 0.5", "~x # tape 0.3 0.5 0.5 0.02 6 0.05 0.3 0.5",
@@ -45,5 +46,5 @@ out: (~a + ~b + ~c + ~d + ~e) * 0.2
 def test_workers_render_the_new_effects_bit_identically():
     inline = phonon.render(PROGRAM, 1.0, block=512)
     assert np.abs(inline).max() > 0.05
-    actors = phonon.render(PROGRAM, 1.0, block=512, workers=2, runtime={"placement": "all"})
+    actors = phonon.render(PROGRAM, 1.0, block=512, workers=2, runtime=RuntimeOptions(placement="all"))
     np.testing.assert_array_equal(actors, inline)
