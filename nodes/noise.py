@@ -18,17 +18,21 @@ class _Noise(StateArrays, Node):
 
     The seed is `static["seed"]` when the program/runtime gives one, else derived from the
     node's stable id (so two noise nodes in a program differ, and an edit elsewhere does not
-    change them), else a fixed default per colour; renders are reproducible bit for bit
-    whatever the block size or executor.
+    change them), else a fixed default per colour; a non-zero session seed (`random_seed`) is
+    mixed in. Renders are reproducible bit for bit whatever the block size or executor.
     """
 
     color = k.WHITE
     state_arrays = ("filt",)          # the colouring filter; the generator's state is added
+    #: the session's random seed (a `phonon batch` job's seed; 0: none), set by the runtime
+    resources = ("random_seed",)
+    random_seed: int | None = 0
 
     def prepare(self, sr: int, block: int, channels: int) -> None:
         default = zlib.crc32(self.node_id.encode()) if self.node_id else DEFAULT_SEED + self.color
         seed = int(self.static.get("seed", default))
-        self.rng = np.random.Generator(np.random.PCG64(seed))
+        session = int(self.random_seed or 0)
+        self.rng = np.random.Generator(np.random.PCG64([seed, session] if session else seed))
         self.white = np.zeros(block, dtype=np.float64)
         self.filt = np.zeros(7, dtype=np.float64)
 

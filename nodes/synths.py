@@ -96,12 +96,16 @@ class _Percussion(StateArrays, Node):
     state_arrays = ("voice", "rng")
     voice_size = 4
     seed = 12345
+    #: the session's random seed (a `phonon batch` job's seed; 0: none), set by the runtime
+    resources = ("random_seed",)
+    random_seed: int | None = 0
 
     def prepare(self, sr: int, block: int, channels: int) -> None:
         self.sr = float(sr)
         self.voice = np.zeros(self.voice_size)
         self.voice[0] = -1.0
-        self.rng = np.array([self.seed], dtype=np.int64)
+        session = int(self.random_seed or 0)
+        self.rng = np.array([(self.seed + 7919 * session) & 0x7FFFFFFF], dtype=np.int64)
         self.bufs = ParamBuffers.for_spec(self.spec, block)
         self.start_pending = not self.static.get("trig")
 

@@ -10,4 +10,5 @@ COMMANDS: list[tuple[str, str]] = [
     ("live", "live"),
     ("devices", "devices"),
     ("plot", "plot"),
+    ("batch", "batch"),
 ]

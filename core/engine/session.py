@@ -9,6 +9,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 from ..lang.ir import GraphIR
+from ..patterns.signals import get_seed
 from ..plan import FEEDBACK_BLOCK, Plan, plan
 from ..plan.optimize import optimize
 from ..runtime.binding import bind, instantiate
@@ -77,7 +78,8 @@ class Session:
         self.clock = clock if clock is not None else Clock(self.sr, graph.cps)
         self._samples_arg = samples
         self._bank = None
-        resources = {"samples": self.sample_bank}
+        # the random seed in force (phonon.patterns.signals.set_seed) reaches seeded nodes too
+        resources = {"samples": self.sample_bank, "random_seed": get_seed}
         self.nodes = instantiate(graph, self.plan, registry, resources, self.sr, self.engine_block,
                                  reporter)
         if self._bank is not None and graph.samples:

@@ -4,10 +4,17 @@ Signals have no `whole`; their value is sampled at the start of the query span (
 `sine.segment(4)` samples at 0, 1/4, ...). Randomness reproduces Strudel's default ("legacy")
 generator exactly: the time is folded into 300-cycle periods, scaled to 29 bits and run
 through a 32-bit xorshift, so the same time always gives the same number.
+
+A seed selects another, equally deterministic stream: `set_seed(n)` (or `with seeded(n):`)
+XORs a 29-bit mask derived from `n` into the scaled time before the xorshift. Seed 0 (the
+default) is Strudel's own stream. The engine sets the session's seed while it queries patterns
+(`SessionOptions.seed`, `phonon batch` jobs); the seed is per process (and per thread that
+renders), not part of a pattern.
 """
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 from fractions import Fraction
 from typing import Any, Callable
 
@@ -31,9 +38,40 @@ def _xorwise(x: int) -> int:
     return _int32(b << 5) ^ b
 
 
+_seed = 0
+_seed_mask = 0
+
+
+def seed_mask(seed: int) -> int:
+    """The 29-bit mask of a seed: 0 for seed 0, distinct for seeds that differ mod 2**29."""
+    return (int(seed) * 0x9E3779B1) & (_SCALE - 1)
+
+
+def set_seed(seed: int) -> int:
+    """Select the random stream of every pattern queried from now on; returns the old seed."""
+    global _seed, _seed_mask
+    old, _seed, _seed_mask = _seed, int(seed), seed_mask(seed)
+    return old
+
+
+def get_seed() -> int:
+    """The seed of the random stream in use (0: Strudel's)."""
+    return _seed
+
+
+@contextmanager
+def seeded(seed: int):
+    """`with seeded(n):` queries patterns with seed `n`, then restores the previous seed."""
+    old = set_seed(seed)
+    try:
+        yield
+    finally:
+        set_seed(old)
+
+
 def _time_to_int_seed(t: float) -> int:
     x = t / _RAND_PERIOD
-    return _xorwise(math.trunc((x - math.trunc(x)) * _SCALE))
+    return _xorwise(math.trunc((x - math.trunc(x)) * _SCALE) ^ _seed_mask)
 
 
 def _int_seed_to_rand(seed: int) -> float:
@@ -165,7 +203,7 @@ def signal_from(func: Callable[[Fraction], Any]) -> Pattern:
     return signal(func)
 
 
-__all__ = ["sine", "cosine", "saw", "isaw", "tri", "square", "rand", "irand", "perlin", "time",
+__all__ = ["set_seed", "get_seed", "seeded", "seed_mask", "sine", "cosine", "saw", "isaw", "tri", "square", "rand", "irand", "perlin", "time",
            "sine2", "cosine2", "saw2", "isaw2", "tri2", "square2", "rand2", "rand_at",
            "time_to_rands", "degrade_by_with", "choose_in_with", "choose_with", "choose",
            "randcat", "signal_from", "randrun", "run", "pure"]

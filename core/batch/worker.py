@@ -1,0 +1,145 @@
+"""One batch worker's engine: renders jobs and hands back encoded files and their metadata.
+
+A `WarmEngine` lives as long as its worker process (a process-pool worker or a Ray actor): the
+node registry is loaded once, sample banks are kept per (folders, rate) so a sample is read
+and resampled once, and the numba kernels a job compiled stay compiled for the next job.
+Workers never write into the output folder: `run` returns the encoded file as bytes and the
+coordinator writes it (atomically), so a worker can be stopped at any moment.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import math
+import os
+import socket
+import time
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from ..errors import PhononError
+from .manifest import Job
+
+SUBTYPES = {"wav": "FLOAT", "flac": "PCM_24"}
+
+
+@dataclass
+class JobResult:
+    """What a worker reports for one job; `data` is the encoded file (not in the table)."""
+
+    name: str
+    status: str                          # "ok" or "failed"
+    error: str = ""
+    frames: int = 0
+    seconds: float = 0.0
+    peak_dbfs: float | None = None
+    rms_dbfs: float | None = None
+    audio_sha256: str = ""               # of the rendered float32 samples, interleaved
+    file_sha256: str = ""                # of the file as written
+    render_s: float = 0.0                # wall time of compile + render + encode
+    worker: str = ""                     # host:pid
+    worker_jobs: int = 0                 # jobs this worker's engine has run, this one included
+    data: bytes = field(default=b"", repr=False)
+
+
+def level_dbfs(x: float) -> float | None:
+    """A linear level in dBFS (None for digital silence, so the table stays JSON)."""
+    return round(20.0 * math.log10(x), 4) if x > 0 else None
+
+
+def audio_sha256(y: np.ndarray) -> str:
+    """sha256 of (2, n) float32 audio as the file holds it: frames interleaved, little-endian."""
+    return hashlib.sha256(np.ascontiguousarray(y.T, dtype="<f4").tobytes()).hexdigest()
+
+
+def encode(y: np.ndarray, sr: int, fmt: str) -> bytes:
+    """The file's bytes: WAV 32-bit float (the engine's samples) or FLAC 24-bit. The same
+    audio always gives the same bytes: the time stamp libsndfile writes into a float WAV's
+    PEAK chunk (the peak values stay) is set to 0."""
+    import soundfile as sf
+    buf = io.BytesIO()
+    sf.write(buf, y.T, sr, format=fmt.upper(), subtype=SUBTYPES[fmt])
+    data = bytearray(buf.getvalue())
+    if fmt == "wav":
+        at = data.find(b"PEAK", 12, 512)      # "PEAK", size, version, timestamp, peaks...
+        if at >= 0:
+            data[at + 12:at + 16] = bytes(4)
+    return bytes(data)
+
+
+class WarmEngine:
+    """Renders jobs one after another, keeping what can be reused between them."""
+
+    def __init__(self) -> None:
+        from ..plugins.registry import default_registry
+        self.registry = default_registry()
+        self._banks: dict[tuple, Any] = {}
+        self.worker = f"{socket.gethostname()}:{os.getpid()}"
+        self.jobs = 0
+
+    def bank(self, samples: tuple[str, ...], sr: int):
+        """The sample bank for these folders at this rate, made once per worker."""
+        key = (samples, sr)
+        if key not in self._banks:
+            from ..engine.session import make_sample_bank
+            self._banks[key] = make_sample_bank(list(samples) or None, sr)
+        return self._banks[key]
+
+    def render(self, job: Job) -> np.ndarray:
+        """The job's audio, (2, n) float32; raises PhononError for a broken program and
+        RuntimeError when a node failed while rendering."""
+        from ..engine.render import compile_source, render
+        from ..patterns.signals import seeded
+        bank = self.bank(job.samples, job.sr)
+        graph = compile_source(job.source, file=job.program, registry=self.registry, bank=bank)
+        cps = Fraction(graph.cps).limit_denominator(10**6)
+        seconds = job.seconds if job.seconds is not None else float(job.cycles / cps)
+        problems: list[str] = []
+        with seeded(job.seed):                 # patterns and seeded nodes (docs/batch.md)
+            y = render(graph, seconds, job.sr, job.block, samples=bank, registry=self.registry,
+                       reporter=problems.append)
+        if problems:
+            raise RuntimeError(problems[0].splitlines()[0])
+        return y
+
+    def run(self, job: Job) -> JobResult:
+        """Render and encode one job; every failure becomes a failed result, never a raise."""
+        t0 = time.perf_counter()
+        self.jobs += 1
+        try:
+            y = self.render(job)
+            data = encode(y, job.sr, job.format)
+        except PhononError as exc:
+            return self._failed(job, exc.with_source(job.source).headline, t0)
+        except Exception as exc:  # noqa: BLE001 - a job's failure is recorded, the batch goes on
+            return self._failed(job, f"{type(exc).__name__}: {exc}".splitlines()[0], t0)
+        peak = float(np.max(np.abs(y))) if y.size else 0.0
+        rms = float(np.sqrt(np.mean(np.square(y, dtype=np.float64)))) if y.size else 0.0
+        return JobResult(job.name, "ok", frames=int(y.shape[1]), seconds=y.shape[1] / job.sr,
+                         peak_dbfs=level_dbfs(peak), rms_dbfs=level_dbfs(rms),
+                         audio_sha256=audio_sha256(y), file_sha256=hashlib.sha256(data).hexdigest(),
+                         render_s=time.perf_counter() - t0, worker=self.worker,
+                         worker_jobs=self.jobs, data=data)
+
+    def _failed(self, job: Job, message: str, t0: float) -> JobResult:
+        return JobResult(job.name, "failed", error=message, render_s=time.perf_counter() - t0,
+                         worker=self.worker, worker_jobs=self.jobs)
+
+
+_ENGINE: WarmEngine | None = None
+
+
+def process_engine() -> WarmEngine:
+    """The calling process's engine (process-pool workers make it in their initializer)."""
+    global _ENGINE
+    if _ENGINE is None:
+        _ENGINE = WarmEngine()
+    return _ENGINE
+
+
+def run_in_process(job: Job) -> JobResult:
+    """Process-pool entry point: one job on this worker's warm engine."""
+    return process_engine().run(job)
