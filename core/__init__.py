@@ -13,7 +13,5 @@ def render(source: str, seconds: float, sr: int = 44100, block: int = 2048, *, s
     `seed` selects the random stream of the patterns (`?`, `sometimes`, `rand`, ...) and of the
     noise sources; 0 is Tidal/Strudel's own. The same seed always renders the same samples."""
     from .engine.render import render as _render
-    from .patterns.signals import seeded
 
-    with seeded(seed):
-        return _render(source, seconds, sr=sr, block=block, **opts)
+    return _render(source, seconds, sr=sr, block=block, seed=seed, **opts)

@@ -70,6 +70,19 @@ def encode(y: np.ndarray, sr: int, fmt: str) -> bytes:
     return bytes(data)
 
 
+def wav_samples(data: bytes) -> memoryview | None:
+    """The `data` chunk of a float WAV: exactly the interleaved little-endian float32 samples
+    `audio_sha256` hashes (so the hash needs no copy of the audio)."""
+    view = memoryview(data)
+    at = 12
+    while at + 8 <= len(data):
+        size = int.from_bytes(data[at + 4:at + 8], "little")
+        if data[at:at + 4] == b"data":
+            return view[at + 8:at + 8 + size]
+        at += 8 + size + (size & 1)
+    return None
+
+
 class WarmEngine:
     """Renders jobs one after another, keeping what can be reused between them."""
 
@@ -92,15 +105,13 @@ class WarmEngine:
         """The job's audio, (2, n) float32; raises PhononError for a broken program and
         RuntimeError when a node failed while rendering."""
         from ..engine.render import compile_source, render
-        from ..patterns.signals import seeded
         bank = self.bank(job.samples, job.sr)
         graph = compile_source(job.source, file=job.program, registry=self.registry, bank=bank)
         cps = Fraction(graph.cps).limit_denominator(10**6)
         seconds = job.seconds if job.seconds is not None else float(job.cycles / cps)
         problems: list[str] = []
-        with seeded(job.seed):                 # patterns and seeded nodes (docs/batch.md)
-            y = render(graph, seconds, job.sr, job.block, samples=bank, registry=self.registry,
-                       reporter=problems.append)
+        y = render(graph, seconds, job.sr, job.block, samples=bank, registry=self.registry,
+                   reporter=problems.append, seed=job.seed)
         if problems:
             raise RuntimeError(problems[0].splitlines()[0])
         return y
@@ -116,11 +127,13 @@ class WarmEngine:
             return self._failed(job, exc.with_source(job.source).headline, t0)
         except Exception as exc:  # noqa: BLE001 - a job's failure is recorded, the batch goes on
             return self._failed(job, f"{type(exc).__name__}: {exc}".splitlines()[0], t0)
+        raw = wav_samples(data) if job.format == "wav" else None
         peak = float(np.max(np.abs(y))) if y.size else 0.0
         rms = float(np.sqrt(np.mean(np.square(y, dtype=np.float64)))) if y.size else 0.0
         return JobResult(job.name, "ok", frames=int(y.shape[1]), seconds=y.shape[1] / job.sr,
                          peak_dbfs=level_dbfs(peak), rms_dbfs=level_dbfs(rms),
-                         audio_sha256=audio_sha256(y), file_sha256=hashlib.sha256(data).hexdigest(),
+                         audio_sha256=hashlib.sha256(raw).hexdigest() if raw is not None
+                         else audio_sha256(y), file_sha256=hashlib.sha256(data).hexdigest(),
                          render_s=time.perf_counter() - t0, worker=self.worker,
                          worker_jobs=self.jobs, data=data)
 

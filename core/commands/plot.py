@@ -39,6 +39,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="render sample rate (default 44100)")
     parser.add_argument("--samples", action="append", default=[], metavar="DIR",
                         help="sample root (Dirt-Samples layout); may be repeated")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="random stream of the program (as phonon render/batch --seed)")
     parser.add_argument("--cps", type=float, metavar="CPS",
                         help="an audio file's tempo: draw its time axis in cycles")
     parser.add_argument("--width", type=float, default=11.0, metavar="INCHES",
@@ -77,11 +79,12 @@ def _program_figure(args: argparse.Namespace, source: str, file: str):
         raise ValueError("the length must be positive")
     roll = None
     if args.kind in ("roll", "punchcard", "all"):
-        roll = layout(program_events(graph, cycles), "punchcard" if args.kind == "punchcard"
-                      else "roll", cycles)
+        roll = layout(program_events(graph, cycles, seed=args.seed),
+                      "punchcard" if args.kind == "punchcard" else "roll", cycles)
     signals = {}
     if args.kind in ("wave", "spectrogram", "all"):
-        signals["master"] = render(graph, float(cycles / cps), args.sample_rate, samples=bank)
+        signals["master"] = render(graph, float(cycles / cps), args.sample_rate, samples=bank,
+                                   seed=args.seed)
     fig = figure(args.kind, signals=signals, sr=args.sample_rate, cps=float(cps), roll=roll,
                  width=args.width, dpi=args.dpi)
     events = f", {len(roll.events)} events" if roll is not None else ""

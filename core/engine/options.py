@@ -22,7 +22,10 @@ class SessionOptions:
     - `workers`: worker processes of the actor runtime (0: the inline executor) and `runtime`
       its options;
     - `feedback_block`: the engine block of graphs with feedback edges (0: `block`);
-    - `optimize`: run `phonon.plan.optimize` on the compiled graph (bit-identical output).
+    - `optimize`: run `phonon.plan.optimize` on the compiled graph (bit-identical output);
+    - `seed`: the random stream of the patterns (`?`, `|`, `sometimes`, `rand`, ...) and of
+      the seeded nodes (noise, drum synths); 0 is Tidal/Strudel's own stream. The same seed
+      always renders the same samples (`phonon.patterns.signals.set_seed`).
     """
 
     sr: int = 44100
@@ -32,6 +35,7 @@ class SessionOptions:
     runtime: RuntimeOptions = field(default_factory=RuntimeOptions)
     feedback_block: int = FEEDBACK_BLOCK
     optimize: bool = True
+    seed: int = 0
 
     def __post_init__(self) -> None:
         if self.sr <= 0:

@@ -55,7 +55,7 @@ def open_session(source: str | os.PathLike | GraphIR, options: SessionOptions | 
     return Session(graph, options.sr, options.block, registry=registry, samples=samples,
                    reporter=reporter, workers=options.workers, runtime=options.runtime,
                    start=start, clock=clock, feedback_block=options.feedback_block,
-                   optimize_graph=options.optimize)
+                   optimize_graph=options.optimize, seed=options.seed)
 
 
 def render(source: str | os.PathLike | GraphIR, seconds: float, sr: int = 44100,
@@ -63,17 +63,18 @@ def render(source: str | os.PathLike | GraphIR, seconds: float, sr: int = 44100,
            registry=None, runtime: RuntimeOptions | None = None,
            reporter: Callable[[str], None] | None = None,
            progress: Callable[[int], None] | None = None,
-           feedback_block: int = FEEDBACK_BLOCK) -> np.ndarray:
+           feedback_block: int = FEEDBACK_BLOCK, seed: int = 0) -> np.ndarray:
     """Render `seconds` of a program to a (2, round(seconds*sr)) float32 array.
 
     `source` is program text, a program file (`os.PathLike`) or a compiled `GraphIR`;
     `samples` a folder, a list of folders or a `SampleBank`; the length is exact.
     `workers`/`runtime` select the actor runtime; `reporter(message)` receives runtime problems
     (default: stderr); `progress(frames)` is called after each block; `feedback_block` is the
-    engine block of graphs with feedback.
+    engine block of graphs with feedback; `seed` the random stream (see `SessionOptions`).
     """
     options = SessionOptions(sr=sr, block=block, samples=samples, workers=workers,
-                             runtime=runtime or RuntimeOptions(), feedback_block=feedback_block)
+                             runtime=runtime or RuntimeOptions(), feedback_block=feedback_block,
+                             seed=seed)
     session = open_session(source, options, file=file, registry=registry, reporter=reporter)
     try:
         return session.render(round(seconds * sr), progress=progress)

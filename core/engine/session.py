@@ -9,7 +9,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 from ..lang.ir import GraphIR
-from ..patterns.signals import get_seed
+from ..patterns.signals import get_seed, set_seed
 from ..plan import FEEDBACK_BLOCK, Plan, plan
 from ..plan.optimize import optimize
 from ..runtime.binding import bind, instantiate
@@ -49,21 +49,26 @@ class Session:
                  reporter: Callable[[str], None] | None = None, workers: int = 0,
                  runtime: RuntimeOptions | None = None, start: int = 0,
                  clock: Clock | None = None, feedback_block: int = FEEDBACK_BLOCK,
-                 optimize_graph: bool = True) -> None:
+                 optimize_graph: bool = True, seed: int = 0) -> None:
         """`start` and `clock` let a session continue another one (live hot swap): rendering
         begins at sample `start`, and `clock` (default: a new one, cycle 0 at sample 0) maps
         samples to cycles. A graph with feedback edges runs internally in blocks of
         `feedback_block` frames (0: the requested block), so a feedback loop's delay does not
         depend on the block size callers ask for. `optimize_graph=False` runs the compiled
         graph node for node (no `phonon.plan.optimize` rewriting). `workers > 0` (or nodes
-        to isolate) selects the actor runtime, configured by `runtime`."""
+        to isolate) selects the actor runtime, configured by `runtime`. `seed` selects the
+        random stream of patterns and seeded nodes (0: Tidal/Strudel's); the session puts it
+        in force (`phonon.patterns.signals.set_seed`) whenever it renders."""
         if registry is None:
             from ..plugins.registry import default_registry
             registry = default_registry()
         runtime = runtime or RuntimeOptions()
         self.options = SessionOptions(sr=int(sr), block=int(block), samples=samples,
                                       workers=workers, runtime=runtime,
-                                      feedback_block=feedback_block, optimize=optimize_graph)
+                                      feedback_block=feedback_block, optimize=optimize_graph,
+                                      seed=int(seed))
+        self.seed = int(seed)
+        set_seed(self.seed)               # nodes read it in prepare; forked workers inherit it
         self.source_graph = graph
         # fewer nodes, bit-identical output (phonon.plan.optimize); ids of survivors unchanged
         graph = optimize(graph, registry) if optimize_graph else graph
@@ -78,8 +83,7 @@ class Session:
         self.clock = clock if clock is not None else Clock(self.sr, graph.cps)
         self._samples_arg = samples
         self._bank = None
-        # the random seed in force (phonon.patterns.signals.set_seed) reaches seeded nodes too
-        resources = {"samples": self.sample_bank, "random_seed": get_seed}
+        resources = {"samples": self.sample_bank, "random_seed": lambda: self.seed}
         self.nodes = instantiate(graph, self.plan, registry, resources, self.sr, self.engine_block,
                                  reporter)
         if self._bank is not None and graph.samples:
@@ -137,6 +141,8 @@ class Session:
 
     def run_block(self, frames: int | None = None) -> np.ndarray:
         """Render the next block; returns a (2, frames) view valid until the next call."""
+        if get_seed() != self.seed:        # another session (other seed) ran in this process
+            set_seed(self.seed)
         frames = self.block if frames is None else frames
         if self.engine_block != self.block or frames > self.block or self._carry_n:
             return self._pull(frames)
@@ -171,6 +177,8 @@ class Session:
         eb = self.engine_block
         if eb == self.block or self.computed_ahead:
             return self.run_block(frames)
+        if get_seed() != self.seed:
+            set_seed(self.seed)
         whole = frames - frames % eb
         if not whole:
             out = self.executor.run_block(self.position, frames)

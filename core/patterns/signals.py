@@ -6,8 +6,10 @@ generator exactly: the time is folded into 300-cycle periods, scaled to 29 bits 
 through a 32-bit xorshift, so the same time always gives the same number.
 
 A seed selects another, equally deterministic stream: `set_seed(n)` (or `with seeded(n):`)
-XORs a 29-bit mask derived from `n` into the scaled time before the xorshift. Seed 0 (the
-default) is Strudel's own stream. The engine sets the session's seed while it queries patterns
+adds a 29-bit offset derived from `n` to the scaled time before the xorshift, i.e. reads
+Strudel's generator shifted in time by `offset / 2**29 * 300` cycles (an XOR would not do:
+the xorshift is linear, so it would flip the same bits of every number). Seed 0 (the default)
+is Strudel's own stream. The engine sets the session's seed while it queries patterns
 (`SessionOptions.seed`, `phonon batch` jobs); the seed is per process (and per thread that
 renders), not part of a pattern.
 """
@@ -39,18 +41,19 @@ def _xorwise(x: int) -> int:
 
 
 _seed = 0
-_seed_mask = 0
+_seed_offset = 0
 
 
-def seed_mask(seed: int) -> int:
-    """The 29-bit mask of a seed: 0 for seed 0, distinct for seeds that differ mod 2**29."""
+def seed_offset(seed: int) -> int:
+    """The 29-bit time offset of a seed: 0 for seed 0, distinct for seeds that differ mod
+    2**29 (a multiplicative hash spreads neighbouring seeds over the whole period)."""
     return (int(seed) * 0x9E3779B1) & (_SCALE - 1)
 
 
 def set_seed(seed: int) -> int:
     """Select the random stream of every pattern queried from now on; returns the old seed."""
-    global _seed, _seed_mask
-    old, _seed, _seed_mask = _seed, int(seed), seed_mask(seed)
+    global _seed, _seed_offset
+    old, _seed, _seed_offset = _seed, int(seed), seed_offset(seed)
     return old
 
 
@@ -71,7 +74,7 @@ def seeded(seed: int):
 
 def _time_to_int_seed(t: float) -> int:
     x = t / _RAND_PERIOD
-    return _xorwise(math.trunc((x - math.trunc(x)) * _SCALE) ^ _seed_mask)
+    return _xorwise(math.trunc((x - math.trunc(x)) * _SCALE) + _seed_offset)
 
 
 def _int_seed_to_rand(seed: int) -> float:
@@ -203,7 +206,7 @@ def signal_from(func: Callable[[Fraction], Any]) -> Pattern:
     return signal(func)
 
 
-__all__ = ["set_seed", "get_seed", "seeded", "seed_mask", "sine", "cosine", "saw", "isaw", "tri", "square", "rand", "irand", "perlin", "time",
+__all__ = ["set_seed", "get_seed", "seeded", "seed_offset", "sine", "cosine", "saw", "isaw", "tri", "square", "rand", "irand", "perlin", "time",
            "sine2", "cosine2", "saw2", "isaw2", "tri2", "square2", "rand2", "rand_at",
            "time_to_rands", "degrade_by_with", "choose_in_with", "choose_with", "choose",
            "randcat", "signal_from", "randrun", "run", "pure"]

@@ -13,6 +13,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..lang.ir import GraphIR, PatternArg
+from ..patterns.signals import seeded
 
 NOTE_NAMES = ("c", "c#", "d", "d#", "e", "f", "f#", "g", "g#", "a", "a#", "b")
 KINDS = ("roll", "punchcard")
@@ -71,10 +72,15 @@ def _label(param: str, value: Any) -> tuple[str, float, float | None]:
     return f"{param}={value}", 1.0, None
 
 
-def program_events(graph: GraphIR, cycles: Fraction | float | int) -> list[RollEvent]:
+def program_events(graph: GraphIR, cycles: Fraction | float | int, seed: int = 0) -> list[RollEvent]:
     """Every event with an onset in `[0, cycles)` of every pattern in `graph`, in bus order
-    (the program's), then node order, then onset."""
-    end = Fraction(cycles)
+    (the program's), then node order, then onset; random choices use `seed`'s stream (0:
+    Strudel's, as a render with that seed plays them)."""
+    with seeded(seed):
+        return _program_events(graph, Fraction(cycles))
+
+
+def _program_events(graph: GraphIR, end: Fraction) -> list[RollEvent]:
     order = {name: i for i, name in enumerate(graph.buses)}
     out: list[RollEvent] = []
     for n in graph.nodes.values():

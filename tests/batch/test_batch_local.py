@@ -122,3 +122,27 @@ def test_bad_options_and_manifest_errors_exit_without_traceback(tmp_path, capsys
     assert main(["batch", str(m), "--out", str(tmp_path / "file")]) == 1
     assert main(["batch", str(m), "--address", "auto"]) == 1
     assert "--address is for the ray backend" in capsys.readouterr().err
+
+
+def test_a_worker_that_dies_loses_no_job(tmp_path):
+    """SIGKILL one pool process mid-batch: its jobs run again in a fresh pool, every file is
+    written, and the audio is the same as an undisturbed run's."""
+    import multiprocessing as mp
+    import os
+    import signal
+    m = write_set(tmp_path, seeds=tuple(range(10)))
+    jobs = load_manifest(m)
+    killed = []
+
+    def kill_one(result, report):
+        if not killed:
+            victim = mp.active_children()[0]
+            os.kill(victim.pid, signal.SIGKILL)
+            killed.append(victim.pid)
+
+    hurt = run_batch(jobs, BatchOptions(out=tmp_path / "hurt", workers=2), on_result=kill_one)
+    calm = run_batch(jobs, BatchOptions(out=tmp_path / "calm", workers=2))
+    assert killed and not hurt.failed and len(hurt.results) == len(jobs)
+    a, b = read_rows(tmp_path / "hurt"), read_rows(tmp_path / "calm")
+    assert [a[j.name]["audio_sha256"] for j in jobs] == [b[j.name]["audio_sha256"] for j in jobs]
+    assert len({r["worker"] for r in a.values()}) > 2          # a fresh pool took over

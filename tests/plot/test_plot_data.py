@@ -132,3 +132,14 @@ def test_all_puts_the_roll_above_the_spectrogram_on_one_axis(graph):
     assert roll_ax.get_shared_x_axes().joined(roll_ax, spec_ax)
     assert roll_ax.get_xlim() == spec_ax.get_xlim() == (0.0, 2.0)
     assert roll_ax.get_position().y0 > spec_ax.get_position().y0
+
+
+def test_roll_of_a_random_pattern_follows_the_seed():
+    g = compile_source('cps: 1\nout: s "bd*16?"\n')
+    from phonon.patterns import mini
+    from phonon.patterns.signals import seeded
+    for seed in (0, 4):
+        with seeded(seed):
+            expected = [e.whole.begin for e in mini("bd*16?").query(0, 2) if e.has_onset()]
+        assert [e.begin for e in program_events(g, 2, seed=seed)] == expected
+    assert [e.begin for e in program_events(g, 2, seed=0)] != [e.begin for e in program_events(g, 2, seed=4)]
