@@ -13,13 +13,12 @@ import threading
 from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from typing import Iterator, Protocol
+from typing import Callable, Iterator, Protocol
 
 from .manifest import Job
 from .worker import JobResult, process_engine, run_in_process
 
-POLL = 0.2            # seconds between checks of the stop flag
-CRASH_RETRIES = 1     # a job in flight when a worker process died runs once more
+POLL = 0.2            # seconds between checks of the stop flag and of the workers
 
 
 class Backend(Protocol):
@@ -57,8 +56,11 @@ class LocalBackend:
 
     name = "local"
 
-    def __init__(self, workers: int | None = None) -> None:
+    def __init__(self, workers: int | None = None,
+                 target: Callable[[Job], JobResult] = run_in_process) -> None:
+        """`target(job)` runs in the worker processes (a module-level function)."""
         self.workers = max(1, workers or os.cpu_count() or 1)
+        self.target = target
         self._pool: ProcessPoolExecutor | None = None
 
     def _start(self) -> ProcessPoolExecutor:
@@ -67,36 +69,51 @@ class LocalBackend:
         return self._pool
 
     def run(self, jobs: list[Job], stop: threading.Event) -> Iterator[JobResult]:
+        """Jobs in order, two queued per worker. When a worker process dies (a crashing plugin,
+        the OOM killer) the pool is replaced and the jobs that were in flight run again one at
+        a time, so the one that kills its worker is found and failed; the rest complete."""
         queue = list(reversed(jobs))
-        tries: dict[str, int] = {}
+        suspects: list[Job] = []                 # in flight during a crash: run alone
         pool = self._start()
         pending: dict[Future, Job] = {}
-        while (queue or pending) and not stop.is_set():
-            while queue and len(pending) < 2 * self.workers:      # a few queued per worker
+        while (queue or suspects or pending) and not stop.is_set():
+            alone = bool(suspects)
+            if alone and not pending:
+                job = suspects.pop()
+                pending[self._submit(pool, job)] = job
+            while not alone and queue and len(pending) < 2 * self.workers:
                 job = queue.pop()
-                with sigint_held():                               # submit may start a worker
-                    pending[pool.submit(run_in_process, job)] = job
+                pending[self._submit(pool, job)] = job
             done, _ = wait(pending, timeout=POLL, return_when=FIRST_COMPLETED)
-            broken = False
+            crashed = self._worker_died()
             for fut in done:
-                job = pending.pop(fut)
                 try:
-                    yield fut.result()
+                    result = fut.result()
                 except BrokenProcessPool:
-                    broken = True
-                    tries[job.name] = tries.get(job.name, 0) + 1
-                    if tries[job.name] > CRASH_RETRIES:
-                        yield JobResult(job.name, "failed",
-                                        error="the worker process died while rendering it "
-                                              f"({tries[job.name]} times)")
-                    else:
-                        queue.append(job)
-            if broken:                          # every job in flight is lost with the pool
-                for job in pending.values():
-                    queue.append(job)
+                    crashed = True
+                    continue
+                pending.pop(fut)
+                yield result
+            if crashed:
+                lost = list(pending.values())
                 pending.clear()
                 self._kill()
                 pool = self._start()
+                if alone and len(lost) == 1:
+                    yield JobResult(lost[0].name, "failed",
+                                    error="the worker process died while rendering it")
+                else:
+                    suspects.extend(reversed(lost))
+
+    def _submit(self, pool: ProcessPoolExecutor, job: Job) -> Future:
+        with sigint_held():                       # submit may start a worker process
+            return pool.submit(self.target, job)
+
+    def _worker_died(self) -> bool:
+        """A pool process has exited: the executor may never notice (a worker killed while
+        sending its result leaves the result pipe half written), so look ourselves."""
+        procs = getattr(self._pool, "_processes", None) or {}
+        return any(p.exitcode is not None for p in list(procs.values()))
 
     def _kill(self) -> None:
         pool, self._pool = self._pool, None

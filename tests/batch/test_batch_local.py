@@ -1,5 +1,6 @@
 """`phonon batch` on the local process pool: bit-identical audio whatever the worker count and
 equal to `phonon.render` with the job's seed, the metadata table, failures, `--resume`."""
+import dataclasses
 import hashlib
 import json
 
@@ -145,4 +146,26 @@ def test_a_worker_that_dies_loses_no_job(tmp_path):
     assert killed and not hurt.failed and len(hurt.results) == len(jobs)
     a, b = read_rows(tmp_path / "hurt"), read_rows(tmp_path / "calm")
     assert [a[j.name]["audio_sha256"] for j in jobs] == [b[j.name]["audio_sha256"] for j in jobs]
-    assert len({r["worker"] for r in a.values()}) > 2          # a fresh pool took over
+
+
+def test_the_job_that_kills_its_worker_is_failed_and_the_others_render(tmp_path):
+    import threading
+    from phonon.batch.backends import LocalBackend
+    from .crashing_worker import crash_on_named_job
+    m = write_set(tmp_path, seeds=(0, 1, 2, 3, 4))
+    jobs = load_manifest(m)
+    jobs.insert(3, dataclasses.replace(jobs[0], name="crash"))
+    backend = LocalBackend(2, target=crash_on_named_job)
+    try:
+        results = {r.name: r for r in backend.run(jobs, threading.Event())}
+    finally:
+        backend.close()
+    assert sorted(results) == sorted(j.name for j in jobs)
+    assert results["crash"].status == "failed"
+    assert results["crash"].error == "the worker process died while rendering it"
+    for job in jobs:
+        if job.name != "crash":
+            assert results[job.name].status == "ok"
+            expected = phonon.render(job.source, SECONDS, sr=SR, block=512, seed=job.seed)
+            assert results[job.name].audio_sha256 == hashlib.sha256(
+                np.ascontiguousarray(expected.T, "<f4").tobytes()).hexdigest()
