@@ -61,7 +61,7 @@ def render_seconds(graph, bank, block: int, seconds: float, workers: int) -> tup
     s.render(frames)
     dt = time.perf_counter() - t0
     s.close()
-    s.cpu_s = time.process_time() - c0 + getattr(s.executor, "worker_cpu_s", 0.0)
+    s.cpu_s = time.process_time() - c0 + s.executor.cpu_seconds()
     return dt, s
 
 
@@ -120,7 +120,7 @@ def bench_overhead(block: int, blocks: int, repeat: int) -> None:
             per_block[label].append((time.perf_counter_ns() - t0) / blocks / 1e3)
             if workers:
                 w = s.executor.waiter
-                barrier.append(w.waited_ns / 1e3 / max(1, s.executor._index))
+                barrier.append(w.waited_ns / 1e3 / max(1, s.executor.index))
             s.close()
     inline = statistics.median(per_block["inline"])
     actor = statistics.median(per_block["actor"])

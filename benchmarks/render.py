@@ -123,7 +123,6 @@ def profile_nodes(graph: GraphIR, seconds: float, block: int, samples) -> None:
     """Per-node process() time and the engine's own overhead, in microseconds per block."""
     s = Session(graph, SR, block, samples=samples)
     s.render(SR)                                           # warm-up
-    ex = s.executor
     spent: dict[str, float] = {t.id: 0.0 for t in s.bound.tasks}
     clock = time.perf_counter
 
@@ -134,7 +133,9 @@ def profile_nodes(graph: GraphIR, seconds: float, block: int, samples) -> None:
             spent[nid] += clock() - t0
         return run
 
-    ex._fast = [(timed(pr, t.id), c, i, p, o, m, t) for pr, c, i, p, o, m, t in ex._fast]
+    for t in s.bound.tasks:
+        for step in t.steps:
+            step.process = timed(step.process, t.id)
     blocks = round(seconds * SR / block)
     t0 = clock()
     for _ in range(blocks):
@@ -152,7 +153,9 @@ def profile_nodes(graph: GraphIR, seconds: float, block: int, samples) -> None:
     def nop(*a):
         return None
 
-    s.executor._fast = [(nop, c, i, p, o, m, t) for _, c, i, p, o, m, t in s.executor._fast]
+    for t in s.bound.tasks:
+        for step in t.steps:
+            step.process = nop
     t0 = clock()
     for _ in range(blocks):
         s.run_block()

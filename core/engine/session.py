@@ -89,7 +89,7 @@ class Session:
         if self._bank is not None and graph.samples:
             self._bank.preload(sorted(graph.samples))      # load files before the first block
         self.executor: Executor
-        if workers > 0 or runtime != RuntimeOptions() or any(
+        if workers > 0 or runtime.isolate or any(
                 n.options.get("isolate") for n in graph.nodes.values()):
             # the actor runtime (worker processes + shared memory)
             from ..runtime.actors import ActorExecutor
@@ -99,7 +99,8 @@ class Session:
             self.bound = self.executor.bound
         else:
             self.bound = bind(graph, self.plan, self.nodes, self.clock, self.engine_block, start)
-            self.executor = InlineExecutor(self.bound, self.clock, reporter)
+            self.executor = InlineExecutor(self.bound, self.clock, reporter,
+                                           profile=runtime.profile)
         self.position = int(start)              # next sample to deliver
         self._rendered = int(start)             # next sample the executor computes
         # frames rendered ahead when engine_block != block: carry[:, off:off + n]

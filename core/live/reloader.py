@@ -150,5 +150,5 @@ class Reloader:
 
 def _first_line(exc: PhononError) -> str:
     """`file:line:col: message` of the first error (and how many more there are)."""
-    more = len(getattr(exc, "errors", [])) - 1
+    more = len(exc.errors) - 1 if isinstance(exc, PhononErrors) else 0
     return exc.headline + (f" (+{more} more)" if more > 0 else "")

@@ -1,25 +1,30 @@
 """Bind a planned graph to live node instances and buffers, once, before the first block.
 
 Everything an executor touches per block is precomputed here: for each node in plan order a
-`Task` holding the node, its `Block` context, its input arrays, its `Params` object and its
-output slot, plus the few per-block refreshers (pattern-stepped params, event triggers,
-signal-modulated params). Executors (inline, actors) only walk these lists.
+`Task` holding the node, its `Block` context, its `Params` object, the per-block refreshers
+(pattern-stepped params, event triggers, signal-modulated params) and one `Step` per ring slot
+of buffers: the node's input arrays, its output slot and its modulation sources in that slot.
+The inline executor has one ring slot; the actor runtime R (block g uses slot g % R). Executors
+only walk these lists.
 """
 from __future__ import annotations
 
-import sys
 import traceback
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import numpy as np
 
-from ..timing.clock import Clock
-from ..timing.events import SteppedParam, TriggerSource
 from ..errors import PhononError, did_you_mean
 from ..lang.ir import Const, Edge, GraphIR, NodeIR, PatternArg
 from ..plan import Plan
 from ..plugins.api import Block, Node, Params
+from ..timing.clock import Clock
+from ..timing.events import SteppedParam, TriggerSource
+from .reports import stderr_sink
+
+#: (left channel, right channel, mean buffer) of one signal-modulated parameter
+ModSource = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 @dataclass
@@ -27,13 +32,28 @@ class Modulation:
     """A parameter driven by another node's buffer: the channel mean, as float64."""
 
     name: str
+    edge: Edge                    # where the signal comes from
     source: np.ndarray            # producer's (channels, B) float32 output (or prev buffer)
     buffer: np.ndarray            # (B,) float64
 
 
+@dataclass(slots=True)
+class Step:
+    """One task over one ring slot of buffers: everything the block loop touches."""
+
+    process: Callable[[Block, list, Params, np.ndarray], None]
+    ctx: Block
+    ins: list[np.ndarray]
+    params: Params
+    out: np.ndarray               # (channels, B) float32 view of the node's slot
+    mods: tuple[ModSource, ...]   # signal-modulated parameters (averaged before `process`)
+    task: "Task"
+
+
 @dataclass
 class Task:
-    """One node's per-block work."""
+    """One node's per-block work. `ins`/`out` are its buffers in ring slot 0; `steps[r]` are
+    its buffers in ring slot r."""
 
     id: str
     kind: str
@@ -46,6 +66,8 @@ class Task:
     stepped: list[tuple[str, SteppedParam]] = field(default_factory=list)
     triggers: TriggerSource | None = None
     channels: int = 2
+    wave: int = 0                 # the plan's wave (nodes of one wave are independent)
+    steps: list[Step] = field(default_factory=list)
 
 
 @dataclass
@@ -53,12 +75,17 @@ class Bound:
     """A graph bound to buffers: what an executor runs."""
 
     tasks: list[Task]
-    slots: np.ndarray             # (n_slots, 2, B) float32
+    slots: np.ndarray             # (R, n_slots, 2, B) float32: R ring slots of node outputs
     master: Task
-    delayed: list[tuple[np.ndarray, np.ndarray]]   # (writer's out, its previous-block buffer)
+    delayed: list[tuple[np.ndarray, np.ndarray]]   # ring slot 0: (writer's out, its previous)
     shared_ctx: Block             # the context of every node that has no events
     block: int
     sr: int
+
+    @property
+    def ring(self) -> int:
+        """R, the number of ring slots (1 inline)."""
+        return self.slots.shape[0]
 
 
 def _loc_error(n: NodeIR, message: str, hint: str | None = None) -> PhononError:
@@ -93,7 +120,7 @@ def instantiate(graph: GraphIR, plan: Plan, registry, resources: dict[str, Calla
             raise
         except Exception:  # noqa: BLE001 - a plugin's failure must not stop the program
             tb = traceback.format_exc()
-            (reporter or _stderr)(f"node {nid} ({n.kind}) failed to start; it is silent:\n{tb}")
+            (reporter or stderr_sink)(f"node {nid} ({n.kind}) failed to start; it is silent:\n{tb}")
             nodes[nid] = _start(_silenced(cls), nid, {}, {}, sr, block)
     return nodes
 
@@ -102,7 +129,7 @@ def _start(cls: type[Node], nid: str, static: dict, resources: dict[str, Callabl
            sr: int, block: int) -> Node:
     inst = cls(**static)
     inst.node_id = nid
-    for res in getattr(cls, "resources", ()):
+    for res in cls.resources:
         factory = resources.get(res)
         setattr(inst, res, factory() if factory is not None else None)
     inst.prepare(sr, block, cls.spec.channels)
@@ -122,8 +149,50 @@ def _silenced(cls: type[Node]) -> type[Node]:
     return Silenced
 
 
-def _stderr(message: str) -> None:
-    print(f"phonon: {message}", file=sys.stderr)
+class _Buffers:
+    """Where each node's output lives in each ring slot, and what an edge reads there."""
+
+    def __init__(self, plan: Plan, channels: dict[str, int], block: int,
+                 slots: np.ndarray | None, prev_buffers: np.ndarray | None) -> None:
+        if slots is None:
+            slots = np.zeros((1, max(plan.n_slots, 1), 2, block), dtype=np.float32)
+        self.plan, self.channels, self.block, self.slots = plan, channels, block, slots
+        self.ring = slots.shape[0]
+        if self.ring == 1:                    # a feedback edge reads a copy of the last block
+            if prev_buffers is None:
+                prev_buffers = np.zeros((max(len(plan.delayed), 1), 2, block), dtype=np.float32)
+            self.prev = {w: prev_buffers[i] for i, w in enumerate(plan.delayed)}
+
+    def output(self, nid: str, r: int = 0) -> np.ndarray:
+        return self.slots[r, self.plan.slots[nid], : self.channels[nid]]
+
+    def previous(self, nid: str, r: int = 0) -> np.ndarray:
+        """The writer's output of the block before the one in ring slot r: its own slot
+        (r - 1) % R (with one ring slot, the copy made after each block)."""
+        if self.ring == 1:
+            return self.prev[nid][: self.channels[nid]]
+        return self.output(nid, (r - 1) % self.ring)
+
+    def read(self, e: Edge, r: int = 0) -> np.ndarray:
+        return self.previous(e.node, r) if e.delayed else self.output(e.node, r)
+
+    def audio_input(self, e: Edge, r: int = 0) -> np.ndarray:
+        src = self.read(e, r)
+        if src.shape[0] == 1:                 # a mono producer feeds both channels
+            return np.broadcast_to(src, (2, self.block))
+        return src
+
+    def steps(self, task: Task, inputs: list[Edge]) -> list[Step]:
+        """The task's `Step` in every ring slot."""
+        out = []
+        for r in range(self.ring):
+            mods = []
+            for m in task.modulations:
+                src = self.read(m.edge, r)
+                mods.append((src[0], src[1] if src.shape[0] > 1 else src[0], m.buffer))
+            out.append(Step(task.node.process, task.ctx, [self.audio_input(e, r) for e in inputs],
+                            task.params, self.output(task.id, r), tuple(mods), task))
+        return out
 
 
 def bind(graph: GraphIR, plan: Plan, nodes: dict[str, Node], clock: Clock, block: int,
@@ -131,90 +200,83 @@ def bind(graph: GraphIR, plan: Plan, nodes: dict[str, Node], clock: Clock, block
          prev_buffers: np.ndarray | None = None) -> Bound:
     """Precompute the tasks of `plan` over preallocated slot buffers.
 
-    `slots` ((n_slots, 2, block) float32) and `prev_buffers` ((len(plan.delayed), 2, block))
-    let the caller own the buffers, e.g. in shared memory for the actor runtime."""
-    sr = clock.sr
-    if slots is None:
-        slots = np.zeros((max(plan.n_slots, 1), 2, block), dtype=np.float32)
-    if prev_buffers is None:
-        prev = {w: np.zeros((2, block), dtype=np.float32) for w in plan.delayed}
-    else:
-        prev = {w: prev_buffers[i] for i, w in enumerate(plan.delayed)}
-    shared = Block(index=0, start=start, frames=block, sr=sr, cps=float(clock.cps),
-                   cycle=float(clock.cycle_at(start)))
+    `slots` ((R, n_slots, 2, block) float32: R ring slots, default 1) and `prev_buffers`
+    ((len(plan.delayed), 2, block), used when R = 1) let the caller own the buffers, e.g. in
+    shared memory for the actor runtime. With R > 1 a feedback edge reads its writer's output
+    of the previous block in the previous ring slot."""
     channels = {nid: type(nodes[nid]).spec.channels for nid in plan.order}
-
-    def output_of(nid: str) -> np.ndarray:
-        return slots[plan.slots[nid], : channels[nid]]
-
-    def read(e: Edge) -> np.ndarray:
-        src = prev[e.node][: channels[e.node]] if e.delayed else output_of(e.node)
-        return src
-
-    def audio_input(e: Edge) -> np.ndarray:
-        src = read(e)
-        if src.shape[0] == 1:                 # a mono producer feeds both channels
-            return np.broadcast_to(src, (2, block))
-        return src
-
-    tasks: list[Task] = []
+    buffers = _Buffers(plan, channels, block, slots, prev_buffers)
+    shared = Block(index=0, start=start, frames=block, sr=clock.sr, cps=float(clock.cps),
+                   cycle=float(clock.cycle_at(start)))
+    wave_of = {nid: w for w, wave in enumerate(plan.waves) for nid in wave}
+    tasks = []
     for nid in plan.order:
         n = graph.nodes[nid]
-        node = nodes[nid]
-        spec = type(node).spec
-        values: dict[str, Any] = {}
-        mods: list[Modulation] = []
-        stepped: list[tuple[str, SteppedParam]] = []
-        triggers = None
-        ctx = shared
-        given = dict(n.params)
-        for p in spec.params:
-            arg = None
-            for key in (p.name, *p.aliases):
-                if key in given:
-                    arg = given.pop(key)
-                    break
-            if p.kind == "events":
-                # the events arrive in ctx.events; p.<name> tells whether a pattern was given
-                values[p.name] = arg.pattern if isinstance(arg, PatternArg) else p.default
-                if isinstance(arg, PatternArg):
-                    triggers = TriggerSource(arg.pattern, clock, key=spec.name, start=start)
-                    ctx = Block(index=0, start=start, frames=block, sr=sr, cps=shared.cps,
-                                cycle=shared.cycle)
-                elif arg is not None:
-                    raise _loc_error(n, f"{spec.name}: {p.name} expects a pattern of events")
-                elif p.required:
-                    raise _loc_error(n, f"{spec.name}: missing required argument '{p.name}'")
-                continue
-            if isinstance(arg, Const) and arg.value is None:
-                arg = None                        # an explicit "use the default"
-            if arg is None:
-                if p.required:
-                    raise _loc_error(n, f"{spec.name}: missing required argument '{p.name}'")
-                values[p.name] = p.default
-            else:
-                _bind_arg(n, p.name, p.kind, p.default, arg, values, mods, stepped,
-                          read, clock, block, start)
-        for name, arg in given.items():          # extra keywords (extra_params nodes)
-            if not spec.extra_params:
-                raise _loc_error(n, f"{spec.name} has no parameter '{name}'",
-                                 did_you_mean(name, [p.name for p in spec.params]))
-            _bind_arg(n, name, "number", 0.0, arg, values, mods, stepped, read, clock, block, start)
-        if spec.inputs >= 0 and len(n.inputs) != spec.inputs:
-            raise _loc_error(n, f"{spec.name} expects {spec.inputs} audio input"
-                                f"{'s' if spec.inputs != 1 else ''}, got {len(n.inputs)}")
-        ins = [audio_input(e) for e in n.inputs]
-        tasks.append(Task(id=nid, kind=n.kind, node=node, ctx=ctx, ins=ins,
-                          params=Params(**values), out=output_of(nid), modulations=mods,
-                          stepped=stepped, triggers=triggers, channels=channels[nid]))
+        task = _bind_task(n, nodes[nid], channels[nid], buffers, clock, shared, start)
+        task.wave = wave_of[nid]
+        task.steps = buffers.steps(task, n.inputs)
+        tasks.append(task)
     by_id = {t.id: t for t in tasks}
-    delayed = [(output_of(w), prev[w]) for w in plan.delayed]
-    return Bound(tasks=tasks, slots=slots, master=by_id[plan.master], delayed=delayed,
-                 shared_ctx=shared, block=block, sr=sr)
+    delayed = [(buffers.output(w), buffers.previous(w)) for w in plan.delayed]
+    return Bound(tasks=tasks, slots=buffers.slots, master=by_id[plan.master], delayed=delayed,
+                 shared_ctx=shared, block=block, sr=clock.sr)
+
+
+def _bind_task(n: NodeIR, node: Node, channels: int, buffers: _Buffers, clock: Clock,
+               shared: Block, start: int) -> Task:
+    """Node `n`'s task: its parameters bound (checked against its spec), its ring-0 buffers."""
+    spec = type(node).spec
+    block = buffers.block
+    values: dict[str, Any] = {}
+    mods: list[Modulation] = []
+    stepped: list[tuple[str, SteppedParam]] = []
+    triggers = None
+    ctx = shared
+    given = dict(n.params)
+    for p in spec.params:
+        arg = None
+        for key in (p.name, *p.aliases):
+            if key in given:
+                arg = given.pop(key)
+                break
+        if p.kind == "events":
+            # the events arrive in ctx.events; p.<name> tells whether a pattern was given
+            values[p.name] = arg.pattern if isinstance(arg, PatternArg) else p.default
+            if isinstance(arg, PatternArg):
+                triggers = TriggerSource(arg.pattern, clock, key=spec.name, start=start)
+                ctx = Block(index=0, start=start, frames=block, sr=clock.sr, cps=shared.cps,
+                            cycle=shared.cycle)
+            elif arg is not None:
+                raise _loc_error(n, f"{spec.name}: {p.name} expects a pattern of events")
+            elif p.required:
+                raise _loc_error(n, f"{spec.name}: missing required argument '{p.name}'")
+            continue
+        if isinstance(arg, Const) and arg.value is None:
+            arg = None                        # an explicit "use the default"
+        if arg is None:
+            if p.required:
+                raise _loc_error(n, f"{spec.name}: missing required argument '{p.name}'")
+            values[p.name] = p.default
+        else:
+            _bind_arg(n, p.name, p.kind, p.default, arg, values, mods, stepped,
+                      buffers, clock, start)
+    for name, arg in given.items():          # extra keywords (extra_params nodes)
+        if not spec.extra_params:
+            raise _loc_error(n, f"{spec.name} has no parameter '{name}'",
+                             did_you_mean(name, [p.name for p in spec.params]))
+        _bind_arg(n, name, "number", 0.0, arg, values, mods, stepped, buffers, clock, start)
+    if spec.inputs >= 0 and len(n.inputs) != spec.inputs:
+        raise _loc_error(n, f"{spec.name} expects {spec.inputs} audio input"
+                            f"{'s' if spec.inputs != 1 else ''}, got {len(n.inputs)}")
+    return Task(id=n.id, kind=n.kind, node=node, ctx=ctx,
+                ins=[buffers.audio_input(e) for e in n.inputs], params=Params(**values),
+                out=buffers.output(n.id), modulations=mods, stepped=stepped, triggers=triggers,
+                channels=channels)
 
 
 def _bind_arg(n: NodeIR, name: str, kind: str, default: Any, arg: Any, values: dict,
-              mods: list, stepped: list, read, clock: Clock, block: int, start: int) -> None:
+              mods: list, stepped: list, buffers: _Buffers, clock: Clock, start: int) -> None:
+    block = buffers.block
     if isinstance(arg, Const):
         value = arg.value
         if kind == "number" and not isinstance(value, str):
@@ -226,7 +288,7 @@ def _bind_arg(n: NodeIR, name: str, kind: str, default: Any, arg: Any, values: d
         stepped.append((name, sp))
         values[name] = sp.buffer
     elif isinstance(arg, Edge):
-        mod = Modulation(name, read(arg), np.zeros(block, dtype=np.float64))
+        mod = Modulation(name, arg, buffers.read(arg), np.zeros(block, dtype=np.float64))
         mods.append(mod)
         values[name] = mod.buffer
     else:

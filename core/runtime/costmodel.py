@@ -42,14 +42,35 @@ def median(values: list[float]) -> float:
     return v[n // 2] if n % 2 else 0.5 * (v[n // 2 - 1] + v[n // 2])
 
 
-def place(tasks: list[PlacementInput], workers: int, cores: int, *,
-          ship_min_us: float = SHIP_MIN_US, total_min_us: float = TOTAL_MIN_US,
-          sync_us: float = SYNC_US) -> dict[int, int]:
-    """Host per task index: 0 = coordinator, 1..workers = a balance worker."""
+@dataclass
+class Decision:
+    """A placement and the reason for it, in words (`phonon render --profile` prints it)."""
+
+    host: dict[int, int]           # task index -> 0 coordinator, 1..workers a balance worker
+    reason: str
+
+
+def place(tasks: list[PlacementInput], workers: int, cores: int, **limits: float) -> dict[int, int]:
+    """Host per task index: 0 = coordinator, 1..workers = a balance worker (see `decide`)."""
+    return decide(tasks, workers, cores, **limits).host
+
+
+def decide(tasks: list[PlacementInput], workers: int, cores: int, *,
+           ship_min_us: float = SHIP_MIN_US, total_min_us: float = TOTAL_MIN_US,
+           sync_us: float = SYNC_US) -> Decision:
+    """The placement of `tasks` over the coordinator and up to `workers` workers, and why."""
     host = {t.index: COORDINATOR for t in tasks}
     heavy = [t for t in tasks if t.cost_us >= ship_min_us]
-    if workers <= 0 or not heavy or sum(t.cost_us for t in heavy) < total_min_us:
-        return host
+    total = sum(t.cost_us for t in tasks)
+    if workers <= 0:
+        return Decision(host, "the cost model kept the program inline: "
+                              "no worker may run beside it on this machine's cores")
+    shippable = sum(t.cost_us for t in heavy)
+    if shippable < total_min_us:
+        return Decision(host, f"the cost model kept the program inline: the nodes "
+                              f"worth shipping (>= {ship_min_us:.0f} µs/block each) cost "
+                              f"{shippable:.0f} µs/block of {total:.0f}, less than the "
+                              f"{total_min_us:.0f} µs/block that pays for a worker")
     hosts = list(range(1, workers + 1))
     if workers < cores:
         hosts.insert(0, COORDINATOR)
@@ -75,9 +96,17 @@ def place(tasks: list[PlacementInput], workers: int, cores: int, *,
             host[t.index] = best
             load[best] += t.cost_us
     _attach_light(tasks, host, cost, ship_min_us)
-    if makespan(tasks, host, sync_us) > GAIN_MIN * sum(cost.values()):
-        return {t.index: COORDINATOR for t in tasks}
-    return host
+    span = makespan(tasks, host, sync_us)
+    used = sorted({h for h in host.values() if h != COORDINATOR})
+    if span > GAIN_MIN * total:
+        return Decision({t.index: COORDINATOR for t in tasks},
+                        f"the cost model kept the program inline: spread over "
+                        f"{len(used)} worker(s) a block would take ~{span:.0f} µs against "
+                        f"{total:.0f} µs in one process (it must save {100 * (1 - GAIN_MIN):.0f} %)")
+    shipped = sum(1 for h in host.values() if h != COORDINATOR)
+    return Decision(host, f"the cost model put {shipped} of {len(tasks)} nodes on "
+                          f"{len(used)} worker(s): ~{span:.0f} µs per block against "
+                          f"{total:.0f} µs in one process")
 
 
 def makespan(tasks: list[PlacementInput], host: dict[int, int], sync_us: float) -> float:

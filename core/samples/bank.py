@@ -294,6 +294,15 @@ class SampleBank:
         """The float32 array holding every loaded sound (read it after `ref`/`lookup`)."""
         return self._arena
 
+    def move_arena(self, arena: np.ndarray) -> None:
+        """Read the loaded sounds from `arena`, a copy of `self.arena` (e.g. in shared memory,
+        so that forked worker processes read the same pages); sounds loaded later grow a
+        private arena again."""
+        with self._lock:
+            if arena.shape != self._arena.shape or arena.dtype != self._arena.dtype:
+                raise ValueError("the new arena must have the current arena's shape and dtype")
+            self._arena = arena
+
     def arena_snapshot(self) -> "ArenaSnapshot":
         """The used part of the arena with the table of loaded sounds and the name counts,
         e.g. to copy into shared memory once for the worker processes."""

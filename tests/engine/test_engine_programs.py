@@ -51,16 +51,13 @@ def test_bd4_onsets_on_exact_samples_for_all_block_sizes(cps, click_root):
 def _spy_params(session: Session, kind: str, name: str) -> list[np.ndarray]:
     """Record the `name` parameter array every `kind` node receives, block by block."""
     seen: list[np.ndarray] = []
-    ex = session.executor
-    rows = []
-    for process, ctx, ins, p, out, mods, task in ex._fast:
+    for task in session.bound.tasks:
         if task.kind == kind:
-            def spy(c, i, pp, o, _process=process):
-                seen.append(np.array(pp[name], dtype=np.float64, copy=True))
-                _process(c, i, pp, o)
-            process = spy
-        rows.append((process, ctx, ins, p, out, mods, task))
-    ex._fast = rows
+            for step in task.steps:
+                def spy(c, i, pp, o, _process=step.process):
+                    seen.append(np.array(pp[name], dtype=np.float64, copy=True))
+                    _process(c, i, pp, o)
+                step.process = spy
     return seen
 
 

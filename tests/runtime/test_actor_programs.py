@@ -69,7 +69,7 @@ def test_program_is_bit_identical_with_1_and_2_workers(name, path, block):
     assert np.abs(ref).max() > 1e-3, "the program should make a sound"
     for workers in (1, 2):
         y, s = _render(graph, bank, block, workers)
-        assert s.executor.workers_state, "nodes were shipped to workers"
+        assert s.executor.supervisor.workers, "nodes were shipped to workers"
         np.testing.assert_array_equal(y, ref, err_msg=f"{workers} worker(s), block {block}")
     assert set(leftover_segments(os.getpid())) <= before
 
@@ -84,7 +84,7 @@ def test_heavy_program_auto_placement_is_bit_identical():
 def test_workers_read_the_sample_bank_from_shared_memory():
     graph, bank = _compiled("heavy", None)
     y, s = _render(graph, bank, 2048, 1)
-    samples = s.executor._arenas[1]
+    samples = s.executor.supervisor.extra_arenas[0]
     assert samples.name.startswith(f"phonon_{os.getpid()}_")
     assert np.shares_memory(bank.arena, samples["samples"])
     assert bank.arena.size == samples["samples"].size > 44100      # the kit sounds, loaded

@@ -88,7 +88,7 @@ def test_auto_placement_keeps_a_light_graph_inline_without_forking():
     y = s.render(2 * SR)
     ex = s.executor
     assert isinstance(ex, ActorExecutor)
-    assert ex.worker_pids == [] and ex._placed
+    assert ex.worker_pids == [] and ex.placement.decided
     assert {r.host for r in ex.profile().rows} == {"coordinator"}
     s.close()
     ref, _, _ = render(g, 2 * SR, 512)
@@ -139,7 +139,7 @@ def test_switching_to_workers_mid_render_keeps_feedback_exact(monkeypatch, fork_
     frames = 40 * 512 + 100
     ref, _, _ = render(g, frames, 512)
     y, problems, s = render(g, frames, 512, workers=2)
-    assert problems == [] and s.executor.workers_state and s.executor.runner.rotating
+    assert problems == [] and s.executor.supervisor.workers and s.executor.runner.rotating
     np.testing.assert_array_equal(y, ref)
 
 

@@ -273,7 +273,7 @@ def test_clean_master_stage_still_finds_resets_and_reports_a_nan_node():
     g.master = "m"
     messages = []
     s = Session(g, 44100, 64, registry=reg, reporter=messages.append)
-    assert s.executor._clean_master
+    assert s.executor.guard.clean
     first = s.run_block()
     assert first.base is not None and np.shares_memory(first, s.bound.master.out)  # no copy
     y = np.concatenate([first.copy()] + [s.run_block().copy() for _ in range(7)], axis=1)

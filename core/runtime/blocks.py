@@ -1,0 +1,256 @@
+"""The block runner: the one loop that runs node tasks for a block, in every executor.
+
+A `BlockRunner` owns some of a bound graph's tasks (the inline executor: all of them; the actor
+runtime's coordinator and each worker: the ones placed there) and runs them block by block with
+the reference semantics:
+
+- before the tasks, `refresh` fills the block context, the event triggers and the
+  pattern-stepped parameters of its tasks (same patterns and clock -> the same values in every
+  process);
+- `run` calls each task's `process` once, in plan order, after averaging its signal-modulated
+  parameters; partial blocks run on views of `frames` samples, and under NaN diagnosis each
+  output is checked right after its node ran;
+- a node whose `process` raises is silent for the block and reported once; a node producing
+  NaN/Inf is reset (`prepare` again), silenced and reported once; a pattern that fails to query
+  is silent (events) or holds its value, reported once. Reports go to `emit(kind, node id,
+  message)`: the executor's `Reporter`, or a worker's pipe to it.
+
+With other processes involved (the actor runtime) `run` also honours per-task sequence numbers
+in shared memory: before a task runs it waits until each producer hosted elsewhere has
+published this block (`seq[p] >= go`), after it runs it publishes its own number, and each
+task's time is added to the profile counters.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+import numpy as np
+
+from ..timing.clock import Clock
+from .binding import Bound, Step, Task
+from .reports import exception_report, nonfinite_report, pattern_failure_report, value_report
+from .shm import Waiter
+
+Emit = Callable[[str, str, str], None]          # (kind, node id, message)
+
+
+@dataclass
+class Job:
+    """One task as a runner sees it: its plan index and the remote producers it waits for."""
+
+    task: Task
+    index: int                                   # position in plan order (= shm seq index)
+    remote: list[int] = field(default_factory=list)   # producer indices hosted elsewhere
+    silent: bool = False                         # a lost isolated node: publish silence
+    shared: bool = False                         # some other process reads this output
+
+
+def run_steps(steps: Iterable[Step], failed: Callable[[Task, np.ndarray], None]) -> None:
+    """Full blocks, no diagnosis: each step's modulations, then its `process` (in order)."""
+    add, mul = np.add, np.multiply
+    for s in steps:
+        for a, b, buf in s.mods:
+            add(a, b, out=buf)
+            mul(buf, 0.5, out=buf)
+        try:
+            s.process(s.ctx, s.ins, s.params, s.out)
+        except Exception:  # noqa: BLE001 - a node must never stop the music
+            failed(s.task, s.out)
+
+
+def run_checked(s: Step, frames: int, block: int, check: bool,
+                failed: Callable[[Task, np.ndarray], None],
+                reset: Callable[[Task, np.ndarray], None]) -> None:
+    """One step on a partial block (copies of `frames` samples) and/or under NaN diagnosis:
+    `reset` is called when `check` finds NaN/Inf in its output."""
+    task, p = s.task, s.params
+    partial = frames != block
+    for a, b, buf in s.mods:
+        np.add(a[:frames], b[:frames], out=buf[:frames])
+        np.multiply(buf[:frames], 0.5, out=buf[:frames])
+    saved = {}
+    if partial:
+        saved = {m.name: p[m.name] for m in task.modulations}
+        for m in task.modulations:
+            p[m.name] = m.buffer[:frames]
+        # C-contiguous copies, not strided views: the numba kernels then see the array types
+        # of a full block, so a partial block (the last one, a live swap) compiles nothing new
+        ins_v = [np.ascontiguousarray(x[:, :frames]) for x in s.ins]
+        out_v = np.ascontiguousarray(s.out[:, :frames])
+    else:
+        ins_v, out_v = s.ins, s.out
+    try:
+        s.process(s.ctx, ins_v, p, out_v)
+        if partial:
+            s.out[:, :frames] = out_v
+    except Exception:  # noqa: BLE001 - a node must never stop the music
+        failed(task, s.out)
+    for name, v in saved.items():
+        p[name] = v
+    if check and not np.isfinite(np.add.reduce(out_v, axis=None)):
+        reset(task, s.out)
+
+
+class BlockRunner:
+    """Runs its jobs of each block in plan order (see the module doc)."""
+
+    def __init__(self, bound: Bound, clock: Clock, emit: Emit, *,
+                 seq: np.ndarray | None = None, prof: np.ndarray | None = None,
+                 waiter: Waiter | None = None) -> None:
+        n = len(bound.tasks)
+        self.bound = bound
+        self.block = bound.block
+        self.ring = bound.ring                    # R: block g uses ring slot g % R
+        self.rotating = False                     # False: ring slot 0 only (no worker yet)
+        self.clock = clock
+        self.emit = emit
+        self.seq = seq if seq is not None else np.zeros(n, dtype=np.int64)
+        self.prof = prof if prof is not None else np.zeros((max(n, 1), 2), dtype=np.int64)
+        self.waiter = waiter                      # only needed when producers are remote
+        self.jobs: list[Job] = []
+        self.failed: set[str] = set()
+        self.profile = False                      # time every task (profile counters)
+        self.resuming = False            # re-running a block after a fault: honour seq numbers
+        self._told: set[tuple[str, str]] = set()
+        self._cps_version = -1
+        self._cps = 0.0
+        self.set_jobs([Job(task=t, index=i) for i, t in enumerate(bound.tasks)])
+
+    def set_jobs(self, jobs: list[Job]) -> None:
+        """The jobs this runner owns (kept in plan order)."""
+        self.jobs = sorted(jobs, key=lambda j: j.index)
+        self._rows = np.array([j.index for j in self.jobs], dtype=np.intp)
+        self._times = [0] * len(self.jobs)
+        live = [j for j in self.jobs if not j.silent]
+        self._steps = [[j.task.steps[r] for j in live] for r in range(self.ring)]
+        self.solo = all(not j.silent and not j.remote and not j.shared for j in self.jobs)
+        self._event_tasks = [j.task for j in live if j.task.triggers is not None]
+        self._stepped = [(j.task.params.__dict__, name, sp, j.task)
+                         for j in live for name, sp in j.task.stepped]
+
+    # -- reports
+    def _tell(self, kind: str, task: Task, message: str) -> None:
+        """Report once per (node, kind)."""
+        key = (task.id, kind)
+        if key not in self._told:
+            self._told.add(key)
+            self.emit(kind, task.id, message)
+
+    def _failed(self, task: Task, out: np.ndarray) -> None:
+        out.fill(0.0)
+        if task.id in self.failed:
+            return
+        self.failed.add(task.id)
+        self.emit("exception", task.id, exception_report(task.id, task.kind))
+
+    def _reset(self, task: Task, out: np.ndarray) -> None:
+        out.fill(0.0)
+        try:
+            task.node.prepare(self.bound.sr, self.block, task.channels)
+        except Exception:  # noqa: BLE001
+            self._failed(task, out)
+            return
+        self._tell("nonfinite", task, nonfinite_report(task.id, task.kind))
+
+    def _pattern_failed(self, task: Task, name: str) -> None:
+        self._tell(f"pattern:{name}", task, pattern_failure_report(task.id, task.kind, name))
+
+    # -- per block
+    def refresh(self, index: int, start: int, frames: int, jobs: list[Job] | None = None) -> None:
+        """Block context, event triggers and stepped parameters of this runner's jobs (or of
+        `jobs`) for block number `index` = samples [start, start + frames)."""
+        clock = self.clock
+        if self._cps_version != clock.version:           # tempo changed: refresh float copies
+            self._cps, self._cps_version = float(clock.cps), clock.version
+            self._c0, self._n0 = float(clock.c0), clock.n0
+            self._cps_per_sample = float(clock.cps / clock.sr)
+        cycle = self._c0 + (start - self._n0) * self._cps_per_sample   # informational float
+        cps = self._cps
+        ctx = self.bound.shared_ctx
+        ctx.index, ctx.start, ctx.frames, ctx.cycle, ctx.cps = index, start, frames, cycle, cps
+        if jobs is None:
+            event_tasks, stepped = self._event_tasks, self._stepped
+        else:
+            live = [j for j in jobs if not j.silent]
+            event_tasks = [j.task for j in live if j.task.triggers is not None]
+            stepped = [(j.task.params.__dict__, name, sp, j.task)
+                       for j in live for name, sp in j.task.stepped]
+        self._refresh_events(event_tasks, index, start, frames, cycle, cps, clock.version)
+        self._refresh_stepped(stepped, start, frames)
+
+    def _refresh_events(self, tasks: list[Task], index: int, start: int, frames: int,
+                        cycle: float, cps: float, version: int) -> None:
+        """Each event-driven task's `ctx` and `ctx.events`; a stream that knows its next onset
+        lies beyond the block is not called at all."""
+        end = start + frames
+        for t in tasks:
+            c = t.ctx
+            c.index, c.start, c.frames, c.cycle, c.cps = index, start, frames, cycle, cps
+            stream = t.triggers.stream
+            if stream.next_sample >= end and stream.horizon >= end \
+                    and stream.version == version:       # no onset in this block: no call
+                if c.events:
+                    c.events = []
+                continue
+            try:
+                c.events = t.triggers.triggers(start, end)
+            except Exception:  # noqa: BLE001 - a pattern that fails to query is silent
+                c.events = []
+                self._pattern_failed(t, "events")
+
+    def _refresh_stepped(self, stepped: list[tuple], start: int, frames: int) -> None:
+        """Each pattern-stepped parameter (params dict, name, SteppedParam, task); a failing
+        pattern or a non-numeric value holds the last value."""
+        for values, name, sp, t in stepped:
+            try:
+                values[name] = sp.fill(start, frames)
+            except Exception:  # noqa: BLE001 - a pattern that fails to query holds its value
+                values[name] = sp.buffer[:frames]
+                self._pattern_failed(t, name)
+            if sp.problem is not None:
+                self._tell(f"value:{name}", t, value_report(t.id, t.kind, name, sp.problem))
+
+    def run(self, go: int, frames: int, check: bool,
+            peer_check: Callable[[], None] | None = None) -> None:
+        """Run every job not yet published for block number `go` (seq < go), in plan order.
+
+        A `solo` runner (no other process involved) runs its steps straight, without sequence
+        numbers or timing, unless `profile` is set."""
+        r = go % self.ring if self.rotating else 0
+        full = frames == self.block and not check
+        if self.solo and not self.profile and not self.resuming:
+            if full:
+                run_steps(self._steps[r], self._failed)
+            else:
+                for s in self._steps[r]:
+                    run_checked(s, frames, self.block, check, self._failed, self._reset)
+            return
+        seq, waiter, times = self.seq, self.waiter, self._times
+        now = time.perf_counter_ns
+        for k, job in enumerate(self.jobs):
+            i = job.index
+            if seq[i] >= go:
+                times[k] = 0
+                continue
+            s = job.task.steps[r]
+            if job.silent:
+                s.out.fill(0.0)
+                times[k] = 0
+            else:
+                for p in job.remote:
+                    if seq[p] < go:
+                        waiter.wait(seq, p, go, peer_check)
+                t0 = now()
+                if full:
+                    run_steps((s,), self._failed)
+                else:
+                    run_checked(s, frames, self.block, check, self._failed, self._reset)
+                times[k] = now() - t0
+            seq[i] = go
+            if job.shared:
+                waiter.ring()
+        if self.profile and self.jobs:               # one vector update per block
+            self.prof[self._rows, 0] += times
+            self.prof[self._rows, 1] += 1
