@@ -1,26 +1,45 @@
-"""Throughput of the core DSP nodes, block by block as the runtime calls them.
+"""Cost of every DSP node per block, called block by block as the runtime calls it.
 
-For each node: seconds of audio rendered per second of CPU (x realtime) and the cost relative
-to a baseline measured in the same run (a node that just copies its input: the floor cost of
-one `process` call). Usage: python benchmarks/bench_dsp_nodes.py [seconds] [block]
+For each row of CASES: CPU microseconds per 512-frame block (stereo, 44.1 kHz), that cost as a
+share of the block's real-time budget (512 / 44100 s = 11.6 ms), and the cost relative to a
+baseline measured in the same run (a node that copies its input: the floor cost of one
+`process` call). Rounds are interleaved (every node once per round) and the median per node is
+reported, so load from other processes hits all rows alike; the load average is printed.
+
+A node above 5 % of the budget in its default setting is flagged: it must be inherently heavy
+and say so in its doc (docs/nodes.md).
+
+Usage: python benchmarks/bench_dsp_nodes.py [rounds] [blocks_per_round] [block] [filter]
+       (`filter`: only rows whose name contains it)
+
+Rows are a table so every node family appends its own: one `Case` per node in its default
+setting, plus modulated or heavy settings where they matter.
 """
 from __future__ import annotations
 
+import os
+import statistics
 import sys
 import time
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from phonon.nodes.biquads import (BiquadBandPass, BiquadHighPass, BiquadLowPass, BiquadNotch,
+                                  ParametricEq, Resonz)
+from phonon.nodes.comb import Allpass, Comb
 from phonon.nodes.control import Gain, Lag, Pan
 from phonon.nodes.delay import Delay
 from phonon.nodes.dynamics import Compressor, Limiter, Reverb
 from phonon.nodes.envelopes import ADSR, Perc
-from phonon.nodes.filters import LowPass
+from phonon.nodes.filters import DJFilter, LowPass, SvfLowPass
+from phonon.nodes.ladder import MoogLadder
 from phonon.nodes.noise import PinkNoise
 from phonon.nodes.oscillators import Saw, Sine, Square
 from phonon.plugins.api import Block, Node, Params, Trigger, node
 
 SR = 44100
+BUDGET_SHARE = 0.05          # a node's default setting should cost less than this share of a block
 
 
 @node("_copy", inputs=1)
@@ -29,47 +48,113 @@ class Copy(Node):
         out[:, :ctx.frames] = ins[0][:, :ctx.frames]
 
 
-def bench(cls, seconds: float, block: int, params: dict, events_every: int = 0) -> float:
-    """CPU seconds to render `seconds` of audio through `cls`."""
-    n_blocks = int(seconds * SR / block)
-    node_ = cls()
-    node_.prepare(SR, block, 2)
-    rng = np.random.default_rng(0)
-    ins = [(rng.random((2, block)) * 2 - 1).astype(np.float32)]
-    out = np.zeros((2, block), dtype=np.float32)
-    values = {p.name: p.default for p in cls.spec.params}
-    values.update(params)
-    p = Params(**values)
-    ctx = Block(0, 0, block, SR, 1.0, 0.0)
-    node_.process(ctx, ins, p, out)                      # warm (numba compile / cache load)
-    start = time.perf_counter()
-    for b in range(n_blocks):
-        ctx = Block(b, b * block, block, SR, 1.0, 0.0)
-        if events_every and b % events_every == 0:
-            ctx.events = [Trigger(0, {}, 0, 0.1)]
-        node_.process(ctx, ins, p, out)
-    return time.perf_counter() - start
+@dataclass
+class Case:
+    """One row: a node class in one setting. `params` values may be callables of the block
+    size (a modulating signal); `events_every`: a trigger at offset 0 every that many blocks;
+    `inputs`: audio inputs the node reads (noise); `heavy`: documented as inherently heavy."""
+
+    name: str
+    cls: type
+    params: dict = field(default_factory=dict)
+    events_every: int = 0
+    inputs: int = 1
+    static: dict = field(default_factory=dict)
+    heavy: bool = False
+
+
+def sweep(block: int) -> np.ndarray:
+    return 500.0 + 400.0 * np.sin(np.linspace(0, 6.28, block))
+
+
+CASES: list[Case] = [
+    Case("copy (baseline)", Copy),
+    # -- core oscillators, noise, filters, envelopes, control, effects
+    Case("sine", Sine, inputs=0), Case("saw", Saw, inputs=0),
+    Case("saw 5 kHz", Saw, {"freq": 5000.0}, inputs=0), Case("square", Square, inputs=0),
+    Case("pink", PinkNoise, inputs=0),
+    Case("lpf", LowPass), Case("lpf modulated", LowPass, {"cutoff": sweep}),
+    Case("perc", Perc, events_every=8, inputs=0), Case("adsr", ADSR, events_every=8, inputs=0),
+    Case("lag", Lag), Case("gain", Gain), Case("pan", Pan), Case("delay", Delay),
+    Case("limiter", Limiter, {"ceiling": 0.5}), Case("compressor", Compressor),
+    Case("reverb", Reverb),
+    # -- issue 17, filters (nodes/biquads.py, ladder.py, comb.py, filters.py)
+    Case("bq_lp / rlpf", BiquadLowPass), Case("bq_lp modulated", BiquadLowPass, {"cutoff": sweep}),
+    Case("bq_hp / rhpf", BiquadHighPass), Case("bq_bp", BiquadBandPass), Case("resonz", Resonz),
+    Case("bq_notch", BiquadNotch),
+    Case("parametric_eq flat", ParametricEq),
+    Case("parametric_eq 3 bands", ParametricEq, {"low_gain": 3.0, "mid_gain": -4.0, "high_gain": 2.0}),
+    Case("moog_ladder", MoogLadder, {"res": 0.5}),
+    Case("moog_ladder modulated", MoogLadder, {"cutoff": sweep, "res": 0.7, "drive": 3.0}),
+    Case("comb", Comb), Case("comb modulated", Comb, {"freq": sweep}), Case("allpass", Allpass),
+    Case("djf", DJFilter, {"v": 0.3}), Case("svf_lp", SvfLowPass),
+]
+
+
+def _values(case: Case, block: int) -> Params:
+    values = {p.name: p.default for p in case.cls.spec.params}
+    for key, value in case.params.items():
+        values[key] = value(block) if callable(value) else value
+    return Params(**values)
+
+
+class Runner:
+    """A prepared node, its inputs and parameters: `run(blocks)` returns CPU seconds."""
+
+    def __init__(self, case: Case, block: int) -> None:
+        self.case, self.block = case, block
+        self.node = case.cls(**case.static)
+        self.node.prepare(SR, block, 2)
+        rng = np.random.default_rng(0)
+        self.ins = [(rng.random((2, block)) * 2 - 1).astype(np.float32) for _ in range(max(case.inputs, 1))]
+        self.out = np.zeros((2, block), dtype=np.float32)
+        self.p = _values(case, block)
+        self.index = 0
+        self.run(2)                                          # warm: numba compile / cache load
+
+    def run(self, blocks: int) -> float:
+        node_, block, every = self.node, self.block, self.case.events_every
+        start = time.process_time()
+        for _ in range(blocks):
+            b = self.index
+            ctx = Block(b, b * block, block, SR, 1.0, b * block / SR)
+            if every and b % every == 0:
+                ctx.events = [Trigger(0, {}, 0, 0.1)]
+            node_.process(ctx, self.ins, self.p, self.out)
+            self.index += 1
+        return time.process_time() - start
 
 
 def main() -> None:
-    seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 5.0
-    block = int(sys.argv[2]) if len(sys.argv) > 2 else 512
-    sweep = 500.0 + 400.0 * np.sin(np.linspace(0, 6.28, block))
-    cases = [
-        ("copy (baseline)", Copy, {}, 0), ("sine", Sine, {}, 0), ("saw", Saw, {}, 0),
-        ("saw 5 kHz", Saw, {"freq": 5000.0}, 0), ("square", Square, {}, 0), ("pink", PinkNoise, {}, 0),
-        ("lpf", LowPass, {}, 0), ("lpf modulated", LowPass, {"cutoff": sweep}, 0),
-        ("perc", Perc, {}, 8), ("adsr", ADSR, {}, 8), ("lag", Lag, {}, 0), ("gain", Gain, {}, 0),
-        ("pan", Pan, {}, 0), ("delay", Delay, {}, 0), ("limiter", Limiter, {"ceiling": 0.5}, 0),
-        ("compressor", Compressor, {}, 0), ("reverb", Reverb, {}, 0),
-    ]
-    base = None
-    print(f"{seconds:g} s of stereo audio, block {block}, {SR} Hz")
-    print(f"{'node':18} {'x realtime':>11} {'cost vs copy':>13}")
-    for name, cls, params, ev in cases:
-        t = min(bench(cls, seconds, block, params, ev) for _ in range(3))   # best of 3: shared CPU
-        base = base or t
-        print(f"{name:18} {seconds / t:11.0f} {t / base:13.1f}")
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 7
+    blocks = int(sys.argv[2]) if len(sys.argv) > 2 else 40
+    block = int(sys.argv[3]) if len(sys.argv) > 3 else 512
+    only = sys.argv[4] if len(sys.argv) > 4 else ""
+    cases = [c for c in CASES if c.name == "copy (baseline)" or only in c.name]
+    runners = [Runner(c, block) for c in cases]
+    times: list[list[float]] = [[] for _ in runners]
+    for _ in range(rounds):                                  # interleaved rounds
+        for i, r in enumerate(runners):
+            times[i].append(r.run(blocks) / blocks)
+    budget = block / SR
+    print(f"{rounds} rounds x {blocks} blocks of {block} frames, stereo, {SR} Hz; budget "
+          f"{budget * 1e3:.2f} ms per block; cores {len(os.sched_getaffinity(0))}, "
+          f"load average {os.getloadavg()[0]:.2f}")
+    print(f"{'node':26} {'us/block':>9} {'% budget':>9} {'x realtime':>11} {'vs copy':>8}")
+    base = statistics.median(times[0])
+    over = []
+    for case, ts in zip(cases, times):
+        t = statistics.median(ts)
+        share = t / budget
+        flag = ""
+        if share > BUDGET_SHARE:
+            flag = "  heavy (documented)" if case.heavy else "  OVER 5 %"
+            if not case.heavy:
+                over.append(case.name)
+        print(f"{case.name:26} {t * 1e6:9.1f} {100 * share:9.2f} {budget / t:11.0f} {t / base:8.1f}{flag}")
+    if over:
+        print(f"\nabove {100 * BUDGET_SHARE:g} % of the block budget and not documented as heavy: "
+              + ", ".join(over))
 
 
 if __name__ == "__main__":

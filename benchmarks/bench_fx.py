@@ -11,7 +11,8 @@ import time
 
 import numpy as np
 
-from phonon.nodes.fx import Chorus, Distortion, Eq, Moog
+from phonon.nodes.fx import Chorus, Distortion, Eq
+from phonon.nodes.ladder import MoogLadder as Moog
 from phonon.nodes.modfx import Phaser
 from phonon.nodes.modfx import Bitcrush, Flanger, Pitch, PingPong, Sidechain, Tremolo
 from phonon.nodes.synths import FM, SuperFM, SuperHat, SuperKick, SuperPWM, SuperSaw, SuperSnare

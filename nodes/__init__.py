@@ -8,6 +8,9 @@ from .voices import *  # noqa: F401,F403
 from .oscillators import *  # noqa: F401,F403
 from .noise import *  # noqa: F401,F403
 from .filters import *  # noqa: F401,F403
+from .biquads import *  # noqa: F401,F403
+from .ladder import *  # noqa: F401,F403
+from .comb import *  # noqa: F401,F403
 from .envelopes import *  # noqa: F401,F403
 from .control import *  # noqa: F401,F403
 from .mathops import *  # noqa: F401,F403

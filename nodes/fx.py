@@ -1,4 +1,4 @@
-"""Pedalboard-backed effects: `chorus`, `distortion`, `moog`, `eq`, `convolve`.
+"""Pedalboard-backed effects: `chorus`, `distortion`, `eq3`, `convolve`.
 
 Each node owns one pedalboard plugin for the stereo bus and feeds it with `reset=False`, so the
 plugin's state (LFO phase, filter memory, convolution tail) runs on across blocks and a block can
@@ -20,7 +20,7 @@ import pedalboard as pb
 
 from phonon.plugins import Block, Node, Param, Params, PhononError, mix_into, node, segments, value_at
 
-__all__ = ["Chorus", "Distortion", "Moog", "Eq", "Convolve"]
+__all__ = ["Chorus", "Distortion", "Eq", "Convolve"]
 
 NYQUIST = "nyquist"      # as a clamp's upper bound: 0.45 x the sample rate
 
@@ -135,22 +135,8 @@ class Distortion(PedalboardEffect):
         return pb.Distortion()
 
 
-@node("moog", inputs=1, aliases=("ladder",), category="filter",
-      doc="Moog ladder low-pass, 24 dB/oct (pedalboard LadderFilter); `moog cutoff [res]`.")
-class Moog(PedalboardEffect):
-    cutoff = Control(1000.0, "cutoff_hz", clamp=HZ, unit="Hz", lo=20.0, hi=20000.0,
-                     doc="cutoff frequency")
-    res = Control(0.0, "resonance", clamp=(0.0, 1.0), lo=0.0, hi=1.0,
-                  doc="resonance (1 = self-oscillation)")
-    drive = Control(1.0, "drive", clamp=(1.0, None), lo=1.0, hi=10.0, doc="input drive (1 = clean)")
-    mix = Param(1.0, lo=0.0, hi=1.0, doc="dry/wet (1 = pure filtered signal)")
-
-    def make_plugin(self) -> pb.Plugin:
-        return pb.LadderFilter(mode=pb.LadderFilter.Mode.LPF24)
-
-
-@node("eq", inputs=1, category="filter",
-      doc="3-band EQ (pedalboard): low shelf, peak, high shelf; `eq low mid high` gains in dB.")
+@node("eq3", inputs=1, category="filter",
+      doc="3-band EQ (pedalboard): low shelf, peak, high shelf; `eq3 low mid high` gains in dB.")
 class Eq(PedalboardEffect):
     low = Control(0.0, "gain_db", stage=0, unit="dB", lo=-48.0, hi=24.0, doc="low-shelf gain")
     mid = Control(0.0, "gain_db", stage=1, unit="dB", lo=-48.0, hi=24.0, doc="peak gain")

@@ -105,6 +105,7 @@ class NodeSpec:
     extra_params: bool = False       # accepts arbitrary `:name value` keywords (e.g. vst3)
     category: str = ""
     channels: int = 2                # output channels (everything is stereo by default)
+    input_first: bool = False        # without `#`, the inputs are the first arguments (`f x args`)
 
     def param(self, name: str) -> Param | None:
         for p in self.params:
@@ -128,6 +129,7 @@ class NodeSpec:
             "inputs": self.inputs,
             "category": self.category,
             "extra_params": self.extra_params,
+            "input_first": self.input_first,
             "params": [p.describe() for p in self.params],
         }
 
@@ -141,8 +143,14 @@ def node(
     extra_params: bool = False,
     category: str = "",
     channels: int = 2,
+    input_first: bool = False,
 ):
-    """Class decorator declaring a node: its language name, aliases, doc and audio inputs."""
+    """Class decorator declaring a node: its language name, aliases, doc and audio inputs.
+
+    `input_first=True`: called without `#`, the node takes its audio inputs from its *first*
+    positional arguments (`moog_ladder ~x 800 0.5`, the Rust original's "explicit" form)
+    instead of its last ones (`range 200 800 (sine 1)`); after `#` nothing changes.
+    """
 
     def wrap(cls: type) -> type:
         if not (isinstance(cls, type) and issubclass(cls, Node)):
@@ -165,6 +173,7 @@ def node(
             extra_params=extra_params,
             category=category,
             channels=channels,
+            input_first=input_first,
         )
         return cls
 

@@ -38,7 +38,8 @@ def _param_line(p: dict) -> str:
         rng = f" [{lo}..{hi}]"
     kind = "" if p["kind"] == "number" else f" ({p['kind']})"
     doc = f" — {p['doc']}" if p["doc"] else ""
-    return f"    {p['name']} {default}{unit}{rng}{kind}{doc}"
+    also = f" (also :{', :'.join(p['aliases'])})" if p.get("aliases") else ""
+    return f"    {p['name']}{also} {default}{unit}{rng}{kind}{doc}"
 
 
 def format_text(data: dict) -> str:
@@ -46,6 +47,8 @@ def format_text(data: dict) -> str:
     for n in data["nodes"]:
         aliases = f" (also {', '.join(n['aliases'])})" if n["aliases"] else ""
         inputs = {0: "source", 1: "1 input", -1: "any number of inputs"}.get(n["inputs"], f"{n['inputs']} inputs")
+        if n.get("input_first") and n["inputs"] > 0:
+            inputs += " (first argument, or after #)"
         tag = f"[{n['category']}] " if n["category"] else ""
         out.append(f"{n['name']}{aliases} — {tag}{inputs}, from {n['source']}")
         if n["doc"]:

@@ -7,7 +7,10 @@ way (docs/plugins.md, "The kernel library"). Each module is one family:
 |---|---|
 | `oscillators` | `oscillator` (sine/saw/pulse/tri by `shape`, band-limited), `colored_noise` |
 | `blep` | the minBLEP/minBLAMP tables the oscillators use (`RESIDUAL`, `RAMP_RESIDUAL`) |
-| `svf` | `svf` (resonant TPT state-variable filter, 4 modes), `response` (its exact response) |
+| `svf` | `svf` (resonant TPT state-variable filter, 4 modes), `response` (its exact response), `djf` |
+| `biquad` | `biquad` (RBJ cookbook low/high/band-pass, notch, peak, all-pass), `peaking_eq`, `response` |
+| `ladder` | `ladder` (Moog 4-pole ladder, zero-delay feedback), `response` |
+| `comb` | `comb` (feedback comb with a one-sample loop: pitch-exact), `allpass` (first order) |
 | `envelopes` | `envelope` (perc/ar/adsr from onsets and gates) |
 | `delay` | `feedback_delay` (+ `_fixed`/`_constant` fast paths), `one_pole` (lag) |
 | `limiter` | `limiter`, `limiter_stereo` (look-ahead brick wall), `lookahead_samples` |

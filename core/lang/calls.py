@@ -75,8 +75,9 @@ class Calls:
             return Err()
         if is_node:
             spec = self.registry.get(name).spec
+            given = vals[:spec.inputs] if spec.input_first else vals[len(vals) - spec.inputs:]
             fed = spec.inputs <= 0 or (
-                len(vals) >= spec.inputs and all(isinstance(v, (Sig, Events)) for v, _ in vals[-spec.inputs:]))
+                len(vals) >= spec.inputs and all(isinstance(v, (Sig, Events)) for v, _ in given))
             if fed or not (is_control or is_transform):
                 return self.nodes.node_call(e, path, None, vals)
         if is_transform:

@@ -87,7 +87,8 @@ class NodeCalls:
         """The node's input signals and the arguments left for its parameters.
 
         Inputs not given by '#': after '#' the first positional arguments (`x # sidechain ~key`),
-        without '#' the last ones (`range 1 5 (sine 2)`, `lpf 800 $ saw 110`)."""
+        without '#' the last ones (`range 1 5 (sine 2)`, `lpf 800 $ saw 110`), or the first
+        ones for a node declared `input_first` (`moog_ladder ~x 800 0.5`)."""
         inputs: list[Edge] = []
         if chain_input is not None:
             if spec.inputs == 0:
@@ -102,14 +103,15 @@ class NodeCalls:
             taken, args = args, []
         else:
             need = max(0, spec.inputs - len(inputs))
-            if chain_input is not None:
+            if chain_input is not None or spec.input_first:
                 taken, rest = args[:need], args[need:]
             else:
                 taken, rest = args[len(args) - need:] if need else [], args[:len(args) - need]
             if need and (len(args) < need or not all(isinstance(v, (Sig, Events, Pat)) for v, _, _ in taken)):
+                where = f"first: {e.name} x ..." if spec.input_first else f"last: {e.name} ... x"
                 return self.report.error(e.pos, f"'{e.name}' needs an input signal",
-                                         f"chain it: x # {e.name} ...  (or give the signal last: "
-                                         f"{e.name} ... x)" if chain_input is None else
+                                         f"chain it: x # {e.name} ...  (or give the signal {where})"
+                                         if chain_input is None else
                                          f"give its other input first: x # {e.name} ~other ...")
             args = rest
         for v, p, pth in taken:

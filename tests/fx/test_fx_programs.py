@@ -60,7 +60,7 @@ def test_sidechain_ducks_a_bus_while_the_kick_sounds():
 
 def test_effect_chain_program_renders_the_same_at_any_block_size():
     prog = ('out: saw 220 # chorus 1 0.3 0.5 # phaser 0.5 0.5 0.5 # distortion 6 # moog 800 0.3 '
-            '# eq 3 -2 1 # pitch 12 0.5 # bitcrush 6 2 # flanger # pingpong 0.2 # tremolo 4')
+            '# eq3 3 -2 1 # pitch 12 0.5 # bitcrush 6 2 # flanger # pingpong 0.2 # tremolo 4')
     a = render(prog, 0.5, sr=SR, block=64)
     b = render(prog, 0.5, sr=SR, block=4096)
     np.testing.assert_allclose(a, b, atol=1e-5)
