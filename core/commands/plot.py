@@ -39,6 +39,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="render sample rate (default 44100)")
     parser.add_argument("--samples", action="append", default=[], metavar="DIR",
                         help="sample root (Dirt-Samples layout); may be repeated")
+    parser.add_argument("--stems", nargs="*", metavar="BUS", default=None,
+                        help="wave/spectrogram: one row per stem (every bus feeding the "
+                             "outputs, or the BUSes named, and master); see docs/render.md")
+    parser.add_argument("--stems-post", action="store_true",
+                        help="with --stems: stems after the master stage")
     parser.add_argument("--seed", type=int, default=0,
                         help="random stream of the program (as phonon render/batch --seed)")
     parser.add_argument("--cps", type=float, metavar="CPS",
@@ -82,13 +87,20 @@ def _program_figure(args: argparse.Namespace, source: str, file: str):
         roll = layout(program_events(graph, cycles, seed=args.seed),
                       "punchcard" if args.kind == "punchcard" else "roll", cycles)
     signals = {}
-    if args.kind in ("wave", "spectrogram", "all"):
+    stems = args.stems is not None or args.stems_post
+    if stems and args.kind not in ("wave", "spectrogram"):
+        raise ValueError("--stems draws audio: use --kind wave or spectrogram")
+    if stems:
+        signals = render(graph, float(cycles / cps), args.sample_rate, samples=bank,
+                         seed=args.seed, stems=args.stems or True, stems_post=args.stems_post)
+    elif args.kind in ("wave", "spectrogram", "all"):
         signals["master"] = render(graph, float(cycles / cps), args.sample_rate, samples=bank,
                                    seed=args.seed)
     fig = figure(args.kind, signals=signals, sr=args.sample_rate, cps=float(cps), roll=roll,
                  width=args.width, dpi=args.dpi)
     events = f", {len(roll.events)} events" if roll is not None else ""
-    return fig, f"{float(cycles):g} cycles{events}"
+    rows = f", stems {' '.join(signals)}" if stems else ""
+    return fig, f"{float(cycles):g} cycles{events}{rows}"
 
 
 def _audio_figure(args: argparse.Namespace):

@@ -47,6 +47,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--isolate", action="append", default=[], metavar="KIND",
                         help="run every node of this kind (e.g. vst3) in its own worker process, "
                              "so a crash only silences it; may be repeated or comma-separated")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="random stream of the patterns and noise (default 0: Tidal's)")
+    parser.add_argument("--stems", nargs="*", metavar="BUS", default=None,
+                        help="OUT is a folder: one file per bus feeding the outputs (or per "
+                             "BUS named) plus master, taken before the master stage")
+    parser.add_argument("--stems-post", action="store_true",
+                        help="stems taken after the master stage (each bus through its own "
+                             "copy of the output's effects); implies --stems")
     parser.add_argument("--profile", action="store_true",
                         help="print each node's wave, worker, µs per block and share, "
                              "and the barrier waiting time")
@@ -81,6 +89,9 @@ def run(args: argparse.Namespace) -> int:
         sr = check_sample_rate(args.sample_rate)
         if args.block <= 0:
             return fail("the block size must be positive", 2)
+        if args.stems is not None or args.stems_post:
+            from .render_stems import run_stems
+            return run_stems(args, sr, out, err, _render, _print_summary)
         dest = check_destination(args.out, output_format(args.out, args.format), sr,
                                  None if args.file == "-" else args.file)
     except (ValueError, RenderOutputError) as exc:
@@ -127,7 +138,7 @@ def _session(args: argparse.Namespace, source: str, file: str, sr: int, err):
 
     isolate = tuple(k for item in args.isolate for k in item.split(",") if k)
     options = SessionOptions(sr=sr, block=args.block, samples=args.samples or None,
-                             workers=args.workers,
+                             workers=args.workers, seed=args.seed,
                              runtime=RuntimeOptions(isolate=isolate, profile=args.profile))
     return open_session(source, options, file=file,
                         reporter=lambda m: err.print(f"phonon: {m}", markup=False))

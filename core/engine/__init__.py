@@ -5,7 +5,8 @@ compiled graph) to a `Session`: sample bank, compile, plan, node instances, an e
 `render(...)` renders offline; `Session.run_block()` feeds live use. See docs/engine.md.
 """
 from .options import SessionOptions
-from .render import compile_source, open_session, render
+from .render import compile_source, open_session, open_stem_session, render
 from .session import Session
 
-__all__ = ["Session", "SessionOptions", "compile_source", "open_session", "render"]
+__all__ = ["Session", "SessionOptions", "compile_source", "open_session", "open_stem_session",
+           "render"]

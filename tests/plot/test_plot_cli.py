@@ -99,3 +99,15 @@ def test_errors_exit_nonzero_and_keep_an_existing_picture(program, tmp_path, cap
     assert main(["plot", str(tmp_path / "missing.ph"), "-o", str(out)]) == 1
     assert out.read_bytes() == b"old"
     assert not list(tmp_path.glob(".*.part"))
+
+
+def test_stems_draw_one_row_per_stem(program, tmp_path, capsys):
+    out = tmp_path / "stems.svg"
+    assert main(["plot", str(program), "--kind", "wave", "--stems", "-c", "1", "-s", "8000",
+                 "-o", str(out)]) == 0
+    assert "stems kick hats lead bass master)" in capsys.readouterr().out
+    svg = out.read_text()
+    for name in ("kick", "hats", "lead", "bass", "master"):
+        assert f"wave: {name}" in svg
+    assert main(["plot", str(program), "--kind", "roll", "--stems", "-o", str(out)]) == 2
+    assert "--stems draws audio" in capsys.readouterr().err
