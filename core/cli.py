@@ -3,13 +3,18 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from . import __version__
 from .commands import COMMANDS
 
+SIGPIPE_STATUS = 128 + 13       # what a Unix tool reports when the reader of its output left
+
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, object]]:
+    """The parser and each command's module. Every command module is imported: one that fails
+    to import is a broken installation, and the ImportError says so (never a silent gap)."""
     parser = argparse.ArgumentParser(
         prog="phonon",
         description="Phonon: live-coding music with patterns and a modular synthesis graph.",
@@ -18,12 +23,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, object]]:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     modules: dict[str, object] = {}
     for module_name, command in COMMANDS:
-        try:
-            module = importlib.import_module(f"phonon.commands.{module_name}")
-        except ImportError as exc:  # a command whose module is not there yet
-            p = sub.add_parser(command, help=f"(unavailable: {exc})")
-            modules[command] = None
-            continue
+        module = importlib.import_module(f"phonon.commands.{module_name}")
         p = sub.add_parser(command, help=module.HELP, description=module.HELP)
         module.add_arguments(p)
         modules[command] = module
@@ -33,17 +33,28 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, object]]:
 def main(argv: list[str] | None = None) -> int:
     parser, modules = build_parser()
     args = parser.parse_args(argv)
-    if not args.command:
-        parser.print_help()
-        return 0
-    module = modules.get(args.command)
-    if module is None:
-        print(f"phonon: command '{args.command}' is not available in this build", file=sys.stderr)
+    if not args.command:                       # `phonon` alone: what it can do, as an error
+        parser.print_help(sys.stderr)
         return 2
     try:
-        return int(module.run(args) or 0)
+        status = int(modules[args.command].run(args) or 0)
+        sys.stdout.flush()                     # a closed pipe shows here, not at exit
+        return status
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:                    # `phonon nodes --json | head`: the reader left
+        _silence_stdout()
+        return SIGPIPE_STATUS
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush has nowhere to fail."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):               # stdout replaced by something without a fd
+        pass
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ class _SVF(StateArrays, Node):
     mode = k.LOW
     state_arrays = ("z",)
     cutoff = Param(1000.0, unit="Hz", lo=1.0, hi=20000.0, doc="cutoff / centre frequency")
-    q = Param(0.707, lo=k.MIN_Q, hi=50.0, doc="resonance (0.707 = flat Butterworth low-pass)")
+    q = Param(0.707, lo=k.MIN_Q, hi=50.0, doc="resonance (0.707 = flat Butterworth response)")
 
     def prepare(self, sr: int, block: int, channels: int) -> None:
         self.sr = float(sr)
@@ -32,21 +32,27 @@ class _SVF(StateArrays, Node):
 @node("lpf", doc="Resonant low-pass (12 dB/octave TPT state-variable filter).", inputs=1, category="filter")
 class LowPass(_SVF):
     mode = k.LOW
+    q = Param(0.707, lo=k.MIN_Q, hi=50.0, doc="resonance (0.707 = flat Butterworth low-pass)")
 
 
 @node("hpf", doc="Resonant high-pass (12 dB/octave TPT state-variable filter).", inputs=1, category="filter")
 class HighPass(_SVF):
     mode = k.HIGH
+    q = Param(0.707, lo=k.MIN_Q, hi=50.0, doc="resonance (0.707 = flat Butterworth high-pass)")
 
 
 @node("bpf", doc="Band-pass with 0 dB peak at the cutoff; q sets the bandwidth.", inputs=1, category="filter")
 class BandPass(_SVF):
     mode = k.BAND
+    q = Param(0.707, lo=k.MIN_Q, hi=50.0, doc="selectivity: the -3 dB bandwidth is cutoff / q "
+                                                 "(higher = narrower)")
 
 
 @node("notch", doc="Notch (band-reject) at the cutoff; q sets the width.", inputs=1, category="filter")
 class Notch(_SVF):
     mode = k.NOTCH
+    q = Param(0.707, lo=k.MIN_Q, hi=50.0, doc="selectivity: the notch is cutoff / q wide at "
+                                                 "-3 dB (higher = narrower)")
 
 
 class _OriginalSVF(_SVF):

@@ -1,4 +1,5 @@
-"""`phonon check FILE`: compile a program without making a sound; summary or every error."""
+"""`phonon check FILE...`: compile programs without making a sound; a summary or every error
+of each file, and a non-zero exit when any file fails."""
 from __future__ import annotations
 
 import argparse
@@ -9,11 +10,12 @@ from ..errors import PhononError, PhononErrors
 from ..lang.ir import GraphIR
 from ..plan import FEEDBACK_BLOCK, plan
 
-HELP = "check a program: report every error, or summarise buses, outputs, nodes and waves"
+HELP = "check programs: report every error, or summarise buses, outputs, nodes and waves"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", help="the .ph program to check")
+    parser.add_argument("files", nargs="+", metavar="FILE",
+                        help="the .ph programs to check (every one is checked)")
     parser.add_argument("--samples", action="append", default=[], metavar="DIR",
                         help="extra sample root (Dirt-Samples layout); may be repeated")
     parser.add_argument("--no-sample-check", action="store_true",
@@ -74,15 +76,25 @@ def summary(ir: GraphIR, file: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    names = None if args.no_sample_check else sample_names(args.samples)
+    failed = [f for f in args.files if not check_file(Path(f), names)]
+    if len(args.files) > 1:
+        print(f"{len(args.files)} files checked: "
+              + (f"{len(failed)} failed ({', '.join(failed)})" if failed else "all ok"),
+              file=sys.stderr if failed else sys.stdout)
+    return 1 if failed else 0
+
+
+def check_file(path: Path, names: set[str] | None) -> bool:
+    """Print the summary of one program (stdout) or its errors (stderr); whether it is ok."""
     from ..lang import compile_program
 
-    path = Path(args.file)
     try:
         source = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        print(f"phonon check: cannot read {path}: {exc}", file=sys.stderr)
-        return 1
-    names = None if args.no_sample_check else sample_names(args.samples)
+        print(f"phonon check: cannot read {path}: {getattr(exc, 'strerror', None) or exc}",
+              file=sys.stderr)
+        return False
     try:
         ir = compile_program(source, file=str(path), sample_names=names)
         text = summary(ir, str(path))
@@ -91,10 +103,10 @@ def run(args: argparse.Namespace) -> int:
             print(e.format(), file=sys.stderr)
         n = len(errs.errors)
         print(f"{n} error{'s' if n != 1 else ''} in {path}", file=sys.stderr)
-        return 1
+        return False
     except PhononError as e:
         print(e.format(), file=sys.stderr)
         print(f"1 error in {path}", file=sys.stderr)
-        return 1
+        return False
     print(text)
-    return 0
+    return True

@@ -68,7 +68,8 @@ def format_text(data: dict) -> str:
         for c in data["clashes"]:
             out.append(f"  {c}")
     out.append("")
-    out.append(f"{len(data['nodes'])} nodes")
+    n = len(data["nodes"])
+    out.append(f"{n} node{'s' if n != 1 else ''}")
     return "\n".join(out)
 
 

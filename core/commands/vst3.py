@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 HELP = "list installed VST3 plugins and their parameters (scan cached in ~/.cache/phonon/vst3.json)"
 
@@ -45,7 +46,10 @@ def format_plugin(info) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     from phonon.vst3 import scan_plugins, vst3_dirs
 
-    plugins = scan_plugins(args.name, refresh=args.refresh, timeout=args.timeout)
+    plugins = scan_plugins(args.name, refresh=args.refresh, timeout=args.timeout,
+                           progress=_scan_progress)
+    if args.name and not plugins:
+        return _no_such_plugin(args.name, getattr(args, "command", None) or "vst3")
     if args.json:
         print(json.dumps([p.to_json() for p in plugins], indent=1))
         return 0
@@ -56,3 +60,26 @@ def run(args: argparse.Namespace) -> int:
     for info in plugins:
         print("\n".join(format_plugin(info)))
     return 0
+
+
+def _scan_progress(info, done: int, total: int) -> None:
+    """One stderr line per plugin the scan loads (the first scan, or --refresh, loads each
+    bundle in a child process: seconds per plugin); cached plugins print nothing."""
+    status = f"cannot load: {info.error}" if info.error else f"{len(info.params)} parameters"
+    print(f"scanning VST3 plugins ({done}/{total}): {info.name} — {status}", file=sys.stderr,
+          flush=True)
+
+
+def _no_such_plugin(name: str, command: str) -> int:
+    """`phonon vst3 Nope`: say so, with the closest installed name (or the installed ones), and
+    exit 1, like `phonon nodes Nope`."""
+    from phonon.errors import did_you_mean
+    from phonon.vst3.bundles import find_bundles
+
+    installed = sorted(find_bundles())
+    hint = did_you_mean(name, installed)
+    if hint is None and installed:
+        hint = f"installed: {', '.join(installed[:8])}" + (" ..." if len(installed) > 8 else "")
+    print(f"phonon {command}: no VST3 plugin whose name contains '{name}'"
+          + (f" — {hint}" if hint else ""), file=sys.stderr)
+    return 1

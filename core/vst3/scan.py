@@ -11,6 +11,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from .bundles import find_bundles
 from .cache import bundle_stamp, read_cache, write_cache
@@ -73,12 +74,15 @@ def _probe(path: Path, timeout: float) -> PluginInfo:
 
 
 def scan_plugins(match: str | None = None, refresh: bool = False,
-                 timeout: float = DEFAULT_SCAN_TIMEOUT, workers: int = 2) -> list[PluginInfo]:
+                 timeout: float = DEFAULT_SCAN_TIMEOUT, workers: int = 2,
+                 progress: Callable[[PluginInfo, int, int], None] | None = None,
+                 ) -> list[PluginInfo]:
     """Installed bundles (those whose name contains `match`, if given) with their parameters.
 
     A bundle whose cached entry has the same modification stamp comes from the cache; the
     others are loaded in child processes, at most `timeout` seconds each, and the cache file is
-    updated (entries of bundles not scanned this time are kept).
+    updated (entries of bundles not scanned this time are kept). `progress(info, done, total)`
+    is called as each of those loads finishes.
     """
     cached = read_cache()
     result: dict[str, PluginInfo] = {}
@@ -93,8 +97,10 @@ def scan_plugins(match: str | None = None, refresh: bool = False,
             todo.append(path)
     if todo:
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            for info in pool.map(lambda p: _probe(p, timeout), todo):
+            for done, info in enumerate(pool.map(lambda p: _probe(p, timeout), todo), 1):
                 result[info.path] = info
                 cached[info.path] = info.to_json()
+                if progress is not None:
+                    progress(info, done, len(todo))
         write_cache(cached)
     return sorted(result.values(), key=lambda i: i.name.lower())

@@ -83,3 +83,25 @@ def test_cutoff_pattern_steps_take_effect_at_the_exact_sample():
     constant = render_node(LowPass, frames=n, inputs=[x], params={"cutoff": 300.0}, block=128)
     assert np.array_equal(stepped[:, :1000], constant[:, :1000])
     assert not np.allclose(stepped[:, 1000], constant[:, 1000])
+
+
+@pytest.mark.parametrize("cls", [BandPass, Notch])
+@pytest.mark.parametrize("q", [0.707, 2.0, 8.0])
+def test_band_filters_are_cutoff_over_q_wide_at_minus_3_db(cls, q):
+    """What their `q` doc says (it used to say "Butterworth low-pass" for every SVF mode)."""
+    f, db = measured_db(cls, 1000.0, q)
+    if cls is BandPass:
+        inside = f[db >= db.max() - 3.0103]                    # the -3 dB band around the peak
+    else:
+        inside = f[(db <= -3.0103) & (f > 10)]                  # the notch below -3 dB
+    width = inside.max() - inside.min()
+    assert width == pytest.approx(1000.0 / q, rel=0.03)
+
+
+def test_each_filter_mode_documents_its_own_q():
+    docs = {cls: cls.spec.params[[p.name for p in cls.spec.params].index("q")].doc
+            for cls in (LowPass, HighPass, BandPass, Notch)}
+    assert docs[LowPass] == "resonance (0.707 = flat Butterworth low-pass)"
+    assert docs[HighPass] == "resonance (0.707 = flat Butterworth high-pass)"
+    assert "Butterworth" not in docs[BandPass] and "bandwidth is cutoff / q" in docs[BandPass]
+    assert "Butterworth" not in docs[Notch] and "cutoff / q wide" in docs[Notch]
