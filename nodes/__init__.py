@@ -21,6 +21,8 @@ from .modfx import *  # noqa: F401,F403
 from .echoes import *  # noqa: F401,F403
 from .stereo import *  # noqa: F401,F403
 from .ringmod import *  # noqa: F401,F403
+from .reverbs import *  # noqa: F401,F403
+from .spectral import *  # noqa: F401,F403
 from .synths import *  # noqa: F401,F403
 from .vst import *  # noqa: F401,F403
 from .poly import *  # noqa: F401,F403

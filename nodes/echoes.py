@@ -11,6 +11,8 @@ from phonon.dsp import echo as k
 from phonon.plugins import (Block, Node, Param, ParamBuffers, Params, StateArrays, control_number,
                             mix_into, node)
 
+from .common import FiniteInputs
+
 __all__ = ["TapeDelay", "Multitap"]
 
 TAPE_MAX = 1.0           # seconds: longest tape delay time
@@ -18,7 +20,7 @@ MULTITAP_MAX = 1.0       # seconds: longest multitap spacing
 MAX_TAPS = 8
 
 
-class _Echo(StateArrays, Node):
+class _Echo(FiniteInputs, StateArrays, Node):
     """Shared plumbing: parameter buffers, a float32 wet buffer, a touched delay line."""
 
     state_arrays = ("line", "pos")
@@ -60,6 +62,7 @@ class TapeDelay(_Echo):
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames
+        ins = self.finite(ins, n)
         wet = self.wet_buffer(n)
         k.tape_delay(ins[0], wet, n, *self.bufs.arrays(
             p, n, "time", "feedback", "wow_rate", "wow_depth", "flutter_rate", "flutter_depth",
@@ -89,6 +92,7 @@ class Multitap(_Echo):
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames
+        ins = self.finite(ins, n)
         wet = self.wet_buffer(n)
         k.multitap(ins[0], wet, n, *self.bufs.arrays(p, n, "time", "feedback"), self.taps,
                    self.line, self.pos, self.sr)

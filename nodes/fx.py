@@ -20,6 +20,8 @@ import pedalboard as pb
 
 from phonon.plugins import Block, Node, Param, Params, PhononError, mix_into, node, segments, value_at
 
+from .common import FiniteInputs
+
 __all__ = ["Chorus", "Distortion", "Eq", "Convolve"]
 
 NYQUIST = "nyquist"      # as a clamp's upper bound: 0.45 x the sample rate
@@ -173,23 +175,51 @@ def load_impulse_response(path: str, sr: int) -> np.ndarray:
     return np.ascontiguousarray(ir[:2])
 
 
+BUILTIN_IR_SECONDS = 1.6
+BUILTIN_IR_RT60 = (1.6, 0.7)     # seconds: below / above the 2 kHz split of the built-in IR
+
+
+def builtin_impulse_response(sr: int) -> np.ndarray:
+    """The built-in impulse response (`convolve` without a file): 1.6 s of decorrelated stereo
+    noise (fixed seed) decaying 60 dB in 1.6 s below 2 kHz and in 0.7 s above, with a 5 ms
+    fade-in, scaled to unit energy per channel (so the wet level matches the input's on
+    broadband material). float32 (2, samples)."""
+    from scipy.signal import butter, sosfilt
+
+    n = int(BUILTIN_IR_SECONDS * sr)
+    t = np.arange(n) / sr
+    noise = np.random.default_rng(20240521).standard_normal((2, n))
+    low = sosfilt(butter(2, 2000.0, "lowpass", fs=sr, output="sos"), noise, axis=1)
+    high = noise - low
+    ir = low * 10.0 ** (-3.0 * t / BUILTIN_IR_RT60[0]) + high * 10.0 ** (-3.0 * t / BUILTIN_IR_RT60[1])
+    ir *= np.minimum(t / 0.005, 1.0)
+    ir /= np.sqrt(np.sum(ir ** 2, axis=1, keepdims=True))
+    return ir.astype(np.float32)
+
+
 @node("convolve", inputs=1, aliases=("convolution",), category="effect",
-      doc='Convolution with an impulse-response file (pedalboard); `convolve "ir.wav" [mix]`.')
-class Convolve(PedalboardEffect):
-    file = Param("", kind="text", required=True, doc="impulse response file (WAV/FLAC/AIFF)")
+      doc='Convolution reverb (pedalboard): with an impulse-response file, or a built-in room; '
+          '`convolve ["ir.wav"] [mix]`.')
+class Convolve(FiniteInputs, PedalboardEffect):
+    file = Param("", kind="text", doc="impulse response file (WAV/FLAC/AIFF); none: the built-in "
+                                      "1.6 s room")
     mix = Param(0.5, lo=0.0, hi=1.0, doc="dry/wet (1 = pure wet)")
 
     def __init__(self, **static: Any) -> None:
         super().__init__(**static)
-        self.path = os.path.expanduser(str(static.get("file", "")))
-        if not self.path:
-            raise PhononError("convolve: needs an impulse response file", hint='convolve "hall.wav" 0.3')
-        if not os.path.isfile(self.path):
+        self.path = os.path.expanduser(str(static.get("file") or ""))
+        if self.path and not os.path.isfile(self.path):
             raise PhononError(f"convolve: impulse response file '{self.path}' not found",
-                              hint="give a WAV/FLAC/AIFF file path (relative to the working directory)")
+                              hint="give a WAV/FLAC/AIFF file path (relative to the working "
+                                   "directory), or no file for the built-in room")
+
+    def impulse_response(self) -> np.ndarray:
+        if not self.path:
+            return builtin_impulse_response(int(self.sr))
+        return load_impulse_response(self.path, int(self.sr))
 
     def make_plugin(self) -> pb.Plugin:
-        ir = load_impulse_response(self.path, int(self.sr))
+        ir = self.impulse_response()
         # JUCE scales the IR to a fixed energy (0.125 / sqrt(max channel energy)); undo it so
         # the file is applied exactly as recorded.
         energy = float(np.max(np.sum(ir.astype(np.float64) ** 2, axis=1)))
@@ -198,7 +228,7 @@ class Convolve(PedalboardEffect):
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames
-        x = ins[0][:, :n]
+        x = self.finite(ins, n)[0][:, :n]
         if self.wet.shape[1] < n:
             self.wet = np.zeros((x.shape[0], n), dtype=np.float32)
         np.multiply(self.plugin.process(x, self.sr, reset=False), self.gain, out=self.wet[:, :n])

@@ -4,15 +4,17 @@ is read per sample (patterns and signals are exact).
 """
 from __future__ import annotations
 
-import numpy as np
-
 from typing import Any
+
+import numpy as np
 
 from phonon.dsp import echo
 from phonon.dsp import fx_kernels as k
 from phonon.dsp import modulation
 from phonon.plugins import (Block, Node, Param, ParamBuffers, Params, StateArrays, control_number,
                             mix_into, node)
+
+from .common import FiniteInputs
 
 __all__ = ["Pitch", "Bitcrush", "Coarse", "Decimator", "Flanger", "Phaser", "PingPong", "Tremolo",
            "Vibrato", "FChorus", "Sidechain"]
@@ -21,7 +23,7 @@ PITCH_WINDOW = 0.05      # seconds: the pitch shifter's grain (delay sweep) leng
 PINGPONG_MAX = 4.0       # seconds: longest ping-pong delay time
 
 
-class _KernelEffect(StateArrays, Node):
+class _KernelEffect(FiniteInputs, StateArrays, Node):
     """Shared plumbing: float64 parameter buffers, a float32 wet buffer, state arrays."""
 
     def prepare(self, sr: int, block: int, channels: int) -> None:
@@ -51,6 +53,7 @@ class Pitch(_KernelEffect):
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames
+        ins = self.finite(ins, n)
         x = ins[0]
         wet = self.wet_buffer(n)
         k.pitch_shift(x, wet, n, *self.bufs.arrays(p, n, "semitones"), self.line, self.pos, self.window)
@@ -72,6 +75,7 @@ class Bitcrush(_KernelEffect):
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames
+        ins = self.finite(ins, n)
         x = ins[0]
         wet = self.wet_buffer(n)
         k.bitcrush(x, wet, n, *self.bufs.arrays(p, n, "bits", "rate"), self.hold)
@@ -91,6 +95,7 @@ class Coarse(_KernelEffect):
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames
+        ins = self.finite(ins, n)
         if self.bits.shape[0] < n:
             self.bits = np.full(n, 16.0)
         factor = np.nan_to_num(self.bufs.get("n", p.n, n), nan=1.0)
@@ -113,6 +118,7 @@ class Decimator(_KernelEffect):
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames
+        ins = self.finite(ins, n)
         modulation.decimate(ins[0], out, n, *self.bufs.arrays(p, n, "factor", "smooth"), self.hold)
 
 
@@ -133,6 +139,7 @@ class Flanger(_KernelEffect):
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames
+        ins = self.finite(ins, n)
         x = ins[0]
         wet = self.wet_buffer(n)
         k.flanger(x, wet, n, *self.bufs.arrays(p, n, "rate", "depth", "feedback"), self.line, self.pos,
@@ -169,6 +176,7 @@ class Phaser(_KernelEffect):
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames
+        ins = self.finite(ins, n)
         x = ins[0]
         wet = self.wet_buffer(n)
         echo.phaser(x, wet, n, *self.bufs.arrays(p, n, "rate", "depth", "feedback", "centre"),
@@ -198,6 +206,7 @@ class PingPong(_KernelEffect):
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames
+        ins = self.finite(ins, n)
         x = ins[0]
         wet = self.wet_buffer(n)
         k.pingpong(x, wet, n, *self.bufs.arrays(p, n, "time", "feedback"), self.line, self.pos, self.sr)
@@ -230,6 +239,7 @@ class Tremolo(_KernelEffect):
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames
+        ins = self.finite(ins, n)
         if self.gain.shape[0] < n:
             self.gain = np.zeros(n)
         k.tremolo_gain(self.gain, n, *self.bufs.arrays(p, n, "rate", "depth"), self.phase, self.sr)
@@ -255,6 +265,7 @@ class Vibrato(_KernelEffect):
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames
+        ins = self.finite(ins, n)
         echo.vibrato(ins[0], out, n, *self.bufs.arrays(p, n, "rate", "depth"), self.line, self.pos,
                      self.sr)
 
@@ -280,6 +291,7 @@ class FChorus(_KernelEffect):
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames
+        ins = self.finite(ins, n)
         x = ins[0]
         wet = self.wet_buffer(n)
         echo.chorus_voices(x, wet, n, *self.bufs.arrays(p, n, "separation", "variation",
@@ -306,6 +318,7 @@ class Sidechain(_KernelEffect):
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames
+        ins = self.finite(ins, n)
         if self.gain.shape[0] < n:
             self.gain = np.zeros(n)
             self.thr = np.zeros(n)

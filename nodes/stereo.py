@@ -10,12 +10,14 @@ from phonon.dsp import modulation as k
 from phonon.plugins import (Block, Node, Param, ParamBuffers, Params, StateArrays, node,
                             scalar_or_array)
 
+from .common import FiniteInputs
+
 __all__ = ["Widener", "Pan2Left", "Pan2Right", "XFade"]
 
 
 @node("widener", inputs=1, aliases=("width",), category="effect",
       doc="Stereo width by mid/side: 0 mono, 1 unchanged, 2 extra wide (decorrelated mid).")
-class Widener(StateArrays, Node):
+class Widener(FiniteInputs, StateArrays, Node):
     """S' = width*S + max(width - 1, 0)*D(M), L = M + S', R = M - S' (M, S: mid and side),
     where D is a chain of four Schroeder all-passes (3.1-11.3 ms, gain 0.6, flat magnitude).
     Above 1 a mono input becomes stereo: at 2 the channels are uncorrelated, each 3 dB louder;
@@ -33,13 +35,14 @@ class Widener(StateArrays, Node):
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames
+        ins = self.finite(ins, n)
         k.widen(ins[0], out, n, self.bufs.get("width", p.width, n), self.lines, self.lengths,
                 self.heads, k.WIDENER_GAIN)
         if not isinstance(p.width, np.ndarray) and p.width == 1.0:
             out[:, :n] = ins[0][:, :n]          # exact pass-through (the all-passes keep running)
 
 
-class _PanSide(Node):
+class _PanSide(FiniteInputs, Node):
     """One side of an equal-power pan, on both output channels."""
 
     pos = Param(0.0, lo=-1.0, hi=1.0, doc="-1 left .. 0 centre .. 1 right")
@@ -47,6 +50,7 @@ class _PanSide(Node):
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames
+        ins = self.finite(ins, n)
         pos = np.nan_to_num(np.clip(scalar_or_array(p.pos, n), -1.0, 1.0))
         gain = type(self).side((pos + 1.0) * (np.pi / 4.0))
         np.add(ins[0][0, :n], ins[0][1, :n], out=out[0, :n])
@@ -68,11 +72,12 @@ class Pan2Right(_PanSide):
 
 @node("xfade", inputs=2, category="control",
       doc="Linear crossfade: a*(1-pos) + b*pos, pos clamped to 0..1 (`xfade ~a ~b 0.3`).")
-class XFade(Node):
+class XFade(FiniteInputs, Node):
     pos = Param(0.5, lo=0.0, hi=1.0, doc="0 = only a, 1 = only b")
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames
+        ins = self.finite(ins, n)
         pos = np.clip(scalar_or_array(p.pos, n), 0.0, 1.0)
         a, b = ins[0][:, :n], ins[1][:, :n]
         if isinstance(pos, float):

@@ -1,4 +1,5 @@
-"""The master stage kernel: NaN/Inf -> 0, then clip to [-1, 1], in one pass (numba)."""
+"""The master stage kernel: NaN/Inf -> 0, then clip to [-1, 1], in one pass (numba); and
+`finite_copy`, the same cleaning without the clip for a node's inputs."""
 from __future__ import annotations
 
 import numpy as np
@@ -21,4 +22,22 @@ def clean_clip(x: np.ndarray, out: np.ndarray, n: int) -> bool:
         for i in range(n):
             v = x[c, i]
             out[c, i] = min(max(v, -1.0), 1.0) if np.isfinite(v) else 0.0
+    return False
+
+
+@njit(cache=True, nogil=True)
+def finite_copy(x: np.ndarray, out: np.ndarray, n: int) -> bool:
+    """Whether every sample of x[:, :n] is finite; if not, out[:, :n] = x with NaN/Inf as 0
+    (out untouched when all are finite: the caller keeps using x)."""
+    bad = 0
+    for c in range(x.shape[0]):
+        for i in range(n):                   # branch-free: vectorises
+            v = x[c, i]
+            bad |= (v - v) != 0.0
+    if bad == 0:
+        return True
+    for c in range(x.shape[0]):
+        for i in range(n):
+            v = x[c, i]
+            out[c, i] = v if np.isfinite(v) else 0.0
     return False

@@ -37,7 +37,7 @@ def sine(f: float, frames: int, amp: float = 0.5) -> np.ndarray:
 def test_quality_bar(cls):
     check_documented(cls)
     check_block_size(cls, MODULATED.get(cls))
-    check_nan_safe(cls)
+    check_nan_safe(cls, params=MODULATED.get(cls))
     check_hot_swap(cls, MODULATED.get(cls))
 
 

@@ -22,6 +22,11 @@ CHAIN_FORMS = [
     "~x # amp 0.5", "~x # pan2_l 0.3", "~x # pan2_r 0.3", "~x # decimator 4 0.5",
     "ring_mod ~x ~k", "~x # ring_mod ~k", "~x # fm_crossmod ~k 2", "~x # fmcrossmod ~k 2",
     "~x # xfade ~k 0.25",
+    "~x # plate 20 2", "~x # plate 20 2 0.7 0.3 0.3 0.5", "~x # lush 4",
+    "~x # lush 4 0.7 0.3 0.3 0.5 0 0.5", "~x # lush 4 :predelay 0.05", "~x # reverb_stereo 0.3 2",
+    "~x # convolve", "~x # convolution", "~x # convolve :mix 0.3", '~x # freeze "0 1"',
+    "~x # freeze (sine 1)", "~x # expander -20 2 0.01 0.1", "~x # expand -20 2 0.01 0.1",
+    "~x # transient_shaper 6 -3", "~x # tshaper 6 -3",
 ]
 
 
@@ -39,7 +44,9 @@ PROGRAM = """cps: 1
 ~c: ~x # phaser 1 0.6 0.3 4 # vibrato 6 0.7 # coarse 2 # decimator 3 0.3
 ~d: ~x # ring 300 # widener 1.8 # pan2 (sine 1) # xfade ~k 0.2
 ~e: (ring_mod ~x ~k) + (~x # fm_crossmod ~k 0.5) + (~x # pan2_l 0.5)
-out: (~a + ~b + ~c + ~d + ~e) * 0.2
+~f: ~x # plate 5 1.5 # lush 2 0.7 0.3 0.5 1 "0 1" 0.5 0.01 # reverb_stereo 0.4 1
+~g: ~x # freeze "0 1" # expander -30 2 # transient_shaper 6 3 # convolve :mix 0.3
+out: (~a + ~b + ~c + ~d + ~e + ~f + ~g) * 0.15
 """
 
 
