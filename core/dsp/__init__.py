@@ -17,9 +17,11 @@ way (docs/plugins.md, "The kernel library"). Each module is one family:
 | `fx_kernels` | `pitch_shift`, `bitcrush`, `flanger`, `pingpong`, `tremolo_gain`, `sidechain_gain` |
 | `echo` | `tape_delay`, `multitap`, `chorus_voices`, `vibrato`, `phaser` |
 | `modulation` | `ring`, `decimate`, `widen` |
+| `reverbs` | `plate` (Dattorro), `fdn` (8-line feedback delay network with freeze) |
+| `dynamics` | `expander_gain`, `transient_gain`, `follower` (peak, attack/release), `moving_rms` |
 | `synth_kernels` | `fm`, `supersaw`, `superpwm`, `superkick`, `supersnare`, `superhat` |
 | `mixsum` | `weighted_sum` (left-to-right float32 sum, bit-identical to an add chain) |
-| `clean` | `clean_clip` (NaN/Inf -> 0 and clip to [-1, 1] in one pass) |
+| `clean` | `clean_clip` (NaN/Inf -> 0 and clip to [-1, 1] in one pass), `finite_copy` (NaN/Inf -> 0) |
 
 Conventions shared by every kernel: it renders `n` samples (`ctx.frames`) into `out[:, :n]`
 (float32, one row per channel) from float64 arrays of `n` samples for every modulatable

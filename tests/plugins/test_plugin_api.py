@@ -20,8 +20,9 @@ ROOT = Path(__file__).resolve().parents[2]
 #: bank and voice pool (the `samples` resource, docs/samples.md) and the VST3 host.
 PUBLIC = {"phonon.plugins", "phonon.dsp", "phonon.samples", "phonon.samples.voicepool",
           "phonon.vst3"}
-KERNEL_MODULES = {"biquad", "blep", "clean", "comb", "delay", "echo", "envelopes", "fx_kernels",
-                  "ladder", "limiter", "mixsum", "modulation", "oscillators", "svf", "synth_kernels"}
+KERNEL_MODULES = {"biquad", "blep", "clean", "comb", "delay", "dynamics", "echo", "envelopes",
+                  "fx_kernels", "ladder", "limiter", "mixsum", "modulation", "oscillators", "reverbs",
+                  "svf", "synth_kernels"}
 
 
 def phonon_imports(path: Path) -> set[str]:
