@@ -30,10 +30,18 @@ from phonon.nodes.biquads import (BiquadBandPass, BiquadHighPass, BiquadLowPass,
 from phonon.nodes.comb import Allpass, Comb
 from phonon.nodes.control import Gain, Lag, Pan
 from phonon.nodes.delay import Delay
-from phonon.nodes.dynamics import Compressor, Limiter, Reverb
+from phonon.nodes.dynamics import Compressor, Expander, Limiter, Reverb, TransientShaper
 from phonon.nodes.envelopes import ADSR, Perc
 from phonon.nodes.filters import DJFilter, LowPass, SvfLowPass
+from phonon.nodes.echoes import Multitap, TapeDelay
+from phonon.nodes.fx import Convolve
 from phonon.nodes.ladder import MoogLadder
+from phonon.nodes.modfx import (Coarse, Decimator, FChorus, Flanger, Phaser, PingPong, Tremolo,
+                                Vibrato)
+from phonon.nodes.reverbs import Lush, Plate, ReverbStereo
+from phonon.nodes.ringmod import FmCrossmod, Ring, RingMod
+from phonon.nodes.spectral import Freeze
+from phonon.nodes.stereo import Pan2Left, Widener, XFade
 from phonon.nodes.noise import PinkNoise
 from phonon.nodes.oscillators import Saw, Sine, Square
 from phonon.plugins.api import Block, Node, Params, Trigger, node
@@ -88,6 +96,22 @@ CASES: list[Case] = [
     Case("moog_ladder modulated", MoogLadder, {"cutoff": sweep, "res": 0.7, "drive": 3.0}),
     Case("comb", Comb), Case("comb modulated", Comb, {"freq": sweep}), Case("allpass", Allpass),
     Case("djf", DJFilter, {"v": 0.3}), Case("svf_lp", SvfLowPass),
+    # -- issue 17, effects (nodes/echoes.py, modfx.py, ringmod.py, stereo.py, reverbs.py,
+    #    spectral.py, dynamics.py, fx.py)
+    Case("tapedelay / tape", TapeDelay), Case("multitap (4 taps)", Multitap),
+    Case("pingpong", PingPong), Case("flanger", Flanger), Case("phaser / ph (6 stages)", Phaser),
+    Case("phaser 12 stages", Phaser, static={"stages": 12}), Case("fchorus (5 voices)", FChorus),
+    Case("tremolo / trem", Tremolo), Case("vibrato / vib", Vibrato), Case("coarse", Coarse),
+    Case("decimator", Decimator), Case("ring", Ring), Case("ring_mod", RingMod, inputs=2),
+    Case("fm_crossmod", FmCrossmod, inputs=2), Case("widener / width", Widener, {"width": 1.5}),
+    Case("pan2_l", Pan2Left), Case("xfade", XFade, inputs=2),
+    Case("expander / expand", Expander), Case("transient_shaper", TransientShaper,
+                                              {"attack": 6.0, "sustain": -3.0}),
+    Case("plate", Plate), Case("lush", Lush),
+    Case("lush frozen", Lush, {"freeze": 1.0}),
+    Case("reverb_stereo", ReverbStereo), Case("freeze (not frozen)", Freeze),
+    Case("freeze (frozen)", Freeze, {"trigger": 1.0}),
+    Case("convolve (built-in room)", Convolve),
 ]
 
 

@@ -1,8 +1,8 @@
 """Reverbs on the project's own kernels (`phonon.dsp.reverbs`): `plate` (Dattorro), `lush`
 (modulated feedback delay network with freeze) and `reverb_stereo` (the same network, plain).
 
-Each sets its decay as a reverberation time in seconds (RT60 before damping). Inherently
-heavy: a few hundred floating-point operations per sample (see benchmarks/bench_dsp_nodes.py).
+Each sets its decay as a reverberation time in seconds (RT60 before damping). About 1 % of a
+512-frame block's budget each (benchmarks/bench_dsp_nodes.py).
 """
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ class Plate(_Reverb):
     """Jon Dattorro's plate (1997): band-limited pre-delayed mono input, four input diffusers,
     a figure-of-eight tank of modulated all-passes, delays and damping, stereo output taps.
     `decay` is the RT60 of the undamped tank: its loop gain is set so energy falls 60 dB in
-    `decay` seconds. Inherently heavy (about 14 delay reads and 6 all-passes per sample)."""
+    `decay` seconds."""
 
     pre_delay = Param(10.0, unit="ms", lo=0.0, hi=PLATE_PREDELAY_MS, doc="pre-delay")
     decay = Param(2.0, unit="s", lo=0.1, hi=30.0, doc="reverberation time (RT60, undamped)")
@@ -111,7 +111,7 @@ class Lush(_Network):
     `wander` sweep every line's length with a sine (phases spread) for a chorused tail, and
     `freeze` >= 0.5 holds the tail forever (loop gain 1, no damping, input muted).
     The original's 8-argument form put the pre-delay first; here it is the last argument
-    (or `:predelay`). Inherently heavy (8 modulated lines per sample)."""
+    (or `:predelay`)."""
 
     decay = Param(4.0, unit="s", lo=0.1, hi=60.0, doc="reverberation time (RT60, undamped)")
     diffusion = Param(0.7, lo=0.0, hi=1.0, doc="input diffusion (smears the onset)")
@@ -133,7 +133,7 @@ class Lush(_Network):
       doc="Stereo feedback-delay-network reverb; `reverb_stereo wet time` (time = RT60 in s).")
 class ReverbStereo(_Network):
     """`lush`'s network with fixed settings: diffusion 1, damping 0.3, a slow 0.2 ms / 0.1 Hz
-    line modulation, no pre-delay. Inherently heavy (8 lines per sample)."""
+    line modulation, no pre-delay."""
 
     wet = Param(0.3, lo=0.0, hi=1.0, doc="dry/wet: dry*(1-wet) + reverb*wet")
     time = Param(2.0, unit="s", lo=0.1, hi=60.0, doc="reverberation time (RT60, undamped)")
