@@ -7,7 +7,7 @@ from phonon.dsp.clean import clean_clip
 from phonon.dsp.mixsum import same_numba_type, weighted_sum
 from phonon.plugins import Block, Node, Param, Params, node
 
-__all__ = ['Add', 'Sub', 'Mul', 'Div', 'Mix', 'Master']
+__all__ = ['Add', 'Sub', 'Mul', 'Div', 'Mix', 'Tanh', 'Master']
 
 
 @node("add", doc="a + b, per sample.", inputs=2, category="math")
@@ -95,6 +95,14 @@ class Mix(Node):
                 np.add(o, x, out=o)
             else:
                 np.add(o, np.multiply(x, np.float32(g)), out=o)
+
+
+@node("tanh", doc="Soft clip: tanh(x), per sample (the master's `outmix: tanh`).", inputs=1,
+      category="math")
+class Tanh(Node):
+    def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
+        n = ctx.frames
+        np.tanh(ins[0][:, :n], out=out[:, :n])
 
 
 @node("master", doc="Final stage: NaN/Inf become 0, then hard limit to [-1, 1] (never above 0 dBFS).",

@@ -40,6 +40,24 @@ def describe_node(ir: GraphIR, nid: str, names: dict[str, str]) -> str:
     return f"{names[nid]} [{kind}]" if nid in names else nid
 
 
+def statement_summary(ir: GraphIR) -> list[str]:
+    """The statements that change how the program plays (outmix, hush, panic, clock, buffer)."""
+    out = []
+    if ir.outmix != "none":
+        out.append(f"outmix {ir.outmix}")
+    if "" in ir.hushed:
+        out.append("hush (the automatic master)")
+    if ir.panic:
+        out.append("panic")
+    if ir.set_cycle is not None:
+        out.append(f"setCycle {ir.set_cycle}")
+    if ir.nudge:
+        out.append(f"nudge {ir.nudge}")
+    if ir.buffer is not None:
+        out.append(f"buffer {ir.buffer} (the block size is chosen with -b)")
+    return out
+
+
 def summary(ir: GraphIR, file: str) -> str:
     p = plan(ir)
     waves, pruned = p.waves, p.pruned
@@ -54,15 +72,18 @@ def summary(ir: GraphIR, file: str) -> str:
 
     lines = [
         f"{file}: ok",
-        f"  tempo     {ir.cps:g} cps",
+        f"  tempo     {ir.cps:g} cps" + (f" ({ir.meter})" if ir.meter else ""),
         "  buses     " + listed(["~" + b for b in ir.buses]),
-        "  outputs   " + listed(list(ir.outputs)),
+        "  outputs   " + listed([o + (" (hushed)" if o in ir.hushed else "") for o in ir.outputs]),
         f"  nodes     {nodes}" + (f" ({len(pruned)} unused, not computed)" if pruned else ""),
         f"  waves     {len(waves)}",
         f"  feedback  {len(ir.feedback)}",
         "  samples   " + listed(sorted(ir.samples)),
-        "waves:",
     ]
+    statements = statement_summary(ir)
+    if statements:
+        lines.append("  statements " + "; ".join(statements))
+    lines.append("waves:")
     for i, wave in enumerate(waves):
         lines.append(f"  {i}: " + ", ".join(describe_node(ir, nid, names) for nid in wave))
     for reader, writer in ir.feedback:

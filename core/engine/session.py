@@ -52,7 +52,7 @@ class Session:
                  optimize_graph: bool = True, seed: int = 0) -> None:
         """`start` and `clock` let a session continue another one (live hot swap): rendering
         begins at sample `start`, and `clock` (default: a new one, cycle 0 at sample 0) maps
-        samples to cycles. A graph with feedback edges runs internally in blocks of
+        samples to cycles (cycle `graph.start_cycle()` at sample 0). A graph with feedback edges runs internally in blocks of
         `feedback_block` frames (0: the requested block), so a feedback loop's delay does not
         depend on the block size callers ask for. `optimize_graph=False` runs the compiled
         graph node for node (no `phonon.plan.optimize` rewriting). `workers > 0` (or nodes
@@ -80,7 +80,9 @@ class Session:
         # the executor's block: `block`, or the fixed feedback block when the graph has loops
         self.engine_block = int(feedback_block) if (self.plan.feedback and feedback_block > 0) \
             else self.block
-        self.clock = clock if clock is not None else Clock(self.sr, graph.cps)
+        # `setCycle N` starts the render at cycle N; `nudge N` plays everything N cycles later
+        self.clock = clock if clock is not None else Clock(self.sr, graph.cps,
+                                                           c0=graph.start_cycle())
         self._samples_arg = samples
         self._bank = None
         resources = {"samples": self.sample_bank, "random_seed": lambda: self.seed}

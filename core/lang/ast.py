@@ -63,7 +63,9 @@ class ListExpr:
 
 @dataclass(frozen=True)
 class BinOp:
-    """`+ - * /` between two expressions (signal or pattern arithmetic)."""
+    """An operator between two expressions: `+ - * /` (signal or pattern arithmetic), Tidal's
+    structure operators (`|+ +| |+| |- ... |% |< |>`: the bar marks where the structure comes
+    from) and the per-sample signal operators `~+ ~- ~* ~/`."""
 
     op: str
     left: "Expr"
@@ -111,23 +113,55 @@ class Paren:
     pos: Pos
 
 
-Expr = Union[Number, String, BusRef, Call, ListExpr, BinOp, Neg, Chain, Apply, Section, Paren]
+@dataclass(frozen=True)
+class BusCall:
+    """`~name a b`: a call of the function bus `~name a b $ expr`."""
+
+    name: str          # without the '~'
+    args: tuple["Expr", ...]
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class TemplateRef:
+    """`@name`: the body of the template `@name: expr`, evaluated where it is used."""
+
+    name: str          # without the '@'
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class PatternRef:
+    """`%name`: the value of the pattern variable `%name: "1 2 4"`."""
+
+    name: str          # without the '%'
+    pos: Pos
+
+
+Expr = Union[Number, String, BusRef, Call, ListExpr, BinOp, Neg, Chain, Apply, Section, Paren,
+             BusCall, TemplateRef, PatternRef]
 
 
 @dataclass(frozen=True)
 class Tempo:
-    """`tempo: x`, `cps: x` or `bpm: x`."""
+    """`tempo: x`, `cps: x` or `bpm: x` (`bpm: 120 "4/4"`: the meter is checked and kept)."""
 
     unit: str          # "tempo" | "cps" | "bpm"
     value: Expr
     pos: Pos
+    meter: str | None = None
 
 
 @dataclass(frozen=True)
 class BusDef:
+    """`~name: expr` / `~name $ expr`; `~name a b $ expr` is a function bus (`params`),
+    `~name # expr` a modifier bus (spliced where it is used after `#`)."""
+
     name: str          # without the '~'
     value: Expr
     pos: Pos
+    params: tuple[str, ...] = ()
+    modifier: bool = False
 
 
 @dataclass(frozen=True)
@@ -137,7 +171,55 @@ class OutDef:
     pos: Pos
 
 
-Statement = Union[Tempo, BusDef, OutDef]
+@dataclass(frozen=True)
+class TemplateDef:
+    """`@name: expr`."""
+
+    name: str          # without the '@'
+    value: Expr
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class PatternDef:
+    """`%name: expr` (a number or a pattern)."""
+
+    name: str          # without the '%'
+    value: Expr
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class FunctionDef:
+    """`fn name a b = expr`."""
+
+    name: str
+    params: tuple[str, ...]
+    value: Expr
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Setting:
+    """`outmix: tanh` (the mode as `value`, a word) or `buffer: 1024` (an expression)."""
+
+    word: str          # "outmix" | "buffer"
+    value: Union[str, Expr]
+    pos: Pos
+    value_pos: Pos | None = None
+
+
+@dataclass(frozen=True)
+class Command:
+    """`hush`, `hush2`, `unhush`, `unhush2`, `panic`, `resetCycles`, `setCycle 4`, `nudge 0.1`."""
+
+    word: str          # "hush" | "unhush" | "panic" | "resetCycles" | "setCycle" | "nudge"
+    pos: Pos
+    channel: int | None = None      # hushN / unhushN
+    value: Expr | None = None       # setCycle / nudge
+
+
+Statement = Union[Tempo, BusDef, OutDef, TemplateDef, PatternDef, FunctionDef, Setting, Command]
 
 
 @dataclass

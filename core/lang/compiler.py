@@ -16,7 +16,12 @@ it uses when it is made (see `Compiler.__init__`):
 - `Calls` (calls.py): what a name means (node, control, transform) and control merges, with
   `NodeCalls` (node_calls.py) and `TransformCalls` (transform_calls.py);
 - `BusInstruments` and `NoteInstruments` (instruments.py): buses played by `s`, note names;
-- `SoundNames` (sounds.py): the sample and bus names of `s` strings.
+- `SoundNames` (sounds.py): the sample and bus names of `s` strings;
+- `Arithmetic` (arithmetic.py): operators between values, Tidal's `|+ +| |+|` family;
+- `Definitions` (definitions.py): templates, pattern variables, functions, function and
+  modifier buses, expanded where they are used;
+- `Directives` (statements.py): tempo, `outmix`, `buffer`, `hush`/`panic`/`setCycle`/... and
+  the master.
 
 Collaborators that need to evaluate an expression or a bus get `Compiler.expr` or the compiler
 as `Buses` (instruments.py), the two ways back into the evaluation. The rules are in
@@ -29,22 +34,24 @@ from typing import Any
 from ..errors import PhononError, PhononErrors
 from ..plugins.registry import Registry, default_registry
 from . import ast as A
+from .arithmetic import Arithmetic
 from .calls import Calls
+from .definitions import Definitions, chained_only_buses
 from .diagnostics import Reporter
 from .graph import GraphBuilder
 from .instruments import BusInstruments, NoteInstruments
-from .ir import Const, Edge, GraphIR
+from .ir import Edge, GraphIR
 from .lowering import Lowering
 from .node_calls import NodeCalls
 from .parser import no_gc, parse_with_errors
 from .patterns_bridge import PatternBackend, default_backend
 from .sounds import SAMPLE_CONTROLS, SoundNames
-from .support import Stop, fmt, pos_of, src, suggest
+from .statements import Directives
+from .support import Stop, pos_of, suggest
 from .transform_calls import TransformCalls
-from .values import Err, Events, Func, ListV, Num, Pat, Sig, Text, Value, describe
+from .values import Err, Events, Func, ListV, Num, Sig, Text, Value, describe
 
 INTERNAL_ERROR = "internal compiler error"
-AUTO_ROUTE_GAIN = 0.25          # -12 dB: "you forgot `out`" level for the sum of all buses
 _FEEDBACK = "\x00feedback:"     # placeholder edge target, resolved once every bus is compiled
 
 
@@ -73,6 +80,10 @@ class Compiler:
         self.transform_calls = TransformCalls(self.report, self.graph, self.lowering, self.transforms)
         self.calls = Calls(self.report, registry, backend, self.graph, self.lowering, sounds,
                            node_calls, self.transform_calls, self.expr)
+        self.arithmetic = Arithmetic(self.report, self.graph, self.lowering)
+        self.defs = Definitions(self.report, self.graph, self.expr, self.chain_into)
+        self.directives = Directives(self.report, self.graph, self.ir, self.expr)
+        self.spliced_buses: set[str] = set()     # buses used only after `#` (x # ~fx)
 
     @property
     def errors(self) -> list[PhononError]:
@@ -101,13 +112,15 @@ class Compiler:
     # ------------------------------------------------------------------ program
     def run(self) -> GraphIR:
         outputs: dict[str, A.OutDef] = {}
-        tempo: A.Tempo | None = None
+        bus_lines: dict[str, A.Pos] = {}
         for st in self.program.statements:
             if isinstance(st, A.BusDef):
-                if st.name in self.bus_defs:
-                    first = self.bus_defs[st.name].pos
-                    self.report.error(st.pos, f"bus '~{st.name}' is defined twice (first on line {first.line})")
-                else:
+                if st.name in bus_lines:
+                    self.report.error(st.pos, f"bus '~{st.name}' is defined twice (first on line "
+                                              f"{bus_lines[st.name].line})")
+                    continue
+                bus_lines[st.name] = st.pos
+                if not self.defs.define(st):
                     self.bus_defs[st.name] = st
             elif isinstance(st, A.OutDef):
                 if st.name in outputs:
@@ -115,34 +128,30 @@ class Compiler:
                                        f"(first on line {outputs[st.name].pos.line})")
                 else:
                     outputs[st.name] = st
-            elif isinstance(st, A.Tempo):
-                if tempo is not None:
-                    self.report.warn(st.pos, f"tempo set again (line {tempo.pos.line} is overridden)")
-                tempo = st
-        if tempo is not None:
-            self.compile_tempo(tempo)
+            else:
+                self.defs.define(st)
+        self._check_function_names()
+        self.directives.read(self.program.statements)
+        self.directives.evaluate_values()
+        self.spliced_buses = chained_only_buses(self.program.statements) & set(self.bus_defs)
         for name in self.bus_defs:
-            self.bus_value(name)
+            if name not in self.spliced_buses:
+                self.bus_value(name)
+        for name in self.defs.patterns:
+            self.defs.pattern(A.PatternRef(name, self.defs.patterns[name].pos))
         for st in outputs.values():
             self.compile_output(st)
         self.resolve_feedback()
         self.instruments.resolve_routes()
         if not self.errors:
-            self.route_master()
+            self.directives.route_master()
         return self.ir
 
-    def compile_tempo(self, st: A.Tempo) -> None:
-        with self.graph.owned_by("tempo"):
-            v = self.expr(st.value, "0")
-        if isinstance(v, Err):
-            return
-        if not isinstance(v, Num):
-            self.report.error(pos_of(st.value), f"{st.unit} expects a number, got {describe(v)}")
-            return
-        if v.value <= 0:
-            self.report.error(pos_of(st.value), f"{st.unit} must be greater than 0, got {fmt(v.value)}")
-            return
-        self.ir.cps = v.value / 60.0 if st.unit == "bpm" else v.value
+    def _check_function_names(self) -> None:
+        for fn in self.defs.functions.values():
+            if not fn.bus and (fn.name in self.registry or fn.name in self.transforms
+                               or fn.name in self.controls):
+                self.report.warn(fn.pos, f"fn '{fn.name}' hides the built-in '{fn.name}' in this program")
 
     def bus_value(self, name: str) -> Value:
         """The value of a bus, compiling its definition on first use (order-independent)."""
@@ -151,7 +160,7 @@ class Compiler:
         st = self.bus_defs[name]
         self.in_progress.append(name)
         try:
-            with self.graph.owned_by("~" + name):
+            with self.graph.owned_by("~" + name), self.defs.scope({}):
                 v = self._bus_definition(name, st)
         finally:
             self.in_progress.pop()
@@ -189,34 +198,6 @@ class Compiler:
             sig = self.lowering.as_signal(v, "0", pos_of(st.value))
         if not isinstance(sig, Err):
             self.ir.outputs[st.name] = sig.edge.node
-
-    def route_master(self) -> None:
-        """The master: a mix of the outputs (else of the bus `master` or `out`, else of every
-        bus at -12 dB) into the `master` node."""
-        sources = list(self.ir.outputs.values())
-        gain = None
-        if not sources:
-            for fallback in ("master", "out"):
-                if fallback in self.ir.buses:
-                    sources = [self.ir.buses[fallback]]
-                    break
-            else:
-                sources = list(dict.fromkeys(self.ir.buses.values()))
-                gain = AUTO_ROUTE_GAIN
-                if sources:
-                    self.report.warn(A.Pos(1, 1), "no 'out:' statement: playing the sum of all buses "
-                                                  "at -12 dB")
-                else:
-                    self.report.warn(A.Pos(1, 1), "the program has no buses and no output: it is silent")
-        pos = A.Pos(1, 1)
-        with self.graph.owned_by("master"):
-            mix = self.graph.make_node("mix", "0", pos, inputs=[Edge(s) for s in sources])
-            last = mix
-            if gain is not None:
-                c = self.graph.make_node("const", "1", pos, params=[Const(gain)])
-                last = self.graph.make_node("mul", "2", pos, inputs=[Edge(mix), Edge(c)])
-            self.ir.master = self.graph.make_node("master", "3" if gain is not None else "1", pos,
-                                                  inputs=[Edge(last)])
 
     def resolve_feedback(self) -> None:
         """Replace placeholder edges (a bus read while it was being compiled) by delayed edges."""
@@ -269,6 +250,13 @@ class Compiler:
         name = e.name
         if name not in self.bus_defs and name in self.program.broken_buses:
             return Err()
+        if name in self.defs.modifiers:          # `~lfo # sine 2`: a fresh copy at each use
+            return self.defs.modifier(name, e.pos, path)
+        fn = self.defs.functions.get(name)
+        if fn is not None and fn.bus:
+            return self.report.error(e.pos, f"'~{name}' is a function bus: call it with "
+                                            f"{len(fn.params)} argument{'s' if len(fn.params) != 1 else ''} "
+                                            f"({', '.join(fn.params)})", f"~{name} ...")
         if name not in self.bus_defs:
             hint = suggest(name, sorted(self.bus_defs), prefix="~")
             return self.report.error(e.pos, f"unknown bus '~{name}'",
@@ -284,45 +272,44 @@ class Compiler:
         return self.arith(e.op, left, right, e.pos, path)
 
     def arith(self, op: str, left: Value, right: Value, pos: A.Pos, path: str) -> Value:
-        if isinstance(left, Err) or isinstance(right, Err):
-            return Err()
-        for v in (left, right):
-            if isinstance(v, (Func, ListV)):
-                return self.report.error(pos, f"'{op}' cannot combine {describe(v)}")
-        if isinstance(left, Num) and isinstance(right, Num):
-            if op == "/" and right.value == 0:
-                return self.report.error(pos, "division by zero")
-            a, b = left.value, right.value
-            return Num({"+": a + b, "-": a - b, "*": a * b, "/": a / b if b else 0.0}[op], pos)
-        literal = (Num, Text, Pat)
-        if isinstance(left, literal) and isinstance(right, literal):
-            if isinstance(right, Num) and right.value == 0 and op == "/":
-                return self.report.error(pos, "division by zero")
-            lp = left.value if isinstance(left, Num) else self.lowering.as_pattern(left, pos, op)
-            rp = right.value if isinstance(right, Num) else self.lowering.as_pattern(right, pos, op)
-            if isinstance(lp, Err) or isinstance(rp, Err):
-                return Err()
-            ops = {"+": lambda: lp + rp, "-": lambda: lp - rp, "*": lambda: lp * rp, "/": lambda: lp / rp}
-            out = self.report.guard(pos, f"pattern '{op}'", ops[op])
-            if isinstance(out, Err):
-                return out
-            control = any(isinstance(v, Pat) and v.control for v in (left, right))
-            sound = any(isinstance(v, Pat) and v.sound for v in (left, right))
-            pats = [v for v in (left, right) if isinstance(v, Pat)]
-            return Pat(out, f"{src(left)} {op} {src(right)}", pos, control, sound,
-                       frozenset().union(*(v.buses for v in pats)), any(v.samples for v in pats))
-        a = self.lowering.as_signal(left, f"{path}.0", pos)
-        b = self.lowering.as_signal(right, f"{path}.1", pos)
-        if isinstance(a, Err) or isinstance(b, Err):
-            return Err()
-        kind = {"+": "add", "-": "sub", "*": "mul", "/": "div"}[op]
-        return Sig(Edge(self.graph.make_node(kind, path, pos, inputs=[a.edge, b.edge])))
+        return self.arithmetic.apply(op, left, right, pos, path)
+
+    # ------------------------------------------------------------------ definitions
+    def template_ref(self, e: A.TemplateRef, path: str) -> Value:
+        return self.defs.template(e, path)
+
+    def pattern_ref(self, e: A.PatternRef, path: str) -> Value:
+        return self.defs.pattern(e)
+
+    def bus_call(self, e: A.BusCall, path: str, chain_input: Value | None = None,
+                 op: A.Pos | None = None) -> Value:
+        """`~name a b`: a function bus called (after `#`: its body spliced into the chain)."""
+        fn = self.defs.functions.get(e.name)
+        if (fn is None or not fn.bus) and e.name in _SIGNAL_OPS and e.name not in self.bus_defs:
+            return self.signal_op(e, path)
+        if fn is None or not fn.bus:
+            if e.name in self.bus_defs or e.name in self.defs.modifiers:
+                nxt = e.args[0]
+                return self.report.error(pos_of(nxt), f"unexpected {_describe_arg(nxt)} after "
+                                                      f"'~{e.name}': a bus takes no arguments",
+                                         f"did you mean '~{e.name} + ...' or '~{e.name} # ...'?")
+            return self.bus_ref(A.BusRef(e.name, e.pos), path)
+        vals = [(self._expr(a, f"{path}.{i}"), pos_of(a)) for i, a in enumerate(e.args)]
+        return self.defs.call(fn, vals, e.pos, path, chain_input, op)
 
     # ------------------------------------------------------------------ chains
     def chain(self, e: A.Chain, path: str) -> Value:
         """`a # f # g` at path P: `a` keeps P (adding an effect keeps the source's node id),
-        stage k gets `P#k`."""
+        stage k gets `P#k`. A function followed by controls (`fast 2 # gain 0.8`) is a
+        function: the transform, then the controls merged."""
         value = self._expr(e.stages[0], path)
+        if isinstance(value, Func):
+            rest = e.stages[1:]
+            merge = self.section(A.Section(A.Chain(rest, e.ops[1:], pos_of(rest[0]))
+                                           if len(rest) > 1 else rest[0], e.ops[0]), path)
+            if isinstance(merge, Err):
+                return merge
+            return Func(lambda p, f=value.fn, g=merge.fn: g(f(p)), f"{value.name} # ...", value.pos)
         for k in range(1, len(e.stages)):
             if isinstance(value, Err):
                 return value
@@ -333,7 +320,17 @@ class Compiler:
         if isinstance(stage, A.Paren):
             return self.chain_into(stage.expr, value, path, op)
         if isinstance(stage, A.Call):
+            fn = self.defs.functions.get(stage.name)
+            if fn is not None and self.defs.param(stage.name) is None:
+                vals = [(self._expr(a, f"{path}.{i}"), pos_of(a)) for i, a in enumerate(stage.args)]
+                return self.defs.call(fn, vals, stage.pos, path, value, op)
             return self.calls.call(stage, path, chain_input=value)
+        if isinstance(stage, A.TemplateRef):
+            return self.defs.template(stage, path, value, op)
+        if isinstance(stage, A.BusCall):
+            return self.bus_call(stage, path, value, op)
+        if isinstance(stage, A.BusRef):
+            return self.chain_bus(stage, value, path, op)
         if isinstance(stage, A.BinOp):
             # `saw 110 # lpf 800 * 0.3` means `(saw 110 # lpf 800) * 0.3`
             left = self.chain_into(stage.left, value, f"{path}.0", op)
@@ -344,8 +341,36 @@ class Compiler:
         return self.report.error(pos_of(stage), "after '#' expected a function call like 'lpf 800' "
                                                 "or 'gain 0.5'")
 
+    def signal_op(self, e: A.BusCall, path: str) -> Value:
+        """The original's `~add a b`, `~sub a b`, `~mul a b`, `~div a b`: `a ~+ b` ..."""
+        if len(e.args) != 2:
+            return self.report.error(e.pos, f"~{e.name} takes 2 signals, got {len(e.args)}",
+                                     f"~{e.name} a b, or a {_SIGNAL_OPS[e.name][1]} b")
+        left = self._expr(e.args[0], f"{path}.0")
+        right = self._expr(e.args[1], f"{path}.1")
+        return self.arith(_SIGNAL_OPS[e.name], left, right, e.pos, path)
+
+    def chain_bus(self, stage: A.BusRef, value: Value, path: str, op: A.Pos) -> Value:
+        """`x # ~fx`: the bus's expression re-instantiated with `x` as its input."""
+        name = stage.name
+        if name in self.defs.modifiers:
+            return self.defs.modifier(name, stage.pos, path, value, op)
+        if name in self.bus_defs:
+            return self.defs.modifier(name, stage.pos, path, value, op, body=self.bus_defs[name])
+        return self.bus_ref(stage, path)
+
     # ------------------------------------------------------------------ calls and `$`
     def call(self, e: A.Call, path: str) -> Value:
+        if not e.args and not e.keywords:
+            bound = self.defs.param(e.name)
+            if bound is not None:
+                return bound
+        fn = self.defs.functions.get(e.name)
+        if fn is not None:
+            if e.keywords:
+                return self.report.error(e.keywords[0].pos, f"'{e.name}' takes no keyword arguments")
+            vals = [(self._expr(a, f"{path}.{i}"), pos_of(a)) for i, a in enumerate(e.args)]
+            return self.defs.call(fn, vals, e.pos, path)
         return self.calls.call(e, path)
 
     def apply(self, e: A.Apply, path: str) -> Value:
@@ -357,6 +382,7 @@ class Compiler:
             if isinstance(value, Err):
                 return value
             if (isinstance(part, A.Call) and part.name in self.registry
+                    and part.name not in self.defs.functions
                     and (isinstance(value, Sig) or (isinstance(value, Events)
                                                     and part.name not in self.transforms))):
                 # generic application: `lpf 800 $ saw 110` == `lpf 800 (saw 110)`
@@ -388,7 +414,7 @@ class Compiler:
         transforms, which create no nodes, get `path$i`."""
         while isinstance(part, A.Paren):
             part = part.expr
-        if isinstance(part, A.Section) or (
+        if isinstance(part, (A.Section, A.TemplateRef)) or (
                 isinstance(part, A.Call) and part.name in self.transforms
                 and part.name not in self.registry and part.name not in self.controls):
             return f"{path}${i}"
@@ -420,8 +446,25 @@ _DISPATCH = {
     A.Number: Compiler.number, A.String: Compiler.string, A.Paren: Compiler.paren,
     A.BusRef: Compiler.bus_ref, A.ListExpr: Compiler.list_expr, A.BinOp: Compiler.binop,
     A.Neg: Compiler.neg, A.Call: Compiler.call, A.Chain: Compiler.chain, A.Apply: Compiler.apply,
-    A.Section: Compiler.section,
+    A.Section: Compiler.section, A.TemplateRef: Compiler.template_ref,
+    A.PatternRef: Compiler.pattern_ref, A.BusCall: Compiler.bus_call,
 }
+
+
+_SIGNAL_OPS = {"add": "~+", "sub": "~-", "mul": "~*", "div": "~/"}
+
+
+def _describe_arg(e: A.Expr) -> str:
+    """How the parser describes a token: `bus '~y'`, `number 3`, ..."""
+    if isinstance(e, A.BusRef):
+        return f"bus '~{e.name}'"
+    if isinstance(e, A.Number):
+        return f"number {e.text}"
+    if isinstance(e, A.String):
+        return f'string "{e.text}"'
+    if isinstance(e, A.Call):
+        return f"'{e.name}'"
+    return "an argument"
 
 
 def compile_ast(program: A.Program, *, registry: Registry | None = None, sample_names=None,

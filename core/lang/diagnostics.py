@@ -17,12 +17,16 @@ class Reporter:
         self.lines = lines
         self.warnings = warnings
         self.errors: list[PhononError] = []
+        self.context: list[str | None] = []   # "~fx, used at 3:17": a definition being expanded
 
     def source_line(self, line: int) -> str | None:
         return self.lines[line - 1] if 0 < line <= len(self.lines) else None
 
     def error(self, pos: A.Pos, message: str, hint: str | None = None) -> Err:
-        """Record an error at `pos`; returns the poison value that stops follow-up errors."""
+        """Record an error at `pos`; returns the poison value that stops follow-up errors.
+        Inside an expanded definition the message says where it was used."""
+        if self.context and self.context[-1]:
+            message = f"{message} (in {self.context[-1]})"
         self.errors.append(PhononError(message, file=self.file, line=pos.line, col=pos.col,
                                        source_line=self.source_line(pos.line), hint=hint))
         return Err()

@@ -20,6 +20,7 @@ expression tree. Hot swap matches old and new nodes by id, i.e. by (bus, chain p
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any, Union
 
 
@@ -91,6 +92,18 @@ class GraphIR:
     feedback: list[tuple[str, str]] = field(default_factory=list)  # (reader id, writer id)
     warnings: list[Any] = field(default_factory=list)        # phonon.errors.Diagnostic
     file: str = "<input>"
+    # program statements beyond buses and outputs (docs/language.md, "Statements")
+    outmix: str = "none"              # how the outputs are combined: none gain sqrt tanh hard
+    hushed: list[str] = field(default_factory=list)          # outputs silenced by hush/panic
+    panic: bool = False               # `panic`: a live swap cuts every voice and tail, now
+    set_cycle: Fraction | None = None  # `setCycle N` / `resetCycles` (0): the cycle at the start
+    nudge: Fraction = Fraction(0)     # `nudge N`: everything N cycles later
+    buffer: int | None = None         # `buffer: N` (accepted; the block size is `-b`)
+    meter: str | None = None          # `bpm: 120 "4/4"` (kept; one beat is one cycle)
+
+    def start_cycle(self) -> Fraction:
+        """The cycle position at the first sample of a render: `setCycle`, minus `nudge`."""
+        return (self.set_cycle or Fraction(0)) - self.nudge
 
     def add(self, n: NodeIR) -> NodeIR:
         if n.id in self.nodes:

@@ -3,8 +3,9 @@
 Rules (see docs/language.md):
 - `--` starts a comment that runs to the end of the line.
 - A statement is one line. A line continues the previous statement when it starts with an
-  operator (`# $ + - * /`), when it is indented and does not look like a statement head
-  (`~name:`, `~name $`, `name:`, `out $`), or while a `(` or `[` is still open.
+  operator (`# $ + - * /`, `|+`, ...), when it is indented and does not look like a statement
+  head (`~name:`, `~name $`, `~name a b $`, `name:`, `@name:`, `%name:`, `out $`, `fn name`,
+  `hush`, `setCycle 4`, ...), or while a `(` or `[` is still open.
 - A `:` directly followed by a name is a keyword argument (`:cutoff`); any other `:` separates
   a statement head from its expression.
 - A `-` with a space before it and a digit right after it (`range -1 1`) is part of a negative
@@ -21,10 +22,15 @@ from ..errors import PhononError
 NUM, STR, BUS, NAME, KW, COLON, OP, LPAREN, RPAREN, LBRACK, RBRACK, COMMA, END, BAD = (
     "number", "string", "bus", "name", "keyword", ":", "operator", "(", ")", "[", "]", ",",
     "end of line", "bad")
+TEMPLATE, PATVAR, EQUALS = "template", "pattern variable", "="
 
-OPERATORS = "#$+-*/"
 OUTPUT_NAME = re.compile(r"(out\d*|o\d+|d\d+)\Z")
 TEMPO_WORDS = ("tempo", "cps", "bpm")
+SETTING_WORDS = ("outmix", "buffer")
+# statements that are a word (and a number): hush, hush2, unhush, unhush2, panic, resetCycles,
+# setCycle 4, nudge 0.1
+COMMAND = re.compile(r"(hush|unhush)(\d*)\Z|(panic|resetCycles)\Z|(setCycle|nudge)\Z")
+COMMAND_WORDS = ("hush", "unhush", "panic", "resetCycles", "setCycle", "nudge")
 _INF = float("inf")
 
 
@@ -60,18 +66,27 @@ _TOKEN = re.compile(rf"""
   | (?P<num>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)(?P<tail>{_IDENT_RE})?
   | (?P<name>{_IDENT_RE})
   | (?P<bus>~{_IDENT_RE})
+  | (?P<sigop>~[+\-*/])
   | (?P<tilde>~)
+  | (?P<template>@{_IDENT_RE})
+  | (?P<patvar>%{_IDENT_RE})
   | (?P<kw>:{_IDENT_RE})
   | (?P<colon>:)
-  | (?P<op>[#$+\-*/])
+  | (?P<op>\|[+\-*/%<>]\|?|[+\-*/%<>]\||[#$+\-*/])
+  | (?P<equals>=)
   | (?P<punct>[()\[\],])
   | (?P<other>.)
 """, re.X)
 
 _HINTS = {
     "'": "strings use double quotes: \"bd sn\"",
-    "=": "bus definitions use ':' (~name: expr), keyword arguments ':name value'",
-    "|": "'|' is only meaningful inside a mini-notation string",
+    "|": "'|' alone is only meaningful inside a mini-notation string; between patterns Tidal's "
+         "operators are |+ +| |+| |- |* |/ |% |< |> (the bar marks where the structure comes from)",
+    "%": "a pattern variable is %name (define it with %name: \"1 2 4\"); modulo between patterns "
+         "is |% or %|",
+    "@": "a template is @name (define it with @name: expr)",
+    "<": "'<' alone is not an operator: Tidal's |< and <| keep the left side's values",
+    ">": "'>' alone is not an operator: Tidal's |> and >| take the right side's values",
 }
 
 
@@ -106,8 +121,14 @@ def _line_tokens(text: str, lineno: int) -> list[Token]:
                     append(Token(NUM, tok, lineno, col, space, value))
         elif kind == "str":
             append(Token(STR, tok, lineno, col, space, tok[1:-1]))
-        elif kind == "op":
+        elif kind == "op" or kind == "sigop":
             append(Token(OP, tok, lineno, col, space))
+        elif kind == "template":
+            append(Token(TEMPLATE, tok, lineno, col, space, tok[1:]))
+        elif kind == "patvar":
+            append(Token(PATVAR, tok, lineno, col, space, tok[1:]))
+        elif kind == "equals":
+            append(Token(EQUALS, tok, lineno, col, space))
         elif kind == "punct":
             append(Token(tok, tok, lineno, col, space))
         elif kind == "bus":
@@ -127,18 +148,53 @@ def _line_tokens(text: str, lineno: int) -> list[Token]:
     return toks
 
 
+def _separates(t: Token) -> bool:
+    """Is `t` the separator of a statement head (`:` or a glued `:name`)?"""
+    return t.kind == COLON or (t.kind == KW and not t.space_before)
+
+
+def is_command(toks: list[Token]) -> bool:
+    """Is this line a command statement (`hush`, `hush2`, `panic`, `setCycle 4`, `nudge -0.1`)?"""
+    return toks[0].kind == NAME and COMMAND.match(toks[0].text) is not None and is_command_like(toks)
+
+
+def is_command_like(toks: list[Token]) -> bool:
+    """Is this line shaped like a command: a word, optionally ':' and a (negative) number?"""
+    if toks[0].kind != NAME:
+        return False
+    rest = [t for t in toks[1:] if t.kind != END]
+    if rest and _separates(rest[0]):
+        rest = rest[1:]
+    if rest and rest[0].kind == OP and rest[0].text == "-":
+        rest = rest[1:]
+    return not rest or (len(rest) == 1 and rest[0].kind == NUM)
+
+
 def _is_head(toks: list[Token]) -> bool:
-    """Does this line start a statement (`~name:`, `~name $`, `name:`, `out $`)?"""
+    """Does this line start a statement (`~name:`, `~name $`, `~f a b $`, `name:`, `@name:`,
+    `%name:`, `out $`, `fn name`, a command such as `hush`)?"""
+    first = toks[0]
+    if is_command(toks):
+        return True
     if len(toks) < 2:
         return False
-    first, second = toks[0], toks[1]
+    second = toks[1]
     if first.kind == BUS:
-        return second.kind == COLON or (second.kind == KW and not second.space_before) or (
-            second.kind == OP and second.text == "$")
-    if first.kind == NAME:
-        if second.kind == COLON or (second.kind == KW and not second.space_before):
+        if _separates(second) or (second.kind == OP and second.text == "$"):
             return True
-        return OUTPUT_NAME.match(first.text) is not None and second.kind == OP and second.text == "$"
+        k = 1                              # a function bus: ~name a b $ expr
+        while k < len(toks) and toks[k].kind == NAME:
+            k += 1
+        return k > 1 and k < len(toks) and (toks[k].kind == COLON or (
+            toks[k].kind == OP and toks[k].text == "$"))
+    if first.kind in (TEMPLATE, PATVAR):
+        return _separates(second)
+    if first.kind == NAME:
+        if _separates(second):
+            return True
+        if first.text == "fn" and second.kind == NAME:
+            return True
+        return OUTPUT_NAME.match(first.text) is not None and second.kind == OP and second.text in "$#"
     return False
 
 

@@ -5,21 +5,35 @@ token, and so that one bad statement does not hide the problems in the next ones
 statement is parsed on its own and all errors are reported together.
 
 Expression precedence, lowest first: `#` chain (left to right), `$` application (right
-associative), `+ -`, `* /`, unary `-`, then calls `name arg ...` and atoms.
+associative), `+ -` (with Tidal's `|+ +| |+| |- ... |< |>` and `~+ ~-`), `* /` (with `|* |/ |%`
+... and `~* ~/`), unary `-`, then calls `name arg ...` (`~name arg ...` for a function bus) and
+atoms (`@template`, `%pattern` among them).
 """
 from __future__ import annotations
 
+import difflib
 import gc
+import re
 from contextlib import contextmanager
 from typing import Iterator
 
 from ..errors import PhononError, PhononErrors, did_you_mean
 from . import ast as A
-from .lexer import (BAD, BUS, COLON, COMMA, END, KW, LBRACK, LPAREN, NAME, NUM, OP, OUTPUT_NAME,
-                    RBRACK, RPAREN, STR, TEMPO_WORDS, Token, bad_token_error, split_statements)
+from .lexer import (BAD, BUS, COLON, COMMA, COMMAND, COMMAND_WORDS, END, EQUALS, KW, LBRACK, LPAREN,
+                    NAME, NUM, OP, OUTPUT_NAME, PATVAR, RBRACK, RPAREN, SETTING_WORDS, STR,
+                    TEMPLATE, TEMPO_WORDS, Token, bad_token_error, is_command_like,
+                    split_statements)
 
 MAX_DEPTH = 64          # nesting limit for parentheses/lists/unary minus (no stack overflow)
-_ATOM_START = (NUM, STR, BUS, NAME, LPAREN, LBRACK)
+_ATOM_START = (NUM, STR, BUS, NAME, LPAREN, LBRACK, TEMPLATE, PATVAR)
+OUTMIX_MODES = ("none", "gain", "sqrt", "tanh", "hard")
+STATEMENT_HEADS = ("tempo", "cps", "bpm", "out", "outmix", "buffer")
+# Tidal's structure operators (the bar marks the side the structure comes from; both sides for
+# |op|) and the per-sample signal operators, by precedence level
+SUM_OPERATORS = frozenset({"+", "-", "~+", "~-"} | {f"{a}{o}{b}" for o in "+-<>" for a, b in
+                                                    (("|", ""), ("", "|"), ("|", "|"))})
+PRODUCT_OPERATORS = frozenset({"*", "/", "~*", "~/"} | {f"{a}{o}{b}" for o in "*/%" for a, b in
+                                                        (("|", ""), ("", "|"), ("|", "|"))})
 
 
 class _Fail(Exception):
@@ -65,34 +79,151 @@ class _StatementParser:
     def statement(self) -> A.Statement:
         head = self.tok
         if head.kind == BUS:
+            return self.bus_statement(head)
+        if head.kind in (TEMPLATE, PATVAR):
             self.advance()
-            self.separator(head, allow_dollar=True)
-            return A.BusDef(head.value, self.expression_to_end(), _pos(head))
+            self.separator(head, allow_dollar=False)
+            kind = A.TemplateDef if head.kind == TEMPLATE else A.PatternDef
+            return kind(head.value, self.expression_to_end(), _pos(head))
         if head.kind == NAME:
-            word = head.text
-            if word in TEMPO_WORDS:
-                self.advance()
-                self.separator(head, allow_dollar=False)
-                return A.Tempo(word, self.expression_to_end(), _pos(head))
-            if OUTPUT_NAME.match(word):
-                self.advance()
-                self.separator(head, allow_dollar=True)
-                return A.OutDef(word, self.expression_to_end(), _pos(head))
-            nxt = self.peek()
-            if nxt.kind == COLON or (nxt.kind == KW and not nxt.space_before):
-                hint = did_you_mean(word, ("tempo", "cps", "bpm", "out"))
-                if word in ("o", "d"):
-                    hint = f"numbered outputs need a number: {word}1"
-                raise self.error(head, f"unknown statement '{word}:'",
-                                 hint or "a statement is ~bus: expr, out: expr, or tempo:/cps:/bpm: number")
-            raise self.error(head, "expected a statement: ~bus: expr, out: expr, or tempo: number",
-                             f"to send this to the speakers write 'out: {self.lines[head.line - 1].strip()}'"
-                             if 0 < head.line <= len(self.lines) else None)
+            return self.named_statement(head)
         if head.kind == OP:
             raise self.error(head, f"a line cannot start with '{head.text}': there is no statement to continue")
         raise self.error(head, f"expected a statement (~bus:, out: or tempo:), found {head.describe()}")
 
-    def separator(self, head: Token, allow_dollar: bool) -> None:
+    def bus_statement(self, head: Token) -> A.BusDef:
+        """`~name: expr`, `~name $ expr`, `~name a b $ expr` (function bus), `~name # expr`
+        (modifier bus)."""
+        self.advance()
+        if self.is_op("#"):
+            self.advance()
+            return A.BusDef(head.value, self.expression_to_end("#"), _pos(head), modifier=True)
+        k = self.i
+        while self.toks[k].kind == NAME:
+            k += 1
+        params: list[str] = []
+        after = self.toks[k]
+        if k > self.i and (after.kind == COLON or (after.kind == OP and after.text == "$")):
+            while self.tok.kind == NAME:
+                params.append(self.param_name(params))
+        self.separator(head, allow_dollar=True)
+        return A.BusDef(head.value, self.expression_to_end(), _pos(head), tuple(params))
+
+    def param_name(self, seen: list[str]) -> str:
+        t = self.advance()
+        if t.value in seen:
+            raise self.error(t, f"parameter '{t.value}' is listed twice")
+        return t.value
+
+    def named_statement(self, head: Token) -> A.Statement:
+        word = head.text
+        if word == "fn" and self.peek().kind == NAME:
+            return self.function_def(head)
+        if word in TEMPO_WORDS:
+            return self.tempo(head)
+        if word in SETTING_WORDS and (self.peek().kind == COLON or (
+                self.peek().kind == KW and not self.peek().space_before)):
+            return self.setting(head)
+        if OUTPUT_NAME.match(word):
+            self.advance()
+            self.separator(head, allow_dollar=True, allow_chain=True)
+            return A.OutDef(word, self.expression_to_end(), _pos(head))
+        m = COMMAND.match(word)
+        if m:
+            return self.command(head, m)
+        raise self.unknown_statement(head)
+
+    def unknown_statement(self, head: Token) -> _Fail:
+        word = head.text
+        nxt = self.peek()
+        if nxt.kind == COLON or (nxt.kind == KW and not nxt.space_before):
+            hint = did_you_mean(word, STATEMENT_HEADS)
+            if word in ("o", "d"):
+                hint = f"numbered outputs need a number: {word}1"
+            return self.error(head, f"unknown statement '{word}:'",
+                              hint or "a statement is ~bus: expr, out: expr, or tempo:/cps:/bpm: number")
+        if is_command_like(self.toks):
+            stem, digits = re.fullmatch(r"(.*?)(\d*)", word).groups()
+            close = difflib.get_close_matches(stem, COMMAND_WORDS, n=1, cutoff=0.6)
+            if close:
+                fix = close[0] + (digits if close[0] in ("hush", "unhush") else "")
+                return self.error(head, f"unknown statement '{word}'", f"did you mean '{fix}'?")
+        line = self.lines[head.line - 1].strip() if 0 < head.line <= len(self.lines) else None
+        return self.error(head, "expected a statement: ~bus: expr, out: expr, or tempo: number",
+                          f"to send this to the speakers write 'out: {line}'" if line else None)
+
+    def function_def(self, head: Token) -> A.FunctionDef:
+        """`fn name a b = expr` (`:` is accepted for `=`)."""
+        self.advance()
+        name = self.advance()
+        params: list[str] = []
+        while self.tok.kind == NAME:
+            params.append(self.param_name(params))
+        t = self.tok
+        if t.kind in (EQUALS, COLON):
+            self.advance()
+        elif t.kind == KW and not t.space_before:
+            self.toks[self.i] = Token(NAME, t.value, t.line, t.col + 1, False, value=t.value)
+        else:
+            raise self.error(t, f"expected '=' after the parameters of 'fn {name.text}', found "
+                                f"{t.describe()}", f"fn {name.text} a b = expr")
+        return A.FunctionDef(name.value, tuple(params), self.expression_to_end("="), _pos(head))
+
+    def tempo(self, head: Token) -> A.Tempo:
+        """`tempo: 2`, `cps: 2`, `bpm: 120`, `bpm: 120 "4/4"`."""
+        self.advance()
+        self.separator(head, allow_dollar=False)
+        if self.tok.kind == END:
+            raise self.error(self.tok, "expected an expression after ':'")
+        value = self.expression()
+        meter = None
+        if head.text == "bpm" and self.tok.kind == STR:
+            t = self.advance()
+            if not re.fullmatch(r"\s*[1-9][0-9]*\s*/\s*[1-9][0-9]*\s*", t.value):
+                raise self.error(t, f"bpm: expected a time signature like \"4/4\", found {t.text}")
+            meter = t.value.replace(" ", "")
+        self.end_of_statement()
+        return A.Tempo(head.text, value, _pos(head), meter)
+
+    def setting(self, head: Token) -> A.Setting:
+        """`outmix: tanh` or `buffer: 1024`."""
+        self.advance()
+        self.separator(head, allow_dollar=False)
+        t = self.tok
+        if head.text == "buffer":
+            return A.Setting("buffer", self.expression_to_end(), _pos(head), _pos(t))
+        if t.kind not in (NAME, STR) or self.peek().kind != END:
+            raise self.error(t, "outmix expects one of " + ", ".join(OUTMIX_MODES),
+                             "outmix: tanh")
+        if t.value not in OUTMIX_MODES:
+            raise self.error(t, f"unknown outmix mode '{t.value}'",
+                             did_you_mean(t.value, OUTMIX_MODES) or "modes: " + " ".join(OUTMIX_MODES))
+        self.advance()
+        return A.Setting("outmix", t.value, _pos(head), _pos(t))
+
+    def command(self, head: Token, m: re.Match) -> A.Command:
+        """`hush`, `hush2`, `unhush`, `unhush2`, `panic`, `resetCycles`, `setCycle 4`, `nudge 0.1`."""
+        self.advance()
+        word = m.group(1) or m.group(3) or m.group(4)
+        if self.tok.kind == COLON:
+            self.advance()
+        elif self.tok.kind == KW and not self.tok.space_before:
+            self.toks[self.i] = Token(NAME, self.tok.value, self.tok.line, self.tok.col + 1, False,
+                                      value=self.tok.value)
+        if word in ("setCycle", "nudge"):
+            if self.tok.kind == END:
+                raise self.error(self.tok, f"{word} needs a number of cycles",
+                                 f"{word} {'4' if word == 'setCycle' else '0.1'}")
+            return A.Command(word, _pos(head), value=self.expression_to_end())
+        t = self.tok
+        if t.kind != END:
+            hint = (f"to silence output {t.text} alone write '{word}{t.text}'"
+                    if word in ("hush", "unhush") and t.kind == NUM and not m.group(2) else None)
+            raise self.error(t, f"'{head.text}' takes no argument, found {t.describe()}", hint)
+        channel = int(m.group(2)) if m.group(2) else None
+        return A.Command(word, _pos(head), channel=channel)
+
+    def separator(self, head: Token, allow_dollar: bool, allow_chain: bool = False) -> None:
         t = self.tok
         if t.kind == COLON:
             self.advance()
@@ -101,16 +232,22 @@ class _StatementParser:
             # `~kick:s "bd"`: split the keyword token back into ':' and a name
             self.toks[self.i] = Token(NAME, t.value, t.line, t.col + 1, False, value=t.value)
             return
-        if allow_dollar and t.kind == OP and t.text == "$":
+        if allow_dollar and t.kind == OP and (t.text == "$" or (allow_chain and t.text == "#")):
             self.advance()
             return
         expected = "':' or '$'" if allow_dollar else "':'"
-        raise self.error(t, f"expected {expected} after '{head.text}', found {t.describe()}")
+        hint = "bus definitions use ':' (~name: expr); functions are fn name a b = expr" \
+            if t.kind == EQUALS else None
+        raise self.error(t, f"expected {expected} after '{head.text}', found {t.describe()}", hint)
 
-    def expression_to_end(self) -> A.Expr:
+    def expression_to_end(self, after: str = ":") -> A.Expr:
         if self.tok.kind == END:
-            raise self.error(self.tok, "expected an expression after ':'")
+            raise self.error(self.tok, f"expected an expression after '{after}'")
         e = self.expression()
+        self.end_of_statement()
+        return e
+
+    def end_of_statement(self) -> None:
         t = self.tok
         if t.kind != END:
             if t.kind in (RPAREN, RBRACK):
@@ -119,8 +256,9 @@ class _StatementParser:
                 raise self.error(t, "unexpected ',' outside a list", "lists are written [a, b, c]")
             if t.kind == COLON:
                 raise self.error(t, "unexpected ':'", "one statement per line; keyword arguments are ':name value'")
+            if t.kind == EQUALS:
+                raise self.error(t, "unexpected '='", "functions are defined with fn name a b = expr")
             raise self.error(t, f"unexpected {t.describe()} after the expression")
-        return e
 
     # -- expressions
     def expression(self) -> A.Expr:
@@ -146,15 +284,17 @@ class _StatementParser:
         return A.Apply(tuple(parts), tuple(ops), _start(first))
 
     def sum(self) -> A.Expr:
+        """sum := product (('+' | '-' | '|+' | '+|' | '|<' | ...) product)*"""
         left = self.product()
-        while self.is_op("+") or self.is_op("-"):
+        while self.tok.kind == OP and self.tok.text in SUM_OPERATORS:
             op = self.advance()
             left = A.BinOp(op.text, left, self.product(), _pos(op))
         return left
 
     def product(self) -> A.Expr:
+        """product := unary (('*' | '/' | '|*' | '*|' | '|%' | ...) unary)*"""
         left = self.unary()
-        while self.is_op("*") or self.is_op("/"):
+        while self.tok.kind == OP and self.tok.text in PRODUCT_OPERATORS:
             op = self.advance()
             left = A.BinOp(op.text, left, self.unary(), _pos(op))
         return left
@@ -175,9 +315,12 @@ class _StatementParser:
         if t.kind != NAME:
             atom = self.atom()
             if isinstance(atom, A.BusRef) and (self.tok.kind in _ATOM_START or self.tok.kind == KW):
-                nxt = self.tok
-                raise self.error(nxt, f"unexpected {nxt.describe()} after '~{atom.name}': a bus takes no arguments",
-                                 f"did you mean '~{atom.name} + ...' or '~{atom.name} # ...'?")
+                if self.tok.kind == KW:
+                    raise self.error(self.tok, f"'~{atom.name}' takes no keyword arguments")
+                args: list[A.Expr] = []
+                while self.starts_argument() and self.tok.kind != KW:
+                    args.append(self.argument())
+                return A.BusCall(atom.name, tuple(args), atom.pos)
             return atom
         self.advance()
         args: list[A.Expr] = []
@@ -228,6 +371,12 @@ class _StatementParser:
         if t.kind == NAME:
             self.advance()
             return A.Call(t.value, (), (), _pos(t))
+        if t.kind == TEMPLATE:
+            self.advance()
+            return A.TemplateRef(t.value, _pos(t))
+        if t.kind == PATVAR:
+            self.advance()
+            return A.PatternRef(t.value, _pos(t))
         if t.kind == LPAREN:
             self.enter(t)
             self.advance()

@@ -21,6 +21,7 @@ from ..engine.session import Session
 from .swap import Transfer, next_boundary, rebase, transfer_feedback, transfer_state
 
 SWAP_MODES = ("cycle", "block")
+PANIC_FADE_S = 0.005       # `panic`: the old program fades out over 5 ms instead of clicking
 
 
 @dataclass
@@ -48,6 +49,7 @@ class Player:
         self.retired: list[Session] = []        # old sessions to close off the render path
         self._out = np.zeros((2, self.block), dtype=np.float32)
         self._pending: tuple[Session, dict] | None = None
+        self._fade: tuple[Session, np.ndarray] | None = None    # panicked program, its ramp
         self._lock = threading.Lock()
 
     @property
@@ -81,11 +83,18 @@ class Player:
         frames = self.block if frames is None else frames
         session = self.session
         if self._pending is None:
-            return session.run_block(frames)
+            if self._fade is None:
+                return session.run_block(frames)
+            self._out[:, :frames] = session.run_block(frames)
+            self._fade_out(0, frames)
+            return self._out[:, :frames]
         pos = session.position
-        s = max(self.swap_sample(pos), self._pending[0].position)
-        if self.swap_mode == "cycle" and s != self.swap_sample(s):
-            s = next_boundary(session.clock, s)
+        if self._pending[0].source_graph.panic:          # `panic`: now, not at the boundary
+            s = max(pos, self._pending[0].position)
+        else:
+            s = max(self.swap_sample(pos), self._pending[0].position)
+            if self.swap_mode == "cycle" and s != self.swap_sample(s):
+                s = next_boundary(session.clock, s)
         if s >= pos + frames:
             return session.run_block(frames)
         with self._lock:
@@ -103,24 +112,49 @@ class Player:
             self.failed_swaps.append(traceback.format_exc())
             self.retired.append(successor)
         out[:, head:frames] = self.session.run_block(frames - head)
+        if self._fade is not None:
+            self._fade_out(head, frames)
         return out[:, :frames]
 
     def _swap(self, new: Session, at: int, info: dict, head: int | None) -> None:
         """`head`: frames the old session rendered in this block from its engine-block grid
-        (None: unknown, its feedback loops are then not handed over)."""
+        (None: unknown, its feedback loops are then not handed over). A program with `panic`
+        takes over nothing: every voice, tail and loop starts from silence, and the old
+        program fades out over PANIC_FADE_S instead of stopping with a click."""
         old = self.session
-        rebase(new, old.clock, at)
-        transfer = transfer_state(old, new)
-        if old.plan.delayed and head is not None:
-            transfer.loops = transfer_feedback(
-                old, new, head % old.engine_block)
+        rebase(new, old, at)
+        if new.source_graph.panic:
+            transfer = Transfer(added=list(new.nodes), dropped=list(old.nodes))
+            self._retire_fade()
+            n = max(1, round(PANIC_FADE_S * old.sr))
+            self._fade = (old, (1.0 - np.arange(1, n + 1, dtype=np.float32) / n))
+        else:
+            transfer = transfer_state(old, new)
+            if old.plan.delayed and head is not None:
+                transfer.loops = transfer_feedback(old, new, head % old.engine_block)
+            self.retired.append(old)
         self.session = new
-        self.retired.append(old)
         cycle = old.clock.cycle_at(at)
         if self.swap_mode == "cycle":        # the boundary's integer cycle (within half a sample)
             cycle = Fraction(round(cycle))
         self.swaps.append(SwapReport(sample=at, cycle=cycle, transfer=transfer, info=info,
                                      rendered_at=time.time()))
+
+    def _fade_out(self, start: int, frames: int) -> None:
+        """Add the panicked program's next frames, ramped down, to `_out[:, start:frames]`."""
+        old, ramp = self._fade
+        n = min(frames - start, ramp.shape[0])
+        if n > 0:
+            self._out[:, start:start + n] += old.run_block(n) * ramp[:n]
+        if n >= ramp.shape[0]:
+            self._retire_fade()
+        else:
+            self._fade = (old, ramp[n:])
+
+    def _retire_fade(self) -> None:
+        if self._fade is not None:
+            self.retired.append(self._fade[0])
+            self._fade = None
 
     def close_retired(self) -> None:
         """Close sessions swapped out (call from a non-audio thread)."""
@@ -142,5 +176,6 @@ class Player:
             pending, self._pending = self._pending, None
         if pending is not None:
             self.retired.append(pending[0])
+        self._retire_fade()
         self.close_retired()
         self.session.close()

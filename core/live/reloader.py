@@ -131,8 +131,9 @@ class Reloader:
             graph = compile_source(text, file=str(self.path), registry=self.registry,
                                    bank=self.player.session.sample_bank())
             warm_kernels(graph, self.player.session, self.warmed)
-            successor = successor_session(self.player.session, graph,
-                                          self.player.target_start(), reporter=self.reporter)
+            start = self.player.position if graph.panic else self.player.target_start()
+            successor = successor_session(self.player.session, graph, start,
+                                          reporter=self.reporter)
         except (PhononError, PhononErrors) as exc:
             result = ReloadResult(False, "error: " + _first_line(exc), str(exc), saved_at)
         except Exception as exc:  # noqa: BLE001 - never lose the music to a bad program

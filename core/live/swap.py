@@ -35,21 +35,38 @@ def next_boundary(clock: Clock, position: int) -> int:
     return s
 
 
-def continued_clock(old: Clock, cps: float | Fraction, at: int) -> Clock:
+def continued_clock(old: Clock, cps: float | Fraction, at: int,
+                    jump: Fraction | None = None) -> Clock:
     """The clock of a successor starting at sample `at`: the old mapping when the tempo is
     unchanged (so onsets land exactly where an uninterrupted render puts them), else rebased
-    at `at` with the new tempo (no jump in cycle position)."""
+    at `at` with the new tempo (no jump in cycle position). `jump`: the cycle the successor
+    starts at instead (see `clock_jump`)."""
+    if jump is not None:
+        return Clock(old.sr, cps, n0=at, c0=jump)
     clock = Clock(old.sr, old.cps, n0=old.n0, c0=old.c0)
     if clock.cps != Clock(old.sr, cps).cps:
         clock.set_cps(cps, at)
     return clock
 
 
+def clock_jump(old: GraphIR, new: GraphIR, cycle: Fraction) -> Fraction | None:
+    """Where the new program's clock starts when it takes over at cycle position `cycle`, or
+    None to continue: `setCycle N`/`resetCycles` move it when the statement is new or its
+    number changed (a one-shot: leaving it in the file does not move the clock at every
+    save); a changed `nudge` shifts it by the difference (docs/language.md, "Statements")."""
+    if new.set_cycle is not None and new.set_cycle != old.set_cycle:
+        return new.set_cycle - new.nudge
+    if new.nudge != old.nudge:
+        return cycle + old.nudge - new.nudge
+    return None
+
+
 def successor_session(old: Session, graph: GraphIR, start: int, *,
                       reporter: Callable[[str], None] | None = None) -> Session:
     """Build (compile-free, but instantiating and preparing every node) a session for `graph`
     that renders from sample `start` on with `old`'s options, registry and sample bank."""
-    clock = continued_clock(old.clock, graph.cps, start)
+    jump = clock_jump(old.source_graph, graph, old.clock.cycle_at(start))
+    clock = continued_clock(old.clock, graph.cps, start, jump)
     options = replace(old.options, samples=old.sample_bank())
     if options.workers > 0 or options.runtime != RuntimeOptions():
         # the actor runtime: fork after the state hand-over, so the workers inherit it
@@ -121,9 +138,10 @@ def transfer_feedback(old: Session, new: Session, partial: int) -> list[str]:
     return moved
 
 
-def rebase(new: Session, old_clock: Clock, at: int) -> None:
+def rebase(new: Session, old: Session, at: int) -> None:
     """Make `new` start at sample `at` (later than the start it was built for)."""
-    new.continue_from(continued_clock(old_clock, new.clock.cps, at), at)
+    jump = clock_jump(old.source_graph, new.source_graph, old.clock.cycle_at(at))
+    new.continue_from(continued_clock(old.clock, new.clock.cps, at, jump), at)
 
 
 def node_signatures(graph: GraphIR) -> set[tuple]:

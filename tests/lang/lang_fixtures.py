@@ -25,6 +25,8 @@ class StubPattern:
         o = other.source if isinstance(other, StubPattern) else repr(other)
         return StubPattern(f"({self.source} {op} {o})")
 
+    def first_cycle(self): return []
+    def combine(self, o, op, structure="left"): return self._op(f"{op}[{structure}]", o)
     def __add__(self, o): return self._op("+", o)
     def __sub__(self, o): return self._op("-", o)
     def __mul__(self, o): return self._op("*", o)

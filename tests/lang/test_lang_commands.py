@@ -129,3 +129,16 @@ def test_cli_dispatches_check(capsys) -> None:
     from phonon.cli import main
     assert main(["check", str(EXAMPLES / "four_on_the_floor.ph")]) == 0
     assert "four_on_the_floor.ph: ok" in capsys.readouterr().out
+
+
+def test_check_shows_the_statements(capsys, tmp_path) -> None:
+    prog = tmp_path / "s.ph"
+    prog.write_text('bpm: 120 "3/4"\noutmix: tanh\nbuffer: 256\nsetCycle 2\nnudge 0.25\n'
+                    'out: sine 2\nout2: sine 3\nhush2\n')
+    code, out, err = run_check(prog, capsys)
+    lines = out.splitlines()
+    assert code == 0 and err == ""
+    assert lines[1] == "  tempo     2 cps (3/4)"
+    assert lines[3] == "  outputs   2: out out2 (hushed)"
+    assert lines[8] == ("  statements outmix tanh; setCycle 2; nudge 1/4; buffer 256 "
+                        "(the block size is chosen with -b)")
