@@ -32,7 +32,7 @@ from ..errors import PhononError, did_you_mean
 
 FORMATS = ("wav", "flac")
 JOB_KEYS = {"name", "program", "seconds", "cycles", "sr", "block", "format", "seed", "params",
-            "samples"}
+            "samples", "stems", "stems_post"}
 GRID_KEYS = (JOB_KEYS - {"seed"}) | {"seeds"}
 TOP_KEYS = (JOB_KEYS - {"name", "program"}) | {"jobs", "grid"}
 TEMPO_HEADS = ("cps", "tempo", "bpm")
@@ -59,6 +59,8 @@ class Job:
     seed: int = 0
     params: dict[str, Any] = field(default_factory=dict)
     samples: tuple[str, ...] = ()      # sample roots (absolute)
+    stems: tuple[str, ...] | None = None   # None: no stems; (): every bus; else these names
+    stems_post: bool = False           # stems after the master stage
 
     @property
     def filename(self) -> str:
@@ -74,7 +76,9 @@ class Job:
         return {"program_hash": self.program_hash, "params": self.params, "seed": self.seed,
                 "seconds": self.seconds, "cycles": None if self.cycles is None else str(self.cycles),
                 "sr": self.sr, "block": self.block, "format": self.format,
-                "samples": list(self.samples)}
+                "samples": list(self.samples),
+                "stems": None if self.stems is None else list(self.stems),
+                "stems_post": self.stems_post}
 
 
 # ------------------------------------------------------------------------------- reading
@@ -212,12 +216,22 @@ def _job(spec: dict, path: Path, where: _Where, what: str, seed: int | None = No
                               f" integer, got {v!r}", needle)
     samples = spec.get("samples", [])
     samples = [samples] if isinstance(samples, str) else list(samples)
+    stems, post = spec.get("stems", False), spec.get("stems_post", False)
+    if not (isinstance(stems, bool) or (isinstance(stems, list)
+                                        and all(isinstance(x, str) for x in stems))) \
+            or not isinstance(post, bool):
+        raise where.error(f"{label}: `stems` is true, false or a list of bus names and "
+                          "`stems_post` true or false", needle)
+    if post and stems is False:
+        stems = True
+    stems = None if stems is False else tuple(x.lstrip("~") for x in (() if stems is True else stems))
     return Job(name=name, program=program, source=source,
                seconds=None if seconds is None else float(seconds),
                cycles=None if cycles is None else Fraction(str(cycles)),
                sr=int(spec.get("sr", 44100)), block=int(spec.get("block", 2048)), format=fmt,
                seed=int(spec.get("seed", 0) if seed is None else seed), params=dict(params),
-               samples=tuple(str((path.parent / s).resolve()) for s in samples))
+               samples=tuple(str((path.parent / s).resolve()) for s in samples),
+               stems=stems, stems_post=post)
 
 
 def _expand(grid: dict, defaults: dict, path: Path, where: _Where, what: str) -> list[Job]:

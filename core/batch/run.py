@@ -65,14 +65,25 @@ def row_for(job: Job, result: JobResult, out: Path) -> dict[str, Any]:
             "frames": result.frames, "duration_s": result.seconds, "peak_dbfs": result.peak_dbfs,
             "rms_dbfs": result.rms_dbfs, "audio_sha256": result.audio_sha256,
             "file_sha256": result.file_sha256, "render_s": round(result.render_s, 4),
+            "stems": None if job.stems is None else list(job.stems),
+            "stems_post": job.stems_post,
+            "stem_files": {n: stem_path(job, n) for n in result.stems} if ok else {},
+            "stem_sha256": result.stems,
             "worker": result.worker, "worker_jobs": result.worker_jobs,
             "samples": list(job.samples),
             "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
 
 
+def stem_path(job: Job, stem: str) -> str:
+    """Where a job's stem goes, relative to OUT: `<name>/<stem>.<format>`."""
+    return f"{job.name}/{stem}.{job.format}"
+
+
 def is_done(job: Job, row: dict[str, Any] | None, out: Path) -> bool:
-    """`--resume`: the job's file exists and its ok row describes this very job."""
+    """`--resume`: the job's files exist and its ok row describes this very job."""
     if row is None or row.get("status") != "ok" or not (out / job.filename).is_file():
+        return False
+    if not all((out / p).is_file() for p in (row.get("stem_files") or {}).values()):
         return False
     return all(row.get(k) == v for k, v in job.identity().items())
 
@@ -138,8 +149,11 @@ def run_batch(jobs: list[Job], options: BatchOptions,
                 for result in backend.run(todo, ctrl_c.stop):
                     job = by_name[result.name]
                     if result.status == "ok":
+                        for name, data in result.stem_data.items():
+                            (out / job.name).mkdir(exist_ok=True)
+                            write_atomic(out / stem_path(job, name), data)
                         write_atomic(out / job.filename, result.data)
-                    result.data = b""
+                    result.data, result.stem_data = b"", {}
                     journal.append(row_for(job, result, out))
                     report.results.append(result)
                     report.seconds = time.perf_counter() - t0

@@ -18,7 +18,8 @@ PARQUET = "metadata.parquet"
 #: the columns, in order (docs/batch.md explains each)
 COLUMNS = ("name", "status", "error", "program", "program_hash", "params", "seed", "seconds",
            "cycles", "sr", "block", "format", "samples", "output", "frames", "duration_s", "peak_dbfs",
-           "rms_dbfs", "audio_sha256", "file_sha256", "render_s", "worker", "worker_jobs", "finished_at")
+           "rms_dbfs", "audio_sha256", "file_sha256", "stems", "stems_post", "stem_files",
+           "stem_sha256", "render_s", "worker", "worker_jobs", "finished_at")
 
 
 class Journal:
@@ -63,7 +64,8 @@ def write_parquet(rows: list[dict[str, Any]], path: Path) -> None:
     """The rows as a Parquet table (params as a JSON string column); needs pyarrow."""
     import pyarrow as pa
     import pyarrow.parquet as pq
-    flat = [{**{c: r.get(c) for c in COLUMNS}, "params": json.dumps(r.get("params", {}))}
+    nested = ("params", "stem_files", "stem_sha256")
+    flat = [{**{c: r.get(c) for c in COLUMNS}, **{c: json.dumps(r.get(c) or {}) for c in nested}}
             for r in rows]
     tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
     pq.write_table(pa.Table.from_pylist(flat), tmp)

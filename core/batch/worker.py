@@ -42,7 +42,9 @@ class JobResult:
     render_s: float = 0.0                # wall time of compile + render + encode
     worker: str = ""                     # host:pid
     worker_jobs: int = 0                 # jobs this worker's engine has run, this one included
+    stems: dict[str, str] = field(default_factory=dict)       # stem name -> audio sha256
     data: bytes = field(default=b"", repr=False)
+    stem_data: dict[str, bytes] = field(default_factory=dict, repr=False)
 
 
 def level_dbfs(x: float) -> float | None:
@@ -101,28 +103,37 @@ class WarmEngine:
             self._banks[key] = make_sample_bank(list(samples) or None, sr)
         return self._banks[key]
 
-    def render(self, job: Job) -> np.ndarray:
-        """The job's audio, (2, n) float32; raises PhononError for a broken program and
-        RuntimeError when a node failed while rendering."""
+    def render(self, job: Job) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """The job's audio, (2, n) float32, and its stems by name (none unless the job asks);
+        raises PhononError for a broken program and RuntimeError when a node failed."""
         from ..engine.render import compile_source, render
         bank = self.bank(job.samples, job.sr)
         graph = compile_source(job.source, file=job.program, registry=self.registry, bank=bank)
         cps = Fraction(graph.cps).limit_denominator(10**6)
         seconds = job.seconds if job.seconds is not None else float(job.cycles / cps)
         problems: list[str] = []
+        stems = None if job.stems is None else (list(job.stems) or True)
         y = render(graph, seconds, job.sr, job.block, samples=bank, registry=self.registry,
-                   reporter=problems.append, seed=job.seed)
+                   reporter=problems.append, seed=job.seed, stems=stems or False,
+                   stems_post=job.stems_post)
         if problems:
             raise RuntimeError(problems[0].splitlines()[0])
-        return y
+        if isinstance(y, dict):              # stems: the mix is the master stem
+            master = y.pop("master", None)
+            if master is None:
+                master = render(graph, seconds, job.sr, job.block, samples=bank,
+                                registry=self.registry, seed=job.seed)
+            return master, y
+        return y, {}
 
     def run(self, job: Job) -> JobResult:
         """Render and encode one job; every failure becomes a failed result, never a raise."""
         t0 = time.perf_counter()
         self.jobs += 1
         try:
-            y = self.render(job)
+            y, stems = self.render(job)
             data = encode(y, job.sr, job.format)
+            stem_data = {name: encode(a, job.sr, job.format) for name, a in stems.items()}
         except PhononError as exc:
             return self._failed(job, exc.with_source(job.source).headline, t0)
         except Exception as exc:  # noqa: BLE001 - a job's failure is recorded, the batch goes on
@@ -135,7 +146,8 @@ class WarmEngine:
                          audio_sha256=hashlib.sha256(raw).hexdigest() if raw is not None
                          else audio_sha256(y), file_sha256=hashlib.sha256(data).hexdigest(),
                          render_s=time.perf_counter() - t0, worker=self.worker,
-                         worker_jobs=self.jobs, data=data)
+                         worker_jobs=self.jobs, data=data, stem_data=stem_data,
+                         stems={name: audio_sha256(a) for name, a in stems.items()})
 
     def _failed(self, job: Job, message: str, t0: float) -> JobResult:
         return JobResult(job.name, "failed", error=message, render_s=time.perf_counter() - t0,

@@ -9,7 +9,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 from ..lang.ir import GraphIR
-from ..patterns.signals import get_seed, set_seed
+from ..patterns.signals import seeded, set_seed
 from ..plan import FEEDBACK_BLOCK, Plan, plan
 from ..plan.optimize import optimize
 from ..runtime.binding import bind, instantiate
@@ -58,7 +58,7 @@ class Session:
         graph node for node (no `phonon.plan.optimize` rewriting). `workers > 0` (or nodes
         to isolate) selects the actor runtime, configured by `runtime`. `seed` selects the
         random stream of patterns and seeded nodes (0: Tidal/Strudel's); the session puts it
-        in force (`phonon.patterns.signals.set_seed`) whenever it renders."""
+        in force (`phonon.patterns.signals.seeded`) while it renders a block."""
         if registry is None:
             from ..plugins.registry import default_registry
             registry = default_registry()
@@ -68,7 +68,6 @@ class Session:
                                       feedback_block=feedback_block, optimize=optimize_graph,
                                       seed=int(seed))
         self.seed = int(seed)
-        set_seed(self.seed)               # nodes read it in prepare; forked workers inherit it
         self.source_graph = graph
         # fewer nodes, bit-identical output (phonon.plan.optimize); ids of survivors unchanged
         graph = optimize(graph, registry) if optimize_graph else graph
@@ -91,18 +90,19 @@ class Session:
         if self._bank is not None and graph.samples:
             self._bank.preload(sorted(graph.samples))      # load files before the first block
         self.executor: Executor
-        if workers > 0 or runtime.isolate or any(
-                n.options.get("isolate") for n in graph.nodes.values()):
-            # the actor runtime (worker processes + shared memory)
-            from ..runtime.actors import ActorExecutor
-            self.executor = ActorExecutor(graph, self.plan, self.nodes, self.clock,
-                                          self.engine_block, workers=workers, options=runtime,
-                                          reporter=reporter, bank=self._bank, start=start)
-            self.bound = self.executor.bound
-        else:
-            self.bound = bind(graph, self.plan, self.nodes, self.clock, self.engine_block, start)
-            self.executor = InlineExecutor(self.bound, self.clock, reporter,
-                                           profile=runtime.profile)
+        with seeded(self.seed):           # worker processes forked here inherit the seed
+            if workers > 0 or runtime.isolate or any(
+                    n.options.get("isolate") for n in graph.nodes.values()):
+                # the actor runtime (worker processes + shared memory)
+                from ..runtime.actors import ActorExecutor
+                self.executor = ActorExecutor(graph, self.plan, self.nodes, self.clock,
+                                              self.engine_block, workers=workers, options=runtime,
+                                              reporter=reporter, bank=self._bank, start=start)
+                self.bound = self.executor.bound
+            else:
+                self.bound = bind(graph, self.plan, self.nodes, self.clock, self.engine_block, start)
+                self.executor = InlineExecutor(self.bound, self.clock, reporter,
+                                               profile=runtime.profile)
         self.position = int(start)              # next sample to deliver
         self._rendered = int(start)             # next sample the executor computes
         # frames rendered ahead when engine_block != block: carry[:, off:off + n]
@@ -143,9 +143,15 @@ class Session:
         self.clock.set_cps(cps, self._rendered)
 
     def run_block(self, frames: int | None = None) -> np.ndarray:
-        """Render the next block; returns a (2, frames) view valid until the next call."""
-        if get_seed() != self.seed:        # another session (other seed) ran in this process
-            set_seed(self.seed)
+        """Render the next block; returns a (2, frames) view valid until the next call. The
+        session's seed is in force while it runs (and the caller's restored after)."""
+        caller = set_seed(self.seed)      # (a plain try/finally: this runs every block)
+        try:
+            return self._run_block(frames)
+        finally:
+            set_seed(caller)
+
+    def _run_block(self, frames: int | None) -> np.ndarray:
         frames = self.block if frames is None else frames
         if self.engine_block != self.block or frames > self.block or self._carry_n:
             return self._pull(frames)
@@ -177,17 +183,19 @@ class Session:
         """The next `frames` samples, computing nothing beyond them, so that the nodes' state
         is exactly at the last one (a hot swap hands it over there). A graph with feedback
         edges otherwise renders whole engine blocks and runs up to one engine block ahead."""
+        with seeded(self.seed):
+            return self._run_exactly(frames)
+
+    def _run_exactly(self, frames: int) -> np.ndarray:
         eb = self.engine_block
         if eb == self.block or self.computed_ahead:
-            return self.run_block(frames)
-        if get_seed() != self.seed:
-            set_seed(self.seed)
+            return self._run_block(frames)
         whole = frames - frames % eb
         if not whole:
             out = self.executor.run_block(self.position, frames)
             self.seek(self.position + frames)
             return out
-        first = self.run_block(whole).copy()
+        first = self._run_block(whole).copy()
         rest = self.executor.run_block(self.position, frames - whole)
         self.seek(self.position + frames - whole)
         return np.concatenate([first, rest], axis=1)

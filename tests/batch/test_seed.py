@@ -21,6 +21,8 @@ def test_seed_zero_is_strudels_stream_and_seeds_change_the_choices():
         assert get_seed() == 7
     assert get_seed() == 0
     assert strudel != other and 4 <= len(other) <= 12
+    phonon.render(PATTERNS, 0.1, sr=SR, seed=9)
+    assert get_seed() == 0                           # a render leaves the caller's seed alone
     a = phonon.render(PATTERNS, 1.0, sr=SR)
     assert np.array_equal(a, phonon.render(PATTERNS, 1.0, sr=SR, seed=0))
     b = phonon.render(PATTERNS, 1.0, sr=SR, seed=7)
