@@ -126,7 +126,8 @@ class Reverb(_Pedal):
         self.plugin.room_size = min(max(value_at(p.room, i), 0.0), 1.0)
         self.plugin.damping = min(max(value_at(p.damp, i), 0.0), 1.0)
         self.plugin.wet_level = mix
-        self.plugin.dry_level = 1.0 - mix
+        # JUCE's Reverb (inside pedalboard) scales dry_level by 2: half of it is (1 - mix)
+        self.plugin.dry_level = (1.0 - mix) * 0.5
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames

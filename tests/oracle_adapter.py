@@ -2,7 +2,8 @@
 
 `query(pat, transform, begin, end)` parses `pat` with phonon's mini-notation, applies the
 Haskell-style `transform` chain (`every 3 (fast 2) ; rev`) through `TRANSFORMS`, and returns
-`(whole_begin, whole_end, value)` for every event whose onset lies in [begin, end).
+`(whole_begin, whole_end, value)` for every event whose onset lies in [begin, end), values on
+Strudel's scales (`pan`: Phonon's -1..1 mapped to Strudel's 0..1).
 """
 from __future__ import annotations
 
@@ -38,6 +39,13 @@ def transformed(pat: Pattern, transform: str | None) -> Pattern:
     return _chain(parse_transform(transform))(pat) if transform else pat
 
 
+def strudel_value(v: Any) -> Any:
+    """A Phonon event value on Strudel's scales: pan -1..1 becomes Strudel's 0..1."""
+    if isinstance(v, dict) and isinstance(v.get("pan"), (int, float, Fraction)):
+        return {**v, "pan": (v["pan"] + 1) / 2}
+    return v
+
+
 def query(pat: str, transform: str | None, begin: Fraction, end: Fraction) -> list[tuple]:
     p = transformed(mini(pat), transform)
-    return [(e.whole.begin, e.whole.end, e.value) for e in p.onsets(begin, end)]
+    return [(e.whole.begin, e.whole.end, strudel_value(e.value)) for e in p.onsets(begin, end)]

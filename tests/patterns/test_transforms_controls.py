@@ -89,8 +89,16 @@ def test_control_setters_for_legato_sustain_gain():
 
 
 def test_jux_pans_hard_left_and_right():
+    """Phonon's pan is -1..1: jux's copies are at -1 and 1 (Strudel's 0 and 1 on its scale)."""
     vals = sorted((t, v["s"], v["pan"]) for t, _, v in ev(T["jux"](T["rev"], T["s"](mini("bd sn")))))
-    assert vals == [(0, "bd", 0.0), (0, "sn", 1.0), (F(1, 2), "bd", 1.0), (F(1, 2), "sn", 0.0)]
+    assert vals == [(0, "bd", -1.0), (0, "sn", 1.0), (F(1, 2), "bd", 1.0), (F(1, 2), "sn", -1.0)]
+
+
+def test_juxby_pans_by_the_amount_around_an_existing_pan():
+    vals = sorted((t, v["s"], v["pan"]) for t, _, v in ev(T["juxBy"](0.5, T["rev"], T["s"](mini("bd sn")))))
+    assert vals == [(0, "bd", -0.5), (0, "sn", 0.5), (F(1, 2), "bd", 0.5), (F(1, 2), "sn", -0.5)]
+    panned = T["s"](mini("bd")).merge(control("pan", 0.25))
+    assert sorted(v["pan"] for _, _, v in ev(T["juxBy"](0.5, T["rev"], panned))) == [-0.25, 0.75]
 
 
 def test_patternable_arguments_accept_mini_strings_and_patterns():

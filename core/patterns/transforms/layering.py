@@ -1,7 +1,6 @@
 """Transforms that layer copies of a pattern: superimpose, off, jux, echo, stut, stutter."""
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Any
 
 from ..arithmetic import compose_op
@@ -24,20 +23,23 @@ def off(t, f, pat):
 
 
 def _pan_shift(val: Any, by: float) -> dict:
+    """`val` with its pan moved by `by` on Phonon's -1..1 scale (centre 0 when it has none)."""
     d = dict(val) if isinstance(val, dict) else {"value": val}
-    d["pan"] = d.get("pan", 0.5) + by
+    d["pan"] = d.get("pan", 0.0) + by
     return d
 
 
-@register("juxBy", "amount f:function", "Like jux, panned apart by amount (0..1).", "juxby")
+@register("juxBy", "amount f:function",
+          "Like jux, the copies panned apart by amount (0..1): pan -amount and +amount.", "juxby")
 def jux_by(by, f, pat):
-    half = by / 2 if not isinstance(by, Fraction) else float(by) / 2
-    left = pat.fmap(lambda v: _pan_shift(v, -half))
-    right = f(pat.fmap(lambda v: _pan_shift(v, half)))
+    # Strudel pans 0.5 -+ by/2 on its 0..1 scale; on Phonon's -1..1 scale that is 0 -+ by
+    by = float(by)
+    left = pat.fmap(lambda v: _pan_shift(v, -by))
+    right = f(pat.fmap(lambda v: _pan_shift(v, by)))
     return stack(left, right)
 
 
-@register("jux", "f:function", "Pattern left (pan 0), f applied right (pan 1).")
+@register("jux", "f:function", "Pattern hard left (pan -1), f applied hard right (pan 1).")
 def jux(f, pat):
     return jux_by(1, f, pat)
 
