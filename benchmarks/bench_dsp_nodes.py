@@ -43,7 +43,12 @@ from phonon.nodes.ringmod import FmCrossmod, Ring, RingMod
 from phonon.nodes.spectral import Freeze
 from phonon.nodes.stereo import Pan2Left, Widener, XFade
 from phonon.nodes.noise import PinkNoise
+from phonon.nodes.notesynth import SawTrig, Synth
 from phonon.nodes.oscillators import Saw, Sine, Square
+from phonon.nodes.strings import Pluck, Waveguide
+from phonon.nodes.synths import SuperChip
+from phonon.nodes.voice import Formant, Granular, PitchShift, Vocoder
+from phonon.nodes.waves import VCO, PM, Additive, Blip, Impulse, Organ, Phasor, SoftSaw, Wavetable
 from phonon.plugins.api import Block, Node, Params, Trigger, node
 
 SR = 44100
@@ -59,8 +64,9 @@ class Copy(Node):
 @dataclass
 class Case:
     """One row: a node class in one setting. `params` values may be callables of the block
-    size (a modulating signal); `events_every`: a trigger at offset 0 every that many blocks;
-    `inputs`: audio inputs the node reads (noise); `heavy`: documented as inherently heavy."""
+    size (a modulating signal); `events_every`: a trigger (its control map: `event`) at offset 0
+    every that many blocks; `inputs`: audio inputs the node reads (noise); `heavy`: documented
+    as inherently heavy."""
 
     name: str
     cls: type
@@ -69,6 +75,7 @@ class Case:
     inputs: int = 1
     static: dict = field(default_factory=dict)
     heavy: bool = False
+    event: dict = field(default_factory=dict)
 
 
 def sweep(block: int) -> np.ndarray:
@@ -96,6 +103,7 @@ CASES: list[Case] = [
     Case("moog_ladder modulated", MoogLadder, {"cutoff": sweep, "res": 0.7, "drive": 3.0}),
     Case("comb", Comb), Case("comb modulated", Comb, {"freq": sweep}), Case("allpass", Allpass),
     Case("djf", DJFilter, {"v": 0.3}), Case("svf_lp", SvfLowPass),
+<<<<<<< HEAD
     # -- issue 17, effects (nodes/echoes.py, modfx.py, ringmod.py, stereo.py, reverbs.py,
     #    spectral.py, dynamics.py, fx.py)
     Case("tapedelay / tape", TapeDelay), Case("multitap (4 taps)", Multitap),
@@ -112,6 +120,23 @@ CASES: list[Case] = [
     Case("reverb_stereo", ReverbStereo), Case("freeze (not frozen)", Freeze),
     Case("freeze (frozen)", Freeze, {"trigger": 1.0}),
     Case("convolve (built-in room)", Convolve),
+=======
+    # -- issue 17, sources (nodes/waves.py, strings.py, voice.py, notesynth.py, synths.py)
+    Case("wavetable", Wavetable, inputs=0), Case("wavetable modulated", Wavetable, {"freq": sweep}, inputs=0),
+    Case("additive 8 partials", Additive, inputs=0, static={"partials": "1 0.5 0.33 0.25 0.2 0.16 0.14 0.12"}),
+    Case("organ", Organ, inputs=0), Case("soft_saw", SoftSaw, inputs=0),
+    Case("blip", Blip, {"freq": 110.0}, inputs=0), Case("impulse", Impulse, inputs=0),
+    Case("pm", PM, {"mod": 0.5}, inputs=0), Case("vco", VCO, inputs=0), Case("phasor", Phasor, inputs=0),
+    Case("superchip", SuperChip, inputs=0),
+    Case("pluck", Pluck, inputs=0), Case("waveguide", Waveguide, inputs=0),
+    Case("granular", Granular), Case("granular dense", Granular, {"density": 100.0, "grain_ms": 100.0}),
+    Case("pitch_shift", PitchShift, {"semitones": 7.0}),
+    Case("vocoder 16 bands", Vocoder, inputs=2), Case("vocoder 32 bands", Vocoder, inputs=2, static={"bands": 32}),
+    Case("formant", Formant),
+    Case("saw_trig 1 note/block", SawTrig, {"sustain": 0.5}, events_every=1, inputs=0, event={"note": 0}),
+    Case("synth 16 voices", Synth, {"sustain": 1.0, "release": 2.0}, events_every=1, inputs=0,
+         static={"wave": "saw"}, event={"note": 7}),
+>>>>>>> aa652de (Sources of the original's library: wavetable additive organ(_hz) soft_saw(_hz) blip impulse pm vco phasor superchip; pluck and waveguide (exactly tuned one-sample loops); synth and sine/saw/square/tri_trig (voice pool, ADSR, chords 1/sqrt(n)); granular, pitch_shift, vocoder, formant (input first); aliases saw_hz square_hz triangle_hz white/pink/brown_noise; poly scales chord notes 1/sqrt(n); note-name instruments for sources with an unused trigger (pluck "c3 e3"); example plugin node renamed kspluck; NaN-safe oscillator/pitch kernels; tests/nodes_sources, quality table, benchmark rows, docs/nodes.md, 4 examples)
 ]
 
 
@@ -143,7 +168,7 @@ class Runner:
             b = self.index
             ctx = Block(b, b * block, block, SR, 1.0, b * block / SR)
             if every and b % every == 0:
-                ctx.events = [Trigger(0, {}, 0, 0.1)]
+                ctx.events = [Trigger(0, dict(self.case.event), 0, 0.1)]
             node_.process(ctx, self.ins, self.p, self.out)
             self.index += 1
         return time.process_time() - start

@@ -24,5 +24,9 @@ from .ringmod import *  # noqa: F401,F403
 from .reverbs import *  # noqa: F401,F403
 from .spectral import *  # noqa: F401,F403
 from .synths import *  # noqa: F401,F403
+from .waves import *  # noqa: F401,F403
+from .strings import *  # noqa: F401,F403
+from .voice import *  # noqa: F401,F403
+from .notesynth import *  # noqa: F401,F403
 from .vst import *  # noqa: F401,F403
 from .poly import *  # noqa: F401,F403

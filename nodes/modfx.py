@@ -38,7 +38,7 @@ class _KernelEffect(FiniteInputs, StateArrays, Node):
         return self.wet
 
 
-@node("pitch", inputs=1, aliases=("pitch_shift",), category="effect",
+@node("pitch", inputs=1, category="effect",
       doc="Pitch shift by `semitones` (delay-line grains of 50 ms, no tempo change).")
 class Pitch(_KernelEffect):
     semitones = Param(0.0, unit="semitones", lo=-24.0, hi=24.0, doc="shift (+12 = an octave up)")

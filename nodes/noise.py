@@ -55,16 +55,16 @@ class _Noise(StateArrays, Node):
             self.rng.bit_generator.state = state["rng"]
 
 
-@node("noise", aliases=("white",), doc="White noise, uniform in -1..1.", category="source")
+@node("noise", aliases=("white", "white_noise"), doc="White noise, uniform in -1..1.", category="source")
 class WhiteNoise(_Noise):
     color = k.WHITE
 
 
-@node("pink", doc="Pink noise (-3 dB/octave), peak about 1.", category="source")
+@node("pink", aliases=("pink_noise",), doc="Pink noise (-3 dB/octave), peak about 1.", category="source")
 class PinkNoise(_Noise):
     color = k.PINK
 
 
-@node("brown", doc="Brown (red) noise (-6 dB/octave), a leaky random walk.", category="source")
+@node("brown", aliases=("brown_noise",), doc="Brown (red) noise (-6 dB/octave), a leaky random walk.", category="source")
 class BrownNoise(_Noise):
     color = k.BROWN

@@ -35,13 +35,13 @@ class Sine(_Oscillator):
     shape = k.SINE
 
 
-@node("saw", doc="Band-limited (minBLEP) rising sawtooth: ramp -0.69..0.69, peak 1 with its "
+@node("saw", aliases=("saw_hz",), doc="Band-limited (minBLEP) rising sawtooth: ramp -0.69..0.69, peak 1 with its "
                  "ringing.", category="source")
 class Saw(_Oscillator):
     shape = k.SAW
 
 
-@node("square", doc="Band-limited (minBLEP) square/pulse wave, +0.60 while phase < width, else "
+@node("square", aliases=("square_hz",), doc="Band-limited (minBLEP) square/pulse wave, +0.60 while phase < width, else "
                     "-0.60; peak 1 with its ringing (width 0.5).", category="source")
 class Square(_Oscillator):
     shape = k.PULSE
@@ -56,7 +56,7 @@ class Pulse(_Oscillator):
     width = Param(0.5, lo=0.0, hi=1.0, doc="duty cycle (0..1)")
 
 
-@node("tri", aliases=("triangle",), doc="Band-limited (minBLAMP) triangle, -1..1.", category="source")
+@node("tri", aliases=("triangle", "triangle_hz"), doc="Band-limited (minBLAMP) triangle, -1..1.", category="source")
 class Tri(_Oscillator):
     shape = k.TRI
 

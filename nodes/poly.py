@@ -8,7 +8,8 @@ rendered sample-accurately from the event's onset. Per-event controls:
     note     a number: semitones relative to the chain's pitch (frequency x 2**(note/12));
              a note name: absolute pitch, c4 = 0 = 261.63 Hz (sets the source frequency)
     freq     absolute pitch in Hz (overrides note)
-    gain     linear amplitude (default 1)
+    gain     linear amplitude (default 1); notes starting on the same sample (a chord:
+             `saw "[c3,e3,g3]"`) are each scaled by 1/sqrt(notes), as the original does
     pan      -1..1, equal power with the centre at unity: L = sqrt2*cos, R = sqrt2*sin of
              (pan+1)*pi/4
     attack   seconds of the linear rise from 0 to 1 (default: the node's `attack`, 10 ms)
@@ -154,7 +155,7 @@ class Poly(Node):
             return note_to_freq(semis) / base
         return 2.0 ** (semis / 12.0)
 
-    def _start(self, trig: Trigger, offset: int, p: Params) -> None:
+    def _start(self, trig: Trigger, offset: int, p: Params, chord: int = 1) -> None:
         c = trig.value if isinstance(trig.value, dict) else {self.spec.name: trig.value}
         playing = sorted((v for v in self.pool if v.active and not v.stolen), key=lambda v: v.serial)
         if len(playing) >= self.max_voices:
@@ -172,7 +173,7 @@ class Poly(Node):
             step.node.prepare(sr, self.block, step.channels)     # fresh state for the new note
             for k, base in v.base[i].items():
                 step.params[k] = base * ratio
-        gain = control_number(c.get("gain"), 1.0)
+        gain = control_number(c.get("gain"), 1.0) / math.sqrt(max(chord, 1))   # chords: 1/sqrt(notes)
         pan = control_number(c.get("pan")) or 0.0
         angle = (min(max(pan, -1.0), 1.0) + 1.0) * math.pi / 4.0
         left, right = math.cos(angle), math.sin(angle)
@@ -234,10 +235,14 @@ class Poly(Node):
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         out[:, :ctx.frames] = 0.0
+        chords: dict[int, int] = {}                  # notes starting on each sample
+        for e in ctx.events:
+            at = min(max(int(e.offset), 0), ctx.frames - 1)
+            chords[at] = chords.get(at, 0) + 1
         for a, b, trig in event_spans(ctx):
             self._render(ctx, ins, out, a, b)
             if trig is not None:
-                self._start(trig, b, p)
+                self._start(trig, b, p, chords.get(b, 1))
 
     def active_voices(self) -> int:
         return sum(1 for v in self.pool if v.active and not v.stolen)

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from phonon.dsp import oscillators as osc
 from phonon.dsp import synth_kernels as k
 from phonon.plugins import Block, Node, Param, ParamBuffers, Params, StateArrays, node, value_at
 
-__all__ = ["FM", "SuperFM", "SuperSaw", "SuperPWM", "SuperKick", "SuperSnare", "SuperHat"]
+__all__ = ["FM", "SuperFM", "SuperSaw", "SuperPWM", "SuperChip", "SuperKick", "SuperSnare", "SuperHat"]
 
 
 class _Synth(StateArrays, Node):
@@ -88,6 +89,32 @@ class SuperPWM(_Synth):
         n = ctx.frames
         k.superpwm(out, n, *self.bufs.arrays(p, n, "freq", "pwm_rate", "pwm_depth"), self.phases,
                    self.sr)
+
+
+@node("superchip", doc="Chip square: a band-limited square with vibrato, freq*(1 + depth*sin(2 pi rate t)).",
+      category="synth")
+class SuperChip(_Synth):
+    """A 50 % pulse (the `square` oscillator) whose frequency swings by +-`vib_depth` (a
+    fraction: 0.05 = 5 %, about 0.85 semitone) `vib_rate` times a second, as the original."""
+
+    state_arrays = ("phases", "ring")
+    freq = Param(440.0, unit="Hz", lo=0.0, hi=20000.0, doc="centre frequency")
+    vib_rate = Param(5.0, unit="Hz", lo=0.0, hi=50.0, doc="vibrato rate")
+    vib_depth = Param(0.05, lo=0.0, hi=1.0, doc="vibrato depth, a fraction of freq (0.05 = +-5 %)")
+
+    def prepare(self, sr: int, block: int, channels: int) -> None:
+        super().prepare(sr, block, channels)
+        self.phases = np.zeros(3)              # oscillator phase, its ring index, vibrato phase
+        self.ring = np.zeros(osc.RING)
+        self.freqs = np.zeros(block)
+        self.width = np.full(block, 0.5)
+
+    def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
+        n = ctx.frames
+        k.vibrato(self.freqs, n, *self.bufs.arrays(p, n, "freq", "vib_rate", "vib_depth"),
+                  self.phases[2:], self.sr)
+        osc.oscillator(out, n, self.freqs[:n], self.width[:n], self.phases, self.ring, osc.PULSE,
+                       self.sr, osc.RESIDUAL, osc.RAMP_RESIDUAL)
 
 
 class _Percussion(StateArrays, Node):

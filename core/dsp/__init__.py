@@ -11,15 +11,23 @@ way (docs/plugins.md, "The kernel library"). Each module is one family:
 | `biquad` | `biquad` (RBJ cookbook low/high/band-pass, notch, peak, all-pass), `peaking_eq`, `response` |
 | `ladder` | `ladder` (Moog 4-pole ladder, zero-delay feedback), `response` |
 | `comb` | `comb` (feedback comb with a one-sample loop: pitch-exact), `allpass` (first order) |
+| `waves` | `wavetable` (mipmapped, `build_tables`), `blip`, `impulse`, `pm`, `phasor` |
+| `strings` | `string` (Karplus-Strong / waveguide string, one-sample loop tuned exactly) |
+| `grains` | `granular` (grains of a live input) |
+| `vocoder` | `vocoder` (channel vocoder), `band_centres`, `band_coefficients` |
 | `envelopes` | `envelope` (perc/ar/adsr from onsets and gates) |
 | `delay` | `feedback_delay` (+ `_fixed`/`_constant` fast paths), `one_pole` (lag) |
 | `limiter` | `limiter`, `limiter_stereo` (look-ahead brick wall), `lookahead_samples` |
 | `fx_kernels` | `pitch_shift`, `bitcrush`, `flanger`, `pingpong`, `tremolo_gain`, `sidechain_gain` |
 | `echo` | `tape_delay`, `multitap`, `chorus_voices`, `vibrato`, `phaser` |
 | `modulation` | `ring`, `decimate`, `widen` |
+<<<<<<< HEAD
 | `reverbs` | `plate` (Dattorro), `fdn` (8-line feedback delay network with freeze) |
 | `dynamics` | `expander_gain`, `transient_gain`, `follower` (peak, attack/release), `moving_rms` |
 | `synth_kernels` | `fm`, `supersaw`, `superpwm`, `superkick`, `supersnare`, `superhat` |
+=======
+| `synth_kernels` | `fm`, `supersaw`, `superpwm`, `superkick`, `supersnare`, `superhat`, `vibrato` |
+>>>>>>> aa652de (Sources of the original's library: wavetable additive organ(_hz) soft_saw(_hz) blip impulse pm vco phasor superchip; pluck and waveguide (exactly tuned one-sample loops); synth and sine/saw/square/tri_trig (voice pool, ADSR, chords 1/sqrt(n)); granular, pitch_shift, vocoder, formant (input first); aliases saw_hz square_hz triangle_hz white/pink/brown_noise; poly scales chord notes 1/sqrt(n); note-name instruments for sources with an unused trigger (pluck "c3 e3"); example plugin node renamed kspluck; NaN-safe oscillator/pitch kernels; tests/nodes_sources, quality table, benchmark rows, docs/nodes.md, 4 examples)
 | `mixsum` | `weighted_sum` (left-to-right float32 sum, bit-identical to an add chain) |
 | `clean` | `clean_clip` (NaN/Inf -> 0 and clip to [-1, 1] in one pass), `finite_copy` (NaN/Inf -> 0) |
 

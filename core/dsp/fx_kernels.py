@@ -41,9 +41,10 @@ def pitch_shift(x: np.ndarray, out: np.ndarray, n: int, semitones: np.ndarray,
     phase = state[1]
     for i in range(n):
         st = semitones[i]
-        ratio = 2.0 ** (st / 12.0) if st == st else 1.0
+        ratio = 2.0 ** (min(max(st, -48.0), 48.0) / 12.0) if np.isfinite(st) else 1.0
         for c in range(channels):
-            buf[c, write] = x[c, i]
+            v = x[c, i]
+            buf[c, write] = v if np.isfinite(v) else 0.0
         g1 = np.sin(np.pi * phase) ** 2
         p2 = phase + 0.5
         if p2 >= 1.0:

@@ -90,6 +90,8 @@ def oscillator(out: np.ndarray, n: int, freq: np.ndarray, width: np.ndarray, pha
     gain = SAW_GAIN if shape == SAW else PULSE_GAIN if shape == PULSE else 1.0
     for i in range(n):
         inc = freq[i] / sr
+        if not np.isfinite(inc):            # a NaN/Inf frequency holds the phase (NaN-safe)
+            inc = 0.0
         w = width[i]
         if w < 0.0:
             w = 0.0

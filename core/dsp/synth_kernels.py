@@ -240,3 +240,19 @@ def superhat(out: np.ndarray, n: int, hits: np.ndarray, bright: np.ndarray, sust
     state[2] = y1
     state[3] = x2
     state[4] = y2
+
+
+@njit(cache=True)
+def vibrato(out: np.ndarray, n: int, freq: np.ndarray, rate: np.ndarray, depth: np.ndarray,
+            state: np.ndarray, sr: float) -> None:
+    """out[i] = freq * (1 + depth * sin(2 pi lfo)): a frequency with vibrato (`superchip`);
+    `state[0]` is the LFO phase (0..1), starting at 0 (the pitch rises first)."""
+    lfo = state[0]
+    for i in range(n):
+        d = depth[i] if np.isfinite(depth[i]) else 0.0
+        out[i] = freq[i] * (1.0 + d * np.sin(TWO_PI * lfo))
+        r = rate[i]
+        if np.isfinite(r):
+            lfo += r / sr
+            lfo -= np.floor(lfo)
+    state[0] = lfo

@@ -22,7 +22,7 @@ class GraphBuilder:
         self.registry = registry
         self.report = report
         self.owner = ""
-        # event nodes made without a pattern (`~str: pluck`), by id: `s "~str"` must play them
+        # event nodes made without a pattern (`~str: kspluck`), by id: `s "~str"` must play them
         self.waiting: dict[str, Events] = {}
 
     @contextmanager
@@ -82,6 +82,6 @@ class GraphBuilder:
             params[ev.param] = PatternArg(ev.pattern, ev.source)
         with self.owned_by(ev.owner):
             nid = self.add_node(spec, ev.path, ev.pos, list(ev.inputs), params)
-        if ev.pattern is None:             # `~str: pluck`: events come from s "~str"
+        if ev.pattern is None:             # `~str: kspluck`: events come from s "~str"
             self.waiting[nid] = ev
         return nid

@@ -3,11 +3,11 @@
 Three mechanisms, documented in docs/language.md ("Instruments"):
 
 - `s "~name ..."` routes the events that name `~name` (with the `s` key removed) to the bus:
-  to its own node when that is event-driven (`~str: pluck`), else to a `poly` node that plays
+  to its own node when that is event-driven (`~str: kspluck`), else to a `poly` node that plays
   the bus's chain once per event (`~lead: saw 220 # lpf 2000`). Routes are attached to their
   target nodes once every statement is compiled (`resolve_routes`), stacked when several `s`
   patterns play the same bus.
-- An event node without a pattern is legal as a bus's whole definition (`~str: pluck`) when the
+- An event node without a pattern is legal as a bus's whole definition (`~str: kspluck`) when the
   bus is played by `s`; otherwise it is an error.
 - `saw "c3 e3 g3"` (a source whose frequency is a pattern holding note names) becomes an
   anonymous instrument: a `poly` node over a one-node chain tuned to middle C.
@@ -71,7 +71,7 @@ class InstrumentTemplate:
             for name, arg in n.params.items():
                 p = cls.spec.param(name)
                 if isinstance(arg, Const):
-                    if p is not None and p.kind in ("text", "any"):
+                    if p is not None and p.kind in ("text", "any", "events"):   # events: unused here
                         static[p.name] = values[name] = arg.value
                     else:
                         default = p.default if p is not None else 0.0
@@ -116,11 +116,11 @@ def takes_merge(registry: Registry, v: Value, name: str, is_node: bool, one_valu
     """Does `v # name ...` merge the control `name` into `v`'s events?
 
     Sample patterns and control patterns take any control (a name that is also a node only
-    with one value); instruments (`pluck "0 3"`, `saw "c3 e3"`) take controls that are not
-    nodes, plus `gain` and `pan` (`pluck "0 3" # lpf 800` is a filter on the instrument).
-    An event node without a pattern (`~str: pluck`) takes no merge: a node name after it is
+    with one value); instruments (`kspluck "0 3"`, `saw "c3 e3"`) take controls that are not
+    nodes, plus `gain` and `pan` (`kspluck "0 3" # lpf 800` is a filter on the instrument).
+    An event node without a pattern (`~str: kspluck`) takes no merge: a node name after it is
     an effect on its output."""
-    if isinstance(v, Events) and v.pattern is None:   # `~str: pluck` read as `~str # gain 0.5`
+    if isinstance(v, Events) and v.pattern is None:   # `~str: kspluck` read as `~str # gain 0.5`
         return not is_node
     if isinstance(v, Events) and v.kind not in SOUND_KEYS and _is_instrument(registry, v.kind):
         return one_value and (not is_node or name in VOICE_CONTROLS)
@@ -129,8 +129,8 @@ def takes_merge(registry: Registry, v: Value, name: str, is_node: bool, one_valu
 
 def keyed(ev: Events) -> Any:
     """The pattern of an event node with its bare values stored under the node's name (the
-    key the runtime uses for them too), so merged controls keep them: `pluck "0 7" # gain
-    0.5` gives {'pluck': 0, 'gain': 0.5}."""
+    key the runtime uses for them too), so merged controls keep them: `kspluck "0 7" # gain
+    0.5` gives {'kspluck': 0, 'gain': 0.5}."""
     if ev.control:
         return ev.pattern
     key = ev.kind
@@ -138,7 +138,7 @@ def keyed(ev: Events) -> Any:
 
 
 def can_defer_events(owner: str, path: str, chain_input: Value | None) -> bool:
-    """An event node without a pattern is legal as a bus's whole definition (`~str: pluck`)."""
+    """An event node without a pattern is legal as a bus's whole definition (`~str: kspluck`)."""
     return chain_input is None and path == "0" and owner.startswith("~")
 
 
@@ -344,8 +344,10 @@ class BusInstruments:
 
 
 def note_param(spec: NodeSpec, given: dict[str, Value]) -> str | None:
-    """The frequency parameter of a source given a pattern of note names (`saw "c3 e3"`), if any."""
-    if spec.inputs != 0 or spec.event_param is not None:
+    """The frequency parameter of a source given a pattern of note names (`saw "c3 e3"`), if any.
+    A source with an event parameter qualifies when that one is not given (`pluck "c3 e3"`, not
+    `pluck "c3 e3" :trig "x*4"`)."""
+    if spec.inputs != 0 or (spec.event_param is not None and spec.event_param.name in given):
         return None
     for p in spec.params:
         v = given.get(p.name)

@@ -38,7 +38,7 @@ class Binding:
     given: dict[str, Value] = field(default_factory=dict)      # the value given, by parameter
     options: dict[str, Any] = field(default_factory=dict)      # runtime keywords (`:isolate 1`)
     ok: bool = True
-    deferred: bool = False       # an event node whose events come from `s "~bus"` (`~str: pluck`)
+    deferred: bool = False       # an event node whose events come from `s "~bus"` (`~str: kspluck`)
 
 
 class NodeCalls:
@@ -179,7 +179,7 @@ class NodeCalls:
                 continue
             if param.kind == "events" and not b.inputs and can_defer_events(
                     self.graph.owner, path, chain_input):
-                b.deferred = True          # `~str: pluck`, played by s "~str": instruments.py
+                b.deferred = True          # `~str: kspluck`, played by s "~str": instruments.py
                 continue
             example = '"bd sn"' if spec.name in SAMPLE_CONTROLS else '"x*4"'
             what = f"an event pattern, e.g. {e.name} {example}" if param.kind == "events" \
@@ -206,7 +206,7 @@ class NodeCalls:
         return Sig(Edge(self.graph.add_node(spec, path, e.pos, b.inputs, b.params, b.options)))
 
     def _event_node(self, spec: NodeSpec, e: A.Call, path: str, b: Binding) -> Value:
-        """`s "bd*4"`, `pluck "0 3"`: a pending event node over the events parameter's pattern."""
+        """`s "bd*4"`, `kspluck "0 3"`: a pending event node over the events parameter's pattern."""
         arg = b.params.pop(spec.event_param.name)
         pattern, source = arg.pattern, arg.source
         given = b.given[spec.event_param.name]

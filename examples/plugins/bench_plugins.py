@@ -36,11 +36,11 @@ def main() -> None:
     naive = best_of(lambda: 1.0 - np.abs((5.5 * x + 1.0) % 4.0 - 2.0))
     lpf = best_of(lambda: render_node(LowPass, frames=n, inputs=[x], block=512))
     fold = best_of(lambda: render_node(Fold, frames=n, inputs=[x], block=512))
-    pluck = best_of(lambda: render_node(Pluck, frames=n, events=events, block=512))
+    kspluck = best_of(lambda: render_node(Pluck, frames=n, events=events, block=512))
 
     print(f"{'node':<34}{'ms':>8}{'x realtime':>12}{'vs naive fold':>15}{'vs lpf':>9}")
     for name, t in [("naive numpy fold (baseline, mono)", naive), ("lpf (built-in, stereo)", lpf),
-                    ("fold (ADAA, stereo)", fold), ("pluck (8 notes/s, 8 voices)", pluck)]:
+                    ("fold (ADAA, stereo)", fold), ("kspluck (8 notes/s, 8 voices)", kspluck)]:
         print(f"{name:<34}{t * 1e3:>8.1f}{SECONDS / t:>12.0f}{t / naive:>15.2f}{t / lpf:>9.2f}")
 
 

@@ -2,7 +2,8 @@
 parameters with units and ranges, output independent of the block size, exact state hand-over
 (hot swap), NaN-safe, and bit-identical in the actor runtime's worker processes.
 
-Add a row to CASES for a new node: (class, inputs, params, static arguments).
+Add a row to CASES for a new node: (class, inputs, params, static arguments[, events]); an
+event-driven node gets EVENTS (or the events given: `(sample, seconds[, value dict])`).
 """
 import math
 
@@ -15,6 +16,12 @@ from phonon.nodes.biquads import (BiquadBandPass, BiquadHighPass, BiquadLowPass,
 from phonon.nodes.comb import Allpass, Comb
 from phonon.nodes.filters import DJFilter, SvfBandPass, SvfHighPass, SvfLowPass, SvfNotch
 from phonon.nodes.ladder import MoogLadder
+from phonon.nodes.notesynth import SawTrig, SineTrig, SquareTrig, Synth, TriTrig
+from phonon.nodes.strings import Pluck, Waveguide
+from phonon.nodes.synths import SuperChip
+from phonon.nodes.voice import Formant, Granular, PitchShift, Vocoder
+from phonon.nodes.waves import (VCO, PM, Additive, Blip, Impulse, Organ, Phasor, SoftSaw,
+                                Wavetable)
 from phonon.plugins.testing import render_node
 from phonon.runtime.options import RuntimeOptions
 
@@ -26,6 +33,8 @@ TONE = (0.4 * np.sin(2 * np.pi * 220 * t) + 0.2 * np.sin(2 * np.pi * 1870 * t)).
 SWEEP = 300.0 + 2500.0 * (1 + np.sin(2 * np.pi * 2 * t))          # a modulating signal (Hz)
 STEPS = np.where(np.arange(N) % 5000 < 2500, 0.3, 0.7)             # a stepped pattern (0.3/0.7)
 EVENTS = [(k * 3000 + 11, 0.05) for k in range(6)]
+NOTES = [(k * 3000 + 11, 0.05, {"note": v}) for k, v in enumerate([0, 4, 7, "a4", -12, 19])] + \
+    [(9011, 0.05, {"note": 2}), (9011, 0.05, {"note": 5, "gain": 0.5, "pan": -0.5})]
 
 CASES = {
     "bq_lp": (BiquadLowPass, [NOISE], {"cutoff": SWEEP, "q": STEPS * 10}, {}),
@@ -43,6 +52,28 @@ CASES = {
     "svf_hp": (SvfHighPass, [NOISE], {"cutoff": SWEEP}, {}),
     "svf_bp": (SvfBandPass, [NOISE], {"cutoff": 1500.0, "q": 3.0}, {}),
     "svf_notch": (SvfNotch, [NOISE], {"cutoff": SWEEP}, {}),
+    # -- sources
+    "wavetable": (Wavetable, [], {"freq": SWEEP}, {"table": "saw"}),
+    "additive": (Additive, [], {"freq": SWEEP / 4}, {"partials": "1 0.5 0 0.25"}),
+    "organ": (Organ, [], {"freq": 220.0}, {}),
+    "soft_saw": (SoftSaw, [], {"freq": SWEEP / 2}, {}),
+    "blip": (Blip, [], {"freq": SWEEP / 10, "harmonics": STEPS * 20}, {}),
+    "impulse": (Impulse, [], {"freq": SWEEP / 20}, {}),
+    "pm": (PM, [], {"carrier": 440.0, "mod": np.sin(2 * np.pi * 110 * t), "index": STEPS * 3}, {}),
+    "vco": (VCO, [], {"freq": SWEEP / 4, "wave": np.floor(np.arange(N) / 4000) % 4, "pw": STEPS}, {}),
+    "phasor": (Phasor, [], {"speed": STEPS * 4}, {}),
+    "superchip": (SuperChip, [], {"freq": SWEEP / 2, "vib_depth": STEPS / 10}, {}),
+    "pluck": (Pluck, [], {"freq": 220.0, "damping": STEPS}, {"trig": "x"}),
+    "waveguide": (Waveguide, [], {"freq": SWEEP / 4, "pickup": STEPS}, {}),
+    "granular": (Granular, [TONE], {"grain_ms": 30.0, "density": STEPS * 60, "pitch": STEPS * 2}, {}),
+    "pitch_shift": (PitchShift, [TONE], {"semitones": STEPS * 10}, {}),
+    "vocoder": (Vocoder, [TONE, NOISE], {"attack": 0.002}, {"bands": 12}),
+    "formant": (Formant, [NOISE], {"f1": SWEEP / 3, "bw2": 200.0}, {}),
+    "synth": (Synth, [], {"attack": 0.002, "sustain": STEPS}, {"wave": "square"}, NOTES),
+    "sine_trig": (SineTrig, [], {}, {}, NOTES),
+    "saw_trig": (SawTrig, [], {"decay": 0.05, "sustain": 0.4}, {"voices": 3}, NOTES),
+    "square_trig": (SquareTrig, [], {}, {}, NOTES),
+    "tri_trig": (TriTrig, [], {"release": STEPS}, {}, NOTES),
 }
 
 #: one program per node kind (name -> call), rendered by both executors
@@ -53,12 +84,28 @@ PROGRAM_CALLS = {
     "comb": "~n # comb 220 0.95", "allpass": "~n # allpass 0.3", "djf": "~saw # djf (sine 0.5 * 0.5 + 0.5)",
     "svf_lp": "~saw # svf_lp 900 3", "svf_hp": "~n # svf_hp 3000 1", "svf_bp": "~n # svf_bp 800 4",
     "svf_notch": "~n # svf_notch 1000 2",
+    "wavetable": 'wavetable 220 "square"', "additive": 'additive 110 "1 0.5 0.3"', "organ": "organ_hz 220",
+    "soft_saw": "soft_saw_hz 110", "blip": "blip 110 20", "impulse": "impulse 8", "pm": "pm 440 (sine 110) 2",
+    "vco": 'vco 110 "0 1 2 3"', "phasor": "phasor 4", "superchip": "superchip 330",
+    "pluck": 'pluck 220 0.4 :trig "x*4"', "waveguide": 'waveguide "c3 e3" 0.3 0.3',
+    "granular": "granular ~saw 40 30 1.5", "pitch_shift": "pitch_shift ~saw 7",
+    "vocoder": "vocoder ~saw ~n 16", "formant": "formant ~saw 800 1150 2900 80 90 120",
+    "synth": 'synth "c4 [e4,g4] a4" "tri" 0.01 0.1 0.5 0.2', "sine_trig": 'sine_trig "c4 e4"',
+    "saw_trig": 'saw_trig "c3 g3" # gain 0.5 # pan -0.5', "square_trig": 'square_trig "<c3 e3>*4"',
+    "tri_trig": 'tri_trig "c5 ~ g4"',
 }
 
 
+def events_of(name):
+    case = CASES[name]
+    if len(case) > 4:
+        return case[4]
+    return EVENTS if case[0].spec.event_param is not None else ()
+
+
 def render(name, block=512, frames=N, start=0, inputs=None, params=None, node=None):
-    cls, ins, prm, static = CASES[name]
-    events = EVENTS if cls.spec.event_param is not None else ()
+    cls, ins, prm, static = CASES[name][:4]
+    events = events_of(name)
     return render_node(node or cls, frames=frames, inputs=ins if inputs is None else inputs,
                        params=prm if params is None else params, events=events, block=block,
                        static=static, start=start)
@@ -89,7 +136,8 @@ def _cut(value, a, b):
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_state_handover_continues_the_render_exactly(name):
-    cls, ins, prm, static = CASES[name]
+    cls, ins, prm, static = CASES[name][:4]
+    events = events_of(name)
     whole = render(name, block=256)
     cut = 7001
     first = cls(**static)
@@ -101,14 +149,14 @@ def test_state_handover_continues_the_render_exactly(name):
     second.load_state(first.state())
     tail = render_node(second, frames=N - cut, inputs=[x[cut:] for x in ins],
                        params={k: _cut(v, cut, N) for k, v in prm.items()},
-                       events=[(e[0] - cut, e[1]) for e in EVENTS if e[0] >= cut]
-                       if cls.spec.event_param is not None else (), block=256, start=cut)
+                       events=[(e[0] - cut, *e[1:]) for e in events if e[0] >= cut], block=256,
+                       start=cut)
     assert np.array_equal(np.concatenate([head, tail], axis=1), whole)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_nan_and_inf_in_the_input_or_a_parameter_never_reach_the_output(name):
-    cls, ins, prm, static = CASES[name]
+    cls, ins, prm, static = CASES[name][:4]
     bad = [x.copy() for x in ins]
     for x in bad:
         x[3000:3010] = np.nan

@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PUBLIC = {"phonon.plugins", "phonon.dsp", "phonon.samples", "phonon.samples.voicepool",
           "phonon.vst3"}
 KERNEL_MODULES = {"biquad", "blep", "clean", "comb", "delay", "dynamics", "echo", "envelopes",
-                  "fx_kernels", "ladder", "limiter", "mixsum", "modulation", "oscillators", "reverbs",
-                  "svf", "synth_kernels"}
+                  "fx_kernels", "grains", "ladder", "limiter", "mixsum", "modulation", "oscillators",
+                  "reverbs", "strings", "svf", "synth_kernels", "vocoder", "waves"}
 
 
 def phonon_imports(path: Path) -> set[str]:

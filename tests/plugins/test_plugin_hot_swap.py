@@ -11,7 +11,7 @@ from phonon.live.swap import successor_session, transfer_state
 
 from .plugin_fixtures import require_installed
 
-PROGRAM = 'tempo: 1\n~p: pluck "0 7 ~ 12" :decay 3\nout: ~p * 0.5 # fold 0.4'
+PROGRAM = 'tempo: 1\n~p: kspluck "0 7 ~ 12" :decay 3\nout: ~p * 0.5 # fold 0.4'
 SR, BLOCK, SWAP = 44100, 512, 30000          # the swap falls while two strings ring
 
 
@@ -22,7 +22,7 @@ def _render_with_swap(program: str, hand_over: bool) -> np.ndarray:
     if hand_over:
         moved = transfer_state(old, new)
         assert sorted(k.rsplit(":", 1)[1] for k in moved.kept
-                      if k.endswith((":pluck", ":fold"))) == ["fold", "pluck"]
+                      if k.endswith((":kspluck", ":fold"))) == ["fold", "kspluck"]
     second = new.render(2 * SR - SWAP)
     old.close()
     new.close()

@@ -27,8 +27,8 @@ def test_nodes_lists_each_plugin_with_its_package_and_docs():
         "    Wavefolder: drive the input by 1 + 9*amount, add bias, reflect at +-1 (anti-aliased).",
         "    amount = 0.5 [0..1] — drive: 0 = x1 (clean below 0 dBFS), 1 = x10",
     ]
-    pluck = _phonon_nodes("pluck").splitlines()
-    assert pluck[0] == "pluck — [instrument] source, from phonon-pluck"
+    pluck = _phonon_nodes("kspluck").splitlines()
+    assert pluck[0] == "kspluck — [instrument] source, from phonon-pluck"
     assert "    decay = 2.0 s [0.01..30] — time for the fundamental to fall 60 dB" in pluck
     everything = _phonon_nodes()
     assert "lpf — [filter] 1 input, from built-in" in everything.splitlines()

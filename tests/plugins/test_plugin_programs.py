@@ -1,5 +1,5 @@
 """The example plugin packages, installed with pip, discovered through entry points and
-played from Phonon programs (`fold` as an effect, `pluck` as an event-driven instrument)."""
+played from Phonon programs (`fold` as an effect, `kspluck` as an event-driven instrument)."""
 from __future__ import annotations
 
 import numpy as np
@@ -40,8 +40,8 @@ def pitch(x: np.ndarray, near: float) -> float:
 def test_entry_points_register_both_plugins_with_their_package(fold_cls, pluck_cls):
     reg = default_registry()
     assert reg.entry("fold").cls is fold_cls and reg.entry("fold").source == "phonon-fold"
-    assert reg.entry("pluck").cls is pluck_cls and reg.entry("pluck").source == "phonon-pluck"
-    assert not [c for c in reg.clashes if "'fold'" in c or "'pluck'" in c]
+    assert reg.entry("kspluck").cls is pluck_cls and reg.entry("kspluck").source == "phonon-pluck"
+    assert not [c for c in reg.clashes if "'fold'" in c or "'kspluck'" in c]
     assert not [b for b in reg.broken if b.source in ("phonon-fold", "phonon-pluck")]
     assert [p.name for p in fold_cls.spec.params] == ["amount", "bias", "mix"]
     assert pluck_cls.spec.event_param.name == "notes"
@@ -73,8 +73,8 @@ def test_a_patterned_fold_amount_changes_at_the_exact_onset(fold_cls):
     np.testing.assert_allclose(out[22051:], 1.0 - abs((u + 1.0) % 4.0 - 2.0), atol=1e-7)
 
 
-@pytest.mark.parametrize("program, note", [('pluck "7"', 7), ('pluck "a4"', 9),
-                                           ('pluck "-12" 3', -12)])
+@pytest.mark.parametrize("program, note", [('kspluck "7"', 7), ('kspluck "a4"', 9),
+                                           ('kspluck "-12" 3', -12)])
 def test_pluck_plays_the_pattern_s_notes_in_tune(pluck_cls, program, note):
     from phonon_pluck import note_to_freq
     out = phonon.render(f"tempo: 1\nout: {program}", 1.0)
@@ -83,15 +83,15 @@ def test_pluck_plays_the_pattern_s_notes_in_tune(pluck_cls, program, note):
 
 
 def test_pluck_events_land_on_their_samples_and_match_the_node(pluck_cls):
-    out = phonon.render('tempo: 1\nout: pluck "0 ~ 7 12" :decay 1.5 :damp 0.3', 1.0, block=512)
-    events = [(0, 0.25, {"pluck": 0.0}), (22050, 0.25, {"pluck": 7.0}),
-              (33075, 0.25, {"pluck": 12.0})]
+    out = phonon.render('tempo: 1\nout: kspluck "0 ~ 7 12" :decay 1.5 :damp 0.3', 1.0, block=512)
+    events = [(0, 0.25, {"kspluck": 0.0}), (22050, 0.25, {"kspluck": 7.0}),
+              (33075, 0.25, {"kspluck": 12.0})]
     alone = render_node(pluck_cls, frames=SR, events=events, params={"decay": 1.5, "damp": 0.3})
     np.testing.assert_array_equal(out, alone)
 
 
 def test_pluck_reads_per_event_controls_merged_with_hash(pluck_cls):
-    out = phonon.render('tempo: 1\nout: pluck "x*2" # note "0 7" # gain 0.5 # pan -1', 1.0,
+    out = phonon.render('tempo: 1\nout: kspluck "x*2" # note "0 7" # gain 0.5 # pan -1', 1.0,
                         block=512)
     events = [(0, 0.5, {"note": 0, "gain": 0.5, "pan": -1}),
               (22050, 0.5, {"note": 7, "gain": 0.5, "pan": -1})]
@@ -100,14 +100,14 @@ def test_pluck_reads_per_event_controls_merged_with_hash(pluck_cls):
 
 
 def test_merging_a_control_keeps_the_pattern_s_own_values(pluck_cls):
-    merged = phonon.render('tempo: 1\nout: pluck "0 7" # gain 0.5', 1.0, block=512)
-    plain = phonon.render('tempo: 1\nout: pluck "0 7"', 1.0, block=512)
+    merged = phonon.render('tempo: 1\nout: kspluck "0 7" # gain 0.5', 1.0, block=512)
+    plain = phonon.render('tempo: 1\nout: kspluck "0 7"', 1.0, block=512)
     np.testing.assert_array_equal(merged * 2, plain)
 
 
 def test_both_plugins_in_one_chain(fold_cls, pluck_cls):
-    program = 'tempo: 2\n~p: pluck "0 3 7 12" * 0.4\nout: ~p # fold 0.3 # lpf 4000'
-    strings = phonon.render('tempo: 2\nout: pluck "0 3 7 12" * 0.4', 1.0, block=512)
+    program = 'tempo: 2\n~p: kspluck "0 3 7 12" * 0.4\nout: ~p # fold 0.3 # lpf 4000'
+    strings = phonon.render('tempo: 2\nout: kspluck "0 3 7 12" * 0.4', 1.0, block=512)
     assert 0.2 < np.abs(strings).max() < 1.0                      # not clipped by the master
     folded = render_node(fold_cls, frames=SR, inputs=[strings], params={"amount": 0.3})
     from phonon.nodes.filters import LowPass
@@ -119,7 +119,7 @@ def test_both_plugins_in_one_chain(fold_cls, pluck_cls):
 def test_a_bus_is_played_as_an_instrument(pluck_cls):
     # `s "~str*8" # note "0 3 7"`: the events (structure from the left, `s` removed) go to the
     # node bus ~str is; that is the same as giving the notes to the node directly.
-    bus = phonon.render('tempo: 1\n~str: pluck\nout: s "~str*8" # note "0 3 7"', 1.0)
-    direct = phonon.render('tempo: 1\nout: pluck "0 0 0 3 3 3 7 7"', 1.0)
+    bus = phonon.render('tempo: 1\n~str: kspluck\nout: s "~str*8" # note "0 3 7"', 1.0)
+    direct = phonon.render('tempo: 1\nout: kspluck "0 0 0 3 3 3 7 7"', 1.0)
     assert np.abs(direct).max() > 0.1
     np.testing.assert_array_equal(bus, direct)

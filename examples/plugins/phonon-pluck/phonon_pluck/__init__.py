@@ -1,13 +1,13 @@
 """phonon-pluck: a polyphonic Karplus-Strong plucked string, played by note patterns.
 
-    ~gtr: pluck "0 3 7 12" 1.5          -- notes (semitones, 0 = middle C), decay 1.5 s
-    ~gtr: pluck "<c4 e4 g4>*4" # lpf 3000
-    ~gtr: pluck "0 3 7" :damp 0.9       -- darker, duller string
+    ~gtr: kspluck "0 3 7 12" 1.5          -- notes (semitones, 0 = middle C), decay 1.5 s
+    ~gtr: kspluck "<c4 e4 g4>*4" # lpf 3000
+    ~gtr: kspluck "0 3 7" :damp 0.9       -- darker, duller string
 
 Convention: `note` 0 is middle C (MIDI 60, 261.63 Hz; Tidal calls it c5, Phonon's note
 names call it c4); note names are accepted. Each event may carry `note` (or `n`), `freq`
 (Hz, overrides the note), `gain`, `pan` (-1..1, equal power), `decay` and `damp`.
-Registered under the `phonon.nodes` entry point `pluck = "phonon_pluck:Pluck"`.
+Registered under the `phonon.nodes` entry point `kspluck = "phonon_pluck:Pluck"`.
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ __version__ = "0.1.0"
 MAX_VOICES = 64
 
 
-@node("pluck", category="instrument",
+@node("kspluck", category="instrument",
       doc="Karplus-Strong plucked string: one voice per event, note 0 = middle C.")
 class Pluck(Node):
     """Polyphonic Karplus-Strong string; events start voices, the oldest is stolen when full."""
@@ -35,7 +35,7 @@ class Pluck(Node):
     decay = Param(2.0, unit="s", lo=0.01, hi=30.0, doc="time for the fundamental to fall 60 dB")
     damp = Param(0.5, lo=0.0, hi=1.0, doc="string damping: 0 bright and metallic, 1 dull")
     voices = Param(8, kind="any", lo=1, hi=MAX_VOICES, doc="voices ringing at once")
-    seed = Param(0, kind="any", doc="noise seed of the pluck excitation")
+    seed = Param(0, kind="any", doc="noise seed of the kspluck excitation")
 
     def __init__(self, **static) -> None:
         super().__init__(**static)

@@ -1,4 +1,4 @@
-"""Unit tests of the `pluck` node, rendered with `phonon.plugins.testing.render_node`."""
+"""Unit tests of the `kspluck` node, rendered with `phonon.plugins.testing.render_node`."""
 from __future__ import annotations
 
 import numpy as np
