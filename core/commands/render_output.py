@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import errno
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,8 +78,8 @@ def write_audio(dest: Destination, y: np.ndarray, sr: int) -> None:
     then move it into place: a failure leaves any existing file as it was."""
     import soundfile as sf
 
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.path.name}.", suffix=".part", dir=dest.path.parent)
-    os.close(fd)
+    # created by libsndfile like any new file (the umask applies), beside the destination
+    tmp = str(dest.path.parent / f".{dest.path.name}.{os.getpid()}.part")
     try:
         sf.write(tmp, y.T, sr, format=dest.format.upper(), subtype=dest.subtype)
         os.replace(tmp, dest.path)

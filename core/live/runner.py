@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from ..engine.kernel_compiles import KernelCompiles
 from ..engine.session import Session
 from .device import DeviceError
 from .player import Player
@@ -255,9 +256,13 @@ class LiveRunner:
         reloader = Reloader(opt.path, player, self._on_reload, quiet=opt.quiet,
                             registry=session.registry, reporter=self.report)
         reloader.last_text = opt.text
-        warm_kernels(session.graph, session, reloader.warmed)   # partial-block kernels
-        while ring.filled + block <= target:            # prime the ring before the device runs
-            ring.write(player.render())
+        with KernelCompiles(self._announce_compiling) as jit:    # a cold cache: say why we wait
+            warm_kernels(session.graph, session, reloader.warmed)   # partial-block kernels
+            while ring.filled + block <= target:        # prime the ring before the device runs
+                ring.write(player.render())
+        if jit.count:
+            self._print(f"compiled {jit.count} DSP kernel{'s' if jit.count != 1 else ''} in "
+                        f"{jit.seconds:.1f} s (first run only; cached for the next runs)")
         gc.collect()
         gc.freeze()          # what exists now is long-lived: keep it out of later collections
         tap = stream = None
@@ -335,6 +340,10 @@ class LiveRunner:
                       load=self.stats.load, peak=self.stats.peak, voices=player.active_voices(),
                       underruns=ring.underruns, xruns=self.device_xruns, latency_ms=latency_ms,
                       reload=self.last_reload.message, reload_ok=self.last_reload.ok)
+
+    def _announce_compiling(self, name: str, n: int) -> None:
+        if n == 1:
+            self._print("compiling DSP kernels (first run only)...")
 
     def _print(self, text: str, live: Any = None) -> None:
         (live.console if live is not None else self.console).print(

@@ -194,3 +194,17 @@ def test_a_cold_kernel_cache_says_it_compiles_and_a_warm_one_is_silent(tmp_path)
     assert re.search(r"^compiled [1-9]\d* DSP kernels? in \d+\.\d s \(first run only; cached for "
                      r"the next runs\)$", first.stdout, re.M), first.stdout
     assert second.stderr == "" and "compiled" not in second.stdout
+
+
+def test_the_written_file_has_the_usual_permissions(program, tmp_path):
+    """Written through a temporary name, the file still gets the umask's mode (0644 under
+    umask 022), not a private temporary file's 0600."""
+    import os
+    import stat
+    old = os.umask(0o022)
+    try:
+        assert main(["render", str(program), str(tmp_path / "x.wav"), "-d", "0.1"]) == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "x.wav").stat().st_mode) == 0o644
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tone.ph", "x.wav"]

@@ -57,3 +57,20 @@ def test_without_any_output_device_live_explains_how_to_get_audio(tmp_path):
 def test_a_missing_program_file_is_an_error(tmp_path):
     r = run(["live", str(tmp_path / "nope.ph")], dict(os.environ))
     assert r.returncode == 2 and "cannot read" in r.stderr and "nope.ph" in r.stderr
+
+
+def test_a_cold_kernel_cache_says_it_compiles_before_playing(jack_server, tmp_path):
+    """The first `phonon live` after install compiles the kernels before the device starts:
+    it says so (and how long it took) instead of sitting silent; a warm cache says nothing."""
+    prog = tmp_path / "beat.ph"
+    prog.write_text('cps: 1\nout: saw 110 # lpf 800 0.7 * 0.3\n')
+    env = dict(jack_server, NUMBA_CACHE_DIR=str(tmp_path / "numba"))
+    cold = run(["live", str(prog), "--duration", "0.5"], env, timeout=300)
+    assert cold.returncode == 0, cold.stderr
+    lines = cold.stdout.splitlines()
+    assert lines[0] == "compiling DSP kernels (first run only)..."
+    assert lines[1].startswith("compiled ") and lines[1].endswith(
+        " s (first run only; cached for the next runs)")
+    assert lines[2].startswith(f"playing {prog} on ")
+    warm = run(["live", str(prog), "--duration", "0.5"], env, timeout=300)
+    assert warm.returncode == 0 and warm.stdout.splitlines()[0].startswith(f"playing {prog} on ")
