@@ -25,26 +25,30 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from phonon.nodes.analysis import AmpFollower, PeakFollower, Rms
 from phonon.nodes.biquads import (BiquadBandPass, BiquadHighPass, BiquadLowPass, BiquadNotch,
                                   ParametricEq, Resonz)
 from phonon.nodes.comb import Allpass, Comb
 from phonon.nodes.control import Gain, Lag, Pan
 from phonon.nodes.delay import Delay
 from phonon.nodes.dynamics import Compressor, Expander, Limiter, Reverb, TransientShaper
-from phonon.nodes.envelopes import ADSR, Perc
-from phonon.nodes.filters import DJFilter, LowPass, SvfLowPass
 from phonon.nodes.echoes import Multitap, TapeDelay
+from phonon.nodes.envelopes import ADSR, ASR, AR, Env, EnvTrig, Perc, Struct
+from phonon.nodes.filters import DJFilter, LowPass, SvfLowPass
 from phonon.nodes.fx import Convolve
+from phonon.nodes.gates import Gate, Latch, SampleHold, Schmidt, Timer, Trig
 from phonon.nodes.ladder import MoogLadder
+from phonon.nodes.logic import If, Min, Select, Wrap
 from phonon.nodes.modfx import (Coarse, Decimator, FChorus, Flanger, Phaser, PingPong, Tremolo,
                                 Vibrato)
+from phonon.nodes.noise import PinkNoise
+from phonon.nodes.notesynth import SawTrig, Synth
+from phonon.nodes.oscillators import Saw, Sine, Square
+from phonon.nodes.ramps import Curve, Segments, XLine
 from phonon.nodes.reverbs import Lush, Plate, ReverbStereo
 from phonon.nodes.ringmod import FmCrossmod, Ring, RingMod
 from phonon.nodes.spectral import Freeze
 from phonon.nodes.stereo import Pan2Left, Widener, XFade
-from phonon.nodes.noise import PinkNoise
-from phonon.nodes.notesynth import SawTrig, Synth
-from phonon.nodes.oscillators import Saw, Sine, Square
 from phonon.nodes.strings import Pluck, Waveguide
 from phonon.nodes.synths import SuperChip
 from phonon.nodes.voice import Formant, Granular, PitchShift, Vocoder
@@ -89,7 +93,7 @@ CASES: list[Case] = [
     Case("saw 5 kHz", Saw, {"freq": 5000.0}, inputs=0), Case("square", Square, inputs=0),
     Case("pink", PinkNoise, inputs=0),
     Case("lpf", LowPass), Case("lpf modulated", LowPass, {"cutoff": sweep}),
-    Case("perc", Perc, events_every=8, inputs=0), Case("adsr", ADSR, events_every=8, inputs=0),
+    Case("perc / ad", Perc, events_every=8, inputs=0), Case("adsr / tadsr", ADSR, events_every=8, inputs=0),
     Case("lag", Lag), Case("gain", Gain), Case("pan", Pan), Case("delay", Delay),
     Case("limiter", Limiter, {"ceiling": 0.5}), Case("compressor", Compressor),
     Case("reverb", Reverb),
@@ -103,7 +107,6 @@ CASES: list[Case] = [
     Case("moog_ladder modulated", MoogLadder, {"cutoff": sweep, "res": 0.7, "drive": 3.0}),
     Case("comb", Comb), Case("comb modulated", Comb, {"freq": sweep}), Case("allpass", Allpass),
     Case("djf", DJFilter, {"v": 0.3}), Case("svf_lp", SvfLowPass),
-<<<<<<< HEAD
     # -- issue 17, effects (nodes/echoes.py, modfx.py, ringmod.py, stereo.py, reverbs.py,
     #    spectral.py, dynamics.py, fx.py)
     Case("tapedelay / tape", TapeDelay), Case("multitap (4 taps)", Multitap),
@@ -120,7 +123,6 @@ CASES: list[Case] = [
     Case("reverb_stereo", ReverbStereo), Case("freeze (not frozen)", Freeze),
     Case("freeze (frozen)", Freeze, {"trigger": 1.0}),
     Case("convolve (built-in room)", Convolve),
-=======
     # -- issue 17, sources (nodes/waves.py, strings.py, voice.py, notesynth.py, synths.py)
     Case("wavetable", Wavetable, inputs=0), Case("wavetable modulated", Wavetable, {"freq": sweep}, inputs=0),
     Case("additive 8 partials", Additive, inputs=0, static={"partials": "1 0.5 0.33 0.25 0.2 0.16 0.14 0.12"}),
@@ -136,12 +138,25 @@ CASES: list[Case] = [
     Case("saw_trig 1 note/block", SawTrig, {"sustain": 0.5}, events_every=1, inputs=0, event={"note": 0}),
     Case("synth 16 voices", Synth, {"sustain": 1.0, "release": 2.0}, events_every=1, inputs=0,
          static={"wave": "saw"}, event={"note": 7}),
->>>>>>> aa652de (Sources of the original's library: wavetable additive organ(_hz) soft_saw(_hz) blip impulse pm vco phasor superchip; pluck and waveguide (exactly tuned one-sample loops); synth and sine/saw/square/tri_trig (voice pool, ADSR, chords 1/sqrt(n)); granular, pitch_shift, vocoder, formant (input first); aliases saw_hz square_hz triangle_hz white/pink/brown_noise; poly scales chord notes 1/sqrt(n); note-name instruments for sources with an unused trigger (pluck "c3 e3"); example plugin node renamed kspluck; NaN-safe oscillator/pitch kernels; tests/nodes_sources, quality table, benchmark rows, docs/nodes.md, 4 examples)
+    # -- issue 17, envelopes, control, analysis (nodes/envelopes.py, gates.py, logic.py,
+    #    ramps.py, analysis.py)
+    Case("adsr cycle-synced", ADSR, {"trig": ""}, inputs=0), Case("ar / tar", AR, events_every=8, inputs=0),
+    Case("asr", ASR, {"gate": lambda b: (np.arange(b) < b // 2).astype(float)}, inputs=0),
+    Case("env / envelope", Env), Case("env_trig", EnvTrig, events_every=8),
+    Case("struct", Struct, events_every=8), Case("gate", Gate, events_every=8, inputs=0),
+    Case("trig", Trig, events_every=8, inputs=0), Case("schmidt", Schmidt), Case("latch", Latch),
+    Case("sample_hold", SampleHold, inputs=2), Case("timer", Timer), Case("select (3)", Select, inputs=4),
+    Case("if", If, inputs=3), Case("min", Min, inputs=2), Case("wrap", Wrap), Case("rms", Rms),
+    Case("peak_follower", PeakFollower), Case("amp_follower", AmpFollower),
+    Case("curve", Curve, inputs=0), Case("xline", XLine, inputs=0),
+    Case("segments", Segments, static={"levels": "0 1 0.5 0", "times": "0.1 0.2 0.5"}, inputs=0),
 ]
 
 
 def _values(case: Case, block: int) -> Params:
     values = {p.name: p.default for p in case.cls.spec.params}
+    if case.events_every:            # a pattern is connected (the runtime passes it)
+        values.update({p.name: "events" for p in case.cls.spec.params if p.kind == "events"})
     for key, value in case.params.items():
         values[key] = value(block) if callable(value) else value
     return Params(**values)

@@ -23,6 +23,10 @@ from .stereo import *  # noqa: F401,F403
 from .ringmod import *  # noqa: F401,F403
 from .reverbs import *  # noqa: F401,F403
 from .spectral import *  # noqa: F401,F403
+from .gates import *  # noqa: F401,F403
+from .analysis import *  # noqa: F401,F403
+from .logic import *  # noqa: F401,F403
+from .ramps import *  # noqa: F401,F403
 from .synths import *  # noqa: F401,F403
 from .waves import *  # noqa: F401,F403
 from .strings import *  # noqa: F401,F403

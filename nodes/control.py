@@ -22,7 +22,7 @@ class Range(Node):
 
 
 @node("lag", doc="One-pole smoothing with time constant `time` (reaches 63% of a step after `time`).",
-      inputs=1, category="control")
+      inputs=1, input_first=True, category="control")
 class Lag(StateArrays, Node):
     time = Param(0.05, unit="s", lo=0.0, doc="time constant")
     state_arrays = ("y",)

@@ -102,7 +102,7 @@ class Coarse(_KernelEffect):
         k.bitcrush(ins[0], out, n, self.bits[:n], factor, self.hold)
 
 
-@node("decimator", inputs=1, category="effect",
+@node("decimator", inputs=1, input_first=True, category="effect",
       doc="Decimator: hold every `factor`-th sample, then smooth the steps (`decimator ~x 8 0.5`).")
 class Decimator(_KernelEffect):
     """Sample-and-hold at sr/factor (fractional factors alternate hold lengths), followed by a

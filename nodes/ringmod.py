@@ -42,7 +42,7 @@ class RingMod(FiniteInputs, Node):
         np.multiply(ins[0][:, :n], ins[1][:, :n], out=out[:, :n])
 
 
-@node("fm_crossmod", inputs=2, aliases=("fmcrossmod",), category="effect",
+@node("fm_crossmod", inputs=2, aliases=("fmcrossmod",), input_first=True, category="effect",
       doc="Cross modulation: carrier * cos(2 pi depth * modulator) (`fm_crossmod ~c ~m 2`).")
 class FmCrossmod(FiniteInputs, Node):
     depth = Param(1.0, lo=0.0, hi=100.0, doc="cycles of cosine per unit of the modulator")

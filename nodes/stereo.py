@@ -58,19 +58,19 @@ class _PanSide(FiniteInputs, Node):
         out[1, :n] = out[0, :n]
 
 
-@node("pan2_l", inputs=1, category="control",
+@node("pan2_l", inputs=1, input_first=True, category="control",
       doc="The left channel of an equal-power pan: input * cos((pos+1)*pi/4), mono.")
 class Pan2Left(_PanSide):
     side = np.cos
 
 
-@node("pan2_r", inputs=1, category="control",
+@node("pan2_r", inputs=1, input_first=True, category="control",
       doc="The right channel of an equal-power pan: input * sin((pos+1)*pi/4), mono.")
 class Pan2Right(_PanSide):
     side = np.sin
 
 
-@node("xfade", inputs=2, category="control",
+@node("xfade", inputs=2, input_first=True, category="control",
       doc="Linear crossfade: a*(1-pos) + b*pos, pos clamped to 0..1 (`xfade ~a ~b 0.3`).")
 class XFade(FiniteInputs, Node):
     pos = Param(0.5, lo=0.0, hi=1.0, doc="0 = only a, 1 = only b")

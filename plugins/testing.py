@@ -5,7 +5,8 @@
 `inputs` are full-length arrays (mono `(N,)` is copied to both channels, or `(2, N)`); a
 `params` value may be a float or a full-length float64 array (cut per block); `events` lists
 `(sample, duration_seconds)` pairs or `(sample, duration_seconds, value_dict)` triples, turned
-into `Trigger`s of the block containing each onset.
+into `Trigger`s of the block containing each onset (and, as the runtime does when a pattern is
+given, the node's events parameter then holds a true value, the text "events").
 
 To try a node in a whole program before it is installed, give `phonon.render` a registry that
 has it: `phonon.render("out: saw 110 # fold 0.7", 1.0, registry=registry_with(Fold))`.
@@ -62,8 +63,10 @@ def render_node(
         node.prepare(sr, block, 2)
     ins = [_stereo(x, frames) for x in inputs]
     values = {p.name: p.default for p in spec.params}
-    values.update(params or {})
     evs = sorted((tuple(e) for e in events), key=lambda e: e[0])
+    if evs:      # like the runtime, which passes the pattern: an events parameter is connected
+        values.update({p.name: "events" for p in spec.params if p.kind == "events"})
+    values.update(params or {})
     result = np.zeros((2, frames), dtype=np.float32)
     in_bufs = [np.zeros((2, block), dtype=np.float32) for _ in ins]
     out = np.zeros((2, block), dtype=np.float32)

@@ -24,6 +24,7 @@ way (docs/plugins.md, "The kernel library"). Each module is one family:
 <<<<<<< HEAD
 | `reverbs` | `plate` (Dattorro), `fdn` (8-line feedback delay network with freeze) |
 | `dynamics` | `expander_gain`, `transient_gain`, `follower` (peak, attack/release), `moving_rms` |
+| `control` | `asr` (gate-driven envelope), `schmidt`, `sample_hold`, `timer` |
 | `synth_kernels` | `fm`, `supersaw`, `superpwm`, `superkick`, `supersnare`, `superhat` |
 =======
 | `synth_kernels` | `fm`, `supersaw`, `superpwm`, `superkick`, `supersnare`, `superhat`, `vibrato` |

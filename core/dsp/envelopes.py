@@ -21,6 +21,7 @@ def envelope(out: np.ndarray, n: int, onsets: np.ndarray, gates: np.ndarray, cou
     """Render `n` samples into both rows of `out`.
 
     `onsets[:count]` are sample offsets (ascending) and `gates[:count]` gate lengths in samples.
+    NaN parameter samples are replaced in place (times by 0, the sustain by 1).
     `state` = (stage, level, samples since onset, gate length, release slope).
     """
     stage = int(state[0])
@@ -30,6 +31,12 @@ def envelope(out: np.ndarray, n: int, onsets: np.ndarray, gates: np.ndarray, cou
     rel_slope = state[4]
     j = 0
     for i in range(n):
+        if not (attack[i] == attack[i] and decay[i] == decay[i] and sustain[i] == sustain[i]
+                and release[i] == release[i]):
+            attack[i] = 0.0 if attack[i] != attack[i] else attack[i]     # NaN times count 0,
+            decay[i] = 0.0 if decay[i] != decay[i] else decay[i]         # a NaN sustain 1
+            sustain[i] = 1.0 if sustain[i] != sustain[i] else sustain[i]
+            release[i] = 0.0 if release[i] != release[i] else release[i]
         while j < count and onsets[j] == i:
             stage = ATTACK
             elapsed = 0.0

@@ -16,9 +16,13 @@ from .patterns_bridge import PatternBackend
 from .sounds import SAMPLE_CONTROLS, SoundNames, has_note_names, sound_words
 from .support import pos_of, suggest
 from .transform_calls import TransformCalls
-from .values import Err, Events, Num, Pat, Sig, Text, Value, derived, describe
+from .values import Err, Events, Num, Pat, Sig, Text, Value, derived, describe, is_eventish
 
 Evaluate = Callable[[A.Expr, str], Value]
+
+#: envelopes that, chained after an event pattern, set its per-event envelope controls
+#: (`s "bd*4" # ar 0.01 0.2` = `# attack 0.01 # release 0.2`; PHONON-RS.md §4.3)
+ENVELOPE_CONTROLS = {"ar": ("attack", "release"), "adsr": ("attack", "decay", "sustain", "release")}
 
 
 class Calls:
@@ -76,8 +80,9 @@ class Calls:
         if is_node:
             spec = self.registry.get(name).spec
             given = vals[:spec.inputs] if spec.input_first else vals[len(vals) - spec.inputs:]
+            signals = (Sig, Events, Num) if not spec.params else (Sig, Events)
             fed = spec.inputs <= 0 or (
-                len(vals) >= spec.inputs and all(isinstance(v, (Sig, Events)) for v, _ in given))
+                len(vals) >= spec.inputs and all(isinstance(v, signals) for v, _ in given))
             if fed or not (is_control or is_transform):
                 return self.nodes.node_call(e, path, None, vals)
         if is_transform:
@@ -97,6 +102,9 @@ class Calls:
         if is_control and takes_merge(self.registry, chain_input, name, is_node,
                                       len(e.args) == 1 and not e.keywords):
             return self.merge_control(e, chain_input, path)
+        if name in ENVELOPE_CONTROLS and e.args and is_eventish(chain_input) \
+                and not (isinstance(chain_input, Events) and chain_input.pattern is None):
+            return self._merge_envelope(e, chain_input, path)
         if is_node:
             return self.nodes.node_call(e, path, chain_input)
         if is_control:
@@ -107,6 +115,21 @@ class Calls:
             return self.report.error(e.pos, f"'{name}' is a pattern transform: apply it with '$', "
                                             "not '#'", f"x $ {name} ...")
         return self.unknown(e)
+
+    def _merge_envelope(self, e: A.Call, left: Value, path: str) -> Value:
+        """`events # ar a r` / `# adsr a d s r`: the envelope's times as per-event controls."""
+        names = ENVELOPE_CONTROLS[e.name]
+        if e.keywords or len(e.args) > len(names):
+            example = {"attack": "0.01", "decay": "0.1", "sustain": "0.5", "release": "0.2"}
+            return self.report.error(e.pos, f"'{e.name}' after an event pattern takes at most "
+                                            f"{len(names)} values ({' '.join(names)})",
+                                     f"s \"bd*4\" # {e.name} " + " ".join(example[n] for n in names))
+        for control, arg in zip(names, e.args):
+            left = self.merge_control(A.Call(control, (arg,), (), pos_of(arg)), left,
+                                      f"{path}.{control}")
+            if isinstance(left, Err):
+                return left
+        return left
 
     def control_pattern(self, e: A.Call, path: str, vals: list | None = None) -> Any:
         """The control pattern of `name value` (`gain "1 0.5"` -> {gain: ...} events)."""

@@ -66,6 +66,8 @@ class NodeCalls:
                                      "or give an oscillator note names: saw \"c3 e3 g3\"")
         if vals is None:
             vals = [(self.evaluate(a, f"{path}.{i}"), pos_of(a)) for i, a in enumerate(e.args)]
+        if chain_input is not None and spec.inputs == 0 and spec.category == "envelope":
+            return self._chained_envelope(e, path, chain_input, vals)
         args = [(v, p, f"{path}.{i}") for i, (v, p) in enumerate(vals)]
         if any(isinstance(v, Err) for v, _, _ in args):
             return Err()
@@ -81,6 +83,22 @@ class NodeCalls:
             return Err()
         self.check_ranges(spec, b.params, b.given_at)
         return self._value(spec, e, path, chain_input, b)
+
+    def _chained_envelope(self, e: A.Call, path: str, chain_input: Value,
+                          vals: list[tuple[Value, A.Pos]]) -> Value:
+        """`x # adsr 0.01 0.1 0.7 0.2`: an envelope source after `#` multiplies its input
+        (the chain input gated by the envelope; docs/language.md, "Envelopes")."""
+        left = self.lowering.as_signal(chain_input, f"{path}.in", e.pos)
+        if isinstance(left, Err):
+            return left
+        env = self.node_call(e, f"{path}.env", None, vals)
+        if isinstance(env, Err):
+            return env
+        env = self.lowering.as_signal(env, f"{path}.env", e.pos)
+        if isinstance(env, Err):
+            return env
+        mul = self.registry.get("mul").spec
+        return Sig(Edge(self.graph.add_node(mul, path, e.pos, [left.edge, env.edge], {})))
 
     def _inputs(self, spec: NodeSpec, e: A.Call, path: str, chain_input: Value | None,
                 args: list[Arg]) -> tuple[Binding, list[Arg]] | Err:
@@ -107,7 +125,10 @@ class NodeCalls:
                 taken, rest = args[:need], args[need:]
             else:
                 taken, rest = args[len(args) - need:] if need else [], args[:len(args) - need]
-            if need and (len(args) < need or not all(isinstance(v, (Sig, Events, Pat)) for v, _, _ in taken)):
+            # a node without parameters takes only inputs: a number is a constant signal
+            # (`if ~cond ~x 0`, `min ~a 0.5`)
+            signals = (Sig, Events, Pat, Num) if not spec.params else (Sig, Events, Pat)
+            if need and (len(args) < need or not all(isinstance(v, signals) for v, _, _ in taken)):
                 where = f"first: {e.name} x ..." if spec.input_first else f"last: {e.name} ... x"
                 return self.report.error(e.pos, f"'{e.name}' needs an input signal",
                                          f"chain it: x # {e.name} ...  (or give the signal {where})"
@@ -122,13 +143,19 @@ class NodeCalls:
         return Binding(inputs), args
 
     def _bind_positional(self, spec: NodeSpec, args: list[Arg], b: Binding) -> Err | None:
-        if len(args) > len(spec.params):
-            v, p, _ = args[len(spec.params)]
-            names = ", ".join(q.name for q in spec.params)
-            most = f"at most {len(spec.params)} argument{'s' if len(spec.params) != 1 else ''}"
+        params = list(spec.params)
+        if params and params[0].kind == "events" and params[0].default is not None \
+                and args and isinstance(args[0][0], Num):
+            # an optional event pattern first, a number given: the number is the next
+            # parameter (the original's `adsr 0.01 0.1 0.7 0.2`, cycle-synced)
+            params = params[1:]
+        if len(args) > len(params):
+            v, p, _ = args[len(params)]
+            names = ", ".join(q.name for q in params)
+            most = f"at most {len(params)} argument{'s' if len(params) != 1 else ''}"
             return self.report.error(p, f"{spec.name} takes {most}" + (f" ({names})" if names else "")
                                      + f", got {len(args)}")
-        for (v, p, pth), param in zip(args, spec.params):
+        for (v, p, pth), param in zip(args, params):
             arg = self.lowering.param_arg(v, param, spec.name, pth, p)
             b.ok &= not isinstance(arg, Err)
             b.params[param.name] = arg

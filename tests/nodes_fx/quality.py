@@ -42,11 +42,12 @@ def check_nan_safe(cls: type[Node], frames: int = 12000, params: dict | None = N
     """NaN in every number parameter gives finite output (no crash, no garbage index); NaN and
     Inf input samples never reach the output, and the node plays on after them."""
     spec = cls.spec
+    base = kw.pop("inputs", None) or inputs_for(cls, frames)
     nan_params = {p.name: np.full(frames, np.nan) for p in spec.params if p.kind == "number"}
-    y = render(cls, frames, nan_params, **kw)
+    y = render(cls, frames, nan_params, inputs=base, **kw)
     assert np.isfinite(y).all(), f"{spec.name}: NaN parameters give non-finite output"
-    if spec.inputs > 0:
-        bad = [x.copy() for x in inputs_for(cls, frames)]
+    if spec.inputs != 0:
+        bad = [x.copy() for x in base]
         for x in bad:
             x[:, 3000:3010] = np.nan
             x[:, 5000] = np.inf

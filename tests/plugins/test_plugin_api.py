@@ -20,9 +20,9 @@ ROOT = Path(__file__).resolve().parents[2]
 #: bank and voice pool (the `samples` resource, docs/samples.md) and the VST3 host.
 PUBLIC = {"phonon.plugins", "phonon.dsp", "phonon.samples", "phonon.samples.voicepool",
           "phonon.vst3"}
-KERNEL_MODULES = {"biquad", "blep", "clean", "comb", "delay", "dynamics", "echo", "envelopes",
-                  "fx_kernels", "grains", "ladder", "limiter", "mixsum", "modulation", "oscillators",
-                  "reverbs", "strings", "svf", "synth_kernels", "vocoder", "waves"}
+KERNEL_MODULES = {"biquad", "blep", "clean", "comb", "control", "delay", "dynamics", "echo",
+                  "envelopes", "fx_kernels", "grains", "ladder", "limiter", "mixsum", "modulation",
+                  "oscillators", "reverbs", "strings", "svf", "synth_kernels", "vocoder", "waves"}
 
 
 def phonon_imports(path: Path) -> set[str]:
