@@ -52,6 +52,8 @@ class Reloader:
         self._last_event = 0.0
         self._wake = threading.Event()
         self._stop = threading.Event()
+        self._idle = threading.Event()          # no file event pending, no reload running
+        self._idle.set()
         self._thread: threading.Thread | None = None
         self._observer = None
 
@@ -65,7 +67,13 @@ class Reloader:
     def notify(self) -> None:
         """A file event for the program (also callable by hand, e.g. from tests)."""
         self._last_event = time.time()
+        self._idle.clear()
         self._wake.set()
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait until every file event seen so far has been handled (debounced, read,
+        compiled); False when `timeout` seconds passed first."""
+        return self._idle.wait(timeout)
 
     def start(self) -> None:
         from watchdog.events import FileSystemEventHandler
@@ -103,6 +111,7 @@ class Reloader:
             if self._stop.is_set():
                 break
             if not self._wake.is_set():
+                self._settle()
                 continue
             # debounce: wait until the file has been quiet for `quiet` seconds
             while not self._stop.is_set():
@@ -113,6 +122,13 @@ class Reloader:
             self._wake.clear()
             if not self._stop.is_set():
                 self.reload()
+            self._settle()
+
+    def _settle(self) -> None:
+        """Idle unless a file event arrived meanwhile (`notify` clears it before waking us)."""
+        self._idle.set()
+        if self._wake.is_set():
+            self._idle.clear()
 
     # -- one attempt
     def reload(self) -> ReloadResult | None:

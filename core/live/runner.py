@@ -299,20 +299,19 @@ class LiveRunner:
                 live = Live(console=self.console, refresh_per_second=4, transient=True)
                 live.start()
             until = None if opt.duration is None else opt.duration * self.sr
-            try:
-                while not self._stop.is_set():
-                    if until is not None and self.frames_played >= until:
-                        break
-                    if until is not None and time.time() - t_start > opt.duration + 30:
-                        self._print("the device stopped asking for audio; stopping")
-                        break
-                    time.sleep(0.02)
-                    seen_swaps = self._report(player, seen_swaps, live)
-                    if live is not None:
-                        live.update(self.status(player, ring, latency_ms).line())
-            except KeyboardInterrupt:            # Ctrl-C (or SIGTERM): a normal way to stop
-                self.interrupted = True
+            while not self._stop.is_set():
+                if until is not None and self.frames_played >= until:
+                    break
+                if until is not None and time.time() - t_start > opt.duration + 30:
+                    self._print("the device stopped asking for audio; stopping")
+                    break
+                time.sleep(0.02)
+                seen_swaps = self._report(player, seen_swaps, live)
+                if live is not None:
+                    live.update(self.status(player, ring, latency_ms).line())
             seen_swaps = self._report(player, seen_swaps, live)
+        except KeyboardInterrupt:     # Ctrl-C (or SIGTERM), also while starting: a normal stop
+            self.interrupted = True
         finally:
             self._stop.set()
             sys.setswitchinterval(switch)

@@ -5,12 +5,13 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import numpy as np
 import soundfile as sf
+
+from tests.process_lines import Lines
 
 from .jack_server import RATE, jack_server  # noqa: F401 - the fixture
 
@@ -66,17 +67,15 @@ def recorded_exactly(audio: np.ndarray, on: np.ndarray, rec: np.ndarray) -> bool
     return False
 
 
-def wait_for_line(proc: subprocess.Popen, text: str, timeout: float) -> None:
-    found = threading.Event()
+def captured(progress: Lines) -> int:
+    """Frames the capture client has recorded so far (from its progress lines)."""
+    done = [int(line.split()[1]) for line in progress.lines if line.startswith("frames ")]
+    return done[-1] if done else 0
 
-    def read():
-        for line in proc.stdout:
-            if text in line:
-                found.set()
-                return
 
-    threading.Thread(target=read, daemon=True).start()
-    assert found.wait(timeout), f"capture did not print {text!r}"
+def wait_captured(progress: Lines, frames: int, timeout: float = 30) -> None:
+    """Wait until the capture has recorded `frames` frames."""
+    progress.wait(lambda lines: captured(progress) >= frames, timeout, f"{frames} frames captured")
 
 
 class CaptureLostData(AssertionError):
@@ -103,16 +102,21 @@ def hot_reload_once(env: dict, tmp_path: Path) -> None:
         [sys.executable, "-m", "phonon", "live", str(prog), "--duration", "16",
          "--latency", "0.1", "--record", str(record)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out_lines, err_lines = Lines(live), Lines(live, live.stderr)
     try:
         cap = subprocess.Popen([sys.executable, str(CAPTURE), "phonon", "10", str(npz)],
                                env=env, stdout=subprocess.PIPE, text=True)
-        wait_for_line(cap, "connected", 40)
-        time.sleep(3.0)
+        progress = Lines(cap)
+        progress.wait_for("connected", 40)
+        wait_captured(progress, 3 * CYCLE)                  # the old rhythm, 3 cycles of it
         t_broken = save(prog, BROKEN)
-        time.sleep(2.3)
+        broken_at = captured(progress)
+        out_lines.wait_for("reload failed", 30)             # the broken save was handled...
+        wait_captured(progress, broken_at + 23 * CYCLE // 10)   # ... over 2 cycles ago
         t_good = save(prog, NEW)
         assert cap.wait(timeout=60) == 0
-        out, err = live.communicate(timeout=60)
+        live.wait(timeout=60)
+        out, err = out_lines.text(10), err_lines.text(10)
     finally:
         if live.poll() is None:
             live.kill()
@@ -177,15 +181,13 @@ def test_ctrl_c_stops_cleanly_closing_the_device_and_leaving_no_shared_memory(
     live = subprocess.Popen([sys.executable, "-m", "phonon", "live", str(prog), "--workers", "1"],
                             env=jack_server, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
+    out_lines = Lines(live)
     try:
-        deadline = time.time() + 40
-        while "phonon:out_0" not in subprocess.run(["jack_lsp"], env=jack_server,
-                                                   capture_output=True, text=True).stdout:
-            assert time.time() < deadline and live.poll() is None, live.stderr.read()
-            time.sleep(0.1)
-        time.sleep(1.0)
+        out_lines.wait_for("playing", 40)          # the device stream runs
+        assert leftover_segments(live.pid)         # and so does its worker runtime (shm)
         live.send_signal(signal.SIGINT)
-        out, err = live.communicate(timeout=30)
+        live.wait(timeout=30)
+        out, err = out_lines.text(10), live.stderr.read()
     finally:
         if live.poll() is None:
             live.kill()
@@ -195,3 +197,32 @@ def test_ctrl_c_stops_cleanly_closing_the_device_and_leaving_no_shared_memory(
     ports = subprocess.run(["jack_lsp"], env=jack_server, capture_output=True, text=True).stdout
     assert "phonon:" not in ports                            # the device was closed
     assert leftover_segments(live.pid) == []
+
+
+_INTERRUPT_AT_START = """
+import sys
+import sounddevice as sd
+from phonon.cli import main
+
+start = sd.OutputStream.start
+
+def start_then_ctrl_c(self):          # Ctrl-C lands right after the device starts
+    start(self)
+    raise KeyboardInterrupt
+
+sd.OutputStream.start = start_then_ctrl_c
+sys.exit(main(["live", sys.argv[1], "--workers", "1"]))
+"""
+
+
+def test_ctrl_c_while_the_device_starts_is_a_clean_stop_too(jack_server, tmp_path):
+    """Before, a Ctrl-C between opening the stream and the playing loop escaped as exit 130
+    without the summary."""
+    prog = tmp_path / "beat.ph"
+    prog.write_text(OLD)
+    live = subprocess.run([sys.executable, "-c", _INTERRUPT_AT_START, str(prog)],
+                          env=jack_server, capture_output=True, text=True, timeout=120)
+    assert live.returncode == 0, live.stderr
+    assert "phonon live: stopped after" in live.stdout, live.stdout
+    ports = subprocess.run(["jack_lsp"], env=jack_server, capture_output=True, text=True).stdout
+    assert "phonon:" not in ports

@@ -130,7 +130,7 @@ def test_reloader_debounces_editor_saves_and_keeps_the_old_program_on_errors(tmp
             save(path, PROGRAM.replace('"rim ~ ~ ~"', text))
             time.sleep(0.005)
         assert arrived.wait(10)
-        time.sleep(0.3)
+        assert reloader.wait_idle(10)           # every event of the three saves handled
         assert [r.ok for r in results] == [False, True]
         assert player.pending and reloader.last_text.endswith('"rim rim ~ ~"\nout: ~d\n')
     finally:
