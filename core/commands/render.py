@@ -20,6 +20,7 @@ import numpy as np
 
 from ..engine.limits import SR_MAX, SR_MIN, check_sample_rate
 from ..errors import PhononError
+from ..runtime.options import default_workers
 from .render_output import FORMATS, RenderOutputError, check_destination, clip_report, \
     output_format, write_audio
 
@@ -42,8 +43,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="sample root (Dirt-Samples layout); may be repeated")
     parser.add_argument("--format", choices=sorted(FORMATS), default=None,
                         help="file format (default: from the OUT extension; must agree with it)")
-    parser.add_argument("-j", "--workers", type=int, default=0,
-                        help="worker processes for the actor runtime (default 0: inline)")
+    parser.add_argument("-j", "--workers", type=int, default=None, metavar="N",
+                        help="up to N worker processes beside this one (default: cores - 1 = "
+                             f"{default_workers()}; 0 renders inline); never more busy "
+                             "processes than cores; the cost model keeps light programs inline")
     parser.add_argument("--isolate", action="append", default=[], metavar="KIND",
                         help="run every node of this kind (e.g. vst3) in its own worker process, "
                              "so a crash only silences it; may be repeated or comma-separated")
@@ -89,6 +92,8 @@ def run(args: argparse.Namespace) -> int:
         sr = check_sample_rate(args.sample_rate)
         if args.block <= 0:
             return fail("the block size must be positive", 2)
+        if args.workers is not None and args.workers < 0:
+            return fail("-j/--workers must not be negative", 2)
         if args.stems is not None or args.stems_post:
             from .render_stems import run_stems
             return run_stems(args, sr, out, err, _render, _print_summary)
@@ -120,6 +125,7 @@ def run(args: argparse.Namespace) -> int:
         y, wall, jit = _render(session, frames, err)
         if args.profile:
             out.print(session.executor.profile().rich_table())
+        runtime = session.executor.describe()
     finally:
         session.close()
     try:
@@ -127,6 +133,7 @@ def run(args: argparse.Namespace) -> int:
     except (OSError, RuntimeError) as exc:
         return fail(f"cannot write {args.out}: {getattr(exc, 'strerror', None) or exc}", 1)
     _print_summary(out, err, dest, y, sr, wall, jit)
+    out.print(runtime, markup=False, soft_wrap=True)
     return 0
 
 
@@ -138,7 +145,8 @@ def _session(args: argparse.Namespace, source: str, file: str, sr: int, err):
 
     isolate = tuple(k for item in args.isolate for k in item.split(",") if k)
     options = SessionOptions(sr=sr, block=args.block, samples=args.samples or None,
-                             workers=args.workers, seed=args.seed,
+                             workers=default_workers() if args.workers is None else args.workers,
+                             seed=args.seed,
                              runtime=RuntimeOptions(isolate=isolate, profile=args.profile))
     return open_session(source, options, file=file,
                         reporter=lambda m: err.print(f"phonon: {m}", markup=False))

@@ -38,7 +38,7 @@ from .blocks import BlockRunner
 from .costmodel import COORDINATOR
 from .inline import InlineExecutor
 from .layout import CHECK, CLOCK, FRAMES, GO, INDEX, START, ActorArena, unique_slots
-from .options import RuntimeOptions
+from .options import RuntimeOptions, available_cores, worker_budget
 from .placement import Placement
 from .profile import Profile, build_profile
 from .supervisor import Supervisor, WorkerLost, WorkerState
@@ -63,10 +63,14 @@ class ActorExecutor(InlineExecutor):
         self.graph = graph
         self.plan = unique_slots(plan)
         self.options = options
-        self.cores = options.cores or len(os.sched_getaffinity(0))
-        self.workers = max(0, int(workers))
+        self.cores = options.cores or available_cores()
+        self.requested = max(0, int(workers))
         self.placement = Placement(graph, self.plan, options.isolate)
         isolated = len(self.placement.isolated)
+        # `-j N` means up to N: never more busy processes than cores (unless `placement="all"`
+        # or `options.cores` asks for it)
+        self.workers = self.requested if options.placement == "all" else \
+            worker_budget(self.requested, self.cores, isolated)
         # R ring slots per output: with R = 3 block g+1 may run while block g finishes (a slot
         # is rewritten 3 blocks later, after its readers, also feedback readers, are done).
         self.ring = PIPELINE_RING if options.pipeline and (self.workers or isolated) else 1
@@ -92,14 +96,22 @@ class ActorExecutor(InlineExecutor):
         self._owner = os.getpid()
         if self.workers == 0 or options.placement == "none":
             self.placement.decided = True
-            self.placement.reason = ("no balance workers asked for" if self.workers == 0
-                                     else "placement 'none': every node in the coordinator")
+            self.placement.reason = self._no_workers_reason()
         elif options.placement == "all":
             self.placement.all_to_workers(self.workers)
         self._sync_jobs()
         self._first_fork = options.defer_fork
         if not options.defer_fork:
             self._fork_pending()
+
+    def _no_workers_reason(self) -> str:
+        if self.options.placement == "none":
+            return "placement 'none': every node in the coordinator"
+        if self.requested == 0:
+            return "no balance workers asked for"
+        return (f"-j {self.requested} allows no balance worker on {self.cores} core(s): the "
+                f"coordinator{' and the isolated workers' if self.placement.isolated else ''} "
+                "take them")
 
     def _make_runner(self) -> BlockRunner:
         return BlockRunner(self.bound, self.clock, self.reports.event, seq=self.arena.seq,
@@ -274,7 +286,10 @@ class ActorExecutor(InlineExecutor):
         where = ("inline (one process)" if not workers
                  else "coordinator + " + ", ".join(workers))
         why = self.placement.reason if self.placement.decided else "placement not decided yet"
-        return f"runtime: {where}; {why}"
+        if self.workers < self.requested:
+            why += (f" (-j {self.requested} means up to {self.requested}: {self.workers} fit "
+                    f"beside the coordinator on {self.cores} cores)")
+        return f"runtime: {where} — {why}"
 
     def cpu_seconds(self) -> float:
         """CPU time of the stopped workers."""

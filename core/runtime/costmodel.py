@@ -63,14 +63,13 @@ def decide(tasks: list[PlacementInput], workers: int, cores: int, *,
     heavy = [t for t in tasks if t.cost_us >= ship_min_us]
     total = sum(t.cost_us for t in tasks)
     if workers <= 0:
-        return Decision(host, "the cost model kept the program inline: "
-                              "no worker may run beside it on this machine's cores")
+        return Decision(host, "kept inline: no worker may run beside the coordinator")
     shippable = sum(t.cost_us for t in heavy)
     if shippable < total_min_us:
-        return Decision(host, f"the cost model kept the program inline: the nodes "
-                              f"worth shipping (>= {ship_min_us:.0f} µs/block each) cost "
-                              f"{shippable:.0f} µs/block of {total:.0f}, less than the "
-                              f"{total_min_us:.0f} µs/block that pays for a worker")
+        return Decision(host, f"kept inline by the cost model: the nodes worth shipping (>= "
+                              f"{ship_min_us:.0f} µs each) take {shippable:.0f} of "
+                              f"{total:.0f} µs per block; a worker pays off from "
+                              f"{total_min_us:.0f} µs")
     hosts = list(range(1, workers + 1))
     if workers < cores:
         hosts.insert(0, COORDINATOR)
@@ -100,13 +99,13 @@ def decide(tasks: list[PlacementInput], workers: int, cores: int, *,
     used = sorted({h for h in host.values() if h != COORDINATOR})
     if span > GAIN_MIN * total:
         return Decision({t.index: COORDINATOR for t in tasks},
-                        f"the cost model kept the program inline: spread over "
-                        f"{len(used)} worker(s) a block would take ~{span:.0f} µs against "
-                        f"{total:.0f} µs in one process (it must save {100 * (1 - GAIN_MIN):.0f} %)")
+                        f"kept inline by the cost model: on {len(used)} worker(s) a block would "
+                        f"take ~{span:.0f} µs against {total:.0f} µs inline (it must save "
+                        f"{100 * (1 - GAIN_MIN):.0f} %)")
     shipped = sum(1 for h in host.values() if h != COORDINATOR)
     return Decision(host, f"the cost model put {shipped} of {len(tasks)} nodes on "
                           f"{len(used)} worker(s): ~{span:.0f} µs per block against "
-                          f"{total:.0f} µs in one process")
+                          f"{total:.0f} µs inline")
 
 
 def makespan(tasks: list[PlacementInput], host: dict[int, int], sync_us: float) -> float:

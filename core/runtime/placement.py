@@ -74,8 +74,10 @@ class Placement:
     def by_cost(self, cost_us: list[float], workers: int, cores: int) -> None:
         """Balance the coordinator's nodes over up to `workers` workers by their measured
         µs per block (`costmodel.decide`)."""
-        inputs = [PlacementInput(i, self.wave_of[i], cost_us[i], self.producers[i])
-                  for i in range(len(cost_us)) if self.host[i] == COORDINATOR]
+        movable = {i for i in range(len(cost_us)) if self.host[i] == COORDINATOR}
+        inputs = [PlacementInput(i, self.wave_of[i], cost_us[i],   # isolated producers stay put
+                                 [p for p in self.producers[i] if p in movable])
+                  for i in sorted(movable)]
         decision = decide(inputs, workers, cores)
         groups: dict[int, list[int]] = {}
         for i, h in decision.host.items():

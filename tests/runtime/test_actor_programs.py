@@ -1,4 +1,4 @@
-"""Real programs (examples, the reference workload, the heavy benchmark program) render
+"""Real programs (examples, the reference workload, the three parallel-benchmark programs) render
 bit-identically inline, with 1 worker and with 2 workers, at blocks 256 and 2048."""
 from __future__ import annotations
 
@@ -20,16 +20,17 @@ SR = 44100
 SECONDS = 3.0
 
 
-def _heavy_source() -> str:
+def _bench_source(name: str) -> str:
+    """One of the benchmark programs of benchmarks/parallel.py (HEAVY, CHAINS, WIDE)."""
     spec = importlib.util.spec_from_file_location("phonon_bench_parallel",
                                                   ROOT / "benchmarks" / "parallel.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
-    return mod.HEAVY
+    return getattr(mod, name.upper())
 
 
 def _programs() -> list:
-    progs = [pytest.param("heavy", None, id="heavy")]
+    progs = [pytest.param(name, None, id=name) for name in ("heavy", "chains", "wide")]
     progs.append(pytest.param("reference", str(REFERENCE), id="reference"))
     for p in sorted((ROOT / "examples").glob("*.ph")):
         progs.append(pytest.param(p.stem, str(p), id=f"examples/{p.name}"))
@@ -44,9 +45,9 @@ def _compiled(name: str, path: str | None):
         samples = None
         if name == "reference":
             samples = str(REFERENCE_SAMPLES)
-        source = _heavy_source() if path is None else Path(path).read_text()
+        source = _bench_source(name) if path is None else Path(path).read_text()
         bank = make_sample_bank(samples, SR)
-        _cache[name] = (compile_source(source, file=path or "<heavy>", bank=bank), bank)
+        _cache[name] = (compile_source(source, file=path or f"<{name}>", bank=bank), bank)
     return _cache[name]
 
 

@@ -20,6 +20,7 @@ from phonon.runtime.actors import ActorExecutor
 from phonon.runtime.options import RuntimeOptions
 from phonon.runtime.shm import leftover_segments
 
+from tests.process_lines import Lines
 from tests.graph_fixtures import CyclePattern, busy_graph, graph, n, registry
 
 SR = 44100
@@ -108,16 +109,38 @@ def heavy_graph():
     return graph(*nodes, master="mix")
 
 
+@pytest.mark.parametrize("cores, isolate, expected", [
+    (2, (), ["worker 1"]),                  # the coordinator + 1 worker fill 2 cores
+    (3, (), ["worker 1", "worker 2"]),
+    (1, (), []),                            # one core: inline
+    (3, ("rt_click",), ["isolated 1", "worker 2"]),   # an isolated worker counts too
+])
+def test_busy_processes_never_outnumber_the_cores(cores, isolate, expected):
+    """`-j 4` means "up to 4": the coordinator counts as one, so only `cores - 1` workers (minus
+    the isolated ones) are started; the output stays identical."""
+    g = heavy_graph()
+    frames = 40 * 512
+    ref, _, _ = render(g, frames, 512)
+    y, problems, s = render(g, frames, 512, workers=4, cores=cores, isolate=isolate)
+    assert problems == []
+    np.testing.assert_array_equal(y, ref)
+    assert [w.name for w in s.executor.supervisor.workers] == expected
+    if cores < 5:
+        assert f"-j 4 means up to 4: {cores - 1 - len(isolate)} fit" in s.executor.describe()
+
+
 def test_auto_placement_ships_heavy_chains_after_measuring_and_stays_identical():
     g = heavy_graph()
     frames = 40 * 512
     ref, _, _ = render(g, frames, 512)
-    y, problems, s = render(g, frames, 512, workers=2)
+    y, problems, s = render(g, frames, 512, workers=2, cores=3)   # room for 2 workers
     assert problems == []
     np.testing.assert_array_equal(y, ref)
     rows = {r.id: r for r in s.executor.profile().rows}
-    busy_hosts = {rows[f"h{k}"].host for k in range(4)}
-    assert busy_hosts == {"worker 1", "worker 2"}          # balanced over both workers
+    busy_hosts = [rows[f"h{k}"].host for k in range(4)]
+    # balanced over the three processes: both workers and the coordinator get busy chains
+    assert {"worker 1", "worker 2"} <= set(busy_hosts)
+    assert max(busy_hosts.count(h) for h in set(busy_hosts)) == 2
     for k in range(4):                                     # chains stay together
         assert rows[f"g{k}"].host == rows[f"h{k}"].host
     assert rows["mix"].host == "coordinator"
@@ -336,6 +359,9 @@ _SCRIPT = textwrap.dedent("""
     s = Session(busy_graph(), 44100, 256, registry=registry(), workers=2,
                 runtime=RuntimeOptions(placement="all"))
     print(s.executor.arena.name, *s.executor.worker_pids, flush=True)
+    for _ in range(20):                  # the workers are running blocks: say so
+        s.run_block()
+    print("playing", flush=True)
     while True:
         s.run_block()
         time.sleep(0.001)
@@ -347,10 +373,11 @@ def test_shared_memory_is_unlinked_when_the_coordinator_is_stopped(sig):
     proc = subprocess.Popen([sys.executable, "-c", _SCRIPT.format(root=str(ROOT))],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        name, *pids = proc.stdout.readline().split()
+        lines = Lines(proc)
+        name, *pids = lines.next(60).split()
         assert name.startswith("phonon_") and len(pids) == 2
         assert os.path.exists(f"/dev/shm/{name}")
-        time.sleep(0.3)
+        assert lines.next(30).strip() == "playing"              # blocks are running
         proc.send_signal(sig)
         proc.wait(timeout=10)
         deadline = time.monotonic() + 5
