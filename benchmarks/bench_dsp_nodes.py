@@ -89,8 +89,8 @@ def sweep(block: int) -> np.ndarray:
 CASES: list[Case] = [
     Case("copy (baseline)", Copy),
     # -- core oscillators, noise, filters, envelopes, control, effects
-    Case("sine", Sine, inputs=0), Case("saw", Saw, inputs=0),
-    Case("saw 5 kHz", Saw, {"freq": 5000.0}, inputs=0), Case("square", Square, inputs=0),
+    Case("sine", Sine, {"freq": 440.0}, inputs=0), Case("saw", Saw, {"freq": 440.0}, inputs=0),
+    Case("saw 5 kHz", Saw, {"freq": 5000.0}, inputs=0), Case("square", Square, {"freq": 440.0}, inputs=0),
     Case("pink", PinkNoise, inputs=0),
     Case("lpf", LowPass), Case("lpf modulated", LowPass, {"cutoff": sweep}),
     Case("perc / ad", Perc, events_every=8, inputs=0), Case("adsr / tadsr", ADSR, events_every=8, inputs=0),

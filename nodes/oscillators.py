@@ -9,22 +9,42 @@ from phonon.plugins import Block, Node, Param, ParamBuffers, Params, StateArrays
 __all__ = ['Sine', 'Saw', 'Square', 'Pulse', 'Tri', 'Const', 'Sig', 'Mtof', 'Line']
 
 
+def _freq(default: float) -> Param:
+    return Param(default, unit="Hz", lo=0.0, hi=20000.0, doc="frequency")
+
+
+def _offset() -> Param:
+    return Param(0.0, unit="semitones", lo=-96.0, hi=96.0,
+                 doc="transposition in semitones (the original's `saw 110 7`)")
+
+
+#: the zero-argument form of sine, saw, square and tri is a 1 Hz LFO, as in the original
+#: (`lpf (sine * 1000 + 1500)` sweeps once a second)
+LFO_HZ = 1.0
+
+
 class _Oscillator(StateArrays, Node):
-    """Shared machinery: a phase accumulator rendered by the `oscillator` kernel."""
+    """Shared machinery: a phase accumulator rendered by the `oscillator` kernel, its
+    frequency times 2**(offset/12)."""
 
     shape = k.SINE
     state_arrays = ("phase", "ring")
-    freq = Param(440.0, unit="Hz", lo=0.0, hi=20000.0, doc="frequency")
+    freq = _freq(440.0)
 
     def prepare(self, sr: int, block: int, channels: int) -> None:
         self.sr = float(sr)
         self.phase = np.zeros(2, dtype=np.float64)          # phase, ring read index
         self.ring = np.zeros(k.RING, dtype=np.float64)      # pending minBLEP corrections
-        self.bufs = ParamBuffers(block, "freq", "width")
+        self.bufs = ParamBuffers(block, "freq", "width", "offset")
+        self.tuned = np.zeros(block, dtype=np.float64)
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames
         freq = self.bufs.get("freq", p.freq, n)
+        offset = p.get("offset", 0.0)
+        if isinstance(offset, np.ndarray) or offset != 0.0:
+            semis = self.bufs.get("offset", offset, n)
+            freq = np.multiply(freq, np.exp2(semis / 12.0), out=self.tuned[:n])
         width = self.bufs.get("width", p.get("width", 0.5), n)
         k.oscillator(out, n, freq, width, self.phase, self.ring, self.shape, self.sr,
                      k.RESIDUAL, k.RAMP_RESIDUAL)
@@ -33,19 +53,25 @@ class _Oscillator(StateArrays, Node):
 @node("sine", doc="Sine oscillator, -1..1, starts at phase 0.", category="source")
 class Sine(_Oscillator):
     shape = k.SINE
+    freq = _freq(LFO_HZ)
+    offset = _offset()
 
 
 @node("saw", aliases=("saw_hz",), doc="Band-limited (minBLEP) rising sawtooth: ramp -0.69..0.69, peak 1 with its "
                  "ringing.", category="source")
 class Saw(_Oscillator):
     shape = k.SAW
+    freq = _freq(LFO_HZ)
+    offset = _offset()
 
 
 @node("square", aliases=("square_hz",), doc="Band-limited (minBLEP) square/pulse wave, +0.60 while phase < width, else "
                     "-0.60; peak 1 with its ringing (width 0.5).", category="source")
 class Square(_Oscillator):
     shape = k.PULSE
+    freq = _freq(LFO_HZ)
     width = Param(0.5, lo=0.0, hi=1.0, doc="duty cycle (0..1)")
+    offset = _offset()
 
 
 @node("pulse", doc="Band-limited (minBLEP) pulse wave with modulatable width: levels +-0.60, "
@@ -54,11 +80,14 @@ class Square(_Oscillator):
 class Pulse(_Oscillator):
     shape = k.PULSE
     width = Param(0.5, lo=0.0, hi=1.0, doc="duty cycle (0..1)")
+    offset = _offset()
 
 
 @node("tri", aliases=("triangle", "triangle_hz"), doc="Band-limited (minBLAMP) triangle, -1..1.", category="source")
 class Tri(_Oscillator):
     shape = k.TRI
+    freq = _freq(LFO_HZ)
+    offset = _offset()
 
 
 @node("const", doc="A constant signal: outputs `value` on both channels.", category="source")

@@ -189,5 +189,5 @@ def test_the_template_reaches_poly_as_a_plain_chain_of_node_classes():
     add, saw, lpf = chain.nodes[3:]
     assert (add.cls, add.inputs, add.values) == (Add, ("~lead/0.0.0:mul", "~lead/0.0.1:const"), {})
     assert (saw.cls, saw.values, saw.modulations, saw.transpose) == (
-        Saw, {"freq": None}, (("freq", "~lead/0.0:add"),), ("freq",))
+        Saw, {"freq": None, "offset": 0.0}, (("freq", "~lead/0.0:add"),), ("freq",))
     assert (lpf.cls, lpf.inputs, lpf.values) == (LowPass, ("~lead/0:saw",), {"cutoff": 2000.0, "q": 0.7})
