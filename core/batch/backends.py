@@ -23,12 +23,15 @@ class Backend(Protocol):
     def close(self) -> None: ...
 
 
-def make_backend(name: str, workers: int | None = None, address: str | None = None) -> Backend:
+def make_backend(name: str, workers: int | None = None, address: str | None = None,
+                 spool=None) -> Backend:
+    """`spool`: the output folder, where local workers write their files (Ray workers send
+    the bytes back: a cluster has no shared file system)."""
     if name == "local":
         if address:
             raise ValueError("--address is for the ray backend")
         from .local import LocalBackend
-        return LocalBackend(workers)
+        return LocalBackend(workers, spool=spool)
     if name == "ray":
         from .ray_backend import RayBackend
         return RayBackend(workers, address)

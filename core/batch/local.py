@@ -6,6 +6,8 @@ it always knows which job a dead worker was rendering: a pipe cut in the middle 
 an EOF, never a hang (a `concurrent.futures` pool blocks for ever in that case, even at
 interpreter exit). A job whose worker dies runs once more on a fresh worker; dying twice, it
 is failed. Workers are daemons with SIGINT blocked: Ctrl-C is the coordinator's business.
+With a spool folder (the batch's OUT) workers write their encoded files there as `.part`
+files and send only the paths; the coordinator renames them into place.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import signal
 import threading
 from collections import deque
 from dataclasses import dataclass, field
+from pathlib import Path
 from multiprocessing.connection import Connection, wait
 from typing import Callable, Iterator
 
@@ -27,10 +30,10 @@ QUEUED = 2            # jobs handed to a worker at once
 DEATHS = 2            # a job whose worker died this many times is failed
 
 
-def _worker_main(conn: Connection, target: Callable[[Job], JobResult]) -> None:
+def _worker_main(conn: Connection, target: Callable[[Job], JobResult], spool: str | None) -> None:
     """A worker process: warm engine, then jobs from the pipe until None or EOF."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    process_engine()
+    process_engine().spool = Path(spool) if spool else None
     while True:
         try:
             job = conn.recv()
@@ -54,15 +57,20 @@ class LocalBackend:
     name = "local"
 
     def __init__(self, workers: int | None = None,
-                 target: Callable[[Job], JobResult] = run_in_process) -> None:
+                 target: Callable[[Job], JobResult] = run_in_process,
+                 spool: str | os.PathLike | None = None) -> None:
+        """`spool`: a folder on the output's file system where workers write the encoded
+        files (`.NAME.PID.part`) instead of sending them through their pipe."""
         self.workers = max(1, workers or os.cpu_count() or 1)
         self.target = target
+        self.spool = str(spool) if spool is not None else None
         self._pool: list[_Worker] = []
-        self._ctx = mp.get_context("spawn")
+        self._ctx = mp.get_context("spawn")      # clean processes (the coordinator has threads)
 
     def _spawn(self) -> _Worker:
         ours, theirs = self._ctx.Pipe()
-        proc = self._ctx.Process(target=_worker_main, args=(theirs, self.target), daemon=True,
+        proc = self._ctx.Process(target=_worker_main, args=(theirs, self.target, self.spool),
+                                 daemon=True,
                                  name="phonon-batch-worker")
         with sigint_held():
             proc.start()

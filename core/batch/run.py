@@ -98,6 +98,20 @@ def write_atomic(path: Path, data: bytes) -> None:
             tmp.unlink()
 
 
+def place(out: Path, job: Job, result: JobResult) -> None:
+    """Put a finished job's files in place: stems first, the job's own file last; each either
+    renamed from the worker's spool file or written from the bytes it sent."""
+    stems = sorted(set(result.stem_data) | {k for k in result.spooled if k})
+    if stems:
+        (out / job.name).mkdir(exist_ok=True)
+    for key, dest in [*((s, out / stem_path(job, s)) for s in stems), ("", out / job.filename)]:
+        if key in result.spooled:
+            os.replace(result.spooled[key], dest)
+        else:
+            write_atomic(dest, result.stem_data[key] if key else result.data)
+    result.data, result.stem_data, result.spooled = b"", {}, {}
+
+
 class _CtrlC:
     """The first Ctrl-C sets `stop` (the batch winds down); a second one raises at once."""
 
@@ -141,7 +155,8 @@ def run_batch(jobs: list[Job], options: BatchOptions,
     with _CtrlC() as ctrl_c:
         try:
             if todo:
-                backend = make_backend(options.backend, options.workers, options.address)
+                backend = make_backend(options.backend, options.workers, options.address,
+                                       spool=out)
                 report.workers = backend.workers
                 if on_start:
                     on_start(report)
@@ -149,11 +164,7 @@ def run_batch(jobs: list[Job], options: BatchOptions,
                 for result in backend.run(todo, ctrl_c.stop):
                     job = by_name[result.name]
                     if result.status == "ok":
-                        for name, data in result.stem_data.items():
-                            (out / job.name).mkdir(exist_ok=True)
-                            write_atomic(out / stem_path(job, name), data)
-                        write_atomic(out / job.filename, result.data)
-                    result.data, result.stem_data = b"", {}
+                        place(out, job, result)
                     journal.append(row_for(job, result, out))
                     report.results.append(result)
                     report.seconds = time.perf_counter() - t0

@@ -16,6 +16,7 @@ import socket
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -45,6 +46,9 @@ class JobResult:
     stems: dict[str, str] = field(default_factory=dict)       # stem name -> audio sha256
     data: bytes = field(default=b"", repr=False)
     stem_data: dict[str, bytes] = field(default_factory=dict, repr=False)
+    #: with a spool folder: the encoded files already written there ("" = the job's file,
+    #: else a stem name) for the coordinator to rename into place, instead of `data`
+    spooled: dict[str, str] = field(default_factory=dict)
 
 
 def level_dbfs(x: float) -> float | None:
@@ -94,6 +98,9 @@ class WarmEngine:
         self._banks: dict[tuple, Any] = {}
         self.worker = f"{socket.gethostname()}:{os.getpid()}"
         self.jobs = 0
+        #: a folder on the output's file system (local workers): encoded files are written
+        #: there as `.NAME.PID.part` and only their paths travel back
+        self.spool: Path | None = None
 
     def bank(self, samples: tuple[str, ...], sr: int):
         """The sample bank for these folders at this rate, made once per worker."""
@@ -141,13 +148,27 @@ class WarmEngine:
         raw = wav_samples(data) if job.format == "wav" else None
         peak = float(np.max(np.abs(y))) if y.size else 0.0
         rms = float(np.sqrt(np.mean(np.square(y, dtype=np.float64)))) if y.size else 0.0
-        return JobResult(job.name, "ok", frames=int(y.shape[1]), seconds=y.shape[1] / job.sr,
-                         peak_dbfs=level_dbfs(peak), rms_dbfs=level_dbfs(rms),
-                         audio_sha256=hashlib.sha256(raw).hexdigest() if raw is not None
-                         else audio_sha256(y), file_sha256=hashlib.sha256(data).hexdigest(),
-                         render_s=time.perf_counter() - t0, worker=self.worker,
-                         worker_jobs=self.jobs, data=data, stem_data=stem_data,
-                         stems={name: audio_sha256(a) for name, a in stems.items()})
+        result = JobResult(job.name, "ok", frames=int(y.shape[1]), seconds=y.shape[1] / job.sr,
+                           peak_dbfs=level_dbfs(peak), rms_dbfs=level_dbfs(rms),
+                           audio_sha256=hashlib.sha256(raw).hexdigest() if raw is not None
+                           else audio_sha256(y), file_sha256=hashlib.sha256(data).hexdigest(),
+                           worker=self.worker, worker_jobs=self.jobs, data=data,
+                           stem_data=stem_data,
+                           stems={name: audio_sha256(a) for name, a in stems.items()})
+        if self.spool is not None:
+            self._spool(job, result)
+        result.render_s = time.perf_counter() - t0
+        return result
+
+    def _spool(self, job: Job, result: JobResult) -> None:
+        """Write the encoded files into the spool folder; keep only their paths."""
+        files = {"": result.data, **result.stem_data}
+        for key, data in files.items():
+            label = f"{job.name}.{key}" if key else job.name
+            path = self.spool / f".{label}.{job.format}.{os.getpid()}.part"
+            path.write_bytes(data)
+            result.spooled[key] = str(path)
+        result.data, result.stem_data = b"", {}
 
     def _failed(self, job: Job, message: str, t0: float) -> JobResult:
         return JobResult(job.name, "failed", error=message, render_s=time.perf_counter() - t0,
