@@ -43,7 +43,7 @@ from phonon.nodes.modfx import (Coarse, Decimator, FChorus, Flanger, Phaser, Pin
                                 Vibrato)
 from phonon.nodes.noise import PinkNoise
 from phonon.nodes.notesynth import SawTrig, Synth
-from phonon.nodes.oscillators import Saw, Sine, Square
+from phonon.nodes.oscillators import Line, Saw, Sine, Square
 from phonon.nodes.ramps import Curve, Segments, XLine
 from phonon.nodes.reverbs import Lush, Plate, ReverbStereo
 from phonon.nodes.ringmod import FmCrossmod, Ring, RingMod
@@ -51,6 +51,7 @@ from phonon.nodes.spectral import Freeze
 from phonon.nodes.stereo import Pan2Left, Widener, XFade
 from phonon.nodes.strings import Pluck, Waveguide
 from phonon.nodes.synths import SuperChip
+from phonon.nodes.tap import Tap
 from phonon.nodes.voice import Formant, Granular, PitchShift, Vocoder
 from phonon.nodes.waves import VCO, PM, Additive, Blip, Impulse, Organ, Phasor, SoftSaw, Wavetable
 from phonon.plugins.api import Block, Node, Params, Trigger, node
@@ -150,6 +151,8 @@ CASES: list[Case] = [
     Case("peak_follower", PeakFollower), Case("amp_follower", AmpFollower),
     Case("curve", Curve, inputs=0), Case("xline", XLine, inputs=0),
     Case("segments", Segments, static={"levels": "0 1 0.5 0", "times": "0.1 0.2 0.5"}, inputs=0),
+    Case("line (per cycle)", Line, inputs=0),
+    Case("tap / probe (recording)", Tap, static={"file": ".bench_tap.wav", "seconds": 120.0}),
 ]
 
 
@@ -200,6 +203,9 @@ def main() -> None:
     for _ in range(rounds):                                  # interleaved rounds
         for i, r in enumerate(runners):
             times[i].append(r.run(blocks) / blocks)
+    for r in runners:                                        # the tap: no file at exit
+        if isinstance(r.node, Tap):
+            r.node.state()                                   # hands the recording over: no write
     budget = block / SR
     print(f"{rounds} rounds x {blocks} blocks of {block} frames, stereo, {SR} Hz; budget "
           f"{budget * 1e3:.2f} ms per block; cores {len(os.sched_getaffinity(0))}, "

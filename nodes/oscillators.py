@@ -116,12 +116,13 @@ class Mtof(Node):
         out[:, :ctx.frames] = 440.0 * np.exp2((np.asarray(note) - 69.0) / 12.0)
 
 
-@node("line", doc="A linear ramp from `start` to `end` over `dur` seconds from the render start, then holds.",
-      category="control")
+@node("line", doc="A linear ramp from `start` to `end` over each cycle (the original's `line a b`), "
+      "or once over `dur` seconds from the render start, then holding.", category="control")
 class Line(Node):
-    start = Param(0.0, doc="value at time 0")
-    end = Param(1.0, doc="value after `dur` seconds")
-    dur = Param(1.0, unit="s", lo=0.0, doc="ramp duration")
+    start = Param(0.0, lo=-1e9, hi=1e9, doc="value at the cycle start (or at time 0)")
+    end = Param(1.0, lo=-1e9, hi=1e9, doc="value reached at the cycle end (or after `dur`)")
+    dur = Param(0.0, unit="s", lo=0.0, hi=3600.0,
+                doc="0: ramp every cycle; > 0: one ramp of this many seconds, then hold")
 
     def prepare(self, sr: int, block: int, channels: int) -> None:
         self.sr = float(sr)
@@ -130,12 +131,16 @@ class Line(Node):
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames
+        if self.ramp.shape[0] < n:
+            self.ramp = np.arange(n, dtype=np.float64)
+            self.t = np.zeros(n, dtype=np.float64)
         t = self.t[:n]
         np.add(self.ramp[:n], ctx.start, out=t)
         t /= self.sr
-        dur = scalar_or_array(p.dur, n)
-        safe = np.maximum(dur, 1e-12)
-        frac = np.clip(t / safe, 0.0, 1.0)
-        frac = np.where(np.asarray(dur) <= 0.0, 1.0, frac)
+        dur = np.nan_to_num(scalar_or_array(p.dur, n))
+        cycle = ctx.cycle + self.ramp[:n] * (ctx.cps / self.sr)
+        per_cycle = cycle - np.floor(cycle)
+        frac = np.where(np.asarray(dur) > 0.0, np.clip(t / np.maximum(dur, 1e-12), 0.0, 1.0),
+                        per_cycle)
         start, end = scalar_or_array(p.start, n), scalar_or_array(p.end, n)
-        out[:, :n] = start + (np.subtract(end, start)) * frac
+        out[:, :n] = np.nan_to_num(start + (np.subtract(end, start)) * frac)

@@ -99,6 +99,7 @@ class GraphIR:
     set_cycle: Fraction | None = None  # `setCycle N` / `resetCycles` (0): the cycle at the start
     nudge: Fraction = Fraction(0)     # `nudge N`: everything N cycles later
     buffer: int | None = None         # `buffer: N` (accepted; the block size is `-b`)
+    limiter: float | None = None      # `limiter: C`: the master's look-ahead limiter ceiling
     meter: str | None = None          # `bpm: 120 "4/4"` (kept; one beat is one cycle)
 
     def start_cycle(self) -> Fraction:

@@ -26,7 +26,7 @@ TEMPLATE, PATVAR, EQUALS = "template", "pattern variable", "="
 
 OUTPUT_NAME = re.compile(r"(out\d*|o\d+|d\d+)\Z")
 TEMPO_WORDS = ("tempo", "cps", "bpm")
-SETTING_WORDS = ("outmix", "buffer")
+SETTING_WORDS = ("outmix", "buffer", "limiter")
 # statements that are a word (and a number): hush, hush2, unhush, unhush2, panic, resetCycles,
 # setCycle 4, nudge 0.1
 COMMAND = re.compile(r"(hush|unhush)(\d*)\Z|(panic|resetCycles)\Z|(setCycle|nudge)\Z")

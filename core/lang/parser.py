@@ -27,7 +27,7 @@ from .lexer import (BAD, BUS, COLON, COMMA, COMMAND, COMMAND_WORDS, END, EQUALS,
 MAX_DEPTH = 64          # nesting limit for parentheses/lists/unary minus (no stack overflow)
 _ATOM_START = (NUM, STR, BUS, NAME, LPAREN, LBRACK, TEMPLATE, PATVAR)
 OUTMIX_MODES = ("none", "gain", "sqrt", "tanh", "hard")
-STATEMENT_HEADS = ("tempo", "cps", "bpm", "out", "outmix", "buffer")
+STATEMENT_HEADS = ("tempo", "cps", "bpm", "out", "outmix", "buffer", "limiter")
 # Tidal's structure operators (the bar marks the side the structure comes from; both sides for
 # |op|) and the per-sample signal operators, by precedence level
 SUM_OPERATORS = frozenset({"+", "-", "~+", "~-"} | {f"{a}{o}{b}" for o in "+-<>" for a, b in
@@ -186,12 +186,15 @@ class _StatementParser:
         return A.Tempo(head.text, value, _pos(head), meter)
 
     def setting(self, head: Token) -> A.Setting:
-        """`outmix: tanh` or `buffer: 1024`."""
+        """`outmix: tanh`, `buffer: 1024` or `limiter: 0.95` / `limiter: off`."""
         self.advance()
         self.separator(head, allow_dollar=False)
         t = self.tok
-        if head.text == "buffer":
-            return A.Setting("buffer", self.expression_to_end(), _pos(head), _pos(t))
+        if head.text == "limiter" and t.kind == NAME and t.value == "off" and self.peek().kind == END:
+            self.advance()
+            return A.Setting("limiter", "off", _pos(head), _pos(t))
+        if head.text in ("buffer", "limiter"):
+            return A.Setting(head.text, self.expression_to_end(), _pos(head), _pos(t))
         if t.kind not in (NAME, STR) or self.peek().kind != END:
             raise self.error(t, "outmix expects one of " + ", ".join(OUTMIX_MODES),
                              "outmix: tanh")

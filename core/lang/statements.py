@@ -115,6 +115,8 @@ class Directives:
             ir.outmix = last["outmix"].value
         if "buffer" in last:
             self.buffer(last["buffer"])
+        if "limiter" in last:
+            self.limiter(last["limiter"])
         if "cycle" in last:
             st = last["cycle"]
             if st.word == "resetCycles":
@@ -159,6 +161,21 @@ class Directives:
                                                      f"frames in {lo}..{hi}; kept as {n}")
         self.ir.buffer = n
 
+    def limiter(self, st: A.Setting) -> None:
+        """`limiter: C` puts a look-ahead limiter with ceiling C (> 0 linear, <= 0 dB) before the
+        master; `limiter: off` (the default) leaves only the master's hard clip at 0 dBFS."""
+        if st.value == "off":
+            self.ir.limiter = None
+            return
+        v = self.number(st.value, "limiter")
+        if v is None:
+            return
+        linear = v if v > 0 else 10.0 ** (v / 20.0)
+        if linear > 1.0:
+            self.report.warn(st.value_pos or st.pos, f"limiter: {fmt(v)} is above 0 dBFS; the "
+                                                     "master clips at 1 anyway")
+        self.ir.limiter = v
+
     # ------------------------------------------------------------------ the master
     def route_master(self) -> None:
         """The master: the outputs that are not hushed, combined per `outmix` (else the bus
@@ -188,7 +205,8 @@ class Directives:
             self._mix(sources, gain, pos)
 
     def _mix(self, sources: list[str], gain: float | None, pos: A.Pos) -> None:
-        """mix -> [auto-route gain] -> [tanh] -> master, node ids master/0.. in that order."""
+        """mix -> [auto-route gain] -> [tanh] -> [limiter] -> master, node ids master/0.. in that
+        order."""
         n = len(sources)
         params = {}
         if self.ir.outmix in ("gain", "sqrt") and n > 1:
@@ -203,6 +221,9 @@ class Directives:
             k += 2
         if self.ir.outmix == "tanh":
             last = make("tanh", str(k), pos, inputs=[Edge(last)])
+            k += 1
+        if self.ir.limiter is not None:
+            last = make("limiter", str(k), pos, inputs=[Edge(last)], params=[Const(self.ir.limiter)])
             k += 1
         self.ir.master = make("master", str(k), pos, inputs=[Edge(last)])
 
