@@ -52,8 +52,8 @@ class Session:
                  optimize_graph: bool = True, seed: int = 0) -> None:
         """`start` and `clock` let a session continue another one (live hot swap): rendering
         begins at sample `start`, and `clock` (default: a new one, cycle 0 at sample 0) maps
-        samples to cycles (cycle `graph.start_cycle()` at sample 0). A graph with feedback edges runs internally in blocks of
-        `feedback_block` frames (0: the requested block), so a feedback loop's delay does not
+        samples to cycles (cycle `graph.start_cycle()` at sample 0). A graph with feedback
+        edges runs internally in blocks of `feedback_block` frames (0: the requested block), so a feedback loop's delay does not
         depend on the block size callers ask for. `optimize_graph=False` runs the compiled
         graph node for node (no `phonon.plan.optimize` rewriting). `workers > 0` (or nodes
         to isolate) selects the actor runtime, configured by `runtime`. `seed` selects the
@@ -89,26 +89,28 @@ class Session:
                                  reporter)
         if self._bank is not None and graph.samples:
             self._bank.preload(sorted(graph.samples))      # load files before the first block
-        self.executor: Executor
         with seeded(self.seed):           # worker processes forked here inherit the seed
-            if workers > 0 or runtime.isolate or any(
-                    n.options.get("isolate") for n in graph.nodes.values()):
-                # the actor runtime (worker processes + shared memory)
-                from ..runtime.actors import ActorExecutor
-                self.executor = ActorExecutor(graph, self.plan, self.nodes, self.clock,
-                                              self.engine_block, workers=workers, options=runtime,
-                                              reporter=reporter, bank=self._bank, start=start)
-                self.bound = self.executor.bound
-            else:
-                self.bound = bind(graph, self.plan, self.nodes, self.clock, self.engine_block, start)
-                self.executor = InlineExecutor(self.bound, self.clock, reporter,
-                                               profile=runtime.profile)
+            self.executor: Executor = self._executor(reporter, start)
+        self.bound = self.executor.bound
         self.position = int(start)              # next sample to deliver
         self._rendered = int(start)             # next sample the executor computes
         # frames rendered ahead when engine_block != block: carry[:, off:off + n]
         self._carry = np.zeros((2, self.engine_block), dtype=np.float32)
         self._carry_off = self._carry_n = 0
         self._pulled = np.zeros((2, self.block), dtype=np.float32)
+
+    def _executor(self, reporter: Callable[[str], None] | None, start: int) -> Executor:
+        """The inline executor, or the actor runtime (worker processes + shared memory) when
+        workers are asked for or nodes are to be isolated."""
+        options, graph = self.options, self.graph
+        if options.workers > 0 or options.runtime.isolate or any(
+                n.options.get("isolate") for n in graph.nodes.values()):
+            from ..runtime.actors import ActorExecutor
+            return ActorExecutor(graph, self.plan, self.nodes, self.clock, self.engine_block,
+                                 workers=options.workers, options=options.runtime,
+                                 reporter=reporter, bank=self._bank, start=start)
+        bound = bind(graph, self.plan, self.nodes, self.clock, self.engine_block, start)
+        return InlineExecutor(bound, self.clock, reporter, profile=options.runtime.profile)
 
     def seek(self, start: int) -> None:
         """Begin at sample `start` instead (before the first block: a live hot swap that

@@ -175,6 +175,7 @@ class LiveRunner:
         self.dac = (0, 0.0)              # (ring frames read before a callback, its wall DAC time)
         self.interrupted = False
         self._failed_swaps_seen = 0
+        self._swaps_seen = 0
         self._stop = threading.Event()
         self._events: list[str] = []
         self._lock = threading.Lock()
@@ -248,7 +249,7 @@ class LiveRunner:
 
     # -- main
     def run(self, session: Session) -> LiveResult:
-        opt, sd = self.opt, self.sd
+        opt = self.opt
         player = Player(session, swap=opt.swap)
         block = session.block
         target = max(2 * block, int(round(opt.latency * self.sr / block)) * block)
@@ -265,23 +266,10 @@ class LiveRunner:
                         f"{jit.seconds:.1f} s (first run only; cached for the next runs)")
         gc.collect()
         gc.freeze()          # what exists now is long-lived: keep it out of later collections
-        tap = stream = None
-        try:
-            tap = RecordTap(opt.record, self.sr) if opt.record else None
-            stream = sd.OutputStream(device=self.device.index, samplerate=self.sr,
-                                     blocksize=block, channels=2, dtype="float32",
-                                     latency="low", callback=self._callback(ring, tap))
-        except (sd.PortAudioError, RuntimeError, OSError) as exc:
-            if tap is not None:
-                tap.close()
-            player.close()
-            what = (f"cannot write {opt.record}" if opt.record and tap is None else
-                    f"cannot open {self.device.name!r} [{self.device.hostapi}] at {self.sr} Hz")
-            raise DeviceError(f"{what}: {exc}") from exc
+        tap, stream = self._open_stream(player, ring, block)
         render = threading.Thread(target=self._render_loop, args=(player, ring, target),
                                   name="phonon-render", daemon=True)
         t_start = time.time()
-        seen_swaps = 0
         live = None
         switch = sys.getswitchinterval()
         try:
@@ -298,18 +286,7 @@ class LiveRunner:
                 from rich.live import Live
                 live = Live(console=self.console, refresh_per_second=4, transient=True)
                 live.start()
-            until = None if opt.duration is None else opt.duration * self.sr
-            while not self._stop.is_set():
-                if until is not None and self.frames_played >= until:
-                    break
-                if until is not None and time.time() - t_start > opt.duration + 30:
-                    self._print("the device stopped asking for audio; stopping")
-                    break
-                time.sleep(0.02)
-                seen_swaps = self._report(player, seen_swaps, live)
-                if live is not None:
-                    live.update(self.status(player, ring, latency_ms).line())
-            seen_swaps = self._report(player, seen_swaps, live)
+            self._play(player, ring, live, latency_ms, t_start)
         except KeyboardInterrupt:     # Ctrl-C (or SIGTERM), also while starting: a normal stop
             self.interrupted = True
         finally:
@@ -326,11 +303,47 @@ class LiveRunner:
             render.join(timeout=5)
             if tap is not None:
                 tap.close()
-            self._report(player, seen_swaps, None)
+            self._report(player, None)
             player.close()
         return LiveResult(seconds=time.time() - t_start, underruns=ring.underruns,
                           device_xruns=self.device_xruns, reloads_ok=self.reloads_ok,
                           reloads_failed=self.reloads_failed, swaps=list(player.swaps))
+
+    def _open_stream(self, player: Player, ring: BlockRing, block: int):
+        """The recording tap (or None) and the output stream that reads the ring; on failure
+        the player is closed and a `DeviceError` says why."""
+        opt, sd, tap = self.opt, self.sd, None
+        try:
+            tap = RecordTap(opt.record, self.sr) if opt.record else None
+            stream = sd.OutputStream(device=self.device.index, samplerate=self.sr,
+                                     blocksize=block, channels=2, dtype="float32",
+                                     latency="low", callback=self._callback(ring, tap))
+        except (sd.PortAudioError, RuntimeError, OSError) as exc:
+            if tap is not None:
+                tap.close()
+            player.close()
+            what = (f"cannot write {opt.record}" if opt.record and tap is None else
+                    f"cannot open {self.device.name!r} [{self.device.hostapi}] at {self.sr} Hz")
+            raise DeviceError(f"{what}: {exc}") from exc
+        return tap, stream
+
+    def _play(self, player: Player, ring: BlockRing, live, latency_ms: float,
+              t_start: float) -> None:
+        """The main thread while the music plays: reports and the status line, until stopped
+        or `duration` seconds were played."""
+        opt = self.opt
+        until = None if opt.duration is None else opt.duration * self.sr
+        while not self._stop.is_set():
+            if until is not None and self.frames_played >= until:
+                break
+            if until is not None and time.time() - t_start > opt.duration + 30:
+                self._print("the device stopped asking for audio; stopping")
+                break
+            time.sleep(0.02)
+            self._report(player, live)
+            if live is not None:
+                live.update(self.status(player, ring, latency_ms).line())
+        self._report(player, live)
 
     def status(self, player: Player, ring: BlockRing, latency_ms: float) -> Status:
         session = player.session
@@ -348,7 +361,8 @@ class LiveRunner:
         (live.console if live is not None else self.console).print(
             text, markup=False, highlight=False, soft_wrap=True)
 
-    def _report(self, player: Player, seen: int, live: Any) -> int:
+    def _report(self, player: Player, live: Any) -> None:
+        """Print what happened since the last call: reports, failed swaps, swaps heard."""
         while self._failed_swaps_seen < len(player.failed_swaps):
             self.report("swap failed, the old program keeps playing:\n"
                         + player.failed_swaps[self._failed_swaps_seen])
@@ -358,8 +372,8 @@ class LiveRunner:
         for text in events:
             self._print(text, live)
         swaps = player.swaps
-        while seen < len(swaps):
-            sw = swaps[seen]
+        while self._swaps_seen < len(swaps):
+            sw = swaps[self._swaps_seen]
             ear = self.ear_time(sw.sample)
             if ear is None and not self._stop.is_set():
                 break                      # report once it has reached the device
@@ -371,5 +385,4 @@ class LiveRunner:
             if ear is not None and saved:
                 text += f"; edit-to-ear {1000.0 * (ear - saved):.0f} ms"
             self._print(text, live)
-            seen += 1
-        return seen
+            self._swaps_seen += 1

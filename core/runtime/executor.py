@@ -10,14 +10,19 @@ from typing import Protocol
 
 import numpy as np
 
+from .binding import Bound
 from .profile import Profile
 
 
 class Executor(Protocol):
     """Runs a bound graph one block at a time."""
 
-    #: every runtime problem reported so far (node exceptions, NaN resets, failing patterns)
-    problems: list[str]
+    #: the graph's tasks over their buffers (the live layer hands feedback buffers over)
+    bound: Bound
+
+    @property
+    def problems(self) -> list[str]:
+        """Every runtime problem reported so far (node exceptions, NaN resets, patterns)."""
 
     def run_block(self, start: int, frames: int) -> np.ndarray:
         """Compute samples [start, start + frames) and return the master output, a

@@ -38,6 +38,22 @@ def serve_state_requests(runner: BlockRunner, conn) -> None:
         conn.send(("state-done", "", ""))
 
 
+def _follow_parent(parent: int, cleanup: Callable[[], None]) -> None:
+    """Die with the coordinator (SIGTERM when it goes; unlink what it left behind), leave
+    Ctrl-C to it."""
+    set_parent_death_signal(signal.SIGTERM)
+
+    def on_term(signum, frame):  # noqa: ANN001 - coordinator died or asked us to go
+        if os.getppid() != parent:
+            cleanup()                     # the coordinator vanished without unlinking
+        os._exit(0)
+
+    signal.signal(signal.SIGTERM, on_term)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C goes to the coordinator
+    if os.getppid() != parent:
+        on_term(signal.SIGTERM, None)
+
+
 def worker_main(slot: int, runner: BlockRunner, arena: ActorArena, conn, parent: int,
                 cleanup: Callable[[], None], last: int, clock_version: int) -> None:
     """Body of a forked worker (never returns: the process ends with `os._exit`).
@@ -48,17 +64,7 @@ def worker_main(slot: int, runner: BlockRunner, arena: ActorArena, conn, parent:
     ctl, blocks, done, waited, requests = (arena.ctl, arena.blocks, arena.done, arena.waited,
                                            arena.requests)
     try:
-        set_parent_death_signal(signal.SIGTERM)
-
-        def on_term(signum, frame):  # noqa: ANN001 - coordinator died or asked us to go
-            if os.getppid() != parent:
-                cleanup()                     # the coordinator vanished without unlinking
-            os._exit(0)
-
-        signal.signal(signal.SIGTERM, on_term)
-        signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C goes to the coordinator
-        if os.getppid() != parent:
-            on_term(signal.SIGTERM, None)
+        _follow_parent(parent, cleanup)
 
         def emit(kind: str, task_id: str, message: str) -> None:
             conn.send((kind, task_id, message))
