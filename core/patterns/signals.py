@@ -10,8 +10,9 @@ adds a 29-bit offset derived from `n` to the scaled time before the xorshift, i.
 Strudel's generator shifted in time by `offset / 2**29 * 300` cycles (an XOR would not do:
 the xorshift is linear, so it would flip the same bits of every number). Seed 0 (the default)
 is Strudel's own stream. The engine sets the session's seed while it queries patterns
-(`SessionOptions.seed`, `phonon batch` jobs); the seed is per process (and per thread that
-renders), not part of a pattern.
+(`SessionOptions.seed`, `phonon batch` jobs) and restores the caller's after. The seed is
+per process, not part of a pattern: two threads of one process that render at the same time
+must use the same seed (batch workers are processes).
 """
 from __future__ import annotations
 
