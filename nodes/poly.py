@@ -16,6 +16,10 @@ rendered sample-accurately from the event's onset. Per-event controls:
     release  seconds of the linear fall to 0 after the gate (default: `release`, 300 ms)
     legato   the gate lasts legato x the event's duration (default 1)
 
+An event-driven node of the chain without a pattern of its own (a chained `# adsr 0.01 0.1
+0.5 0.2`) is triggered by the voice's note: onset at the voice's first sample, gate = legato x
+the event's duration.
+
 At most `voices` (default 16) sound at once; a new voice beyond that steals the oldest, which
 fades out over 5 ms. Output does not depend on the block size: voices are rendered in segments
 that end at block boundaries and event onsets, and every chain node is block-size independent.
@@ -40,11 +44,15 @@ MAX_VOICES = 256
 class _Step:
     """One chain node of one voice: the instance, its params and where its inputs come from."""
 
-    __slots__ = ("node", "params", "out", "inputs", "mods", "scale", "channels")
+    __slots__ = ("node", "params", "out", "inputs", "mods", "scale", "channels", "voice_events")
 
     def __init__(self, node: Node, params: Params, out: np.ndarray, inputs: list[int],
-                 mods: list[tuple[str, int, np.ndarray, bool]], channels: int) -> None:
+                 mods: list[tuple[str, int, np.ndarray, bool]], channels: int,
+                 voice_events: bool = False) -> None:
         self.node = node
+        # an event-driven node of the chain without a pattern of its own (`# adsr 0.01 0.1
+        # 0.5 0.2`): it is triggered by the voice's note instead (onset, duration)
+        self.voice_events = voice_events
         self.params = params
         self.out = out
         self.inputs = inputs
@@ -71,6 +79,7 @@ class _Voice:
         self.gl = self.gr = 1.0
         self.ratio = 1.0          # frequency factor of this note
         self.base: dict[int, dict[str, float]] = {}   # step -> constant frequency params
+        self.note: Trigger | None = None  # the note's trigger, for the chain's own envelopes
 
     def envelope(self, n: int, ramp: np.ndarray, buf: np.ndarray) -> np.ndarray:
         t = buf[:n]
@@ -133,8 +142,12 @@ class Poly(Node):
             for res in n.cls.resources:
                 setattr(inst, res, None)
             channels = n.cls.spec.channels
+            ev = n.cls.spec.event_param
+            by_note = ev is not None and ev.default is not None and values.get(ev.name) in (None, "")
+            if by_note:
+                values[ev.name] = "voice"            # connected: the voice sends its note
             steps.append(_Step(inst, Params(**values), np.zeros((channels, self.block), np.float32),
-                               [index[x] for x in n.inputs], mods, channels))
+                               [index[x] for x in n.inputs], mods, channels, by_note))
         voice = _Voice(steps, index[chain.output])
         for i, n in enumerate(chain.nodes):
             voice.base[i] = {k: steps[i].params[k] for k in n.transpose
@@ -188,6 +201,7 @@ class Poly(Node):
         v.rel_start = max(round(legato * float(trig.duration) * sr), 0)
         v.rel_level = min(v.rel_start / v.attack, 1.0)
         v.rel_len = max(release * sr, 1.0)
+        v.note = Trigger(offset=0, value=c, cycle=trig.cycle, duration=v.rel_start / sr)
         v.age = 0
         v.stolen = False
         v.active = True
@@ -213,6 +227,11 @@ class Poly(Node):
             if not v.active:
                 continue
             steps = v.steps
+            note = None
+            if v.note is not None:                   # the voice's first segment: its onset
+                note = Block(index=sub.index, start=sub.start, frames=n, sr=sub.sr, cps=sub.cps,
+                             cycle=sub.cycle, events=[v.note])
+                v.note = None
             for step in steps:
                 for name, src, buf, transposed in step.mods:
                     x = steps[src].out[:, :n] if src >= 0 else shared[-1 - src]
@@ -221,7 +240,8 @@ class Poly(Node):
                         buf[:n] *= v.ratio
                 step_ins = [shared[-1 - i] if i < 0 else steps[i].out if steps[i].channels == 2 else
                             np.broadcast_to(steps[i].out[:1], (2, self.block)) for i in step.inputs]
-                step.node.process(sub, step_ins, step.params, step.out)
+                step.node.process(note if note is not None and step.voice_events else sub,
+                                  step_ins, step.params, step.out)
             sig = steps[v.out_index].out
             env = v.envelope(n, self.ramp, self.tbuf)
             right = sig[1, :n] if sig.shape[0] > 1 else sig[0, :n]

@@ -261,8 +261,11 @@ class BusInstruments:
         why = f"bus '~{name}' cannot be played as an instrument"
 
         def is_shared(x: str) -> bool:
+            # another bus's node, or an event node driven by its own pattern; an event node
+            # without one (`# adsr 0.01 0.1 0.5 0.2`) is the voice's: the note triggers it
             n = ir.nodes[x]
-            return n.bus != owner or registry.get(n.kind).spec.event_param is not None
+            ev = registry.get(n.kind).spec.event_param
+            return n.bus != owner or (ev is not None and ev.name in n.params)
 
         if is_shared(nid):
             return self.report.error(pos, f"{why}: its node is another bus's or event-driven")

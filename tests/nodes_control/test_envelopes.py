@@ -121,3 +121,23 @@ def test_a_number_first_is_a_time_a_string_first_is_the_pattern():
     assert env.params["release"].value == 0.2
     perc = [n for n in ir.nodes.values() if n.kind == "perc"][0]
     assert perc.params["attack"].value == 0.01
+
+
+def test_a_chain_envelope_in_a_bus_played_by_s_follows_each_note():
+    """`~lead: sine 220 # adsr ...` played as an instrument: the chain's ADSR starts at each
+    note's onset (not at the cycle start) and releases when the note's gate ends."""
+    program = ('cps: 1\n~lead: sine 220 # adsr 0.05 0.1 0.5 0.1\n'
+               'out: s "~ ~lead ~ ~" # attack 0.0001 # release 0.3')
+    y = phonon.render(program, 1.0, block=512)[0]
+    sr = 44100
+
+    def peak(a, b):
+        return float(np.abs(y[int(a * sr):int(b * sr)]).max())
+    assert peak(0.0, 0.25) == 0.0
+    assert peak(0.25, 0.2505) < 0.01                  # the attack starts at the note (0.25 s)
+    assert peak(0.295, 0.305) == pytest.approx(1.0, abs=0.01)   # 1 after 50 ms
+    assert peak(0.45, 0.49) == pytest.approx(0.5, abs=1e-3)     # sustain
+    assert peak(0.62, 1.0) == 0.0                     # released 0.1 s after the 0.25 s gate
+    ir = compile_program(program)
+    poly = [n for n in ir.nodes.values() if n.kind == "poly"][0]
+    assert poly.inputs == []                          # the envelope is the voice's, not shared
