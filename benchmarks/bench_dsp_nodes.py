@@ -30,6 +30,7 @@ from phonon.nodes.biquads import (BiquadBandPass, BiquadHighPass, BiquadLowPass,
                                   ParametricEq, Resonz)
 from phonon.nodes.comb import Allpass, Comb
 from phonon.nodes.control import Gain, Lag, Pan
+from phonon.nodes.cyclic import EveryVal, IRand, Rand, Run, Scan, SometimesByVal, WhenmodVal
 from phonon.nodes.delay import Delay
 from phonon.nodes.dynamics import Compressor, Expander, Limiter, Reverb, TransientShaper
 from phonon.nodes.echoes import Multitap, TapeDelay
@@ -151,7 +152,10 @@ CASES: list[Case] = [
     Case("peak_follower", PeakFollower), Case("amp_follower", AmpFollower),
     Case("curve", Curve, inputs=0), Case("xline", XLine, inputs=0),
     Case("segments", Segments, static={"levels": "0 1 0.5 0", "times": "0.1 0.2 0.5"}, inputs=0),
-    Case("line (per cycle)", Line, inputs=0),
+    Case("line (per cycle)", Line, inputs=0), Case("rand", Rand, inputs=0),
+    Case("irand", IRand, inputs=0), Case("run", Run, inputs=0), Case("scan", Scan, inputs=0),
+    Case("every_val", EveryVal, inputs=0), Case("sometimes_by_val", SometimesByVal, inputs=0),
+    Case("whenmod_val", WhenmodVal, inputs=0),
     Case("tap / probe (recording)", Tap, static={"file": ".bench_tap.wav", "seconds": 120.0}),
 ]
 

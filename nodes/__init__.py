@@ -28,6 +28,7 @@ from .analysis import *  # noqa: F401,F403
 from .logic import *  # noqa: F401,F403
 from .ramps import *  # noqa: F401,F403
 from .tap import *  # noqa: F401,F403
+from .cyclic import *  # noqa: F401,F403
 from .synths import *  # noqa: F401,F403
 from .waves import *  # noqa: F401,F403
 from .strings import *  # noqa: F401,F403
