@@ -1,27 +1,26 @@
-"""`s` (alias `sound`): sample voices triggered by a pattern, with a bounded pool and stealing.
+"""`s` (alias `sound`): sample voices triggered by a pattern, with SuperDirt's per-event chain.
 
 Each event starts a voice that plays `s` (`name` or `name:i`) from the session's `SampleBank`;
-the sample's first frame lands exactly on the trigger's sample offset. Per-event controls,
-read at the onset:
+the sample's first frame lands exactly on the trigger's sample offset. The event's controls are
+read at the onset, with SuperDirt's meaning (DirtEvent.sc, core-modules.scd; the table with
+every formula is docs/samples.md):
 
-    gain     linear amplitude (default 1)
-    pan      -1..1 equal power: angle = (pan+1)*pi/4, L = cos, R = sin (centre: 0.7071 each);
-             a stereo sample stays stereo, its L/R channels weighted the same way
-    speed    playback rate (default 1); negative plays backwards from the end; 0 is silent
-    note     semitones (or a note name, c4 = 0), multiplies the rate by 2**(note/12)
-    n        file index (floor, mod count); overrides a `name:i` index
-    begin/end  0..1 fractions of the sample to play
-    cut      cut group > 0: a new voice of the group fades out (5 ms) this node's older ones
-    attack/release  seconds: linear fade-in at the start / fade-out at the end of the voice
-    legato   the voice lasts legato x event duration, then releases (`release` s, default 5 ms)
-    loop     plays the begin..end range that many times
-    shape vowel orbit  accepted and ignored for now
+    sound     n, note/up, octave, midinote, freq, speed (< 0: backwards), accelerate,
+              unit ("r", "c": speed x cps x the sample's length, "s"), begin/end, loop,
+              sustain, legato, fadeTime, cut (per node; < 0: same sample only), nudge
+    level     gain (linear), amp, overgain, velocity, postgain; pan -1..1 (+ channel)
+    effects   vowel resonance, shape, hcutoff hresonance, bandf bandq, crush, coarse, cutoff
+              resonance, attack hold release, tremolorate tremolodepth, phaserrate
+              phaserdepth, waveloss, squiz, fshift fshiftnote fshiftphase, triode, krush
+              kcutoff, octer octersub octersubsub, ring ringf ringdf, distort, djf: in this
+              order, on the panned source, before the level
 
 The voices live in a `phonon.samples.voicepool.VoicePool`: ONE numba kernel call mixes every
-voice of a block, oldest first, so the output never depends on the block size. Speed +-1 copies
-sample values exactly (scaled by the gains); other rates interpolate linearly. At most `voices`
-(default 256) sound at once: a new voice beyond that steals the oldest, which fades out over
-5 ms instead of clicking.
+voice of a block, oldest first, so the output never depends on the block size. A dry voice
+(no effect control) costs what it did before effects existed; a voice pays for the modules its
+event uses only. Speed +-1 copies sample values exactly (scaled by the gains); other rates
+interpolate linearly. At most `voices` (default 256) sound at once: a new voice beyond that
+steals the oldest, which fades out over 5 ms instead of clicking.
 """
 from __future__ import annotations
 
@@ -29,13 +28,14 @@ import math
 
 import numpy as np
 
-from phonon.plugins import Block, Node, Param, Params, Trigger, control_number, node, note_value
-from phonon.samples import SampleBank, default_roots, split_name
-from phonon.samples.voicepool import VoicePool, mix_voices
+from phonon.plugins import Block, Node, Param, Params, Trigger, control_number, node
+from phonon.samples import (PHONON, SampleBank, default_roots, effect_row, event_freq,
+                            sound_plan, split_name, voice_controls)
+from phonon.samples.voicepool import VoicePool
 
 __all__ = ["SampleVoices"]
 
-FADE_S = 0.005                 # fade length for cut, stolen and legato-ended voices
+FADE_S = 0.005                 # fade of a voice stolen beyond the `voices` limit
 MAX_VOICES = 4096              # hard cap of the `voices` argument
 
 
@@ -62,6 +62,7 @@ class SampleVoices(Node):
                    doc="most voices sounding at once; a new one steals the oldest")
 
     resources = ("samples",)
+    controls = voice_controls()
 
     def __init__(self, **static) -> None:
         super().__init__(**static)
@@ -88,25 +89,27 @@ class SampleVoices(Node):
         """Voices sounding and not fading out after a cut or a steal (never above `voices`)."""
         return self.pool.active() if self.pool is not None else 0
 
-    def start(self, trig: Trigger) -> int | None:
+    def start(self, trig: Trigger, cps: float = 0.5) -> int | None:
         """Start the voice of one trigger; its slot, or None (silent or unknown sample)."""
         c = trig.value if isinstance(trig.value, dict) else {"s": trig.value}
-        # a periodic pattern hands the same control map every cycle: its voice rows are
-        # computed once (the sample is looked up again, so a changed bank is seen)
+        # a periodic pattern hands the same control map every cycle: its voice is computed
+        # once (the sample is looked up again, so a changed bank is seen)
         entry = self._prepared.get(id(c))
         if entry is None or entry[0] is not c \
-                or (entry[1] is not None and entry[1] != trig.duration) \
+                or (entry[1] is not None and entry[1] != (trig.duration, cps)) \
                 or (entry[2] is not None and self.samples.lookup(*entry[2]) is not entry[3]):
             if len(self._prepared) >= 512:
                 self._prepared.clear()
-            entry = self._prepared[id(c)] = self._prepare(c, trig.duration)
-        return self.pool.start_prepared(int(trig.offset), entry[4], entry[5])
+            entry = self._prepared[id(c)] = self._prepare(c, trig.duration, cps)
+        voice, cut, ref = entry[4], entry[5], entry[3]
+        return self.pool.start_prepared(int(trig.offset), voice, cut,
+                                        ref.offset if ref is not None else -1)
 
-    def _prepare(self, c: dict, duration: float) -> tuple:
-        """(c, duration when it matters (legato) else None, (name, index) or None, sample ref,
-        the pool's voice rows or None when silent, cut group)."""
+    def _prepare(self, c: dict, duration: float, cps: float) -> tuple:
+        """(c, (duration, cps) when the voice depends on them else None, (name, index) or
+        None, sample ref, the pool's voice or None when silent, cut group)."""
         pool, sr = self.pool, self.pool.sr
-        cut = max(0, int(control_number(c.get("cut"), 0.0)))
+        cut = int(control_number(c.get("cut"), 0.0))
         token = c.get("s", c.get("sound"))
         if token is None or str(token).startswith("~"):
             return c, None, None, None, None, cut
@@ -115,23 +118,15 @@ class SampleVoices(Node):
         ref = self.samples.lookup(name, index)
         if ref is None:
             return c, None, (name, index), None, None, cut
-        note = note_value(c.get("note"))
-        note = 0.0 if note is None else note
-        legato = control_number(c.get("legato"), 0.0)
-        voice = pool.voice(
-            ref,
-            gain=control_number(c.get("gain"), 1.0),
-            pan=control_number(c.get("pan"), 0.0),
-            speed=control_number(c.get("speed"), 1.0) * 2.0 ** (note / 12.0),
-            begin=control_number(c.get("begin"), 0.0),
-            end=control_number(c.get("end"), 1.0),
-            loops=max(1, int(control_number(c.get("loop"), 1.0))),
-            attack=int(round(max(0.0, control_number(c.get("attack"), 0.0)) * sr)),
-            release=int(round(max(0.0, control_number(c.get("release"), 0.0)) * sr)),
-            hold=int(round(legato * float(duration) * sr)) if legato > 0 else None,
-            cut=cut,
-        )
-        return c, (duration if legato > 0 else None), (name, index), ref, voice, cut
+        timing = (duration, cps) if ("legato" in c or c.get("unit") == "c") else None
+        plan = sound_plan(c, ref.frames, sr, float(duration), cps)
+        if plan is None:
+            return c, timing, (name, index), ref, None, cut
+        mask, params = effect_row(c, sr, event_freq(c), plan.sustain_s)
+        delay = int(round(max(0.0, control_number(c.get("nudge"), 0.0)) * sr))
+        voice = pool.voice(ref, plan, level=PHONON.level(c), pan=PHONON.pan(c), cut=cut,
+                           mask=mask, params=params, delay=delay)
+        return c, timing, (name, index), ref, voice, cut
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         voices = p.get("voices") if p is not None else None
@@ -144,11 +139,10 @@ class SampleVoices(Node):
         events = ctx.events
         if events:
             for trig in sorted(events, key=_offset) if len(events) > 1 else events:
-                self.start(trig)
+                self.start(trig, ctx.cps)
         frames = ctx.frames
         mix = out if self._mix is None else self._mix
-        pool = self.pool
-        mix_voices(self.samples.arena, pool.acc, mix, frames, pool.vi, pool.vf)
+        self.pool.mix(self.samples.arena, mix, frames)
         if self._mix is not None:                 # mono (or >2 channels): centre = unity
             out[:, :frames] = (mix[0, :frames] + mix[1, :frames]) * np.float32(math.sqrt(0.5))
 

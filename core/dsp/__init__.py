@@ -21,14 +21,12 @@ way (docs/plugins.md, "The kernel library"). Each module is one family:
 | `fx_kernels` | `pitch_shift`, `bitcrush`, `flanger`, `pingpong`, `tremolo_gain`, `sidechain_gain` |
 | `echo` | `tape_delay`, `multitap`, `chorus_voices`, `vibrato`, `phaser` |
 | `modulation` | `ring`, `decimate`, `widen` |
-<<<<<<< HEAD
 | `reverbs` | `plate` (Dattorro), `fdn` (8-line feedback delay network with freeze) |
 | `dynamics` | `expander_gain`, `transient_gain`, `follower` (peak, attack/release), `moving_rms` |
 | `control` | `asr` (gate-driven envelope), `schmidt`, `sample_hold`, `timer` |
-| `synth_kernels` | `fm`, `supersaw`, `superpwm`, `superkick`, `supersnare`, `superhat` |
-=======
 | `synth_kernels` | `fm`, `supersaw`, `superpwm`, `superkick`, `supersnare`, `superhat`, `vibrato` |
->>>>>>> aa652de (Sources of the original's library: wavetable additive organ(_hz) soft_saw(_hz) blip impulse pm vco phasor superchip; pluck and waveguide (exactly tuned one-sample loops); synth and sine/saw/square/tri_trig (voice pool, ADSR, chords 1/sqrt(n)); granular, pitch_shift, vocoder, formant (input first); aliases saw_hz square_hz triangle_hz white/pink/brown_noise; poly scales chord notes 1/sqrt(n); note-name instruments for sources with an unused trigger (pluck "c3 e3"); example plugin node renamed kspluck; NaN-safe oscillator/pitch kernels; tests/nodes_sources, quality table, benchmark rows, docs/nodes.md, 4 examples)
+| `voice_fx` | SuperDirt's per-event modules on one voice: `apply_chain` (vowel, shape, hpf, bpf, crush, coarse, lpf, envelope, tremolo, phaser, then the extras), SuperCollider's `rlpf_coefficients`/`rhpf_coefficients`/`bpf_coefficients` |
+| `voice_fx_extra` | the extra modules: waveloss, squiz, fshift, triode, krush, octer, ring, distort, djf (`apply_extra`) |
 | `mixsum` | `weighted_sum` (left-to-right float32 sum, bit-identical to an add chain) |
 | `clean` | `clean_clip` (NaN/Inf -> 0 and clip to [-1, 1] in one pass), `finite_copy` (NaN/Inf -> 0) |
 

@@ -13,16 +13,65 @@ from typing import Any
 from .notes import note_number
 from .pattern import Pattern, reify
 
-CONTROLS: frozenset[str] = frozenset("""
-s n note gain pan speed begin end cut attack decay release hold legato loop shape vowel orbit
-sustain room size cutoff resonance hcutoff hresonance bandf bandq crush coarse accelerate
-unit velocity amp delay delaytime delayfeedback lpf hpf bpf lpq hpq djf squiz octave
-detune voice channel nudge dry distort triode krush kcutoff ring ringf ringdf freq midinote
-postgain sound lock
-""".split())
+#: The controls of SuperDirt's per-event effect modules, by module, in SuperDirt's order
+#: (core-modules.scd, then library/default-effects-extra.scd); docs/samples.md gives each
+#: control's formula. Every voice of `s` and of the synth instruments runs these.
+EFFECT_CONTROLS: dict[str, tuple[str, ...]] = {
+    "vowel": ("vowel", "resonance"),
+    "shape": ("shape",),
+    "hpf": ("hcutoff", "hresonance"),
+    "bpf": ("bandf", "bandq"),
+    "crush": ("crush",),
+    "coarse": ("coarse",),
+    "lpf": ("cutoff", "resonance"),
+    "envelope": ("attack", "hold", "release"),
+    "tremolo": ("tremolorate", "tremolodepth"),
+    "phaser": ("phaserrate", "phaserdepth"),
+    "waveloss": ("waveloss",),
+    "squiz": ("squiz",),
+    "fshift": ("fshift", "fshiftnote", "fshiftphase"),
+    "triode": ("triode",),
+    "krush": ("krush", "kcutoff"),
+    "octer": ("octer", "octersub", "octersubsub"),
+    "ring": ("ring", "ringf", "ringdf"),
+    "distort": ("distort",),
+    "djf": ("djf",),
+}
 
-_ALIASES = {"sound": "s", "lpf": "cutoff", "hpf": "hcutoff", "bpf": "bandf", "lpq": "resonance",
-            "hpq": "hresonance", "delayfb": "delayfeedback", "sz": "size", "dt": "delaytime"}
+#: The controls of SuperDirt's sound module (DirtEvent.sc): which sample, how it plays, how
+#: loud and where.
+SOUND_CONTROLS: tuple[str, ...] = (
+    "s", "n", "note", "octave", "midinote", "freq", "speed", "accelerate", "unit", "begin",
+    "end", "loop", "legato", "sustain", "fadeTime", "cut", "gain", "amp", "overgain",
+    "postgain", "velocity", "pan", "channel", "nudge", "cps")
+
+#: The controls of an orbit's global effects (core-synths-global.scd), and `orbit` itself.
+ORBIT_CONTROLS: tuple[str, ...] = (
+    "orbit", "room", "size", "dry", "delay", "delaytime", "delayfeedback", "lock", "leslie",
+    "lrate", "lsize")
+
+#: Controls the synth instruments read (docs/language.md, "Instruments"), beyond the above.
+INSTRUMENT_CONTROLS: tuple[str, ...] = ("decay", "detune", "voice")
+
+#: Tidal's aliases (Params.hs): `# lpf 400` is the control `cutoff`.
+ALIASES: dict[str, str] = {
+    "sound": "s", "lpf": "cutoff", "ctf": "cutoff", "hpf": "hcutoff", "bpf": "bandf",
+    "lpq": "resonance", "hpq": "hresonance", "bpq": "bandq", "delayfb": "delayfeedback",
+    "dfb": "delayfeedback", "sz": "size", "dt": "delaytime", "delayt": "delaytime",
+    "up": "note", "att": "attack", "rel": "release", "sus": "sustain", "tremr": "tremolorate",
+    "tremdp": "tremolodepth", "phasr": "phaserrate", "phasdp": "phaserdepth", "det": "detune"}
+_ALIASES = ALIASES
+
+#: Every control name the language knows, aliases included (any other name after `#` on an
+#: event pattern is a control too, reported when no node reads it).
+CONTROLS: frozenset[str] = frozenset(
+    {c for names in EFFECT_CONTROLS.values() for c in names}
+    | set(SOUND_CONTROLS) | set(ORBIT_CONTROLS) | set(INSTRUMENT_CONTROLS) | set(ALIASES))
+
+
+def canonical(name: str) -> str:
+    """The control a name sets (`lpf` -> `cutoff`; a name that is no alias is itself)."""
+    return ALIASES.get(name, name)
 
 
 def _control_value(name: str, v: Any) -> dict:
@@ -69,4 +118,6 @@ def speed(value: Any) -> Pattern:
 
 sound = s
 
-__all__ = ["CONTROLS", "control", "s", "n", "note", "gain", "pan", "speed", "sound"]
+__all__ = ["ALIASES", "CONTROLS", "EFFECT_CONTROLS", "INSTRUMENT_CONTROLS", "ORBIT_CONTROLS",
+           "SOUND_CONTROLS", "canonical", "control", "s", "n", "note", "gain", "pan", "speed",
+           "sound"]

@@ -1,8 +1,9 @@
 """Sample banks (Dirt-Samples layout + a synthesized built-in kit), loaded once at the engine rate.
 
 `bank.SampleBank` finds, loads and stores sounds; `kit` synthesizes the built-in drums;
-`voicepool.VoicePool` (imported on demand: it compiles numba kernels) plays them as voices for
-the `s` node in `phonon.nodes.voices`. See docs/samples.md.
+`voice_events` reads an event's controls as SuperDirt does (`sound_plan`, `effect_row`,
+`PHONON`/`SUPERDIRT` conventions); `voicepool.VoicePool` (imported on demand: it compiles numba
+kernels) plays them as voices for the `s` node in `phonon.nodes.voices`. See docs/samples.md.
 """
 from __future__ import annotations
 
@@ -16,8 +17,18 @@ from .bank import (
     default_roots,
     split_name,
 )
+from .voice_events import (PHONON, SUPERDIRT, Conventions, SoundPlan, effect_row, event_freq,
+                           sound_plan, voice_controls)
 
 __all__ = [
+    "PHONON",
+    "SUPERDIRT",
+    "Conventions",
+    "SoundPlan",
+    "effect_row",
+    "event_freq",
+    "sound_plan",
+    "voice_controls",
     "AUDIO_SUFFIXES",
     "ArenaSnapshot",
     "SampleBank",

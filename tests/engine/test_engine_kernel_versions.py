@@ -34,7 +34,7 @@ def test_a_partial_block_and_a_lone_voice_compile_no_second_version():
     full, partial = json.loads(proc.stdout.splitlines()[-1])
     assert partial == full
     used = {k: n for k, n in full.items() if n}
-    assert {"phonon.samples.voicepool.mix_voices", "phonon.dsp.oscillators.oscillator",
+    assert {"phonon.samples.voicemix.mix_voices", "phonon.dsp.oscillators.oscillator",
             "phonon.dsp.svf.svf", "phonon.dsp.limiter.limiter_stereo"} <= used.keys()
     # one version each; the mix kernel takes a tuple whose length is part of its type
     # (the demo mixes 4 drum buses, then 3 buses into `out`)

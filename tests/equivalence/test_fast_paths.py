@@ -243,9 +243,10 @@ def test_sample_voice_rows_are_prepared_once_per_control_map(tmp_path):
     assert node._prepared[id(plain)] is first
     node.start(Trigger(20, legato, Fraction(0), 0.001))
     held = node._prepared[id(legato)]
-    node.start(Trigger(30, legato, Fraction(1), 0.002))      # legato: a new hold, recomputed
+    node.start(Trigger(30, legato, Fraction(1), 0.002))      # legato: a new sustain, recomputed
     assert node._prepared[id(legato)] is not held
-    assert node._prepared[id(legato)][4][0][11] == round(0.002 * SR) + round(0.005 * SR)
+    from phonon.samples.voicepool import REL_END
+    assert node._prepared[id(legato)][4].ints[REL_END] == round(0.002 * SR)  # sustain = legato x delta
     out = np.zeros((2, 512), np.float32)
     node.process(Block(0, 0, 512, SR, 1.0, 0.0), [], Params(), out)
     # two plain voices (0.5 * 0.5 * cos(pi/4) each) overlap from sample 10; a legato voice

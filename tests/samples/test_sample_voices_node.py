@@ -17,7 +17,18 @@ from phonon.samples.voicepool import OFF, first_pass_frames
 
 from .sample_rig import CC0_KIT, CENTRE, SR, last, make_test_root, onset, peak_hz, render
 
-FADE = round(0.005 * SR)          # 220 frames: cut / steal / legato fade
+FADE = round(0.005 * SR)          # 220 frames: the fade of a voice stolen beyond the limit
+DIRT_FADE = round(0.001 * SR)     # 44 frames: SuperDirt's fadeTime (cuts, sustain ends, begin)
+
+
+def sine_in(n: int = DIRT_FADE) -> np.ndarray:
+    """SuperDirt's gate fade-in (Env shape \\sin) over n frames."""
+    return 0.5 - 0.5 * np.cos(np.pi * np.arange(n) / n)
+
+
+def sine_out(n: int = DIRT_FADE) -> np.ndarray:
+    """SuperDirt's gate fade-out over the last n frames of a voice."""
+    return 0.5 - 0.5 * np.cos(np.pi * (n - np.arange(n)) / n)
 
 
 @pytest.fixture(scope="module")
@@ -121,9 +132,14 @@ def test_fractional_negative_speed_interpolates_the_reversed_sample(bank):
 
 
 def test_reverse_loop_repeats_the_reversed_range(bank):
+    """Backwards from frame 499 (inside the file: SuperDirt's 1 ms fade-in) to the file's first
+    frame (its own end: no fade-out), twice."""
     x = bank.get("ramp")[0]
     out = play(bank, {"s": "ramp", "end": 0.25, "speed": -1, "loop": 2, "pan": -1}, 2000)
-    assert np.array_equal(out[0, :1000], np.tile(x[499::-1], 2))
+    want = np.tile(x[499::-1], 2).astype(np.float64)
+    want[:DIRT_FADE] *= sine_in()
+    assert np.allclose(out[0, :1000], want, rtol=0, atol=1e-7)
+    assert np.array_equal(out[0, DIRT_FADE:1000], np.tile(x[499::-1], 2)[DIRT_FADE:])
     assert not out[0, 1000:].any()
 
 
@@ -152,26 +168,32 @@ def test_note_names_count_semitones_from_c4(bank):
 
 
 def test_begin_end_play_the_slice(bank):
+    """The slice starts and ends inside the file: SuperDirt's gate fades it in and out over
+    fadeTime (1 ms, sine-shaped); in between the samples are copied exactly."""
     x = bank.get("ramp")[0]
     out = play(bank, {"s": "ramp", "begin": 0.25, "end": 0.75, "pan": -1}, 3000)
-    assert np.array_equal(out[0, :1000], x[500:1500])
+    assert np.array_equal(out[0, DIRT_FADE:1000 - DIRT_FADE], x[500 + DIRT_FADE:1500 - DIRT_FADE])
+    assert np.allclose(out[0, :DIRT_FADE], x[500:500 + DIRT_FADE] * sine_in(), atol=1e-7)
+    assert np.allclose(out[0, 1000 - DIRT_FADE:1000],
+                       x[1500 - DIRT_FADE:1500] * sine_out(), atol=1e-7)
     assert not out[0, 1000:].any()
 
 
 def test_loop_repeats_the_range(bank):
     x = bank.get("ramp")[0]
     out = play(bank, {"s": "ramp", "begin": 0.5, "loop": 3, "pan": -1}, 4000)
-    assert np.array_equal(out[0, :3000], np.tile(x[1000:], 3))
+    assert np.array_equal(out[0, DIRT_FADE:3000], np.tile(x[1000:], 3)[DIRT_FADE:])
     assert not out[0, 3000:].any()
 
 
 def test_cut_group_fades_the_previous_voice_of_the_group(bank):
+    """SuperDirt's DirtGateCutGroup: the cut voice fades out linearly over its fadeTime."""
     events = [(0, {"s": "dc", "cut": 1, "pan": -1}, 1.0),
               (1000, {"s": "dc", "cut": 1, "pan": -1}, 1.0)]
     out = render(voice(bank), events, 12000)[0]
-    k = np.arange(FADE)
-    assert np.allclose(out[1000 : 1000 + FADE], 0.5 + 0.5 * (1 - k / FADE))  # old one fading
-    assert np.all(out[1000 + FADE : 11000] == 0.5)                        # only the new one
+    k = np.arange(DIRT_FADE)
+    assert np.allclose(out[1000 : 1000 + DIRT_FADE], 0.5 + 0.5 * (1 - k / DIRT_FADE))
+    assert np.all(out[1000 + DIRT_FADE : 11000] == 0.5)                  # only the new one
     assert not out[11000:].any()
     both = [(0, {"s": "dc", "pan": -1}, 1), (1000, {"s": "dc", "pan": -1}, 1)]
     uncut = render(voice(bank), both, 12000)[0]
@@ -185,24 +207,35 @@ def test_cut_only_affects_the_same_group(bank):
     assert np.all(out[1000:10000] == 1.0)
 
 
-def test_legato_holds_for_legato_times_duration_then_releases(bank):
+def test_legato_sustains_legato_times_duration_with_the_last_ms_faded(bank):
+    """SuperDirt: sustain = legato x delta; the gate holds, then fades over fadeTime (1 ms)."""
     node = voice(bank)
     out = render(node, [(300, {"s": "dc", "legato": 0.5, "pan": -1}, 0.1)], 10000)[0]
-    hold = round(0.5 * 0.1 * SR)                                          # 2205 frames
-    assert np.all(out[300 : 300 + hold] == 0.5)
-    k = np.arange(FADE)
-    assert np.allclose(out[300 + hold : 300 + hold + FADE], 0.5 * (FADE - k) / FADE)
-    assert last(out) == 300 + hold + FADE - 1
+    sustain = round(0.5 * 0.1 * SR)                                       # 2205 frames
+    end = 300 + sustain
+    assert np.all(out[300 : end - DIRT_FADE] == 0.5)
+    assert np.allclose(out[end - DIRT_FADE : end], 0.5 * sine_out(), atol=1e-7)
+    assert last(out) == end - 1
     assert node.active_voices() == 0
 
 
-def test_attack_and_release_are_linear_fades(bank):
-    att, rel = round(0.01 * SR), round(0.02 * SR)
-    out = play(bank, {"s": "dc", "attack": 0.01, "release": 0.02, "pan": -1}, 12000)[0]
-    assert np.allclose(out[:att], 0.5 * np.arange(att) / att)
-    assert np.all(out[att : 10000 - rel] == 0.5)
-    assert np.allclose(out[10000 - rel : 10000], 0.5 * (rel - np.arange(rel)) / rel)
-    assert not out[10000:].any()
+def test_attack_hold_release_are_superdirts_linen_envelope(bank):
+    """Env.linen(attack, hold, release, 1, -3) from the onset (core-synths.scd dirt_envelope)."""
+    att, hold, rel = 0.01 * SR, 0.005 * SR, 0.02 * SR                 # 441, 220.5, 882 frames
+    out = play(bank, {"s": "dc", "attack": 0.01, "hold": 0.005, "release": 0.02, "pan": -1},
+               12000)[0]
+    t = np.arange(12000, dtype=np.float64)
+    curve = lambda t, n: (1 - np.exp(-3 * t / n)) / (1 - np.exp(-3.0))
+    env = np.where(t < att, curve(t, att), np.where(t < att + hold, 1.0,
+                   np.where(t < att + hold + rel, 1 - curve(t - att - hold, rel), 0.0)))
+    assert np.allclose(out, 0.5 * env, rtol=0, atol=1e-7)
+    assert last(out) == int(att + hold + rel)                         # 1543: then silent
+
+
+def test_release_alone_decays_from_the_onset(bank):
+    """SuperDirt's envelope module: `release` without `attack` is linen(0, 0, release)."""
+    out = play(bank, {"s": "dc", "release": 0.01, "pan": -1}, 2000)[0]
+    assert out[0] == 0.5 and 0.0 < out[220] < 0.5 * 0.2 and not out[441:].any()
 
 
 def test_pool_never_holds_more_than_its_voice_limit_and_steals_the_oldest(bank):
@@ -269,18 +302,19 @@ def test_unknown_name_is_silent_with_one_warning(bank):
 
 
 @pytest.mark.parametrize("controls", [{"s": "dc", "speed": 0}, {"s": "dc", "gain": 0},
-                                      {"s": "dc", "begin": 0.6, "end": 0.4}, {"s": "~bus"},
-                                      {"n": 1}])
+                                      {"s": "dc", "begin": 0.4, "end": 0.4}, {"s": "~bus"},
+                                      {"n": 1}, {"s": "dc", "loop": 0}])
 def test_silent_events_start_no_voice(bank, controls):
     node = voice(bank)
     assert not render(node, [(0, controls, 1)], 600).any()
     assert node.active_voices() == 0
 
 
-def test_shape_vowel_orbit_are_accepted_and_ignored(bank):
-    plain = play(bank, {"s": "tone"}, 9000)
-    ignored = play(bank, {"s": "tone", "shape": 0.5, "vowel": "a", "orbit": 1}, 9000)
-    assert np.array_equal(plain, ignored)
+def test_end_before_begin_plays_the_slice_backwards(bank):
+    """DirtEvent.orderTimeSpan: end < begin negates the speed."""
+    x = bank.get("ramp")[0]
+    out = play(bank, {"s": "ramp", "begin": 0.75, "end": 0.25, "pan": -1}, 3000)[0]
+    assert np.array_equal(out[DIRT_FADE:1000 - DIRT_FADE], x[1499 - DIRT_FADE:499 + DIRT_FADE:-1])
 
 
 def test_builtin_kit_plays_on_a_bank_without_roots():

@@ -6,7 +6,9 @@ Test sounds (float WAV, read back bit-exactly; made here, nothing read from ../s
     imp    a unit impulse followed by 8191 zeros (filters' impulse responses)
     noise  1 s of white noise (seeded), peak 0.5
     sine1k 1 kHz sine, amplitude 0.5, 1 s
-    len16  1.6 s of 0.25 (for unit "c" and loopAt)
+    len16  1.6 s of a 1 kHz sine, amplitude 0.25 (unit "c" and loopAt)
+    lin    2001 values from -1 to 1 (transfer curves)
+    sine100  1 s of a 100 Hz sine (441-frame periods), amplitude 0.5, phase offset half a frame
 """
 from __future__ import annotations
 
@@ -31,7 +33,11 @@ def make_root(root: Path) -> Path:
     write(root, "noise", "a.wav", noise)
     t = np.arange(SR) / SR
     write(root, "sine1k", "a.wav", (0.5 * np.sin(2 * np.pi * 1000 * t)).astype(np.float32))
-    write(root, "len16", "a.wav", np.full(int(1.6 * SR), 0.25, np.float32))
+    t16 = np.arange(int(1.6 * SR)) / SR
+    write(root, "len16", "a.wav", (0.25 * np.sin(2 * np.pi * 1000 * t16)).astype(np.float32))
+    write(root, "lin", "a.wav", np.linspace(-1, 1, 2001).astype(np.float32))
+    n = np.arange(SR)
+    write(root, "sine100", "a.wav", (0.5 * np.sin(2 * np.pi * 100 * (n + 0.5) / SR)).astype(np.float32))
     return root
 
 
