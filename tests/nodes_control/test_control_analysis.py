@@ -166,6 +166,7 @@ def test_amp_follower_settles_on_the_rms():
 
 
 PROGRAM = """cps: 2
+limiter: 0.05
 ~x: saw 110 * 0.3
 ~lfo: sine 3
 ~a: ~x # adsr 0.01 0.05 0.5 0.1 # env 0.01 0.1 0.5 0.2 # env_trig "x*4" 0.001 0.1 0.3 0.1
@@ -174,7 +175,9 @@ PROGRAM = """cps: 2
 ~d: select (~lfo + 1) ~x (~x * 0.5) + (if ~lfo ~x 0) + min ~x ~lfo + wrap ~lfo 0 0.5
 ~e: ~x # rms 0.02 + (~x # peak_follower 0.01 0.1) + (~x # amp_follower 0.01 0.1 0.01)
 ~f: sine (curve 200 800 1 -3) * 0.1 + sine (xline 100 400 1) * 0.1 + sine (segments "100 300 200" "0.3 0.5") * 0.1
-out: (~a + ~b + ~c + ~d + ~e + ~f) * 0.1
+~g: sine (rand * 200 + 200) + sine (irand 4 * 50 + 300) + sine (run 4 * 50 + 200) + sine (scan 3 * 50 + 200)
+~h: sine (every_val 2 440 220) + sine (sometimes_by_val 0.5 300 400) + sine (whenmod_val 4 2 300 500) + sine (line 200 400)
+out: (~a + ~b + ~c + ~d + ~e + ~f + ~g * 0.02 + ~h * 0.02) * 0.1
 """
 
 
