@@ -12,7 +12,8 @@ name = "bass-{cutoff}-{seed}"    # optional; default: stem, params and seed
 seeds = 3                    # 0, 1, 2 (or a list)
 params = { cutoff = [400, 800], "~drive" = [0.1, 0.5] }
 ```
-A param `x` replaces every `%x` in the program text; a param `~bus` replaces the expression of
+A param `x` replaces every `%x` in the program text (or, when the program defines the pattern
+variable `%x: ...`, the expression of that definition); a param `~bus` replaces the expression of
 the bus's definition (`~bus: ...`), `cps`/`tempo`/`bpm` the tempo statement. Errors are
 `ManifestError`s naming `manifest:line:col` and the job.
 """
@@ -287,12 +288,21 @@ def substitute(text: str, params: dict[str, Any]) -> str:
     tempo (`cps`/`tempo`/`bpm`). Line numbers are kept, so errors still point at the file."""
     from ..lang.lexer import split_statements
 
+    # `%name: 800` in the program is a pattern variable (docs/language.md): a param sets its
+    # definition, and its uses stay `%name`
+    defined = {t[0].value for t in split_statements(text)
+               if len(t) > 1 and t[0].text.startswith("%") and t[1].kind == ":"}
+    used: set[str] = set()
     for key, value in params.items():
         if key.startswith("~") or key in TEMPO_HEADS:
             text = _replace_statement(text, key, _text(value), split_statements)
-    used: set[str] = set()
+        elif key in defined:
+            text = _replace_statement(text, "%" + key, _text(value), split_statements)
+            used.add(key)
 
     def put(m: re.Match) -> str:
+        if m[1] in defined:
+            return m[0]
         if m[1] not in params or m[1].startswith("~"):
             raise ValueError(f"%{m[1]} in the program has no value"
                              + (f" (params: {', '.join(sorted(params))})" if params else ""))

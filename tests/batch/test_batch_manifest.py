@@ -67,6 +67,12 @@ def test_substitution_keeps_line_numbers_and_replaces_multiline_buses():
     assert substitute("out: sine 440\n", {"cps": 1.5}) == "out: sine 440\ncps: 1.5\n"
 
 
+def test_a_param_sets_a_pattern_variable_the_program_defines():
+    text = '%cut: 800\nout: saw 110 # lpf %cut 0.7 * %g\n'
+    assert substitute(text, {"cut": 400, "g": 0.5}) == '%cut: 400\nout: saw 110 # lpf %cut 0.7 * 0.5\n'
+    assert substitute(text, {"g": 0.5}) == '%cut: 800\nout: saw 110 # lpf %cut 0.7 * 0.5\n'
+
+
 @pytest.mark.parametrize("params, message", [
     ({}, "%level in the program has no value"),
     ({"level": 1, "levle": 2}, "param 'levle' is not used"),
