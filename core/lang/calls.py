@@ -93,6 +93,20 @@ class Calls:
         buses, samples = sound_words(vals[0][0]) if name in SAMPLE_CONTROLS else (frozenset(), True)
         return Pat(c, f"{name} ...", e.pos, True, name in SAMPLE_CONTROLS, buses, samples)
 
+    @staticmethod
+    def merges(e: A.Call) -> bool:
+        """Is this control call a one-value merge (`gain 0.8`), not a node's call (`lpf 300 1`)?"""
+        return len(e.args) == 1 and not e.keywords
+
+    def as_transform(self, e: A.Call, path: str) -> Value:
+        """`name args` read as the pattern transform `name` (for names that are also controls)."""
+        while isinstance(e, A.Paren):
+            e = e.expr
+        vals = [(self.evaluate(a, f"{path}.{i}"), pos_of(a)) for i, a in enumerate(e.args)]
+        if any(isinstance(v, Err) for v, _ in vals):
+            return Err()
+        return self.transforms.transform_call(e, path, vals)
+
     def _chained_call(self, e: A.Call, path: str, chain_input: Value) -> Value:
         """`chain_input # name args`: a control merge or a node fed by the chain."""
         name = e.name

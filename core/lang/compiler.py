@@ -20,6 +20,7 @@ it uses when it is made (see `Compiler.__init__`):
 - `Arithmetic` (arithmetic.py): operators between values, Tidal's `|+ +| |+|` family;
 - `Definitions` (definitions.py): templates, pattern variables, functions, function and
   modifier buses, expanded where they are used;
+- `ListCalls` (lists.py): `stack [a, b]`, `cat`, `choose`, `wedge`, `sew`, ...;
 - `Directives` (statements.py): tempo, `outmix`, `buffer`, `hush`/`panic`/`setCycle`/... and
   the master.
 
@@ -38,18 +39,19 @@ from .arithmetic import Arithmetic
 from .calls import Calls
 from .definitions import Definitions, chained_only_buses
 from .diagnostics import Reporter
-from .graph import GraphBuilder
+from .graph import GraphBuilder, resolve_feedback
 from .instruments import BusInstruments, NoteInstruments
 from .ir import Edge, GraphIR
+from .lists import LIST_NAMES, ListCalls
 from .lowering import Lowering
 from .node_calls import NodeCalls
 from .parser import no_gc, parse_with_errors
 from .patterns_bridge import PatternBackend, default_backend
 from .sounds import SAMPLE_CONTROLS, SoundNames
 from .statements import Directives
-from .support import Stop, pos_of, suggest
+from .support import Stop, describe_arg, pos_of, suggest
 from .transform_calls import TransformCalls
-from .values import Err, Events, Func, ListV, Num, Sig, Text, Value, describe
+from .values import Effect, Err, Events, Func, ListV, Num, Pat, Sig, Text, Value, describe, same
 
 INTERNAL_ERROR = "internal compiler error"
 _FEEDBACK = "\x00feedback:"     # placeholder edge target, resolved once every bus is compiled
@@ -77,10 +79,12 @@ class Compiler:
         notes = NoteInstruments(self.report, self.graph, self.lowering.mini)
         node_calls = NodeCalls(self.report, registry, self.graph, self.lowering, notes, sounds,
                                backend, self.expr)
-        self.transform_calls = TransformCalls(self.report, self.graph, self.lowering, self.transforms)
+        self.transform_calls = TransformCalls(self.report, self.graph, self.lowering, self.transforms,
+                                              backend, self.chain_into)
         self.calls = Calls(self.report, registry, backend, self.graph, self.lowering, sounds,
                            node_calls, self.transform_calls, self.expr)
         self.arithmetic = Arithmetic(self.report, self.graph, self.lowering)
+        self.lists = ListCalls(self.report, self.graph, self.lowering, backend, self.expr)
         self.defs = Definitions(self.report, self.graph, self.expr, self.chain_into)
         self.directives = Directives(self.report, self.graph, self.ir, self.expr)
         self.spliced_buses: set[str] = set()     # buses used only after `#` (x # ~fx)
@@ -201,23 +205,8 @@ class Compiler:
 
     def resolve_feedback(self) -> None:
         """Replace placeholder edges (a bus read while it was being compiled) by delayed edges."""
-        if not self.feedback_reads:
-            return
-        for n in self.ir.nodes.values():
-            def fix(e: Edge) -> Edge:
-                if not e.node.startswith(_FEEDBACK):
-                    return e
-                writer = self.ir.buses.get(e.node[len(_FEEDBACK):])
-                if writer is None:
-                    return e
-                self.ir.feedback.append((n.id, writer))
-                return Edge(writer, delayed=True)
-            n.inputs = [fix(e) for e in n.inputs]
-            n.params = {k: fix(a) if isinstance(a, Edge) else a for k, a in n.params.items()}
-        if self.errors:     # a bus that failed to compile leaves its readers' placeholders
-            for n in [n for n in self.ir.nodes.values()
-                      if any(e.node.startswith(_FEEDBACK) for e in n.edges())]:
-                del self.ir.nodes[n.id]
+        if self.feedback_reads:
+            resolve_feedback(self.ir, _FEEDBACK, bool(self.errors))
 
     # ------------------------------------------------------------------ expressions
     def expr(self, e: A.Expr, path: str) -> Value:
@@ -290,7 +279,7 @@ class Compiler:
         if fn is None or not fn.bus:
             if e.name in self.bus_defs or e.name in self.defs.modifiers:
                 nxt = e.args[0]
-                return self.report.error(pos_of(nxt), f"unexpected {_describe_arg(nxt)} after "
+                return self.report.error(pos_of(nxt), f"unexpected {describe_arg(nxt)} after "
                                                       f"'~{e.name}': a bus takes no arguments",
                                          f"did you mean '~{e.name} + ...' or '~{e.name} # ...'?")
             return self.bus_ref(A.BusRef(e.name, e.pos), path)
@@ -303,13 +292,14 @@ class Compiler:
         stage k gets `P#k`. A function followed by controls (`fast 2 # gain 0.8`) is a
         function: the transform, then the controls merged."""
         value = self._expr(e.stages[0], path)
-        if isinstance(value, Func):
+        if isinstance(value, Func) and value.effect is None:
             rest = e.stages[1:]
             merge = self.section(A.Section(A.Chain(rest, e.ops[1:], pos_of(rest[0]))
                                            if len(rest) > 1 else rest[0], e.ops[0]), path)
             if isinstance(merge, Err):
                 return merge
-            return Func(lambda p, f=value.fn, g=merge.fn: g(f(p)), f"{value.name} # ...", value.pos)
+            return Func(lambda p, f=value.fn, g=merge.fn: g(f(p)), f"{value.name} # ...", value.pos,
+                        merge.effect)
         for k in range(1, len(e.stages)):
             if isinstance(value, Err):
                 return value
@@ -371,6 +361,8 @@ class Compiler:
                 return self.report.error(e.keywords[0].pos, f"'{e.name}' takes no keyword arguments")
             vals = [(self._expr(a, f"{path}.{i}"), pos_of(a)) for i, a in enumerate(e.args)]
             return self.defs.call(fn, vals, e.pos, path)
+        if e.name in LIST_NAMES and e.name not in self.registry:
+            return self.lists.call(e, path)
         return self.calls.call(e, path)
 
     def apply(self, e: A.Apply, path: str) -> Value:
@@ -395,9 +387,21 @@ class Compiler:
                 value = self.transform_calls.apply_func(left, value, pos_of(parts[i + 1]), path)
             elif isinstance(value, Func):
                 value = self.transform_calls.apply_func(value, left, pos_of(part), path)
+            elif self._control_transform(parts[i + 1], left):
+                # `s "bd" $ legato 0.5`: a name that is a control and a transform is the
+                # transform when applied to a pattern (the original's `$ legato 1`)
+                f = self.calls.as_transform(parts[i + 1], self.part_path(parts[i + 1], path, i + 1))
+                value = self.transform_calls.apply_func(f, left, pos_of(part), path) \
+                    if isinstance(f, Func) else f
             else:
                 return self._not_applicable(parts[i + 1], part, op, left, value)
         return value
+
+    def _control_transform(self, right: A.Expr, left: Value) -> bool:
+        while isinstance(right, A.Paren):
+            right = right.expr
+        return (isinstance(right, A.Call) and right.name in self.transforms
+                and right.name in self.controls and isinstance(left, (Events, Pat)))
 
     def _not_applicable(self, right: A.Expr, part: A.Expr, op: A.Pos, left: Value, value: Value) -> Err:
         controls = [p.name for p in (right, part)
@@ -421,14 +425,17 @@ class Compiler:
         return path
 
     def section(self, e: A.Section, path: str) -> Value:
-        """`(# speed 2 # gain 0.8)`: a function merging per-event controls into a pattern."""
+        """`(# speed 2 # gain 0.8)`: a function merging per-event controls into a pattern;
+        `(# lpf 300 1)` (any stage that is not a control): a function chaining its argument
+        into those stages (in a transform's function slot, a switch: docs/language.md)."""
         body = e.body
         stages = body.stages if isinstance(body, A.Chain) else (body,)
+        if not all(isinstance(st, A.Call) and st.name in self.controls
+                   and self.calls.merges(st) for st in stages):
+            ops = body.ops if isinstance(body, A.Chain) else ()
+            return Func(same, "(# ...)", e.pos, Effect(tuple(stages), (e.pos,) + tuple(ops)))
         controls = []
         for k, st in enumerate(stages):
-            if not (isinstance(st, A.Call) and st.name in self.controls):
-                return self.report.error(pos_of(st), "only per-event controls (gain, speed, n, ...) "
-                                                     "can follow '#' inside '( )'")
             c = self.calls.control_pattern(st, f"{path}.{k}")
             if isinstance(c, Err):
                 return c
@@ -452,19 +459,6 @@ _DISPATCH = {
 
 
 _SIGNAL_OPS = {"add": "~+", "sub": "~-", "mul": "~*", "div": "~/"}
-
-
-def _describe_arg(e: A.Expr) -> str:
-    """How the parser describes a token: `bus '~y'`, `number 3`, ..."""
-    if isinstance(e, A.BusRef):
-        return f"bus '~{e.name}'"
-    if isinstance(e, A.Number):
-        return f"number {e.text}"
-    if isinstance(e, A.String):
-        return f'string "{e.text}"'
-    if isinstance(e, A.Call):
-        return f"'{e.name}'"
-    return "an argument"
 
 
 def compile_ast(program: A.Program, *, registry: Registry | None = None, sample_names=None,

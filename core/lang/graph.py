@@ -85,3 +85,23 @@ class GraphBuilder:
         if ev.pattern is None:             # `~str: kspluck`: events come from s "~str"
             self.waiting[nid] = ev
         return nid
+
+
+def resolve_feedback(ir: GraphIR, placeholder: str, failed: bool) -> None:
+    """Replace the placeholder edges `<placeholder><bus>` (a bus read while it was being
+    compiled) by delayed edges to the bus's node, listed in `ir.feedback`; when the compile
+    `failed`, nodes still reading a placeholder (their bus did not compile) are dropped."""
+    for n in ir.nodes.values():
+        def fix(e: Edge) -> Edge:
+            if not e.node.startswith(placeholder):
+                return e
+            writer = ir.buses.get(e.node[len(placeholder):])
+            if writer is None:
+                return e
+            ir.feedback.append((n.id, writer))
+            return Edge(writer, delayed=True)
+        n.inputs = [fix(e) for e in n.inputs]
+        n.params = {k: fix(a) if isinstance(a, Edge) else a for k, a in n.params.items()}
+    if failed:
+        for n in [n for n in ir.nodes.values() if any(e.node.startswith(placeholder) for e in n.edges())]:
+            del ir.nodes[n.id]

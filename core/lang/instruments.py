@@ -32,7 +32,7 @@ from .diagnostics import Reporter
 from .graph import GraphBuilder
 from .ir import Const, Edge, NodeIR, PatternArg
 from .sounds import has_note_names
-from .values import Err, Events, Func, Sig, Text, Value, is_eventish
+from .values import Err, Events, Func, Pat, Sig, Text, Value, is_eventish
 
 FREQ_PARAMS = ("freq", "carrier", "modulator")  # the pitch of a source node (transposed by note)
 VOICE_CONTROLS = ("gain", "pan")                # node names that merge into an instrument's events
@@ -115,15 +115,19 @@ def _is_instrument(registry: Registry, kind: str) -> bool:
 def takes_merge(registry: Registry, v: Value, name: str, is_node: bool, one_value: bool) -> bool:
     """Does `v # name ...` merge the control `name` into `v`'s events?
 
-    Sample patterns and control patterns take any control (a name that is also a node only
-    with one value); instruments (`kspluck "0 3"`, `saw "c3 e3"`) take controls that are not
-    nodes, plus `gain` and `pan` (`kspluck "0 3" # lpf 800` is a filter on the instrument).
-    An event node without a pattern (`~str: kspluck`) takes no merge: a node name after it is
-    an effect on its output."""
+    Patterns that make a sound — sample patterns (`s "bd"`, `n "0" # s "x"`) and instruments
+    (`kspluck "0 3"`, `saw "c3 e3"`) — take one-value controls that are not nodes, plus `gain`
+    and `pan` (what their voices read); any other node name is an effect on their sound, as in
+    the original (`s "bd*4" # lpf 800` is a filter on the samples). Control patterns without
+    a sound yet (`n "0 1" # lpf 800 # s "x"`) take any one-value control. An event node
+    without a pattern (`~str: kspluck`) takes no merge: a node name after it is an effect on its
+    output."""
     if isinstance(v, Events) and v.pattern is None:   # `~str: kspluck` read as `~str # gain 0.5`
         return not is_node
-    if isinstance(v, Events) and v.kind not in SOUND_KEYS and _is_instrument(registry, v.kind):
-        return one_value and (not is_node or name in VOICE_CONTROLS)
+    sounding = (isinstance(v, Events) and (v.kind in SOUND_KEYS or _is_instrument(registry, v.kind))) \
+        or (isinstance(v, Pat) and v.control and v.sound)
+    if sounding:
+        return not is_node or (one_value and name in VOICE_CONTROLS)
     return is_eventish(v) and (not is_node or one_value)
 
 

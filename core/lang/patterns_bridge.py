@@ -1,18 +1,24 @@
 """The compiler's view of the pattern engine (`phonon.patterns`), behind a small interface.
 
-The compiler needs six things from the pattern engine: `mini(text)`, `pure(value)`,
-`control(name, pattern)`, the transform table, the control names and a check that a pattern
-holds numbers. `PatternBackend` names them; `PatternEngine` provides them from
-`phonon.patterns`, imported normally (a missing or broken engine fails at import, loudly).
+The compiler needs seven things from the pattern engine: `mini(text)`, `pure(value)`,
+`control(name, pattern)`, the transform table, the control names, a check that a pattern
+holds numbers, and the list functions of the original's expressions (`stack [a, b]`, `cat`,
+`wedge` ...: `list_function(name)`). `PatternBackend` names them; `PatternEngine` provides
+them from `phonon.patterns`, imported normally (a missing or broken engine fails at import,
+loudly).
 Tests may pass another `PatternBackend` to `compile_program(..., patterns=...)`.
 """
 from __future__ import annotations
 
-from typing import Any, Mapping, Protocol
+import bisect
+import itertools
+from fractions import Fraction
+from typing import Any, Callable, Mapping, Protocol
 
-from ..patterns import TRANSFORMS, mini, pure
-from ..patterns.arithmetic import numeral
+from ..patterns import TRANSFORMS, fastcat, mini, pure, randcat, slowcat, stack
+from ..patterns.arithmetic import numeral, truthy
 from ..patterns.controls import CONTROLS, control
+from ..patterns.signals import choose_in_with, rand
 
 _NUMERIC_CACHE_LIMIT = 4096
 
@@ -26,6 +32,7 @@ class PatternBackend(Protocol):
     def transforms(self) -> Mapping[str, Any]: ...
     def controls(self) -> frozenset[str]: ...
     def non_numeric(self, pattern: Any, key: str | None = None) -> Any: ...
+    def list_function(self, name: str) -> Callable[..., Any]: ...
 
 
 class PatternEngine:
@@ -50,6 +57,12 @@ class PatternEngine:
     def controls(self) -> frozenset[str]:
         return self._controls
 
+    def list_function(self, name: str) -> Callable[..., Any]:
+        """`stack`, `cat`/`slowcat`, `fastcat`, `randcat`/`choose` (patterns...) ->
+        pattern; `wchoose` ((pattern, weight)...); `wedge` (t, p, q); `sew`/`stitch`
+        (bools, p, q)."""
+        return LIST_FUNCTIONS[name]
+
     def non_numeric(self, pattern: Any, key: str | None = None) -> Any:
         """The first value in cycle 0 that is neither a number nor a note name, else None.
         `key` (the mini-notation text) caches the answer across recompiles."""
@@ -73,6 +86,46 @@ def _first_non_numeric(pattern: Any) -> Any:
             return value
     return None
 
+
+def _wchoose(*pairs: tuple[Any, float]) -> Any:
+    """One pattern per cycle, chosen at random with the given weights (Strudel's
+    wchooseCycles): the per-cycle random value picks where it falls in the cumulative weights."""
+    pats = [p for p, _ in pairs]
+    cumulative = list(itertools.accumulate(float(w) for _, w in pairs))
+    total, n = cumulative[-1], len(pats)
+
+    def position(r: float) -> float:        # the middle of the chosen item's 1/n slot
+        i = min(bisect.bisect_right(cumulative, r * total), n - 1)
+        return (i + 0.5) / n
+    return choose_in_with(rand._segment(1).fmap(position), pats)
+
+
+def _wedge(t: Any, p: Any, q: Any) -> Any:
+    """Tidal's wedge: `p` squashed into the first `t` of each cycle, `q` into the rest."""
+    t = Fraction(t)
+    if t <= 0:
+        return q
+    if t >= 1:
+        return p
+    return stack(p._fast_gap(1 / t), q._fast_gap(1 / (1 - t))._late(t))
+
+
+def _sew(bools: Any, p: Any, q: Any) -> Any:
+    """Tidal's sew: `p` where `bools` is true, `q` where it is false (events cut at switches)."""
+    return stack(p.mask(bools), q.mask(bools.fmap(lambda v: not truthy(v))))
+
+
+def _stitch(bools: Any, p: Any, q: Any) -> Any:
+    """Tidal's stitch: the structure of `bools`, values from `p` where true, `q` where false."""
+    return stack(p.struct(bools.filter_values(truthy)),
+                 q.struct(bools.filter_values(lambda v: not truthy(v)).fmap(lambda _: True)))
+
+
+LIST_FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "stack": stack, "cat": slowcat, "slowcat": slowcat, "fastcat": fastcat,
+    "randcat": randcat, "choose": randcat, "wchoose": _wchoose,
+    "wedge": _wedge, "sew": _sew, "stitch": _stitch,
+}
 
 _default: PatternEngine | None = None
 

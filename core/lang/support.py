@@ -59,3 +59,16 @@ def src(v: Value) -> str:
     if isinstance(v, Text):
         return f'"{v.text}"'
     return getattr(v, "source", "?")
+
+
+def describe_arg(e: A.Expr) -> str:
+    """How the parser describes an argument's first token: `bus '~y'`, `number 3`, ..."""
+    if isinstance(e, A.BusRef):
+        return f"bus '~{e.name}'"
+    if isinstance(e, A.Number):
+        return f"number {e.text}"
+    if isinstance(e, A.String):
+        return f'string "{e.text}"'
+    if isinstance(e, A.Call):
+        return f"'{e.name}'"
+    return "an argument"

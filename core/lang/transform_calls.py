@@ -2,25 +2,38 @@
 function value, and applying function values to patterns and event nodes (`$`)."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from . import ast as A
 from .diagnostics import Reporter
 from .graph import GraphBuilder
+from .ir import Edge, PatternArg
 from .lowering import Lowering
+from .patterns_bridge import PatternBackend
 from .support import num, src
-from .values import Err, Events, Func, ListV, Num, Pat, Sig, Text, Value, derived, describe
+from .values import (Effect, Err, Events, Func, ListV, Num, Pat, Sig, Text, Value, derived,
+                     describe, same)
+
+ChainInto = Callable[[A.Expr, Value, str, A.Pos], Value]
+
+
+def _on(pattern: Any) -> Any:
+    """The marker an effect section stands for inside a transform: 1 where it applies."""
+    return pattern.fmap(lambda _: 1)
 
 
 class TransformCalls:
     """Transform calls against the pattern engine's transform table (`transforms`)."""
 
     def __init__(self, report: Reporter, graph: GraphBuilder, lowering: Lowering,
-                 transforms: Mapping[str, Any]) -> None:
+                 transforms: Mapping[str, Any], patterns: PatternBackend,
+                 chain_into: ChainInto) -> None:
         self.report = report
         self.graph = graph
         self.lowering = lowering
         self.transforms = transforms
+        self.patterns = patterns
+        self.chain_into = chain_into
 
     def transform_call(self, e: A.Call, path: str, vals: list[tuple[Value, A.Pos]]) -> Value:
         """`name args`: a function value, or its application when the pattern is given last."""
@@ -41,17 +54,19 @@ class TransformCalls:
                                      f"{e.name} expects {n} argument{'s' if n != 1 else ''} ({names}), "
                                      f"got {len(vals)}: '{missing}' is missing")
         conv = []
+        effects = [v.effect for v, _ in vals[:n] if isinstance(v, Func) and v.effect is not None]
         for (v, p), a in zip(vals, specs):
             c = self.transform_arg(e.name, a, v, p)
             if isinstance(c, Err):
                 return c
             conv.append(c)
         fn = spec.fn
-
-        def apply(pattern: Any) -> Any:
-            return fn(*conv, pattern)
-
-        func = Func(apply, e.name, e.pos)
+        if effects:
+            func = self._switch(e, fn, conv, effects)
+        else:
+            func = Func(lambda pattern: fn(*conv, pattern), e.name, e.pos)
+        if isinstance(func, Err):
+            return func
         if len(vals) == n + 1:
             return self.apply_func(func, vals[n][0], vals[n][1], path)
         return func
@@ -61,6 +76,11 @@ class TransformCalls:
         pattern), or Err."""
         kind = a.kind
         if kind == "function":
+            if isinstance(v, Func) and v.effect is not None:
+                if v.effect.gate is not None:
+                    return self.report.error(pos, f"{name}: an effect switch cannot be the function "
+                                                  "of another transform")
+                return _on
             if isinstance(v, Func):
                 return v.fn
             return self.report.error(pos, f"{name}: {a.name} expects a function like (fast 2), "
@@ -87,6 +107,9 @@ class TransformCalls:
         for item in v.items:
             if isinstance(item, Err):
                 return item
+            if isinstance(item, Func) and item.effect is not None:
+                return self.report.error(item.pos or pos, f"{name}: an effect chain cannot be a "
+                                                          "list item")
             if isinstance(item, Func):
                 items.append(item.fn)
             elif isinstance(item, Num):
@@ -101,13 +124,60 @@ class TransformCalls:
                                          f"{name}: {describe(item)} cannot be a list item here")
         return items
 
+    def _switch(self, e: A.Call, fn: Any, conv: list, effects: list[Effect]) -> Func | Err:
+        """`every 4 (# lpf 300 1)`: the transform applied to a constant 0 with the section
+        marking 1 gives the 0/1 pattern of where the effect chain is switched in."""
+        if len(effects) > 1:
+            return self.report.error(e.pos, f"{e.name}: only one effect chain can be switched")
+        gate = self.report.guard(e.pos, e.name, lambda: fn(*conv, self.patterns.pure(0)))
+        if isinstance(gate, Err):
+            return gate
+        fx = effects[0]
+        return Func(same, e.name, e.pos, Effect(fx.stages, fx.ops, gate))
+
+    def apply_effect(self, func: Func, v: Value, pos: A.Pos, path: str) -> Value:
+        """`v` chained into the function's effect stages: everywhere, or switched by its gate
+        (an `xfade` from the dry to the wet signal, stepped by the 0/1 gate pattern)."""
+        fx = func.effect
+        if fx.gate is None:
+            value = v
+            for k, stage in enumerate(fx.stages):
+                if isinstance(value, Err):
+                    return value
+                value = self.chain_into(stage, value, f"{path}$fx#{k + 1}", fx.ops[k])
+            return value
+        dry = self.lowering.as_signal(v, f"{path}$fx.in", pos)
+        if isinstance(dry, Err):
+            return dry
+        wet: Value = dry
+        for k, stage in enumerate(fx.stages):
+            if isinstance(wet, Err):
+                return wet
+            wet = self.chain_into(stage, wet, f"{path}$fx#{k + 1}", fx.ops[k])
+        wet = self.lowering.as_signal(wet, f"{path}$fx.wet", pos)
+        if isinstance(wet, Err):
+            return wet
+        node = self.graph.make_node("xfade", f"{path}$fx", pos, inputs=[dry.edge, wet.edge],
+                                    params={"pos": PatternArg(fx.gate, f"{func.name} (# ...)")})
+        return Sig(Edge(node))
+
     def apply_func(self, func: Func, v: Value, pos: A.Pos, path: str) -> Value:
-        """`func $ v`: composes functions, transforms patterns and event nodes."""
+        """`func $ v`: composes functions, transforms patterns and event nodes; a function with
+        an effect chain transforms the pattern, then chains the signal (`apply_effect`)."""
         if isinstance(v, Err):
             return v
         if isinstance(v, Func):
+            if func.effect is not None:
+                return self.report.error(func.pos or pos, f"a pattern transform cannot follow the "
+                                                          f"effect chain of '{func.name}'",
+                                         "put the transform first: x $ fast 2 $ every 4 (# lpf 300 1)")
             f, g = func.fn, v.fn
-            return Func(lambda p: g(f(p)), f"{func.name} $ {v.name}", func.pos)
+            return Func(lambda p: g(f(p)), f"{func.name} $ {v.name}", func.pos, v.effect)
+        if func.effect is not None:
+            inner = v
+            if func.fn is not same:
+                inner = self.apply_func(Func(func.fn, func.name, func.pos), v, pos, path)
+            return self.apply_effect(func, inner, pos, path)
         if isinstance(v, Sig):
             if v.feedback_bus:
                 return self.report.error(pos, f"'~{v.feedback_bus}' reads itself through the pattern "

@@ -68,13 +68,31 @@ class Sig:
     feedback_bus: str = ""       # set when this is a bus read while it is being compiled
 
 
+def same(pattern: Any) -> Any:
+    """The function that leaves a pattern as it is (the pattern part of an effect section)."""
+    return pattern
+
+
+@dataclass
+class Effect:
+    """The effect chain of a section `(# lpf 300 1)`: applied to a value, the value is chained
+    into `stages` (AST expressions, `ops` the positions of their `#`) — everywhere when `gate`
+    is None, else where the 0/1 pattern `gate` is 1 (`every 4 (# lpf 300 1)`: a switch)."""
+
+    stages: tuple
+    ops: tuple
+    gate: Any = None
+
+
 @dataclass
 class Func:
-    """A pattern function (`fast 2`, `every 3 (fast 2)`, `(# speed 2)`)."""
+    """A pattern function (`fast 2`, `every 3 (fast 2)`, `(# speed 2)`); with `effect`, the
+    function is `fn` on the pattern and then that effect chain on the signal."""
 
     fn: Callable[[Any], Any]
     name: str
     pos: Optional[Pos] = None
+    effect: Optional[Effect] = None
 
 
 @dataclass

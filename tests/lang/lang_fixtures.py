@@ -26,6 +26,7 @@ class StubPattern:
         return StubPattern(f"({self.source} {op} {o})")
 
     def first_cycle(self): return []
+    def fmap(self, f): return StubPattern(f"fmap({self.source})")
     def combine(self, o, op, structure="left"): return self._op(f"{op}[{structure}]", o)
     def __add__(self, o): return self._op("+", o)
     def __sub__(self, o): return self._op("-", o)

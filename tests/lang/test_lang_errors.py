@@ -56,8 +56,9 @@ BROKEN = [
     ("out: adsr", 1, 6, 'adsr needs an event pattern, e.g. adsr "x*4"', None),
     ("out: s", 1, 6, 's needs an event pattern, e.g. s "bd sn"', None),
     ("o: sine 2", 1, 1, "unknown statement 'o:'", "numbered outputs need a number: o1"),
-    ('out: s "bd" $ every 3 (# reverb 0.5)', 1, 26,
-     "only per-event controls (gain, speed, n, ...) can follow '#' inside '( )'", None),
+    ('out: s "bd" $ every 3 (# reverb 0.5) $ fast 2', 1, 15,
+     "a pattern transform cannot follow the effect chain of 'every'",
+     "put the transform first: x $ fast 2 $ every 4 (# lpf 300 1)"),
     ("~x: sine 1\nout: sine 440 # ~x", 1, 5, "'sine' is a source and takes no input: it cannot follow '#' "
      "(in ~x, used at 2:17)", "combine signals with + or *, e.g. x + sine ..."),
     ('out: stackwith 3 $ s "bd"', 1, 16, "stackwith: items expects a list like [a, b], got a number", None),
@@ -91,8 +92,8 @@ BROKEN = [
     ("tempo $ 2", 1, 7, "expected ':' after 'tempo', found '$'", None),
     ("out: sine 440 # lpf 800 0.7 :bogus 2 :q 3", 1, 29, "lpf has no parameter ':bogus'", "its parameters: :cutoff, :q"),
     ('out: sine "1 2" # lpf "300 800" [1]', 1, 33, "lpf: q expects a number, pattern or signal, got a list", None),
-    ('out: s "bd" $ gain 2', 1, 13, "'$' applies a pattern transform, but neither side is one "
-     "(an event pattern $ a pattern)", "per-event controls are merged with '#': x # gain ..."),
+    ('out: s "bd" $ vowel "a"', 1, 13, "'$' applies a pattern transform, but neither side is one "
+     "(an event pattern $ a pattern)", "per-event controls are merged with '#': x # vowel ..."),
     ('out: 1 $ 2', 1, 8, "'$' applies a pattern transform, but neither side is one (a number $ a number)", None),
 ]
 

@@ -1,12 +1,15 @@
-"""Ask Strudel about Tidal's operator family between patterns and pin its answers.
+"""Ask Strudel about Phonon expressions that combine patterns and pin its answers: Tidal's
+operator family (`|+ +| |+| ... |% |< |>`) and the list expressions (`stack`, `cat`,
+`fastcat`, `randcat`/`choose`, `wchoose`).
 
-    python tests/patterns/pin_strudel_operators.py /tmp/strudel-oracle   # `npm ci` done there
+    python tests/patterns/pin_strudel_expressions.py /tmp/strudel-oracle   # `npm ci` done there
 
-Copies strudel_operators_probe.mjs into that folder, runs it and writes
-tests/patterns/strudel_operators.jsonl, read by test_operators_pinned_strudel.py. Each case
+Copies strudel_expressions_probe.mjs into that folder, runs it and writes
+tests/patterns/strudel_expressions.jsonl, read by test_expressions_pinned_strudel.py. Each case
 pairs a Phonon expression (compiled as `out: <phonon>`) with the Strudel expression that means
 the same: `|op` is Strudel's `op` (`op.in`), `op|` is `op.out`, `|op|` is `op.mix`; `<` is
-`keep`, `>` is `set`, `%` is `mod`.
+`keep`, `>` is `set`, `%` is `mod`; `cat` is `cat` (one per cycle), `choose` is
+`chooseCycles`, `wchoose` is `wchooseCycles`.
 """
 from __future__ import annotations
 
@@ -17,8 +20,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).parent
-OUT = HERE / "strudel_operators.jsonl"
-PROBE = HERE / "strudel_operators_probe.mjs"
+OUT = HERE / "strudel_expressions.jsonl"
+PROBE = HERE / "strudel_expressions_probe.mjs"
 
 STRUDEL_OP = {"+": "add", "-": "sub", "*": "mul", "/": "div", "%": "mod", "<": "keep", ">": "set"}
 HOW = {"left": ("|{}", "in"), "right": ("{}|", "out"), "both": ("|{}|", "mix")}
@@ -50,6 +53,22 @@ def operator_cases() -> list[tuple[str, str, int, int]]:
         ('3 +| "1 2"', 'core.pure(3).add.out(mini("1 2"))'),
     ]
     cases += [(p, s, 0, 2) for p, s in controls]
+    lists = [
+        ('cat ["1 2", "3"]', 'core.cat(mini("1 2"), mini("3"))', 0, 4),
+        ('slowcat ["1 2", "<3 4>"]', 'core.slowcat(mini("1 2"), mini("<3 4>"))', 0, 6),
+        ('fastcat ["1 2", "3"]', 'core.fastcat(mini("1 2"), mini("3"))', 0, 2),
+        ('stack ["1 2", "3 4 5"]', 'core.stack(mini("1 2"), mini("3 4 5"))', 0, 1),
+        ('s (cat ["bd", "sn"])', 'core.s(core.cat(mini("bd"), mini("sn")))', 0, 4),
+        ('cat [s "bd*2", s "sn*3"]', 'core.cat(core.s(mini("bd*2")), core.s(mini("sn*3")))', 0, 4),
+        ('stack [s "bd*2", s "hh*3" # gain 0.5]',
+         'core.stack(core.s(mini("bd*2")), core.s(mini("hh*3")).gain(0.5))', 0, 1),
+        ('randcat ["1", "2 3", "4"]', 'core.randcat(mini("1"), mini("2 3"), mini("4"))', 0, 16),
+        ('s (choose ["bd", "sn", "hh"])', 'core.s(core.chooseCycles(mini("bd"), mini("sn"), mini("hh")))', 0, 16),
+        ('s (wchoose [["bd", 3], ["sn", 1]])', 'core.s(core.wchooseCycles(["bd", 3], ["sn", 1]))', 0, 32),
+        ('wchoose [["1 2", 1], ["3", 0.5], ["4", 2]]',
+         'core.wchooseCycles([mini("1 2"), 1], [mini("3"), 0.5], [mini("4"), 2])', 0, 32),
+    ]
+    cases += lists
     return cases
 
 

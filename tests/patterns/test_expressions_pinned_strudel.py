@@ -1,7 +1,9 @@
-"""Tidal's operator family between patterns (`|+ +| |+| |- ... |% |< |>`), written in Phonon
-programs, against Strudel's answers pinned in strudel_operators.jsonl by
-pin_strudel_operators.py (Strudel 1.2.6: `|op` is `op.in`, `op|` is `op.out`, `|op|` is
-`op.mix`). Each case compiles `out: <expression>` and queries the pattern the output plays."""
+"""Phonon expressions that combine patterns — Tidal's operator family (`|+ +| |+| |- ... |% |<
+|>`) and the list expressions (`stack`, `cat`, `fastcat`, `randcat`/`choose`, `wchoose`) —
+against Strudel's answers pinned in strudel_expressions.jsonl by pin_strudel_expressions.py
+(Strudel 1.2.6: `|op` is `op.in`, `op|` is `op.out`, `|op|` is `op.mix`; random choices
+compared exactly). Each case compiles `out: <expression>` and queries the pattern the output
+plays."""
 from __future__ import annotations
 
 import json
@@ -16,7 +18,7 @@ from phonon.patterns import Pattern
 from tests.patterns._values import value_str
 
 CASES = [json.loads(line) for line in
-         (Path(__file__).parent / "strudel_operators.jsonl").read_text().splitlines() if line]
+         (Path(__file__).parent / "strudel_expressions.jsonl").read_text().splitlines() if line]
 
 
 def played_pattern(expression: str) -> Pattern:
@@ -28,7 +30,7 @@ def played_pattern(expression: str) -> Pattern:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["phonon"] for c in CASES])
-def test_operator_matches_strudel(case):
+def test_expression_matches_strudel(case):
     begin, end = Fraction(case["from"]), Fraction(case["to"])
     got = sorted((e.whole.begin, e.whole.end, value_str(e.value))
                  for e in played_pattern(case["phonon"]).onsets(begin, end))

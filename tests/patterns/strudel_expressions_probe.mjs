@@ -1,6 +1,6 @@
-// Strudel's answers for Tidal's operator family between patterns (|+ +| |+| ... |< |>), read by
-// pin_strudel_operators.py. Run from a Strudel oracle folder (npm ci done):
-//   node strudel_operators_probe.mjs < cases.jsonl > answers.jsonl
+// Strudel's answers for Phonon expressions that combine patterns (|+ +| |+| ..., stack, cat ...),
+// read by pin_strudel_expressions.py. Run from a Strudel oracle folder (npm ci done):
+//   node strudel_expressions_probe.mjs < cases.jsonl > answers.jsonl
 // Each input line: {"id", "strudel": "<JS expression over mini, core>", "from", "to"}.
 import { register } from 'node:module';
 import { createInterface } from 'node:readline';
