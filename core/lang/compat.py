@@ -208,7 +208,6 @@ DIFFERENT: dict[str, str] = {
     "legato": "the legato control (`# legato`); `$ legato 1` sets it",
 }
 NOTES: dict[str, str] = {
-    "`pluck`": "the example plugin package examples/plugins/phonon-pluck provides a `pluck` node",
     "`fn name p1 p2 = expr`": "also `fn name a b: expr`",
     "`@name: expr` (template)": "any transform after `$`; after `#` every stage of a multi-stage "
                                 "body is chained with the input kept (the original loses it)",

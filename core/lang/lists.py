@@ -112,15 +112,18 @@ class ListCalls:
     def _patterns(self, name: str, items: list, pos: A.Pos) -> list | Err:
         """The items as patterns: all patterns, and event patterns of one kind."""
         kinds = {v.kind for v in items if isinstance(v, Events)}
-        if len(kinds) > 1 or (kinds and not _one_pattern(items)):
-            what = " and ".join(sorted(kinds)) if len(kinds) > 1 else f"{kinds.pop()} and plain values"
-            return self.report.error(pos, f"{name}: cannot combine the events of {what} into one "
-                                          "pattern")
+        if len(kinds) > 1:
+            return self.report.error(pos, f"{name}: cannot combine the events of "
+                                          f"{' and '.join(sorted(kinds))} into one pattern")
         out = []
         for v in items:
             if not _patternish(v):
                 return self.report.error(v.pos or pos, f"{name}: expects patterns, got {describe(v)}",
                                          "signals are summed with stack [a, b] or +")
+        if not _one_pattern(items):
+            return self.report.error(pos, f"{name}: the items mix control patterns (s \"bd\", "
+                                          "n \"0\") with plain values or events")
+        for v in items:
             p = self.lowering.as_pattern(v, v.pos or pos, name)
             if isinstance(p, Err):
                 return p

@@ -45,7 +45,9 @@ def test_stack_of_signals_is_their_sum():
 
 @pytest.mark.parametrize("src, message", [
     ("out: cat [sine 2, saw 3]", "cat: expects patterns, got a signal"),
-    ('out: cat [s "bd", pluck "0"]', "cat: cannot combine the events of pluck and s into one pattern"),
+    ('out: cat [s "bd", adsr "x"]', "cat: cannot combine the events of adsr and s into one pattern"),
+    ('out: cat [s "bd", "1 2"]', 'cat: the items mix control patterns (s "bd", n "0") with plain '
+                                 'values or events'),
     ("out: stack 1 2", "stack takes one list, got 2 arguments"),
     ('out: wchoose [["bd", -1]]', "wchoose: each item is [value, weight] with a weight of 0 or more"),
     ('out: wedge "0.5" (s "bd") (s "sn")', "wedge: expects a number (the share of the cycle), got a string"),
