@@ -22,7 +22,7 @@ DATA = Path(__file__).parent / "data" / "phonon_rs_examples.toml"
 EXAMPLES = tomllib.loads(DATA.read_text(encoding="utf-8"))["example"]
 
 # example text -> who adds the missing piece, and what it is. The `transforms` helper
-# (issue 16, second half) empties the first group; the node library the last entry.
+# (issue 16, second half) empties this list.
 _TRANSFORM = "transforms (issue 16): the original's transform or argument order in core/patterns"
 _MINI = "transforms (issue 16): mini-notation in core/patterns/mini.py"
 EXPECTED_TO_FAIL: dict[str, str] = {
@@ -70,7 +70,6 @@ EXPECTED_TO_FAIL: dict[str, str] = {
     "(a b, c)": _MINI + ": the original's parenthesised stack",
     "c4'maj e'min7": _MINI + ": chord names",
     "c4'maj(3,8)": _MINI + ": chord names",
-    "saw 110 -1": "node library (issue 17, nodesa/nodesb): the oscillators' semitone-offset argument",
 }
 
 
