@@ -71,6 +71,12 @@ STATEMENTS: list[tuple[str, str]] = [
     ("effect chains inside transforms `every 4 (# lpf 300 1)`", 'out: s "bd sn" $ every 4 (# lpf 300 1)'),
 ]
 
+# statement words of this implementation that the original does not have: word -> what it does
+ADDITIONS: dict[str, str] = {
+    "limiter": "`limiter: C` puts a look-ahead limiter with ceiling C before the master "
+               "(`limiter: off`, the default, leaves the master's hard clip)",
+}
+
 # -- §2.2 mini-notation: (construct, example) ------------------------------------------------
 MINI: list[tuple[str, str]] = [
     ("`a b c` sequence, `~` rest", "a ~ c"),
@@ -315,7 +321,7 @@ def _cell(text: str) -> str:
 
 def render(registry: Registry | None = None) -> str:
     out = [HEADER]
-    for title, rows in sections(registry):
+    for i, (title, rows) in enumerate(sections(registry)):
         counts = {s: sum(1 for _, st, _ in rows if st == s) for s in (YES, DIFFERS, NOT_YET)}
         out.append(f"## {title}\n")
         out.append(f"{counts[YES]} yes, {counts[DIFFERS]} differ, {counts[NOT_YET]} not yet "
@@ -325,6 +331,9 @@ def render(registry: Registry | None = None) -> str:
             name = key if "`" in key else f"`{key}`"
             out.append(f"| {_cell(name)} | {status} | {_cell(text)} |")
         out.append("")
+        if i == 0 and ADDITIONS:
+            out.append("Statements the original does not have: "
+                       + "; ".join(ADDITIONS[w] for w in sorted(ADDITIONS)) + ".\n")
     return "\n".join(out)
 
 

@@ -19,9 +19,10 @@ def test_the_page_matches_the_registries():
 
 
 def test_every_statement_word_has_a_row():
+    """A statement word the language knows is the original's (a row) or listed as an addition."""
     keys = " ".join(key for key, _ in compat.STATEMENTS)
     for word in COMMAND_WORDS + TEMPO_WORDS + SETTING_WORDS:
-        assert re.search(rf"`{word}\b", keys), word
+        assert re.search(rf"`{word}\b", keys) or word in compat.ADDITIONS, word
 
 
 def test_remarks_name_existing_rows():
