@@ -137,3 +137,23 @@ def test_outputs_below_panic_start_fresh_right_away(live):
     fade = round(PANIC_FADE_S * SR)
     assert y[1300] == np.float32(0.05) + LEVELS[1] * np.float32(1 - 1 / fade)
     assert np.all(y[1300 + fade:] == np.float32(0.05))
+
+
+def test_the_reloader_builds_a_panic_successor_for_the_next_block(tmp_path):
+    from phonon.live.reloader import Reloader
+    path = tmp_path / "p.ph"
+    path.write_text(STEPS)
+    player = Player(Session(compile_source(STEPS), SR, BLOCK))
+    try:
+        for _ in range(3):
+            player.render()
+        reloader = Reloader(path, player, lambda result: None)
+        reloader.last_text = STEPS
+        path.write_text(STEPS + "panic\n")
+        assert reloader.reload().ok
+        assert player._pending[0].position == 300        # not the boundary at 1000
+        path.write_text(STEPS + "hush\n")
+        assert reloader.reload().ok
+        assert player._pending[0].position == 1000
+    finally:
+        player.close()
