@@ -32,7 +32,8 @@ from pathlib import Path
 from phonon.engine.render import compile_source
 from phonon.engine.session import Session, make_sample_bank
 from phonon.lang.ir import Const, GraphIR, Loc, NodeIR
-from phonon.runtime.options import RuntimeOptions, available_cores, default_workers
+from phonon.runtime.machine import available_cores, default_workers
+from phonon.runtime.options import RuntimeOptions
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE.parent / "tests" / "data" / "bench"

@@ -20,7 +20,7 @@ import numpy as np
 
 from ..engine.limits import SR_MAX, SR_MIN, check_sample_rate
 from ..errors import PhononError
-from ..runtime.options import default_workers
+from ..runtime.machine import default_workers
 from .render_output import FORMATS, RenderOutputError, check_destination, clip_report, \
     output_format, write_audio
 

@@ -38,7 +38,8 @@ from .blocks import BlockRunner
 from .costmodel import COORDINATOR
 from .inline import InlineExecutor
 from .layout import CHECK, CLOCK, FRAMES, GO, INDEX, START, ActorArena, unique_slots
-from .options import RuntimeOptions, available_cores, worker_budget
+from .machine import available_cores, runnable_tasks, worker_budget
+from .options import RuntimeOptions
 from .placement import Placement
 from .profile import Profile, build_profile
 from .supervisor import Supervisor, WorkerLost, WorkerState
@@ -68,9 +69,10 @@ class ActorExecutor(InlineExecutor):
         self.placement = Placement(graph, self.plan, options.isolate)
         isolated = len(self.placement.isolated)
         # `-j N` means up to N: never more busy processes than cores (unless `placement="all"`
-        # or `options.cores` asks for it)
+        # or `options.cores` asks for it); the coordinator and isolated workers count
         self.workers = self.requested if options.placement == "all" else \
-            worker_budget(self.requested, self.cores, isolated)
+            worker_budget(self.requested, self.cores, 1 + isolated)
+        self._runnable: list[float] = []           # runnable tasks seen during the warm-up
         # R ring slots per output: with R = 3 block g+1 may run while block g finishes (a slot
         # is rewritten 3 blocks later, after its readers, also feedback readers, are done).
         self.ring = PIPELINE_RING if options.pipeline and (self.workers or isolated) else 1
@@ -109,9 +111,8 @@ class ActorExecutor(InlineExecutor):
             return "placement 'none': every node in the coordinator"
         if self.requested == 0:
             return "no balance workers asked for"
-        return (f"-j {self.requested} allows no balance worker on {self.cores} core(s): the "
-                f"coordinator{' and the isolated workers' if self.placement.isolated else ''} "
-                "take them")
+        return (f"-j {self.requested}: no balance worker fits on {self.cores} core(s) beside the "
+                f"coordinator{' and the isolated workers' if self.placement.isolated else ''}")
 
     def _make_runner(self) -> BlockRunner:
         return BlockRunner(self.bound, self.clock, self.reports.event, seq=self.arena.seq,
@@ -165,14 +166,31 @@ class ActorExecutor(InlineExecutor):
         if self._warm == 1:                       # the first block pays for JIT compiles
             self._prof_base = prof.copy()
             return
+        self._runnable.append(runnable_tasks())
         spent = prof[:, 0] - self._prof_base[:, 0]
         if self._warm >= WARMUP_BLOCKS and (float(spent.sum()) / 1e9 >= WARMUP_MIN_S
                                             or self._warm >= WARMUP_MAX_BLOCKS):
             blocks = self._warm - 1
             cost_us = [float(spent[i]) / 1e3 / blocks for i in range(len(self.plan.order))]
-            self.placement.by_cost(cost_us, self.workers, self.cores)
+            allowed, note = self._free_workers()
+            self.placement.by_cost(cost_us, allowed, self.cores)
+            self.placement.reason += note
             self._sync_jobs()
             self._fork_pending()
+
+    def _free_workers(self) -> tuple[int, str]:
+        """The balance workers that fit beside what else kept the cores busy during the
+        warm-up (unless the cores were given explicitly), and a note when that is fewer."""
+        if self.options.cores is not None or not self._runnable:
+            return self.workers, ""
+        ours = 1 + len(self.supervisor.alive())          # the coordinator and its workers
+        others = max(0.0, sum(self._runnable) / len(self._runnable) - ours)
+        busy = 1 + len(self.placement.isolated) + others
+        allowed = worker_budget(self.workers, self.cores, busy)
+        if allowed == self.workers:
+            return allowed, ""
+        return allowed, (f" (other jobs kept {others:.1f} tasks runnable during the first "
+                         f"blocks: {allowed} worker(s) fit beside them on {self.cores} cores)")
 
     # -- running -------------------------------------------------------------------------------
     def plan_ahead(self, start: int, frames: int) -> None:

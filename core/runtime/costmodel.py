@@ -62,14 +62,14 @@ def decide(tasks: list[PlacementInput], workers: int, cores: int, *,
     host = {t.index: COORDINATOR for t in tasks}
     heavy = [t for t in tasks if t.cost_us >= ship_min_us]
     total = sum(t.cost_us for t in tasks)
-    if workers <= 0:
-        return Decision(host, "kept inline: no worker may run beside the coordinator")
     shippable = sum(t.cost_us for t in heavy)
-    if shippable < total_min_us:
+    if shippable < total_min_us:                 # light: no worker would pay, however many
         return Decision(host, f"kept inline by the cost model: the nodes worth shipping (>= "
                               f"{ship_min_us:.0f} µs each) take {shippable:.0f} of "
                               f"{total:.0f} µs per block; a worker pays off from "
                               f"{total_min_us:.0f} µs")
+    if workers <= 0:
+        return Decision(host, "kept inline: no worker may run beside the coordinator")
     hosts = list(range(1, workers + 1))
     if workers < cores:
         hosts.insert(0, COORDINATOR)

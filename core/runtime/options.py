@@ -1,28 +1,10 @@
 """How the actor runtime runs a graph: the typed options `Session` hands to `ActorExecutor`."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 PLACEMENTS = ("auto", "all", "none")
 HANG_S = 5.0
-
-
-def available_cores() -> int:
-    """The cores this process may run on (its affinity mask)."""
-    return len(os.sched_getaffinity(0))
-
-
-def default_workers(cores: int | None = None) -> int:
-    """`phonon render`'s default `-j`: one worker per core beside the coordinator (0 on one
-    core: inline). The cost model still keeps light programs in one process."""
-    return max(0, (cores or available_cores()) - 1)
-
-
-def worker_budget(requested: int, cores: int, isolated: int) -> int:
-    """How many balance workers may run: `-j N` means "up to N", and busy processes never
-    outnumber the cores (the coordinator and each isolated worker count as one)."""
-    return max(0, min(requested, cores - 1 - isolated))
 
 
 @dataclass(frozen=True)
@@ -37,9 +19,10 @@ class RuntimeOptions:
     - `profile`: time every node for `profile()`;
     - `pipeline`: publish block g+1 while block g finishes (offline renders);
     - `hang_s`: a worker silent this long is stopped and its nodes restarted;
-    - `cores`: the cores to plan for (None: the process's affinity mask); balance workers
-      never make the busy processes outnumber them (`worker_budget`), so asking for more
-      cores than there are is how to oversubscribe on purpose;
+    - `cores`: the cores to plan for. None: the process's affinity mask, minus what other
+      busy processes take while the first blocks run (`phonon.runtime.machine`); balance
+      workers never make the busy processes outnumber them. Given explicitly, exactly that
+      many (more than there are: oversubscribe on purpose);
     - `defer_fork`: start the workers at the first block instead of at construction (a live
       hot swap hands the predecessor's node state over first, and the workers must inherit it).
     """

@@ -9,7 +9,7 @@ import pytest
 import soundfile as sf
 
 from phonon.cli import build_parser, main
-from phonon.runtime.options import available_cores
+from phonon.runtime.machine import available_cores
 from phonon.runtime.shm import leftover_segments
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,7 +38,7 @@ def test_the_default_j_is_one_worker_per_core_beside_the_coordinator():
     parser, _ = build_parser()
     args = parser.parse_args(["render", "a.ph", "a.wav"])
     assert args.workers is None                            # resolved when the session is made
-    from phonon.runtime.options import default_workers
+    from phonon.runtime.machine import default_workers
     assert default_workers() == available_cores() - 1
     assert default_workers(1) == 0 and default_workers(2) == 1 and default_workers(8) == 7
 

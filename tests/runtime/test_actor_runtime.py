@@ -129,6 +129,30 @@ def test_busy_processes_never_outnumber_the_cores(cores, isolate, expected):
         assert f"-j 4 means up to 4: {cores - 1 - len(isolate)} fit" in s.executor.describe()
 
 
+@pytest.mark.parametrize("runnable, expected", [
+    (1.0, ["worker 1"]),            # only the coordinator runnable: the other core is free
+    (1.2, ["worker 1"]),            # a little background activity does not matter
+    (2.0, []),                      # another job keeps the other core busy: stay inline
+])
+def test_auto_placement_leaves_the_cores_other_jobs_keep_busy(monkeypatch, runnable, expected):
+    """With the cores not given, the tasks the kernel had runnable during the first blocks
+    (other jobs) count as busy processes too: on a busy 2-core machine no worker is started,
+    and the render says why."""
+    from phonon.runtime import actors
+    monkeypatch.setattr(actors, "available_cores", lambda: 2)
+    monkeypatch.setattr(actors, "runnable_tasks", lambda: runnable)
+    g = heavy_graph()
+    frames = 40 * 512
+    ref, _, _ = render(g, frames, 512)
+    y, problems, s = render(g, frames, 512, workers=1)
+    assert problems == []
+    np.testing.assert_array_equal(y, ref)
+    assert [w.name for w in s.executor.supervisor.workers] == expected
+    if not expected:
+        assert "other jobs kept 1.0 tasks runnable during the first blocks: 0 worker(s) fit " \
+               "beside them on 2 cores" in s.executor.describe()
+
+
 def test_auto_placement_ships_heavy_chains_after_measuring_and_stays_identical():
     g = heavy_graph()
     frames = 40 * 512
@@ -161,7 +185,7 @@ def test_switching_to_workers_mid_render_keeps_feedback_exact(monkeypatch, fork_
     g.nodes["mix"].inputs.append(Edge("fb"))
     frames = 40 * 512 + 100
     ref, _, _ = render(g, frames, 512)
-    y, problems, s = render(g, frames, 512, workers=2)
+    y, problems, s = render(g, frames, 512, workers=2, cores=3)     # workers for sure
     assert problems == [] and s.executor.supervisor.workers and s.executor.runner.rotating
     np.testing.assert_array_equal(y, ref)
 
