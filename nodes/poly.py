@@ -16,6 +16,11 @@ rendered sample-accurately from the event's onset. Per-event controls:
     release  seconds of the linear fall to 0 after the gate (default: `release`, 300 ms)
     legato   the gate lasts legato x the event's duration (default 1)
 
+    vowel shape hcutoff bandf crush coarse cutoff tremolorate phaserrate waveloss squiz
+    fshift triode krush octer ring distort djf (and their second controls): SuperDirt's
+             per-event effects (docs/samples.md), in SuperDirt's order, on the voice's panned
+             output before its gain and envelope; `attack`/`release` stay the AR envelope above
+
 An event-driven node of the chain without a pattern of its own (a chained `# adsr 0.01 0.1
 0.5 0.2`) is triggered by the voice's note: onset at the voice's first sample, gate = legato x
 the event's duration.
@@ -31,14 +36,23 @@ from typing import Any
 
 import numpy as np
 
-from phonon.plugins import (Block, Chain, Node, Param, Params, Trigger, control_number,
-                            event_spans, node, note_to_freq, note_value, value_at)
+from phonon.dsp import voice_fx
+from phonon.plugins import (MIDDLE_C_HZ, Block, Chain, Node, Param, Params, Trigger,
+                            control_number, event_spans, node, note_to_freq, note_value, value_at)
+from phonon.samples import effect_row, voice_controls
 
 __all__ = ["Poly"]
 
 STEAL_FADE_S = 0.005
 SPARE_VOICES = 4            # instances beyond `voices` that let stolen voices fade out
 MAX_VOICES = 256
+#: the instrument's own AR envelope reads attack/release: SuperDirt's envelope module is left out
+NO_ENVELOPE = ~(1 << voice_fx.ENVELOPE)
+#: the controls a poly voice reads: its own, and SuperDirt's effect and orbit controls
+POLY_CONTROLS = ("note", "freq", "gain", "pan", "attack", "release", "legato") + tuple(
+    c for c in voice_controls() if c not in ("s", "n", "speed", "accelerate", "unit", "begin",
+                                             "end", "loop", "sustain", "fadeTime", "cut", "hold",
+                                             "nudge", "octave", "midinote"))
 
 
 class _Step:
@@ -80,6 +94,13 @@ class _Voice:
         self.ratio = 1.0          # frequency factor of this note
         self.base: dict[int, dict[str, float]] = {}   # step -> constant frequency params
         self.note: Trigger | None = None  # the note's trigger, for the chain's own envelopes
+        # SuperDirt's per-event effects: module mask (0: none), parameter and state rows, tape
+        self.fx_mask = 0
+        self.fx_params: np.ndarray | None = None
+        self.fx_state = np.zeros(voice_fx.N_STATE)
+        self.fx_tape: np.ndarray | None = None
+        self.gain = 1.0
+        self.pl = self.pr = 1.0   # the pan gains alone (the effects run before the gain)
 
     def envelope(self, n: int, ramp: np.ndarray, buf: np.ndarray) -> np.ndarray:
         t = buf[:n]
@@ -109,6 +130,8 @@ class Poly(Node):
     attack = Param(0.01, unit="s", lo=0.0, doc="default attack time")
     release = Param(0.3, unit="s", lo=0.0, doc="default release time after the gate")
 
+    controls = POLY_CONTROLS
+
     def __init__(self, **static: Any) -> None:
         super().__init__(**static)
         self.template = static.get("template")
@@ -124,6 +147,8 @@ class Poly(Node):
         self.block = block
         self.ramp = np.arange(block, dtype=np.float64)
         self.tbuf = np.zeros(block, dtype=np.float64)
+        self.fx_buf = np.zeros((2, block), dtype=np.float64)
+        self.tape_frames = voice_fx.tape_frames(sr)
         self.pool = [self._make_voice() for _ in range(self.max_voices + SPARE_VOICES)]
         self.serial = 0
 
@@ -190,8 +215,10 @@ class Poly(Node):
         pan = control_number(c.get("pan")) or 0.0
         angle = (min(max(pan, -1.0), 1.0) + 1.0) * math.pi / 4.0
         left, right = math.cos(angle), math.sin(angle)
-        v.gl = gain * math.sqrt(2.0) * (left if left > 1e-12 else 0.0)      # hard right: exactly 0
-        v.gr = gain * math.sqrt(2.0) * (right if right > 1e-12 else 0.0)
+        v.pl = math.sqrt(2.0) * (left if left > 1e-12 else 0.0)            # hard right: exactly 0
+        v.pr = math.sqrt(2.0) * (right if right > 1e-12 else 0.0)
+        v.gain = gain
+        v.gl, v.gr = gain * v.pl, gain * v.pr
         attack = control_number(c.get("attack"))
         attack = value_at(p.attack, offset) if attack is None else attack
         release = control_number(c.get("release"))
@@ -202,11 +229,25 @@ class Poly(Node):
         v.rel_level = min(v.rel_start / v.attack, 1.0)
         v.rel_len = max(release * sr, 1.0)
         v.note = Trigger(offset=0, value=c, cycle=trig.cycle, duration=v.rel_start / sr)
+        self._effects(v, c)
         v.age = 0
         v.stolen = False
         v.active = True
         v.serial = self.serial
         self.serial += 1
+
+    def _effects(self, v: _Voice, c: dict) -> None:
+        """The voice's SuperDirt effect modules for event `c` (fresh state for the note)."""
+        freq = (self.chain.base_freq or MIDDLE_C_HZ) * v.ratio
+        mask, params = effect_row(c, self.sr, freq, v.rel_start / self.sr)
+        v.fx_mask, v.fx_params = mask & NO_ENVELOPE, params
+        if not v.fx_mask:
+            return
+        v.fx_state[:] = 0.0
+        if v.fx_mask & voice_fx.TAPE_MODULES:
+            if v.fx_tape is None:
+                v.fx_tape = np.zeros((2, self.tape_frames))
+            v.fx_tape[:] = 0.0
 
     def _steal(self, v: _Voice) -> None:
         level = v.level_at(float(v.age))
@@ -245,13 +286,30 @@ class Poly(Node):
             sig = steps[v.out_index].out
             env = v.envelope(n, self.ramp, self.tbuf)
             right = sig[1, :n] if sig.shape[0] > 1 else sig[0, :n]
-            out[0, a:b] += sig[0, :n] * (env * v.gl)
-            out[1, a:b] += right * (env * v.gr)
+            if v.fx_mask:
+                self._render_effects(v, sig[0, :n], right, env, out, a, b)
+            else:
+                out[0, a:b] += sig[0, :n] * (env * v.gl)
+                out[1, a:b] += right * (env * v.gr)
             v.age += n
             if v.age >= v.end:
                 v.active = False
                 if v.inherited:
                     self.pool.remove(v)
+
+    def _render_effects(self, v: _Voice, left: np.ndarray, right: np.ndarray, env: np.ndarray,
+                        out: np.ndarray, a: int, b: int) -> None:
+        """The voice's panned output through its effect chain, then gain and envelope."""
+        n = b - a
+        buf = self.fx_buf
+        np.multiply(left, v.pl, out=buf[0, :n])
+        np.multiply(right, v.pr, out=buf[1, :n])
+        tape = v.fx_tape if v.fx_tape is not None else self.fx_buf
+        voice_fx.apply_chain(buf, 0, n, 2, v.age, v.fx_mask, v.fx_params, v.fx_state, tape,
+                             float(self.sr))
+        env *= v.gain
+        out[0, a:b] += buf[0, :n] * env
+        out[1, a:b] += buf[1, :n] * env
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         out[:, :ctx.frames] = 0.0

@@ -37,6 +37,7 @@ from .values import Err, Events, Func, Pat, Sig, Text, Value, is_eventish
 FREQ_PARAMS = ("freq", "carrier", "modulator")  # the pitch of a source node (transposed by note)
 VOICE_CONTROLS = ("gain", "pan")                # node names that merge into an instrument's events
 INSTRUMENT_CATEGORY = "instrument"
+SYNTH_CATEGORY = "synth"             # one-voice synths hit by a trigger (superkick, pluck)
 SOUND_KEYS = ("s", "sound")
 
 
@@ -105,6 +106,14 @@ def _not_a_bus(v: Any) -> bool:
 
 def _without_sound(v: Any) -> Any:
     return {k: x for k, x in v.items() if k not in SOUND_KEYS} if isinstance(v, dict) else v
+
+
+def plays_per_note(spec: NodeSpec, params: dict) -> bool:
+    """A one-voice synth that hits on a trigger (`superkick`, `pluck`: category "synth") and has
+    no trigger pattern of its own is played by `s "~k"` as a `poly` chain: one instance per
+    event, so each hit gets its own note, gain, pan and per-event effects."""
+    ev = spec.event_param
+    return spec.category == SYNTH_CATEGORY and ev is not None and ev.name not in params
 
 
 def _is_instrument(registry: Registry, kind: str) -> bool:
@@ -221,7 +230,8 @@ class BusInstruments:
             return self.report.error(pos, f"bus '~{name}' plays samples; it cannot be played as an "
                                           "instrument",
                                      f"name the samples instead, or route the bus: out: ~{name}")
-        if self.graph.registry.get(kind).spec.event_param is not None:
+        spec = self.graph.registry.get(kind).spec
+        if spec.event_param is not None and not plays_per_note(spec, ir.nodes[nid].params):
             return nid
         return self.poly_for(name, nid, pos)
 
@@ -231,10 +241,14 @@ class BusInstruments:
         template = self.chain_template(name, nid, pos)
         if isinstance(template, Err):
             return template
+        params = {"template": Const(template)}
+        root = self.graph.registry.get(self.graph.ir.nodes[nid].kind).spec
+        if plays_per_note(root, self.graph.ir.nodes[nid].params):
+            params["attack"] = Const(0.0)           # a drum's own attack, not the poly's fade-in
         with self.graph.owned_by(self.graph.ir.nodes[nid].bus or "~" + name):
             pid = self.graph.make_node("poly", "poly", self.buses.position(name),
                                        inputs=[Edge(x) for x in template.external],
-                                       params={"template": Const(template)})
+                                       params=params)
         self.polys[name] = pid
         return pid
 

@@ -118,18 +118,38 @@ def test_block_size_does_not_change_the_output(program):
     np.testing.assert_allclose(small, large, atol=1e-6)
 
 
-def test_an_event_driven_synth_bus_is_triggered_by_the_s_events():
-    bus = phonon.render('tempo: 1\n~k: superkick 55\nout: s "~k*2 ~ ~k"', 1.0, block=512)
-    direct = phonon.render('tempo: 1\nout: superkick 55 :trig "x*2 ~ x"', 1.0, block=512)
+def test_a_trigger_synth_bus_plays_one_voice_per_s_event():
+    """`s "~k"` over a one-voice drum (`superkick`, no :trig of its own) plays it as a poly
+    chain: each event its own kick (overlapping hits ring together, as SuperDirt's synths do),
+    with no fade-in and the poly's release after the event."""
+    bus = phonon.render('tempo: 1\n~k: superkick 55\nout: s "~k ~"', 1.0, block=512).astype(np.float64)
+    direct = phonon.render('tempo: 1\nout: superkick 55 :trig "x ~"', 1.0, block=512).astype(np.float64)
     assert np.abs(direct).max() > 0.5
-    np.testing.assert_array_equal(bus, direct)
+    np.testing.assert_allclose(bus, direct * ar(SR, 0, 22050, attack=1 / SR), atol=1e-6)
+    two = 2 * phonon.render('tempo: 1\n~k: superkick 55\nout: s "~k*2 ~" # gain 0.5', 1.0,
+                            block=512).astype(np.float64)            # the sum peaks above 1
+    second = np.zeros_like(direct)
+    second[:, 11025:] = direct[:, :SR - 11025]
+    want = direct * ar(SR, 0, 11025, attack=1 / SR) + second * ar(SR, 11025, 11025, attack=1 / SR)
+    np.testing.assert_allclose(two, want, atol=1e-6)
+
+
+def test_a_trigger_synth_bus_takes_per_event_controls():
+    plain = phonon.render('tempo: 1\n~k: superkick 55\nout: s "~k ~"', 0.5, block=512)
+    quiet = phonon.render('tempo: 1\n~k: superkick 55\nout: s "~k ~" # gain 0.5', 0.5, block=512)
+    np.testing.assert_allclose(quiet, 0.5 * plain.astype(np.float64), atol=1e-6)
+    dull = phonon.render('tempo: 1\n~k: superkick 55\nout: s "~k ~" # lpf 200 # gain 0.5', 0.5,
+                         block=512)
+    from scipy.signal import butter, sosfilt
+    above_2k = butter(4, 2000, "hp", fs=SR, output="sos")
+    click = lambda y: float(np.sqrt(np.mean(sosfilt(above_2k, y[0, :2048].astype(np.float64)) ** 2)))
+    assert click(dull) < 0.02 * click(quiet)                           # the click filtered off
 
 
 def test_samples_and_a_bus_in_one_s_pattern_sum_exactly():
-    # (the kick gets {gain: 0.4} too; superkick has no per-event gain)
     mixed = phonon.render('tempo: 1\n~k: superkick 55\nout: s "bd ~k sn" # gain 0.4', 1.0, block=512)
     samples = phonon.render('tempo: 1\nout: s "bd ~ sn" # gain 0.4', 1.0, block=512)
-    kick = phonon.render('tempo: 1\n~k: superkick 55\nout: s "~ ~k ~"', 1.0, block=512)
+    kick = phonon.render('tempo: 1\n~k: superkick 55\nout: s "~ ~k ~" # gain 0.4', 1.0, block=512)
     assert np.abs(samples).max() > 0.1 and np.abs(kick).max() > 0.1
     np.testing.assert_array_equal(mixed, samples + kick)
 
