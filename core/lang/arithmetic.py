@@ -101,11 +101,21 @@ class Arithmetic:
             out = self.report.guard(pos, f"pattern '{op}'", ops[base])
         else:
             out = self.report.guard(pos, f"pattern '{op}'", lambda: lp.combine(rp, base, structure))
-        if isinstance(out, Err):
+        if isinstance(out, Err) or (base in "<>" or all(self._numeric(v) for v in (left, right))):
             return out
-        # values that cannot combine ("a" + 1) fail when the pattern is queried: find out now
+        # values that cannot combine ("x" + 1) fail when the pattern is queried: find out now
         probe = self.report.guard(pos, f"pattern '{op}'", lambda: out.first_cycle())
         return probe if isinstance(probe, Err) else out
+
+    def _numeric(self, v: Value) -> bool:
+        """A number, or a string of numbers and note names (cached by its text)."""
+        if isinstance(v, Num):
+            return True
+        if not isinstance(v, Text) or isinstance(v.pattern, Err):
+            return False
+        p = self.lowering.mini(v)
+        return self.report.guard(v.pos, "pattern", lambda: self.lowering.patterns.non_numeric(
+            p, v.text)) is None
 
     def patterns(self, base: str, structure: str, op: str, left: Value, right: Value,
                  pos: A.Pos) -> Value:

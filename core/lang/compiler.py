@@ -164,8 +164,12 @@ class Compiler:
         st = self.bus_defs[name]
         self.in_progress.append(name)
         try:
-            with self.graph.owned_by("~" + name), self.defs.scope({}):
-                v = self._bus_definition(name, st)
+            with self.graph.owned_by("~" + name):
+                if self.defs.expanding:      # a bus read inside a function sees no parameters
+                    with self.defs.scope({}):
+                        v = self._bus_definition(name, st)
+                else:
+                    v = self._bus_definition(name, st)
         finally:
             self.in_progress.pop()
         self.bus_values[name] = v

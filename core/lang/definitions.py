@@ -106,6 +106,11 @@ class Definitions:
                 self._expanding.pop()
             self.report.context.pop()
 
+    @property
+    def expanding(self) -> bool:
+        """Is a definition's body being evaluated (a scope other than the program's)?"""
+        return len(self._scopes) > 1
+
     def param(self, name: str) -> Value | None:
         """The value of parameter `name` in the innermost function being expanded, or None."""
         return self._scopes[-1].get(name)
@@ -207,8 +212,11 @@ def chained_only_buses(statements: list[A.Statement]) -> set[str]:
     chained: set[str] = set()
     plain: set[str] = set()
     todo: list[tuple[object, bool]] = [(getattr(st, "value", None), False) for st in statements]
+    leaves = (A.Number, A.String, A.TemplateRef, A.PatternRef, type(None), str)
     while todo:                        # iterative: `1 + 1 + ...` may nest thousands deep
         e, after_hash = todo.pop()
+        if type(e) in leaves:
+            continue
         if isinstance(e, A.BusRef):
             (chained if after_hash else plain).add(e.name)
         elif isinstance(e, A.Chain):
