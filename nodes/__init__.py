@@ -36,3 +36,4 @@ from .voice import *  # noqa: F401,F403
 from .notesynth import *  # noqa: F401,F403
 from .vst import *  # noqa: F401,F403
 from .poly import *  # noqa: F401,F403
+from .midi import *  # noqa: F401,F403

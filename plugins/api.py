@@ -238,6 +238,15 @@ class Node:
     #: `prepare`; e.g. to derive a per-node random seed that survives recompiles.
     node_id: str = ""
 
+    # -- nodes that talk to the world outside the graph (e.g. MIDI ports; docs/plugins.md)
+    #: True: the node's work is heard outside the audio graph (it sends MIDI), so the planner
+    #: keeps it even when no output reads it.
+    sink: ClassVar[bool] = False
+
+    #: True: the node uses something of the session's own process (a MIDI port, an input
+    #: queue), so the actor runtime never moves it to a worker process.
+    in_process: ClassVar[bool] = False
+
     # -- master hooks: read by the executors when this node is the graph's master (the node
     #    whose output is the program's output)
     #: True promises that every sample `process` writes is finite and within [-1, 1]. The

@@ -25,7 +25,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("phonon.patterns", "phonon.lang.ir", "phonon.dsp"),    # pure foundations
     ("phonon.plugins", "phonon.samples", "phonon.vst3"),    # node API + registry; samples; VST3 host
     ("phonon.lang", "phonon.plan", "phonon.nodes"),         # compiler; planner; node library
-    ("phonon.timing",),                                     # clock and event streams
+    ("phonon.timing", "phonon.sync"),                       # clock, event streams; Link, MIDI
     ("phonon.runtime",),                                    # executors
     ("phonon.engine",),                                     # Session, render
     ("phonon.live", "phonon.plot", "phonon.batch"),         # live; pictures; batch rendering

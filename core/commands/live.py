@@ -28,6 +28,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--swap", choices=("cycle", "block"), default="cycle",
                         help="when an edit takes over: at the next cycle boundary (default) "
                              "or at the next block")
+    sync = parser.add_argument_group("playing with others (docs/sync.md)")
+    sync.add_argument("--link", action="store_true",
+                      help="join an Ableton Link session: follow its tempo and phase, propose "
+                           "cps/bpm edits to it")
+    sync.add_argument("--quantum", type=float, default=4.0, metavar="BEATS",
+                      help="Link quantum: cycle starts align with the session's phase (default 4)")
+    sync.add_argument("--beats-per-cycle", type=float, default=4.0, metavar="BEATS",
+                      help="beats in one cycle: cps = bpm / 60 / beats (default 4); also the "
+                           "MIDI clock's beat")
+    sync.add_argument("--link-offset", type=float, default=0.0, metavar="MS",
+                      help="added to the device's latency: positive if you hear Phonon later "
+                           "than the others")
+    sync.add_argument("--midi-out", action="append", default=[], metavar="[PORT=]DEST",
+                      help="connect phonon-midi:PORT (default out) to the JACK MIDI port DEST; "
+                           "repeatable")
+    sync.add_argument("--midi-in", action="append", default=[], metavar="SRC",
+                      help="connect the JACK MIDI port SRC to phonon-midi:in (midicc, "
+                           "`record` on standard input); repeatable")
+    sync.add_argument("--midi-clock", nargs="?", const="", default=None, metavar="DEST",
+                      help="send MIDI clock (24 ppqn, start/stop) on phonon-midi:clock, "
+                           "connected to DEST if given")
 
 
 def _terminate(signum, frame):  # noqa: ARG001 - signal handler
@@ -40,14 +61,20 @@ def run(args: argparse.Namespace) -> int:
     from ..engine.options import SessionOptions
     from ..engine.render import open_session
     from ..errors import PhononError
-    from ..live.device import DeviceError, choose_output, import_sounddevice
+    from ..live.device import (CLIENT_NAME, JACK_HOSTAPI, DeviceError, choose_output,
+                               import_sounddevice)
     from ..live.runner import LiveOptions, LiveRunner
+    from ..live.sync import LiveSync, SyncOptions
+    from ..sync import SyncUnavailable
 
     console = Console(soft_wrap=True, highlight=False)
     err = Console(stderr=True, soft_wrap=True, highlight=False)
     path = Path(args.file)
     if args.block <= 0 or args.latency < 0:
         err.print("phonon live: block must be positive and latency not negative", markup=False)
+        return 2
+    if args.quantum <= 0 or args.beats_per_cycle <= 0:
+        err.print("phonon live: quantum and beats per cycle must be positive", markup=False)
         return 2
     try:
         text = path.read_text(encoding="utf-8")
@@ -63,10 +90,18 @@ def run(args: argparse.Namespace) -> int:
     sr = int(device.samplerate)
     options = LiveOptions(path=str(path), latency=args.latency, duration=args.duration,
                           record=args.record, swap=args.swap, text=text)
+    sync_options = SyncOptions(link=args.link, quantum=args.quantum,
+                               beats_per_cycle=args.beats_per_cycle,
+                               link_offset_ms=args.link_offset, midi_out=args.midi_out,
+                               midi_in=args.midi_in, midi_clock=args.midi_clock)
     runner = LiveRunner(options, sd=sd, device=device, console=console)
+    sync = LiveSync(sync_options, sr, jack_device=device.hostapi == JACK_HOSTAPI,
+                    report=runner.report)
+    runner.sync = sync
     try:
         session = open_session(text, SessionOptions(sr=sr, block=args.block,
-                                                    samples=args.samples, workers=args.workers),
+                                                    samples=args.samples, workers=args.workers,
+                                                    resources={"midi": sync.hub}),
                                file=str(path), reporter=lambda m: runner.report(f"phonon: {m}"))
     except PhononError as exc:
         err.print(str(exc), markup=False, highlight=False)
@@ -74,6 +109,14 @@ def run(args: argparse.Namespace) -> int:
                   "program playing; the first one has to compile)", markup=False)
         sd._terminate()
         return 1
+    try:
+        sync.start(float(session.graph.cps), CLIENT_NAME)
+    except SyncUnavailable as exc:
+        err.print(f"phonon live: {exc}", markup=False)
+        sync.close(0)
+        session.close()
+        sd._terminate()
+        return 3
     previous = signal.signal(signal.SIGTERM, _terminate)
     interrupted = False
     try:

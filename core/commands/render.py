@@ -5,7 +5,7 @@ FLAC as 24-bit PCM (FLAC has no float format), OGG as Vorbis. The destination is
 rendering (render_output.py). A progress line shows while rendering, and while the DSP kernels
 compile on the first run; the summary gives the file, length, peak and RMS level (dBFS), the
 real-time factor (compile time excluded, reported on its own line) and a warning when samples
-clipped.
+clipped. `--midi OUT.mid` also writes what the program's MIDI nodes send (render_midi.py).
 """
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ import numpy as np
 from ..engine.limits import SR_MAX, SR_MIN, check_sample_rate
 from ..errors import PhononError
 from ..runtime.machine import default_workers
+from . import render_midi
 from .render_output import FORMATS, RenderOutputError, check_destination, clip_report, \
     output_format, write_audio
 
@@ -61,6 +62,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--profile", action="store_true",
                         help="print each node's wave, worker, µs per block and share, "
                              "and the barrier waiting time")
+    render_midi.add_arguments(parser)
 
 
 def level_dbfs(x: float) -> float:
@@ -101,12 +103,16 @@ def run(args: argparse.Namespace) -> int:
                                  None if args.file == "-" else args.file)
     except (ValueError, RenderOutputError) as exc:
         return fail(str(exc), 2)
+    problem = render_midi.check(args)
+    if problem:
+        return fail(problem, 2)
+    midi = render_midi.hub(args)
     try:
         source = sys.stdin.read() if args.file == "-" else Path(args.file).read_text()
     except OSError as exc:
         return fail(f"cannot read {args.file}: {exc.strerror}", 1)
     try:
-        session = _session(args, source, file, sr, err)
+        session = _session(args, source, file, sr, err, midi)
     except PhononError as exc:
         err.print(exc.with_source(source).format(), markup=False, soft_wrap=True)
         return 1
@@ -134,11 +140,18 @@ def run(args: argparse.Namespace) -> int:
         return fail(f"cannot write {args.out}: {getattr(exc, 'strerror', None) or exc}", 1)
     _print_summary(out, err, dest, y, sr, wall, jit)
     out.print(runtime, markup=False, soft_wrap=True)
+    if midi is not None:
+        from ..sync import SyncUnavailable
+        try:
+            out.print(render_midi.write(args, midi, sr, session.source_graph.cps),
+                      markup=False, soft_wrap=True)
+        except (OSError, SyncUnavailable) as exc:
+            return fail(f"cannot write {args.midi}: {exc}", 1)
     return 0
 
 
-def _session(args: argparse.Namespace, source: str, file: str, sr: int, err):
-    """A playable session for the program (raises PhononError)."""
+def _session(args: argparse.Namespace, source: str, file: str, sr: int, err, midi=None):
+    """A playable session for the program (raises PhononError); `midi`: its MIDI hub."""
     from ..engine.options import SessionOptions
     from ..engine.render import open_session
     from ..runtime.options import RuntimeOptions
@@ -147,7 +160,8 @@ def _session(args: argparse.Namespace, source: str, file: str, sr: int, err):
     options = SessionOptions(sr=sr, block=args.block, samples=args.samples or None,
                              workers=default_workers() if args.workers is None else args.workers,
                              seed=args.seed,
-                             runtime=RuntimeOptions(isolate=isolate, profile=args.profile))
+                             runtime=RuntimeOptions(isolate=isolate, profile=args.profile),
+                             resources={"midi": midi} if midi is not None else {})
     return open_session(source, options, file=file,
                         reporter=lambda m: err.print(f"phonon: {m}", markup=False))
 

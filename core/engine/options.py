@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any, Sequence, Union
+from typing import Any, Mapping, Sequence, Union
 
 from ..plan import FEEDBACK_BLOCK
 from ..runtime.options import RuntimeOptions
@@ -26,6 +26,8 @@ class SessionOptions:
     - `seed`: the random stream of the patterns (`?`, `|`, `sometimes`, `rand`, ...) and of
       the seeded nodes (noise, drum synths); 0 is Tidal/Strudel's own stream. The same seed
       always renders the same samples (`phonon.patterns.signals.set_seed`).
+    - `resources`: more session resources for nodes, by name (`Node.resources`), e.g.
+      `{"midi": MidiHub}` for the MIDI nodes (docs/sync.md); "samples" is always the bank.
     """
 
     sr: int = 44100
@@ -36,6 +38,7 @@ class SessionOptions:
     feedback_block: int = FEEDBACK_BLOCK
     optimize: bool = True
     seed: int = 0
+    resources: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.sr <= 0:

@@ -56,7 +56,8 @@ def open_session(source: str | os.PathLike | GraphIR, options: SessionOptions | 
     return Session(graph, options.sr, options.block, registry=registry, samples=samples,
                    reporter=reporter, workers=options.workers, runtime=options.runtime,
                    start=start, clock=clock, feedback_block=options.feedback_block,
-                   optimize_graph=options.optimize, seed=options.seed)
+                   optimize_graph=options.optimize, seed=options.seed,
+                   resources=options.resources)
 
 
 def render(source: str | os.PathLike | GraphIR, seconds: float, sr: int = 44100,

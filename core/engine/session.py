@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
 import numpy as np
 
@@ -49,7 +49,8 @@ class Session:
                  reporter: Callable[[str], None] | None = None, workers: int = 0,
                  runtime: RuntimeOptions | None = None, start: int = 0,
                  clock: Clock | None = None, feedback_block: int = FEEDBACK_BLOCK,
-                 optimize_graph: bool = True, seed: int = 0) -> None:
+                 optimize_graph: bool = True, seed: int = 0,
+                 resources: Mapping[str, Any] | None = None) -> None:
         """`start` and `clock` let a session continue another one (live hot swap): rendering
         begins at sample `start`, and `clock` (default: a new one, cycle 0 at sample 0) maps
         samples to cycles (cycle `graph.start_cycle()` at sample 0). A graph with feedback
@@ -58,7 +59,9 @@ class Session:
         graph node for node (no `phonon.plan.optimize` rewriting). `workers > 0` (or nodes
         to isolate) selects the actor runtime, configured by `runtime`. `seed` selects the
         random stream of patterns and seeded nodes (0: Tidal/Strudel's); the session puts it
-        in force (`phonon.patterns.signals.seeded`) while it renders a block."""
+        in force (`phonon.patterns.signals.seeded`) while it renders a block. `resources` are
+        handed to the nodes that declare them (`Node.resources`) besides the sample bank and
+        the seed."""
         if registry is None:
             from ..plugins.registry import default_registry
             registry = default_registry()
@@ -66,7 +69,7 @@ class Session:
         self.options = SessionOptions(sr=int(sr), block=int(block), samples=samples,
                                       workers=workers, runtime=runtime,
                                       feedback_block=feedback_block, optimize=optimize_graph,
-                                      seed=int(seed))
+                                      seed=int(seed), resources=dict(resources or {}))
         self.seed = int(seed)
         self.source_graph = graph
         # fewer nodes, bit-identical output (phonon.plan.optimize); ids of survivors unchanged
@@ -84,8 +87,9 @@ class Session:
                                                            c0=graph.start_cycle())
         self._samples_arg = samples
         self._bank = None
-        resources = {"samples": self.sample_bank, "random_seed": lambda: self.seed}
-        self.nodes = instantiate(graph, self.plan, registry, resources, self.sr, self.engine_block,
+        factories = {name: (lambda v=v: v) for name, v in self.options.resources.items()}
+        factories.update(samples=self.sample_bank, random_seed=lambda: self.seed)
+        self.nodes = instantiate(graph, self.plan, registry, factories, self.sr, self.engine_block,
                                  reporter)
         if self._bank is not None and graph.samples:
             self._bank.preload(sorted(graph.samples))      # load files before the first block

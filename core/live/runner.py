@@ -158,8 +158,9 @@ class LiveRunner:
     """Plays `options.path` on the chosen device until stopped."""
 
     def __init__(self, options: LiveOptions, *, sd: Any, device: Any,
-                 console: Any) -> None:
+                 console: Any, sync: Any = None) -> None:
         self.opt = options
+        self.sync = sync                 # phonon.live.sync.LiveSync: Link, MIDI (or None)
         self.sd = sd
         self.device = device
         self.console = console
@@ -202,6 +203,7 @@ class LiveRunner:
         stats = self.stats
         silence = np.zeros((2, block), dtype=np.float32)
         failures = 0
+        sync = self.sync
         raise_priority()
         while not self._stop.is_set():
             ring.space.clear()
@@ -210,7 +212,7 @@ class LiveRunner:
                 continue
             t0 = time.perf_counter()
             try:
-                ring.write(player.render())
+                ring.write(self._render(player) if sync is not None else player.render())
             except Exception as exc:  # noqa: BLE001 - keep the device fed, say it once
                 if not failures:
                     self.report(f"render error (this block is silent): {type(exc).__name__}: "
@@ -222,6 +224,14 @@ class LiveRunner:
             stats.load += LOAD_SMOOTHING * (share - stats.load) if stats.blocks else share
             stats.peak = max(stats.peak, share) if stats.blocks > 8 else stats.peak
             stats.blocks += 1
+
+    def _render(self, player: Player) -> np.ndarray:
+        """The next block, with the sync hooks around it (Link before, MIDI clock after)."""
+        sync, start = self.sync, player.position
+        sync.before_block(player.session, player.block)
+        out = player.render()
+        sync.after_block(player.session, start, player.block)
+        return out
 
     def _callback(self, ring: BlockRing, tap: RecordTap | None):
         def callback(outdata, frames, time_info, status):
@@ -238,6 +248,9 @@ class LiveRunner:
             dac = time_info.outputBufferDacTime
             cur = time_info.currentTime
             self.dac = (before, now + (dac - cur) if dac > 0 and cur > 0 else now)
+            if sync is not None:
+                sync.on_callback(before, frames, dac - cur if dac > 0 and cur > 0 else 0.0)
+        sync = self.sync
         return callback
 
     def ear_time(self, sample: int) -> float | None:
@@ -257,16 +270,20 @@ class LiveRunner:
         reloader = Reloader(opt.path, player, self._on_reload, quiet=opt.quiet,
                             registry=session.registry, reporter=self.report)
         reloader.last_text = opt.text
+        if self.sync is not None:
+            self.sync.set_render_ahead(target + 2 * block)
         with KernelCompiles(self._announce_compiling) as jit:    # a cold cache: say why we wait
             warm_kernels(session.graph, session, reloader.warmed)   # partial-block kernels
             while ring.filled + block <= target:        # prime the ring before the device runs
-                ring.write(player.render())
+                ring.write(self._render(player) if self.sync is not None else player.render())
         if jit.count:
             self._print(f"compiled {jit.count} DSP kernel{'s' if jit.count != 1 else ''} in "
                         f"{jit.seconds:.1f} s (first run only; cached for the next runs)")
         gc.collect()
         gc.freeze()          # what exists now is long-lived: keep it out of later collections
         tap, stream = self._open_stream(player, ring, block)
+        if self.sync is not None:
+            self.sync.stream_opened()
         render = threading.Thread(target=self._render_loop, args=(player, ring, target),
                                   name="phonon-render", daemon=True)
         t_start = time.time()
@@ -282,6 +299,9 @@ class LiveRunner:
             self._print(f"playing {opt.path} on {self.device.name!r} [{self.device.hostapi}], "
                         f"{self.sr} Hz, block {block}, output latency {latency_ms:.1f} ms; "
                         f"edit the file to hot-reload, Ctrl-C to stop")
+            if self.sync is not None and self.sync.opt.midi_in:
+                from .sync import command_reader
+                command_reader(lambda line: self._command(line, player, ring))
             if self.console.is_terminal:
                 from rich.live import Live
                 live = Live(console=self.console, refresh_per_second=4, transient=True)
@@ -301,6 +321,8 @@ class LiveRunner:
             finally:
                 stream.close()
             render.join(timeout=5)
+            if self.sync is not None:
+                self.sync.close(ring.read)       # notes off, clock stop, leave Link
             if tap is not None:
                 tap.close()
             self._report(player, None)
@@ -345,13 +367,32 @@ class LiveRunner:
                 live.update(self.status(player, ring, latency_ms).line())
         self._report(player, live)
 
+    def _command(self, line: str, player: Player, ring: BlockRing) -> None:
+        """A performer command from standard input: `record [CYCLES] [GRID]` prints the notes
+        played in the last CYCLES cycles (default 4) as mini-notation on GRID steps (16)."""
+        words = line.split()
+        if words[0] not in ("record", "rec", "r"):
+            self.report(f"unknown command {words[0]!r}; commands: record [CYCLES] [GRID]")
+            return
+        try:
+            cycles = int(words[1]) if len(words) > 1 else 4
+            grid = int(words[2]) if len(words) > 2 else 16
+            if cycles < 1 or grid < 1:
+                raise ValueError
+        except ValueError:
+            self.report("usage: record [CYCLES] [GRID] (whole numbers, at least 1)")
+            return
+        text = self.sync.record(player.session, min(ring.read, player.position), cycles, grid)
+        self.report(f"recorded {cycles} cycle{'s' if cycles != 1 else ''}: {text}")
+
     def status(self, player: Player, ring: BlockRing, latency_ms: float) -> Status:
         session = player.session
         played = min(ring.read, session.position)
         return Status(cycle=float(session.clock.cycle_at(played)), cps=float(session.clock.cps),
                       load=self.stats.load, peak=self.stats.peak, voices=player.active_voices(),
                       underruns=ring.underruns, xruns=self.device_xruns, latency_ms=latency_ms,
-                      reload=self.last_reload.message, reload_ok=self.last_reload.ok)
+                      reload=self.last_reload.message, reload_ok=self.last_reload.ok,
+                      sync=self.sync.status() if self.sync is not None else "")
 
     def _announce_compiling(self, name: str, n: int) -> None:
         if n == 1:

@@ -20,6 +20,7 @@ class Status:
     latency_ms: float
     reload: str                  # last reload result
     reload_ok: bool = True
+    sync: str = ""               # Link peers, tempo, phase; MIDI counts (phonon.live.sync)
 
     def line(self) -> Text:
         t = Text(no_wrap=True, overflow="ellipsis")
@@ -32,5 +33,7 @@ class Status:
         if self.xruns:
             t.append(f" (device xruns {self.xruns})", style="yellow")
         t.append(f"  latency {self.latency_ms:.1f} ms")
+        if self.sync:
+            t.append(f"  {self.sync}", style="cyan")
         t.append(f"  reload: {self.reload}", style="green" if self.reload_ok else "red")
         return t

@@ -162,7 +162,7 @@ def warm_kernels(graph: GraphIR, like: Session, seen: set[tuple]) -> bool:
         return False
     try:
         options = replace(like.options, samples=like.sample_bank(), workers=0,
-                          runtime=RuntimeOptions())                  # inline, throwaway
+                          runtime=RuntimeOptions(), resources={})    # inline, throwaway: no MIDI
         scratch = open_session(graph, options, registry=like.registry,
                                reporter=lambda message: None)
         try:

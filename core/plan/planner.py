@@ -14,7 +14,9 @@ Pure Python (no numpy): the plan is plain data that any executor (inline or acto
   even when they run concurrently. The master's slot and the slots of nodes read through a
   delayed edge are pinned (never reused): the executor copies a delayed writer's slot into its
   "previous block" buffer once the block is done.
-- Nodes that cannot reach the master (through any edge) are pruned: they cannot be heard.
+- Nodes that cannot reach the master (through any edge) are pruned: they cannot be heard. Sink
+  nodes (a node class with `sink = True`, e.g. MIDI out) are kept like the master, with
+  everything they read.
 """
 from __future__ import annotations
 
@@ -72,6 +74,19 @@ def _reachable(graph: GraphIR, root: str) -> set[str]:
     return seen
 
 
+def sinks(graph: GraphIR, registry) -> list[str]:
+    """Nodes whose class declares `sink = True` (they act outside the audio graph, e.g. MIDI
+    out): kept by the planner like the master. Needs the registry (none: no sinks)."""
+    if registry is None:
+        return []
+    out = []
+    for nid, n in graph.nodes.items():
+        cls = registry.get(n.kind) if n.kind in registry else None
+        if cls is not None and getattr(cls, "sink", False):
+            out.append(nid)
+    return out
+
+
 def plan(graph: GraphIR, registry=None, *, prune: bool = True) -> Plan:
     """Plan `graph`: waves, slots and feedback edges. `registry` is accepted for symmetry with
     the compiler (kinds are already canonical in the IR) and checked when given."""
@@ -84,7 +99,11 @@ def plan(graph: GraphIR, registry=None, *, prune: bool = True) -> Plan:
             if e.node not in graph.nodes:
                 raise _error(graph, n, f"node {n.id} reads unknown node '{e.node}'")
 
-    live = _reachable(graph, graph.master) if prune else set(graph.nodes)
+    live = set(graph.nodes)
+    if prune:
+        live = _reachable(graph, graph.master)
+        for nid in sinks(graph, registry):      # heard outside the graph (MIDI out)
+            live |= _reachable(graph, nid)
     ids = [nid for nid in graph.nodes if nid in live]          # deterministic (IR order)
     pruned = [nid for nid in graph.nodes if nid not in live]
 

@@ -66,7 +66,9 @@ class ActorExecutor(InlineExecutor):
         self.options = options
         self.cores = options.cores or available_cores()
         self.requested = max(0, int(workers))
-        self.placement = Placement(graph, self.plan, options.isolate)
+        # nodes that use the session process's own resources (MIDI ports) never leave it
+        pinned = {nid for nid, node in nodes.items() if getattr(type(node), "in_process", False)}
+        self.placement = Placement(graph, self.plan, options.isolate, pinned=pinned)
         isolated = len(self.placement.isolated)
         # `-j N` means up to N: never more busy processes than cores (unless `placement="all"`
         # or `options.cores` asks for it); the coordinator and isolated workers count

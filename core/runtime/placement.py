@@ -20,7 +20,10 @@ from .costmodel import COORDINATOR, PlacementInput, decide
 class Placement:
     """The host of every task (plan index -> 0 coordinator, k worker slot k)."""
 
-    def __init__(self, graph: GraphIR, plan: Plan, isolate: Iterable[str]) -> None:
+    def __init__(self, graph: GraphIR, plan: Plan, isolate: Iterable[str],
+                 pinned: Iterable[str] = ()) -> None:
+        """`pinned`: ids of nodes that must stay in the coordinator (`Node.in_process`: they
+        use something of the session's own process, such as a MIDI port)."""
         order = plan.order
         isolate = set(isolate)
         self.index_of = {nid: i for i, nid in enumerate(order)}
@@ -34,8 +37,9 @@ class Placement:
         self.host = {i: COORDINATOR for i in range(len(order))}
         self.names = {COORDINATOR: "coordinator"}
         self.pending: list[tuple[int, bool]] = []       # (worker slot, isolated) not yet forked
-        self.isolated = [i for i, nid in enumerate(order)
-                         if graph.nodes[nid].kind in isolate or graph.nodes[nid].options.get("isolate")]
+        self.pinned = {self.index_of[nid] for nid in pinned if nid in self.index_of}
+        self.isolated = [i for i, nid in enumerate(order) if i not in self.pinned and
+                         (graph.nodes[nid].kind in isolate or graph.nodes[nid].options.get("isolate"))]
         self.decided = False                 # the balance placement is made (once)
         self.reason = ""                     # what the cost model decided, and why
         self._next_slot = 1
@@ -62,7 +66,7 @@ class Placement:
         groups: list[list[int]] = [[] for _ in range(workers)]
         k = 0
         for i in sorted(self.host, key=lambda i: (self.wave_of[i], i)):
-            if self.host[i] == COORDINATOR:
+            if self.host[i] == COORDINATOR and i not in self.pinned:
                 groups[k % workers].append(i)
                 k += 1
         for g in groups:
@@ -74,7 +78,8 @@ class Placement:
     def by_cost(self, cost_us: list[float], workers: int, cores: int) -> None:
         """Balance the coordinator's nodes over up to `workers` workers by their measured
         µs per block (`costmodel.decide`)."""
-        movable = {i for i in range(len(cost_us)) if self.host[i] == COORDINATOR}
+        movable = {i for i in range(len(cost_us))
+                   if self.host[i] == COORDINATOR and i not in self.pinned}
         inputs = [PlacementInput(i, self.wave_of[i], cost_us[i],   # isolated producers stay put
                                  [p for p in self.producers[i] if p in movable])
                   for i in sorted(movable)]

@@ -102,5 +102,16 @@ class Clock:
         self.version = other.version
         self._refresh()
 
+    def retime(self, at: int, cycle: Fraction, cps: float | Fraction) -> None:
+        """From sample `at` on, sample `at` is cycle `cycle` and the tempo is `cps` (a tempo
+        follower: Ableton Link). Unlike `set_cps` the cycle position may jump; event streams
+        re-map their pending onsets (onsets of a skipped stretch are dropped, none is
+        repeated)."""
+        self.n0 = int(at)
+        self.c0 = Fraction(cycle)
+        self.cps = exact_cps(cps)
+        self.version += 1
+        self._refresh()
+
     def __repr__(self) -> str:
         return f"Clock(sr={self.sr}, cps={self.cps}, n0={self.n0}, c0={self.c0})"

@@ -101,6 +101,8 @@ class EventStream:
             n, d = _parts(ev.whole.begin)
             self._pending.append((clock.sample_of(n + shift * d, d), ev, shift))
         self._head = 0
+        # a clock that jumped ahead (Clock.retime) starts querying where it now is
+        self._next_cycle = max(self._next_cycle, math.floor(clock.c0))
         self.horizon = clock.floor_position(Fraction(self._next_cycle))
         self.next_sample = self._pending[0][0] if self._pending else _NEVER
         self.version = clock.version

@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import time
 import uuid
+from contextlib import contextmanager
 
 import pytest
 
@@ -21,9 +22,9 @@ def jack_env(name: str) -> dict[str, str]:
     return env
 
 
-@pytest.fixture
-def jack_server():
-    """Start `jackd -n <unique> -d dummy`, wait until `jack_lsp` answers; yields its env."""
+@contextmanager
+def dummy_server():
+    """A running `jackd -n <unique> -d dummy` (answering `jack_lsp`); yields its env."""
     if shutil.which("jackd") is None or shutil.which("jack_lsp") is None:
         if os.environ.get("CI"):
             pytest.fail("jackd is not installed (required in CI)")
@@ -52,3 +53,10 @@ def jack_server():
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@pytest.fixture
+def jack_server():
+    """A private JACK server with the dummy driver, killed at teardown; yields its env."""
+    with dummy_server() as env:
+        yield env

@@ -1,0 +1,94 @@
+"""Ableton Link: two peers over loopback in this process, and the follower that keeps a Phonon
+clock on the Link timeline (a simulated device: sample n is heard at t0 + n / sr)."""
+from __future__ import annotations
+
+import time
+from fractions import Fraction
+
+import pytest
+
+from phonon.timing.clock import Clock
+from phonon.sync.follow import LinkFollower
+from phonon.sync.link import LinkSession
+
+from .link_peers import wait_for_peers, wait_for_tempo
+
+SR = 44100
+BLOCK = 256
+
+
+@pytest.fixture
+def peers(link_network):
+    made = []
+
+    def make(bpm: float, **kw) -> LinkSession:
+        s = LinkSession(bpm, **kw)
+        made.append(s)
+        return s
+
+    yield make
+    for s in made:
+        s.close()
+
+
+def test_two_peers_share_tempo_and_phase(peers):
+    a, b = peers(120), peers(120)
+    wait_for_peers(a, b)
+    a.propose_tempo(133)
+    assert wait_for_tempo(b, 133) < 1.0
+    t = b.now_us() + 10_000
+    pa, pb = a.capture(t), b.capture(t)
+    assert abs(pa.phase_at(t) - pb.phase_at(t)) < 1e-3        # beats: < 0.5 ms at 133 BPM
+    assert pa.tempo == pytest.approx(133) and pb.tempo == pytest.approx(133)
+
+
+def run_follower(follower: LinkFollower, clock: Clock, seconds: float, t0: float,
+                 other: LinkSession, at=None, ahead_s: float = 0.05):
+    """Render blocks `ahead_s` before they are heard, as the live player does; `at(sec)` is
+    called once per block with the elapsed seconds. Returns [(heard µs, the clock's cycle,
+    the other peer's beat and tempo for that moment as it stands when the block renders)]."""
+    blocks = []
+    start = 0
+    while start < seconds * SR:
+        heard = t0 + start * 1e6 / SR
+        wait = (heard - ahead_s * 1e6 - follower.link.now_us()) / 1e6
+        if wait > 0:
+            time.sleep(wait)
+        if at is not None:
+            at(start / SR)
+        follower.before_block(clock, start, BLOCK)
+        view = other.capture(heard)
+        blocks.append((heard, float(clock.cycle_at(start)), view.ref_beat, view.tempo))
+        start += BLOCK
+    return blocks
+
+
+def test_the_clock_lands_on_the_link_timeline_and_follows_a_tempo_change(peers):
+    other, mine = peers(120), peers(120)
+    wait_for_peers(other, mine)
+    t0 = mine.now_us() + 100_000.0
+    clock = Clock(SR, Fraction(1, 2))
+    follower = LinkFollower(mine, lambda n: t0 + n * 1e6 / SR, SR, beats_per_cycle=4)
+    changed = []
+
+    def at(sec):
+        if sec >= 1.0 and not changed:
+            other.propose_tempo(150)              # the other peer changes tempo
+            changed.append(other.now_us())
+
+    blocks = run_follower(follower, clock, 3.0, t0, other, at)
+    assert follower.stats.jumps == 1              # the first block lands on the timeline
+    errors = [(heard, 1000 * (cycle - beat / 4) / (bpm / 240))
+              for heard, cycle, beat, bpm in blocks]
+    settled = [e for h, e in errors[1:]           # the first block jumps onto the timeline
+               if h > changed[0] + 600_000 or h < changed[0]]
+    assert max(abs(e) for e in settled) < 0.25, max(settled, key=abs)   # ms
+    assert float(clock.cps) == pytest.approx(150 / 240, rel=1e-4)
+
+
+def test_a_tempo_proposed_by_the_program_reaches_the_other_peer_within_a_beat(peers):
+    other, mine = peers(120), peers(120)
+    wait_for_peers(other, mine)
+    follower = LinkFollower(mine, lambda n: None, SR, beats_per_cycle=4)
+    follower.propose_cps(0.75)                    # cps: 0.75 at 4 beats per cycle = 180 BPM
+    assert wait_for_tempo(other, 180) < 60 / 180

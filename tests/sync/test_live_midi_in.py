@@ -1,0 +1,78 @@
+"""MIDI in on `phonon live`: a controller steps the signal at the exact spacing the messages
+had (a constant delay: the render-ahead), and `record` on standard input prints the notes
+played, quantised, as mini-notation."""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from .jack_probe import JackProbe
+from .live_rig import RATE, attach, audio_onsets, finish, start_live
+
+
+def wait_frames(probe: JackProbe, frame: int) -> None:
+    while probe.frame_now() < frame:
+        time.sleep(0.01)
+
+
+def test_a_controller_steps_the_signal_at_the_exact_spacing_of_its_messages(jack_here,
+                                                                             tmp_path):
+    prog = tmp_path / "knob.ph"
+    prog.write_text("out: midicc 74 :channel 2 :init 0.25\n")
+    probe = JackProbe("probe", seconds=30, audio=True)
+    try:
+        live = start_live(jack_here, prog, "--midi-in", "probe:out", duration=5)
+        attach(probe, live)
+        time.sleep(1.0)
+        sent = probe.frame_now() + RATE // 2
+        steps = [(0, 127), (1234, 64), (1234 + 777, 0), (1234 + 778, 127)]
+        for gap, value in steps:
+            probe.send_at(sent + gap, bytes((0xB1, 74, value)))
+        probe.send_at(sent + 100, bytes((0xB0, 74, 5)))          # channel 1: ignored
+        probe.send_at(sent + 200, bytes((0xB1, 75, 5)))          # another controller
+        out = finish(live)
+    finally:
+        probe.close()
+    assert "underruns: 0;" in out, out
+    x = probe.audio[:probe.audio_n].astype(np.float64)
+    playing = int(np.argmax(x == 0.25))                  # the program's sound has started
+    changes = np.flatnonzero(np.diff(x) != 0) + 1
+    changes = changes[(changes > playing) &              # not the start nor the stop at the end
+                      (changes + probe.audio_first < sent + RATE)]
+    levels = x[changes]
+    assert levels.tolist() == [1.0, np.float32(64 / 127), 0.0, 1.0], levels
+    assert x[changes[0] - 1] == 0.25                          # the initial value before
+    frames = changes + probe.audio_first
+    assert (np.diff(frames) == [1234, 777, 1]).all()          # exact to the sample
+    delay = frames[0] - sent
+    print(f"\nMIDI in: played {delay} frames ({1000 * delay / RATE:.1f} ms) after arrival")
+    assert 0 < delay <= 0.1 * RATE
+
+
+def test_record_prints_the_notes_played_as_mini_notation(jack_here, tmp_path):
+    prog = tmp_path / "beat.ph"
+    prog.write_text('cps: 1\nout: s "rim"\n')
+    probe = JackProbe("probe", seconds=40, audio=True)
+    try:
+        live = start_live(jack_here, prog, "--midi-in", "probe:out", duration=12, stdin=True)
+        attach(probe, live)
+        time.sleep(2.5)
+        starts = audio_onsets(probe)[1:]                      # cycle starts (graph frames)
+        heard = probe.clock.playback_latency(probe.client.get_port_by_name("phonon:out_0"))
+        k = int((probe.frame_now() - starts[0]) // RATE) + 2  # a cycle safely ahead
+        first = starts[0] + k * RATE + heard                  # when cycle k is *heard*
+        played = [(0.0, 48), (0.25, 52), (0.25, 55), (0.5 + 0.01, 59),       # cycle k
+                  (1.0, 60), (1.75 - 0.004, 64)]                              # cycle k + 1
+        for pos, key in played:
+            at = int(first + pos * RATE)
+            probe.send_at(at, bytes((0x90, key, 100)))
+            probe.send_at(at + 2000, bytes((0x80, key, 0)))
+        wait_frames(probe, first + 2 * RATE + RATE // 4)      # a quarter into cycle k + 2
+        live.stdin.write("record 2 16\n")
+        live.stdin.flush()
+        time.sleep(1.0)
+        out = finish(live)
+    finally:
+        probe.close()
+    assert 'recorded 2 cycles: note "<[c3 [e3,g3] b3 ~] [c4 ~ ~ e4]>"' in out, out
