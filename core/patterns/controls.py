@@ -79,8 +79,8 @@ def _control_value(name: str, v: Any) -> dict:
         return v
     if name == "s" and isinstance(v, tuple):
         return {k: x for k, x in zip(("s", "n", "gain"), v)}
-    if name == "note":
-        return {"note": note_number(v)}
+    if name in ("note", "n"):
+        return {name: note_number(v)}
     return {name: v}
 
 
@@ -96,6 +96,7 @@ def s(value: Any) -> Pattern:
 
 
 def n(value: Any) -> Pattern:
+    """Numbers (sample index, note): note names become semitones from c4, as for `note`."""
     return control("n", value)
 
 

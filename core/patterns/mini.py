@@ -23,18 +23,20 @@ from functools import lru_cache
 from typing import Any, Callable, Union
 
 from ..errors import MiniNotationError
+from .harmony import chord_notes
 from .combinators import fastcat, stack, timecat
 from .pattern import Pattern, pure, silence
 from .signals import choose_in_with, degrade_by_with, rand
 from .timespan import to_time
 from .transforms import euclid, euclid_rot
+from .notes import midi_to_name, note_to_midi
 from .values import atom_value, parse_number  # noqa: F401 - parse_number is part of this API
 
 RAND_OFFSET = 0.0003
 _WS = " \n\r\t\u00a0"
 _NUMBER_RE = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 def _is_step_char(c: str) -> bool:
-    return c.isdigit() and c.isascii() or c in "~-#.^_" or unicodedata.category(c) in (
+    return c.isdigit() and c.isascii() or c in "~-#.^_'&" or unicodedata.category(c) in (
         "Lu", "Ll", "Lt", "Lm", "Lo", "Nl")
 
 
@@ -203,6 +205,8 @@ class _Parser:
             if word in (".", "_"):
                 self.pos = save
                 return None
+            if "'" in word:
+                self._check_chord(word, start)
             self.ws()
             return Atom(word, start + 1)
         if c == "[":
@@ -225,6 +229,14 @@ class _Parser:
             return Group(seqs, "slowcat")
         self.pos = save
         return None
+
+    def _check_chord(self, word: str, start: int) -> None:
+        """A chord word (`c4'maj'ii`) must name a known chord and modifiers."""
+        try:
+            chord_values(word)
+        except ValueError as e:
+            raise self.error(str(e), pos=start,
+                             hint="a chord is root'name['modifier...], e.g. c4'maj, e'min7'ii, 0'major'5") from None
 
     def _enclosed(self, close: str, inner: Callable[[], Any]) -> Any:
         """`inner()` between the bracket at the current position and `close`."""
@@ -340,12 +352,37 @@ class _Parser:
 
 
 # ---------------------------------------------------------------- compiler
+@lru_cache(maxsize=1024)
+def chord_values(word: str) -> tuple:
+    """The notes of a chord word, `root'name['modifier...]` (Tidal's chord syntax).
+
+    A number root gives numbers (`0'major` -> 0 4 7); a note-name root gives note names
+    (`c4'maj` -> c4 e4 g4; no octave means octave 4, `e'min7` -> e4 g4 b4 d5), which `note`,
+    `n` and oscillators read like any note name. ValueError for a bad word.
+    """
+    root, *rest = word.split("'")
+    if not rest or not rest[0]:
+        raise ValueError(f"chord {word!r} needs a chord name after the root, e.g. {root or 'c'}'maj")
+    if not root:
+        raise ValueError(f"chord {word!r} needs a root (a number or note name) before the '")
+    number = parse_number(root)
+    midi = None if number is not None else note_to_midi(root, default_octave=4)
+    if number is None and midi is None:
+        raise ValueError(f"chord root {root!r} is neither a number nor a note name")
+    notes = chord_notes(rest[0], [m for m in rest[1:]])
+    if number is not None:
+        return tuple(number + x for x in notes)
+    return tuple(midi_to_name(midi + x) for x in notes)
+
+
 def _compile(node: Node) -> Pattern:
     if isinstance(node, Element):  # as Strudel: an element entered directly ignores its ops
         return _compile(node.source)
     if isinstance(node, Atom):
         if node.text in ("~", "-"):
             return silence
+        if "'" in node.text:
+            return stack(*[pure(v) for v in chord_values(node.text)])
         return pure(atom_value(node.text))
     if isinstance(node, Seq):
         return _compile_seq(node)[0]

@@ -42,3 +42,11 @@ def note_number(value):
         if midi is not None:
             return midi - 60
     return value
+
+
+_NAMES = ("c", "c#", "d", "d#", "e", "f", "f#", "g", "g#", "a", "a#", "b")
+
+
+def midi_to_name(midi: int) -> str:
+    """The note name of a MIDI number with its octave (60 -> "c4", 61 -> "c#4", 11 -> "b-1")."""
+    return f"{_NAMES[midi % 12]}{midi // 12 - 1}"

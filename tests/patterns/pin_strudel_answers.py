@@ -59,6 +59,11 @@ CASES: list[tuple] = [
     ("0*8", "someCycles (add 12)", 0, 16, R), ("hh*16", "degrade", 0, 8, R),
     ("bev", "slice 4 \"0 2 <1 3>\"", 0, 2), ("bev chin", "s ; splice 4 \"0 [2 3]\"", 0, 2),
     ("a b c d", "shuffle 4", 0, 8, R), ("a b c d", "scramble 4", 0, 8, R), ("0 1 2", "shuffle 3", 0, 6, R),
+    # -- transforms added for the Rust original's names (issue 16) that Strudel also has
+    ("a b c", "bite 2 \"<0 1> [1 0]\"", 0, 2), ("a b c d e f g h", "bite 4 \"0 2 [1 3]\"", 0, 1),
+    ("a b c d", "bite \"<2 4>\" \"0 [1 0]\"", 0, 2),
+    ("a b c d", "focus 0.25 0.75", 0, 2), ("a b", "focus 0.5 1.5", 0, 3), ("a b c", "focus \"<0 0.25>\" 1", 0, 2),
+    ("hh*8", "undegrade", 0, 16, R), ("a b c d", "segment 2", 0, 1),
 ]
 
 

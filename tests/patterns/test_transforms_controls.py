@@ -28,7 +28,8 @@ def test_every_listed_transform_exists_with_arg_specs():
     assert missing == []
     spec = TRANSFORMS["every"]
     assert [(a.name, a.kind) for a in spec.args] == [("n", "pattern"), ("f", "function")]
-    assert all(a.kind in {"pattern", "function", "number", "list"} for t in TRANSFORMS.values() for a in t.args)
+    assert all(a.kind in {"pattern", "function", "number", "list", "any"}
+               for t in TRANSFORMS.values() for f in t.forms() for a in f.args)
     assert all(t.doc for t in TRANSFORMS.values())
 
 

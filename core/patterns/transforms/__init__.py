@@ -11,14 +11,14 @@ directly; otherwise each event of the argument pattern picks the transform for i
 span (inner join), exactly as Strudel's `register` does. Semantics follow Strudel 1.2 (the
 conformance oracle) where it has the function, Tidal 1.9 otherwise (noted in the docs).
 
-The transforms are grouped in modules (time_ops, conditional, layering, randomness,
+The transforms are grouped in modules (time_ops, conditional, layering, randomness, tonal, feel,
 structure, sample_ops); each registers its transforms into `TRANSFORMS` when imported, and
 all of them are imported here.
 """
 from __future__ import annotations
 
 from .registry import TRANSFORMS, ArgSpec, TransformSpec
-from . import time_ops, conditional, layering, randomness, structure, sample_ops  # noqa: F401 - they register
+from . import time_ops, conditional, layering, randomness, structure, sample_ops, tonal, feel  # noqa: F401 - they register
 from .structure import bjorklund, euclid, euclid_rot
 
 __all__ = ["TRANSFORMS", "TransformSpec", "ArgSpec", "bjorklund", "euclid", "euclid_rot"]

@@ -1,14 +1,15 @@
 """Transforms that layer copies of a pattern: superimpose, off, jux, echo, stut, stutter."""
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 from ..arithmetic import compose_op
 from ..combinators import stack
-from ..pattern import Pattern, pure
+from ..pattern import Pattern, pure, reify, silence
 from ..timespan import to_time
-from .registry import as_int, register
-from .time_ops import late
+from .registry import as_int, register, register_variant
+from .time_ops import late, ply
 
 
 # ---------------------------------------------------------------- layering
@@ -76,3 +77,38 @@ def echo_with(count, time, f, pat):
 def stutter(count, time, pat):
     t = to_time(time)
     return stack(*[pat._late(t * i) for i in range(as_int(count))])
+
+
+@register_variant("stutter", "count", "The Rust original's stutter n: each event split into n "
+                  "equal repeats (ply n).")
+def stutter_ply(count, pat):
+    return ply(count, pat)
+
+
+def _set_pan(val: Any, pan: float) -> dict:
+    d = dict(val) if isinstance(val, dict) else {"value": val}
+    d["pan"] = pan
+    return d
+
+
+@register("spin", "copies", "Tidal's spin: `copies` layers, layer i shifted i/copies of a cycle "
+          "earlier and panned to i/copies of the way from left to right.")
+def spin(copies, pat):
+    n = as_int(copies)
+    if n <= 0:
+        return silence
+    return stack(*[pat._early(Fraction(i, n)).fmap(lambda v, i=i: _set_pan(v, (2 * i - n) / n))
+                   for i in range(n)])
+
+
+@register("weave", "cycles pats:list",
+          "Tidal's weave: the pattern (a control pattern such as pan saw) spread over `cycles` "
+          "cycles and merged into each pattern of the list, each offset by an equal share.")
+def weave(cycles, pats, pat):
+    t = to_time(cycles)
+    if not pats or t <= 0:
+        return silence
+    n = len(pats)
+    slowed = pat._slow(t)
+    return stack(*[reify(other).merge(slowed)._early(Fraction(i, n) * t)
+                   for i, other in enumerate(pats)])

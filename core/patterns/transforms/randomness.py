@@ -1,12 +1,15 @@
 """Random transforms, seeded like Strudel: degrade, sometimes, someCycles, shuffle, scramble."""
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 from ..combinators import stack
 from ..pattern import Pattern, silence
-from ..signals import _irand, degrade_by_with, rand, randrun
+from ..signals import _irand, degrade_by_with, rand, rand_at, randrun
+from ..timespan import Event, TimeSpan, sam
 from .registry import as_int, register
+from .structure import map_numbers, per_cycle
 
 
 # ---------------------------------------------------------------- randomness
@@ -82,3 +85,69 @@ def shuffle(n, pat):
 def scramble(n, pat):
     n = as_int(n)
     return _rearrange_with(_irand(n)._segment(n), n, pat) if n > 0 else silence
+
+
+# ---------------------------------------------------------------- more randomness
+MINI_SEED_OFFSET = Fraction(3, 10000)  # mini-notation's `?` shifts the random stream 0.0003 per seed
+
+
+@register("degradeSeed", "seed", "degrade with the random stream of seed `seed`: the events "
+          "\"x?\" would drop if its `?` had that seed number (the Rust original's degradeSeed).",
+          "degradeseed")
+def degrade_seed(seed, pat):
+    return degrade_by_with(rand._early(MINI_SEED_OFFSET * as_int(seed)), 0.5, pat)
+
+
+@register("undegrade", "", "Keep exactly the events degrade drops (Strudel's undegrade: "
+          "unDegradeBy 0.5).")
+def undegrade(pat):
+    return undegrade_by(0.5, pat)
+
+
+def _stripe_arcs(n: int, cycle: int) -> list[tuple[Fraction, Fraction]]:
+    """Tidal's randArcs: n spans of one cycle with random weights 1, 2 or 3 (drawn from this
+    engine's random stream at cycle + 1/2 + i/n; Tidal's own stream differs from Strudel's)."""
+    weights = [Fraction(1 + math.floor(rand_at(cycle + Fraction(1, 2) + Fraction(i, n)) * 3))
+               for i in range(n)]
+    total = sum(weights)
+    bounds, acc = [Fraction(0)], Fraction(0)
+    for w in weights:
+        acc += w / total
+        bounds.append(acc)
+    bounds[-1] = Fraction(1)
+    return list(zip(bounds[:-1], bounds[1:]))
+
+
+@register("stripe", "n", "Tidal's stripe: n repetitions of the cycle in each cycle, at random "
+          "speeds (durations in the ratio of random weights 1, 2 or 3).")
+def stripe(n, pat):
+    n = as_int(n)
+    if n <= 0:
+        return silence
+    query = pat._query
+
+    def q(span: TimeSpan) -> list[Event]:
+        c = int(sam(span.begin))
+        out = []
+        for i, (b, e) in enumerate(_stripe_arcs(n, c)):
+            piece = TimeSpan(c + b, c + e).intersection(span)
+            if piece is None or (piece.begin == piece.end and span.begin != span.end):
+                continue
+            rotated = Pattern(query)._late(i * n)._compress(b, e) if e > b else silence
+            out.extend(rotated._query(piece))
+        return out
+    return Pattern(q).split_queries()
+
+
+@register("walk", "step", "The Rust original's walk: each cycle's values wander by a random step "
+          "in [-step, step] per event (a random walk that starts afresh every cycle).")
+def walk(step, pat):
+    st = float(step)
+
+    def wander(evs: list[Event]) -> list[Event]:
+        out, offset = [], 0.0
+        for e in evs:
+            offset += (2 * rand_at(e.whole.begin) - 1) * st
+            out.append(Event(e.whole, e.part, map_numbers(lambda x, o=offset: x + o)(e.value)))
+        return out
+    return per_cycle(pat, wander)

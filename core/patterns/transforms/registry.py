@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 from ..pattern import Pattern, patternify, reify
@@ -19,11 +19,25 @@ class ArgSpec:
 
 @dataclass(frozen=True)
 class TransformSpec:
-    """A transform: `fn(*args, pat)`, its arguments (without the pattern) and a doc line."""
+    """A transform: `fn(*args, pat)`, its arguments (without the pattern) and a doc line.
+
+    `variants` are other argument lists under the same name, each a TransformSpec of its own:
+    the Rust original's calls that Tidal does not accept (`stutter 4` beside Tidal's
+    `stutter 4 (1/16)`), told apart by their number of arguments (see `for_arity`).
+    """
     name: str
     fn: Callable[..., Pattern]
     args: tuple[ArgSpec, ...]
     doc: str
+    variants: tuple["TransformSpec", ...] = ()
+
+    def forms(self) -> tuple["TransformSpec", ...]:
+        """This spec and its variants."""
+        return (self, *self.variants)
+
+    def for_arity(self, n: int) -> "TransformSpec | None":
+        """The form that takes exactly `n` arguments before the pattern, if any."""
+        return next((f for f in self.forms() if len(f.args) == n), None)
 
 
 TRANSFORMS: dict[str, TransformSpec] = {}
@@ -54,6 +68,24 @@ def register(name: str, args: str, doc: str, *aliases: str, patterned: bool = Tr
         for alias in aliases:
             make(alias)
         return main
+    return deco
+
+
+def register_variant(name: str, args: str, doc: str, *aliases: str, patterned: bool = True):
+    """Register `impl(*args, pat)` as another argument list of the transform `name` (and of
+    its `aliases`), already registered. Its own `fn` checks its own argument count."""
+    def deco(impl: Callable[..., Pattern]) -> Callable[..., Pattern]:
+        label = f"{name}/{len(args.split())}"
+        holder: dict[str, TransformSpec] = {}
+        register(label, args, doc, patterned=patterned)(impl)
+        spec = TRANSFORMS.pop(label)
+        for target in (name, *aliases):
+            main = TRANSFORMS[target]
+            if main.for_arity(len(spec.args)) is not None:
+                raise ValueError(f"{target} already takes {len(spec.args)} argument(s)")
+            holder[target] = replace(spec, name=target)
+            TRANSFORMS[target] = replace(main, variants=(*main.variants, holder[target]))
+        return spec.fn
     return deco
 
 

@@ -8,7 +8,7 @@ from typing import Any, Callable
 from ..arithmetic import compose_op
 from ..combinators import sequence, slowcat
 from ..notes import note_number
-from ..pattern import pure, reify
+from ..pattern import pure, reify, silence
 from ..timespan import Event, to_time
 from .registry import as_int, register
 from .time_ops import squeezed_period
@@ -76,10 +76,10 @@ def loop_at(factor, pat):
                                       "unit": "c"})._slow(f)
 
 
-def _control_setter(name: str, doc: str) -> None:
+def _control_setter(name: str, doc: str, key: str | None = None) -> None:
     @register(name, "value", doc)
     def impl(value, pat):
-        return pat.app_left(pure({name: value}), lambda a, b: compose_op(a, b, lambda x, y: y))
+        return pat.app_left(pure({key or name: value}), lambda a, b: compose_op(a, b, lambda x, y: y))
 
 
 _control_setter("legato", "Set the legato control (event length relative to its slot).")
@@ -107,11 +107,31 @@ def s_(pat):
     return pat.fmap(_as_control("s", ("n", "gain")))
 
 
-@register("n", "", "Turn values into the n control.")
+@register("n", "", "Turn values into the n control (note names -> semitones from c4, as note).")
 def n_(pat):
-    return pat.fmap(_as_control("n"))
+    return pat.fmap(lambda v: {"n": note_number(v)} if not isinstance(v, dict) else v)
 
 
 @register("note", "", "Turn values into the note control (note names -> semitones from c4).")
 def note_(pat):
     return pat.fmap(lambda v: {"note": note_number(v)} if not isinstance(v, dict) else v)
+
+
+_control_setter("staccato", "The Rust original's staccato: sets legato (event length relative to "
+                "its slot).", key="legato")
+_control_setter("accelerate", "Set the accelerate control (pitch glide of a sample, in octaves "
+                "per sample length).")
+
+
+_control_setter("dur", "The Rust original's dur: sets sustain (the note length in seconds).",
+                key="sustain")
+
+
+@register("gap", "n", "Tidal's gap: chop each event into n parts and keep the parts that fall in "
+          "the even n-ths of the cycle (every other grain silent).")
+def gap(n, pat):
+    n = as_int(n)
+    if n <= 0:
+        return silence
+    keep = slowcat(True, False)._fast(n)
+    return keep.app_both(chop(n, pat), lambda k, v: v if k else None).remove_none()

@@ -5,14 +5,14 @@ from fractions import Fraction
 from typing import Any
 
 from ..arithmetic import compose_op, num_mul
-from ..combinators import sequence, slowcat
+from ..combinators import fastcat, sequence, slowcat
 from ..pattern import Pattern, int_period, lcm_period, pure, silence
-from ..timespan import to_time
+from ..timespan import Event, TimeSpan, sam, to_time
 from .registry import as_int, register
 
 
 # ---------------------------------------------------------------- time
-@register("fast", "factor", "Speed up by a factor.", "density")
+@register("fast", "factor", "Speed up by a factor (`dup`: the Rust original's name).", "density", "dup")
 def fast(factor, pat):
     return pat._fast(factor)
 
@@ -32,7 +32,8 @@ def early(offset, pat):
     return pat._early(offset)
 
 
-@register("late", "cycles", "Shift later in time by a number of cycles.", "rotR")
+@register("late", "cycles", "Shift later in time by a number of cycles (`offset`, `wait`: the Rust "
+          "original's names).", "rotR", "offset", "wait")
 def late(offset, pat):
     return pat._late(offset)
 
@@ -43,7 +44,8 @@ def fast_gap(factor, pat):
     return pat._fast_gap(factor)
 
 
-@register("compress", "begin end", "Squeeze each cycle into the span [begin, end) of the cycle.")
+@register("compress", "begin end", "Squeeze each cycle into the span [begin, end) of the cycle, silent "
+          "elsewhere (`compressGap`: the Rust original's name).", "compressGap", "compressgap")
 def compress(b, e, pat):
     return pat._compress(b, e)
 
@@ -106,7 +108,8 @@ def press(pat):
     return press_by(0.5, pat)
 
 
-@register("segment", "n", "Sample the pattern n times per cycle.", "seg")
+@register("segment", "n", "Sample the pattern n times per cycle (`discretise`: Tidal's old name).",
+          "seg", "discretise")
 def segment(n, pat):
     return pat._segment(n)
 
@@ -149,3 +152,75 @@ def iter_(n, pat):
 @register("iterBack", "n", "Like iter, in the other direction.", "iterback")
 def iter_back(n, pat):
     return iter_shifts(n, pat, True)
+
+
+# ---------------------------------------------------------------- more time (Tidal, Strudel, the original)
+@register("squeeze", "factor", "The Rust original's squeeze: each cycle squeezed into its first "
+          "1/factor, silent after (fastGap).")
+def squeeze(factor, pat):
+    return pat._fast_gap(factor)
+
+
+@register("focus", "begin end", "Like compress, without the gaps: the cycle plays sped up so that "
+          "one cycle spans [begin, end) (Tidal, Strudel).")
+def focus(b, e, pat):
+    b, e = to_time(b), to_time(e)
+    return silence if e <= b else pat._focus(b, e)
+
+
+@register("trim", "begin end", "Keep the events that start in [begin, end) of each cycle, in place "
+          "(the Rust original's trim).")
+def trim(b, e, pat):
+    b, e = to_time(b), to_time(e)
+
+    def inside_(ev) -> bool:
+        pos = ev.whole.begin - sam(ev.whole.begin)
+        return ev.whole is not None and b <= pos < e
+    return pat.filter_events(lambda ev: ev.whole is not None and inside_(ev))
+
+
+@register("loop", "n", "The Rust original's loop: the pattern played n times per cycle (fast n); "
+          "`# loop n` is still the sample-looping control.")
+def loop(n, pat):
+    return pat._fast(n)
+
+
+@register("loopback", "", "The Rust original's loopback: each cycle forwards in its first half and "
+          "backwards in its second.")
+def loopback(pat):
+    return fastcat(pat, pat._rev())
+
+
+@register("reset", "n", "The Rust original's reset: the pattern starts again every n cycles "
+          "(cycle c plays its cycle c mod n).", "restart")
+def reset(n, pat):
+    n = to_time(n)
+    if n <= 0:
+        return silence
+    query = pat._query
+
+    def q(span: TimeSpan) -> list[Event]:
+        cycle = sam(span.begin)
+        delta = cycle - cycle % n
+        return [e.with_span(lambda s: TimeSpan(s.begin + delta, s.end + delta))
+                for e in query(TimeSpan(span.begin - delta, span.end - delta))]
+    out = Pattern(q).split_queries()
+    out.period = n if n.denominator == 1 else None
+    return out
+
+
+@register("stretch", "", "Zoom each cycle onto the span between its first onset and its last "
+          "offset, so it starts and ends without silence (Tidal).")
+def stretch(pat):
+    query = pat._query
+
+    def q(span: TimeSpan) -> list[Event]:
+        cycle = sam(span.begin)
+        evs = query(TimeSpan(cycle, cycle + 1))
+        if not evs:
+            return []
+        b = min(e.whole_or_part().begin for e in evs)
+        e = max(e.whole_or_part().end for e in evs)
+        b, e = b - sam(b), e - sam(b)
+        return pat._zoom(b, e)._query(span)
+    return Pattern(q).split_queries()._cyclic(pat)
