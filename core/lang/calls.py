@@ -16,9 +16,12 @@ from .patterns_bridge import PatternBackend
 from .sounds import SAMPLE_CONTROLS, SoundNames, has_note_names, sound_words
 from .support import pos_of, suggest
 from .transform_calls import TransformCalls
-from .values import Err, Events, Num, Pat, Sig, Text, Value, derived, describe, is_eventish
+from .values import Err, Events, Func, Num, Pat, Sig, Text, Value, derived, describe, is_eventish
 
 Evaluate = Callable[[A.Expr, str], Value]
+
+#: transforms of values that may also be chained with `#` (the original writes `n "0 2" # scale "minor"`)
+CHAINED_TRANSFORMS = frozenset({"scale", "toScale", "toScale'"})
 
 #: envelopes that, chained after an event pattern, set its per-event envelope controls
 #: (`s "bd*4" # ar 0.01 0.2` = `# attack 0.01 # release 0.2`; PHONON-RS.md §4.3)
@@ -125,10 +128,22 @@ class Calls:
             return self.report.error(e.pos, f"'{name}' is a per-event control: the left of '#' must "
                                             f"be an event pattern (like s \"bd\"), got "
                                             f"{describe(chain_input)}")
+        if is_transform and name in CHAINED_TRANSFORMS and is_eventish(chain_input):
+            return self._chained_transform(e, path, chain_input)
         if is_transform:
             return self.report.error(e.pos, f"'{name}' is a pattern transform: apply it with '$', "
                                             "not '#'", f"x $ {name} ...")
         return self.unknown(e)
+
+    def _chained_transform(self, e: A.Call, path: str, chain_input: Value) -> Value:
+        """`n "0 2 4" # scale "minor"` (the original's form): the transform applied with `$`."""
+        vals = [(self.evaluate(a, f"{path}.{i}"), pos_of(a)) for i, a in enumerate(e.args)]
+        if any(isinstance(v, Err) for v, _ in vals):
+            return Err()
+        func = self.transforms.transform_call(e, path, vals)
+        if not isinstance(func, Func):
+            return func
+        return self.transforms.apply_func(func, chain_input, e.pos, path)
 
     def _merge_envelope(self, e: A.Call, left: Value, path: str) -> Value:
         """`events # ar a r` / `# adsr a d s r`: the envelope's times as per-event controls."""

@@ -146,7 +146,32 @@ class Lowering:
             return PatternArg(p, v.text)
         if isinstance(v, Pat) and not v.control:
             return PatternArg(v.pattern, v.source)
+        if isinstance(v, Pat) and not v.sound and _is_pitch_pattern(v.pattern):
+            return PatternArg(v.pattern.fmap(_pitch_hz), v.source)
         if isinstance(v, (Sig, Events)):
             return self.as_signal(v, path, pos).edge
         return self.report.error(pos, f"{node}: {param.name} expects a number, pattern or signal, "
                                       f"got {describe(v)}")
+
+
+_PITCH_KEYS = ({"n"}, {"note"}, {"note", "freq"}, {"n", "freq"})
+
+
+def _is_pitch_pattern(pattern: Any) -> bool:
+    """Does this control pattern hold only `n` or only `note` values (`n "0 4 7"`)?"""
+    try:
+        evs = pattern.query(0, 1)
+    except Exception:  # noqa: BLE001 - a broken pattern is reported where it is used
+        return False
+    return bool(evs) and all(isinstance(e.value, dict) and set(e.value) in _PITCH_KEYS for e in evs)
+
+
+def _pitch_hz(value: Any) -> Any:
+    """The frequency of an `n`/`note` value: note 0 is middle C (c4, 261.63 Hz)."""
+    if "freq" in value:
+        return value["freq"]
+    v = value.get("note", value.get("n"))
+    try:
+        return 261.6255653005986 * 2.0 ** (float(v) / 12.0)
+    except (TypeError, ValueError):
+        return v

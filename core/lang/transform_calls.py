@@ -37,7 +37,7 @@ class TransformCalls:
 
     def transform_call(self, e: A.Call, path: str, vals: list[tuple[Value, A.Pos]]) -> Value:
         """`name args`: a function value, or its application when the pattern is given last."""
-        spec = self.transforms[e.name]
+        spec = self._form(self.transforms[e.name], len(vals))
         if e.keywords:
             return self.report.error(e.keywords[0].pos, f"'{e.name}' takes no keyword arguments")
         specs = tuple(spec.args)
@@ -71,6 +71,18 @@ class TransformCalls:
             return self.apply_func(func, vals[n][0], vals[n][1], path)
         return func
 
+    @staticmethod
+    def _form(spec: Any, given: int) -> Any:
+        """The argument list of a transform that `given` values fit: one taking exactly that
+        many (the pattern comes later, through `$`), else one taking one fewer (the last value
+        is the pattern), else the main one (whose error message then says what is missing)."""
+        forms = spec.forms() if hasattr(spec, "forms") else (spec,)
+        for wanted in (given, given - 1):
+            for f in forms:
+                if len(f.args) == wanted:
+                    return f
+        return spec
+
     def transform_arg(self, name: str, a: Any, v: Value, pos: A.Pos) -> Any:
         """The value a transform gets for its argument `a` (kind function, number, list or
         pattern), or Err."""
@@ -91,6 +103,11 @@ class TransformCalls:
             return self.report.error(pos, f"{name}: {a.name} expects a number, got {describe(v)}")
         if kind == "list":
             return self._list_arg(name, a, v, pos)
+        if kind == "any":  # the transform tells the kinds apart (foldEvery)
+            if isinstance(v, Func):
+                return v.fn
+            if isinstance(v, ListV):
+                return self._list_arg(name, a, v, pos)
         # "pattern": a patternable value
         if isinstance(v, Num):
             return num(v.value)

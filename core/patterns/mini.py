@@ -213,6 +213,10 @@ class _Parser:
             node = self._enclosed("]", self.stack_or_choose)
             self.ws()
             return node
+        if c == "(":  # the Rust original's parenthesised group: a step, like [ ]
+            node = self._enclosed(")", self.stack_or_choose)
+            self.ws()
+            return node
         if c == "{":
             seqs = self._enclosed("}", self.polymeter_stack)
             steps = None
