@@ -21,7 +21,7 @@ from .values import Err, Events, Func, Num, Pat, Sig, Text, Value, derived, desc
 Evaluate = Callable[[A.Expr, str], Value]
 
 #: transforms of values that may also be chained with `#` (the original writes `n "0 2" # scale "minor"`)
-CHAINED_TRANSFORMS = frozenset({"scale", "toScale", "toScale'"})
+CHAINED_TRANSFORMS = frozenset({"scale", "toScale", "toScale'", "chord"})
 
 #: envelopes that, chained after an event pattern, set its per-event envelope controls
 #: (`s "bd*4" # ar 0.01 0.2` = `# attack 0.01 # release 0.2`; PHONON-RS.md §4.3)

@@ -182,6 +182,9 @@ DIFFERENT: dict[str, str] = {
                        "continuous and makes no events without `segment`",
     "`wchoose [[a, 3], [b, 1]]`": "one item per cycle (Strudel's `wchooseCycles`)",
     "`stack [a, b]`": "patterns stack into one pattern; signals are summed, as in the original",
+    "`c4'maj`, `e'min7`, `c4'maj(3,8)` chords": "Tidal's chord table and modifiers ('i 'o 'd1 "
+        "'5); a note-name root gives note names, c4 = 0 as everywhere here (Tidal names it c5)",
+    "`(a b, c)` parenthesised stack": "accepted as a group, like [a b, c]",
     # mini-notation: Tidal wins where the original differs
     "`a b, c d` at top level": "Tidal: a stack (the original drops everything after the comma)",
     "`a b | c d` at top level": "Tidal: a random choice (the original plays both)",
@@ -212,6 +215,33 @@ DIFFERENT: dict[str, str] = {
     "within": "Tidal's `within (b, e) f`, written `within b e f`",
     "ply": "derived from whole events (the original splits query fragments)",
     "legato": "the legato control (`# legato`); `$ legato 1` sets it",
+    "mirror": "= palindrome, Tidal's (the original's overlapped two copies)",
+    "focus": "Tidal/Strudel's focus (compress without gaps); the original's was zoom",
+    "gap": "Tidal's gap n (chop n, every other grain silent); the original played only the "
+           "cycles divisible by n",
+    "spin": "Tidal's spin (copies shifted by i/n and panned); the original's was a slowcat of "
+            "rotations",
+    "stretch": "Tidal's stretch (zoom onto the cycle's sounding span); the original's was legato 1",
+    "undegrade": "Strudel's undegrade (the events degrade drops); the original's was the identity",
+    "stripe": "Tidal's stripe; the durations come from this engine's random stream",
+    "weave": "Tidal's weave t [patterns] (the original always failed)",
+    "foldEvery": "both forms: the original's foldEvery [f, g] n and Tidal's foldEvery [3, 5] f",
+    "chew": "chew n is the original's (= iter n, from whole events); chew n \"0 1\" is Tidal's",
+    "fit": "fit n is the original's (slow n); fit step [list] is Tidal's",
+    "inside": "inside b e f is the original's; inside n f is Tidal's",
+    "outside": "outside b e f is the original's; outside n f is Tidal's",
+    "stutter": "stutter n is the original's (ply n, from whole events); stutter n t is Tidal's",
+    "smooth": "smooth a is the original's (per cycle); smooth (no argument) is Tidal's glide",
+    "humanize": "velocity varies the gain too (the original ignored it); shifts come from onsets",
+    "groove": "delays from each event's onset (the original shifted query fragments)",
+    "reset": "the original's meaning (restart every n cycles); Strudel's trigger form is not provided",
+    "restart": "the original's meaning (restart every n cycles); Strudel's trigger form is not provided",
+    "loop": "$ loop n plays n times per cycle (the original's); # loop n is SuperDirt's sample loop",
+    "every'": "Tidal's every' n o f (the original: (cycle - o) mod n == 0, the same cycles for 0 <= o < n)",
+    "walk": "restarts every cycle (a walk from whole events cannot carry over all history)",
+    "trim": "keeps the events starting in [b, e) in place (the original's code zoomed)",
+    "accelerate": "sets the accelerate control (the original's was a no-op)",
+    "binary": "bit b of the event's cycle (the original tested the query's cycle)",
 }
 NOTES: dict[str, str] = {
     "`fn name p1 p2 = expr`": "also `fn name a b: expr`",

@@ -181,3 +181,12 @@ def test_results_do_not_depend_on_the_query_window(name):
     sliced = [(e.whole.begin, e.whole.end, repr(e.value))
               for k in range(48) for e in pat.onsets(F(k, 12), F(k + 1, 12))]
     assert whole and sorted(whole) == sorted(sliced)
+
+
+def test_chord_stacks_each_note():
+    assert ev(T["chord"].fn("maj", n("0 5"))) == [
+        (0, F(1, 2), {"n": 0}), (0, F(1, 2), {"n": 4}), (0, F(1, 2), {"n": 7}),
+        (F(1, 2), 1, {"n": 5}), (F(1, 2), 1, {"n": 9}), (F(1, 2), 1, {"n": 12})]
+    assert [x for _, x in times(T["chord"].fn("<maj min7>", mini("0")), 1, 2)] == [0, 3, 7, 10]
+    with pytest.raises(ValueError, match="unknown chord 'mjr'"):
+        T["chord"].fn("mjr", mini("0"))

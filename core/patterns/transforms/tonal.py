@@ -1,12 +1,13 @@
-"""Transforms of pitch: scale, toScale, toScale', arp (Tidal's, with its tables in harmony.py)."""
+"""Transforms of pitch: scale, toScale, toScale', arp, chord (Tidal's, with its tables in harmony.py)."""
 from __future__ import annotations
 
 from itertools import groupby
 from typing import Any
 
-from ..arithmetic import numeral
-from ..harmony import arp_order, note_in_scale, scale_steps
-from ..pattern import Pattern, reify
+from ..arithmetic import num_add, numeral
+from ..combinators import stack
+from ..harmony import arp_order, chord_notes, note_in_scale, scale_steps
+from ..pattern import Pattern, pure, reify
 from ..timespan import Event, TimeSpan
 from .registry import as_int, register
 
@@ -78,3 +79,23 @@ def arp(mode, pat):
 @register("arpeggiate", "", "arp \"up\": each chord's notes one after another (Tidal).", "arpg")
 def arpeggiate(pat):
     return arp("up", pat)
+
+
+def _chord_of(name: str, v: Any) -> Pattern:
+    notes = chord_notes(name)
+    if isinstance(v, dict):
+        key = "note" if "note" in v else "n"
+        if key not in v:
+            return pure(v)
+        return stack(*[pure({**v, key: num_add(v[key], x)}) for x in notes])
+    return stack(*[pure(num_add(v, x)) for x in notes])
+
+
+@register("chord", "name", "Each note becomes a chord of Tidal's table: n \"0 5\" # chord \"maj\" "
+          "(the Rust original's chord; on control maps it stacks their n or note).", patterned=False)
+def chord(name, pat):
+    names = reify(name)
+    if names.is_pure:
+        chord_notes(str(names._pure))  # an unknown name fails here, where it is written
+        return pat.outer_bind(lambda v: _chord_of(str(names._pure), v))
+    return names.inner_bind(lambda nm: chord(nm, pat))
