@@ -22,13 +22,14 @@ SOURCES = {"core": "phonon", "nodes": "phonon.nodes", "plugins": "phonon.plugins
 #: that is a prefix of its name (`phonon.lang.ir` to itself, `phonon.lang.parser` to `phonon.lang`).
 LAYERS: list[tuple[str, ...]] = [
     ("phonon.errors",),                                     # error types with file:line:col
-    ("phonon.patterns", "phonon.lang.ir", "phonon.dsp"),    # pure foundations
+    ("phonon.patterns", "phonon.lang.ir", "phonon.dsp", "phonon.osc"),   # pure foundations
     ("phonon.plugins", "phonon.samples", "phonon.vst3"),    # node API + registry; samples; VST3 host
     ("phonon.lang", "phonon.plan", "phonon.nodes"),         # compiler; planner; node library
     ("phonon.timing", "phonon.sync"),                       # clock, event streams; Link, MIDI
     ("phonon.runtime",),                                    # executors
     ("phonon.engine",),                                     # Session, render
     ("phonon.live", "phonon.plot", "phonon.batch"),         # live; pictures; batch rendering
+    ("phonon.dirt",),                                       # the SuperDirt OSC receiver (on live)
     ("phonon.commands",),                                   # one module per subcommand
     ("phonon",),                                            # the package: phonon.render()
     ("phonon.cli",),
