@@ -8,6 +8,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("vst3", "vst3"),
     ("plugins", "plugins"),          # the old name of `vst3`, kept as an alias
     ("live", "live"),
+    ("dirt", "dirt"),
     ("devices", "devices"),
     ("plot", "plot"),
     ("batch", "batch"),

@@ -52,6 +52,7 @@ class Counters:
     no_sound: int = 0          # no `s`/`sound`, unknown sound, or silent (level 0, too short)
     flooded: int = 0           # skipped: more than max_voices in one block on one orbit
     stolen: int = 0            # voices started while their orbit was full (the oldest fades)
+    most_voices: int = 0       # the most voices sounding at once (not fading), any block
     lateness: list[float] = field(default_factory=list)   # seconds late, the last few
 
 
@@ -153,10 +154,14 @@ class DirtEngine:
                 lat.append((start - frame) / self.sr)
                 del lat[:-32]
             due[event.orbit].append((max(frame - start, 0), event))
+        started = False
         for index, events in enumerate(due):
             if events:
                 self._start_all(self.orbit(index), events)
                 events.clear()
+                started = True
+        if started:
+            self.counters.most_voices = max(self.counters.most_voices, self.active_voices())
         out = self._out
         out[:, :frames] = 0.0
         arena = self.bank.arena

@@ -1,0 +1,125 @@
+"""`phonon dirt`: play what TidalCycles and Strudel send, as SuperDirt would (docs/dirt.md)."""
+from __future__ import annotations
+
+import argparse
+import signal
+
+HELP = ("be SuperDirt: play the OSC events TidalCycles and Strudel send (port 57120) on an "
+        "audio device")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--port", type=int, default=57120,
+                        help="UDP port to listen on (default 57120, SuperDirt's)")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (default 127.0.0.1; 0.0.0.0 for every "
+                             "interface)")
+    parser.add_argument("--device", default=None,
+                        help="output device name (substring) or index (see `phonon devices`); "
+                             "default: the JACK server when one runs, else the system default")
+    parser.add_argument("-b", "--block", type=int, default=256,
+                        help="block size in samples (default 256)")
+    parser.add_argument("--latency", type=float, default=0.05,
+                        help="seconds rendered ahead of the device (default 0.05)")
+    parser.add_argument("--orbits", type=int, default=12,
+                        help="number of orbits (default 12: d1..d12 in Tidal's boot file)")
+    parser.add_argument("--channels", default="2", metavar="2|2*orbits",
+                        help="2: every orbit mixed to stereo (default); 2*orbits: orbit n on "
+                             "channels 2n and 2n+1 (JACK ports out_2n, out_2n+1)")
+    parser.add_argument("--voices", type=int, default=256,
+                        help="most voices sounding at once per orbit (default 256); a new one "
+                             "steals the oldest")
+    parser.add_argument("--samples", action="append", default=None, metavar="DIR",
+                        help="sample folder (Dirt-Samples layout); repeatable")
+    parser.add_argument("--duration", type=float, default=None, metavar="SECONDS",
+                        help="stop cleanly after this many seconds of audio")
+    parser.add_argument("--record", default=None, metavar="OUT.wav",
+                        help="also write exactly what is sent to the device to this file")
+
+
+def channel_count(text: str, orbits: int) -> int | None:
+    """`--channels`: 2, `2*orbits` (or its number); None when it is neither."""
+    text = text.replace(" ", "").lower()
+    if text in ("2*orbits", "orbits*2", str(2 * orbits)):
+        return 2 * orbits
+    return 2 if text == "2" else None
+
+
+def _terminate(signum, frame):  # noqa: ARG001 - signal handler
+    raise KeyboardInterrupt
+
+
+def run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from ..dirt.engine import DirtEngine
+    from ..dirt.receiver import DirtReceiver
+    from ..dirt.runner import DirtOptions, DirtRunner
+    from ..live.device import DeviceError, choose_output, import_sounddevice
+    from ..samples import SampleBank, default_roots
+
+    console = Console(soft_wrap=True, highlight=False)
+    err = Console(stderr=True, soft_wrap=True, highlight=False)
+
+    def fail(text: str, status: int) -> int:
+        err.print(f"phonon dirt: {text}", markup=False)
+        return status
+
+    if args.block <= 0 or args.latency < 0:
+        return fail("block must be positive and latency not negative", 2)
+    if not 1 <= args.orbits <= 64:
+        return fail(f"--orbits must be 1..64, got {args.orbits}", 2)
+    if not 1 <= args.voices <= 4096:
+        return fail(f"--voices must be 1..4096, got {args.voices}", 2)
+    channels = channel_count(args.channels, args.orbits)
+    if channels is None:
+        return fail(f"--channels must be 2 or 2*orbits ({2 * args.orbits}), got "
+                    f"{args.channels!r}", 2)
+    try:
+        receiver = DirtReceiver(lambda e: None, host=args.host, port=args.port,
+                                      orbits=args.orbits)
+    except OSError as exc:
+        return fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc} (is "
+                    f"SuperDirt or another `phonon dirt` running? try --port)", 2)
+    try:
+        sd = import_sounddevice()
+        device = choose_output(sd, args.device)
+    except DeviceError as exc:
+        receiver.close()
+        return fail(str(exc), 3)
+    if device.channels < channels:
+        receiver.close()
+        sd._terminate()
+        return fail(f"{device.name!r} [{device.hostapi}] has {device.channels} output "
+                    f"channels; --channels {channels} needs {channels} (JACK: start the "
+                    f"server with more ports, e.g. `jackd -d dummy -P {channels}`)", 3)
+    sr = int(device.samplerate)
+    bank = SampleBank(default_roots(args.samples or ()), sr=sr)
+    engine = DirtEngine(bank, sr, args.block, orbits=args.orbits, channels=channels,
+                        max_voices=args.voices)
+    receiver.on_event = engine.submit
+    runner = DirtRunner(engine, receiver,
+                        DirtOptions(latency=args.latency, duration=args.duration,
+                                    record=args.record), sd=sd, device=device, console=console)
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        result = runner.run()
+    except KeyboardInterrupt:
+        result = None
+    except DeviceError as exc:
+        return fail(str(exc), 3)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        sd._terminate()
+    if result is None:
+        console.print("phonon dirt: stopped", markup=False)
+        return 0
+    c, rx = engine.counters, receiver.stats
+    console.print(f"phonon dirt: stopped after {result.seconds:.1f} s; events: {rx.events} "
+                  f"({c.played} voices, {c.late} late, {c.no_sound} without sound, "
+                  f"{c.flooded + c.overflowed} dropped in floods, at most {c.most_voices} "
+                  f"sounding at once); bad packets: {rx.bad}; "
+                  f"unknown addresses: {rx.unknown}; handshakes: {rx.handshakes}; "
+                  f"underruns: {result.underruns}; device xruns: {result.device_xruns}",
+                  markup=False, highlight=False, soft_wrap=True)
+    return 0

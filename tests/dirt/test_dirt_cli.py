@@ -1,0 +1,83 @@
+"""`phonon dirt` as a command: bad arguments, a taken port, too few channels, a flood."""
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+
+import numpy as np
+import soundfile as sf
+
+from phonon.osc import bundle, message
+
+from .helpers import RATE, finish, runs, start_dirt
+from .jack import jack2  # noqa: F401 - the fixture
+
+PHONON = [sys.executable, "-m", "phonon", "dirt"]
+
+
+def test_bad_channels_orbits_and_voices_are_usage_errors():
+    for args, words in ((["--channels", "5"], "--channels must be 2 or 2*orbits (24)"),
+                        (["--orbits", "0"], "--orbits must be 1..64"),
+                        (["--voices", "0"], "--voices must be 1..4096"),
+                        (["-b", "0"], "block must be positive")):
+        proc = subprocess.run(PHONON + args, capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 2 and words in proc.stderr, proc.stderr
+        assert "Traceback" not in proc.stderr
+
+
+def test_a_taken_port_says_so():
+    taken = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    taken.bind(("127.0.0.1", 0))
+    try:
+        port = taken.getsockname()[1]
+        proc = subprocess.run(PHONON + ["--port", str(port)], capture_output=True, text=True,
+                              timeout=60)
+    finally:
+        taken.close()
+    assert proc.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in proc.stderr and "--port" in proc.stderr
+
+
+def test_more_channels_than_the_device_has_is_a_device_error(jack2):
+    proc = subprocess.run(PHONON + ["--port", "0", "--channels", "2*orbits"], env=jack2,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 3, proc.stderr
+    assert "has 2 output channels; --channels 24 needs 24" in proc.stderr
+    assert "jackd -d dummy -P 24" in proc.stderr
+
+
+def test_a_flood_is_bounded_reported_and_the_music_goes_on(jack2, tmp_path):
+    dirt, lines, port = start_dirt(jack2, tmp_path, "--voices", "64", duration=None)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        t0 = time.time() + 0.3
+        play = message("/dirt/play", "s", "long", "pan", 0.0)
+        sent = 0
+        while time.time() < t0 + 1.0:              # ~10,000 events in one second
+            for _ in range(100):
+                sock.sendto(bundle(time.time() + 0.1, [play]), ("127.0.0.1", port))
+                sent += 1
+            time.sleep(0.008)
+        after = time.time() + 0.6                    # one event after the flood, on time
+        sock.sendto(bundle(after, [message("/dirt/play", "s", "long", "pan", 1.0)]),
+                    ("127.0.0.1", port))
+        time.sleep(1.2)
+        dirt.send_signal(2)
+        out = finish(dirt, lines)
+    finally:
+        sock.close()
+        if dirt.poll() is None:
+            dirt.kill()
+            dirt.wait()
+    print(f"sent {sent}\n{out}")
+    assert sent >= 5000
+    summary = next(line for line in out.splitlines() if "stopped after" in line)
+    assert f"events: {sent + 1} " in summary          # every one received and counted
+    assert "at most 64 sounding at once" in summary   # --voices 64: never more (not fading)
+    audio, _ = sf.read(tmp_path / "rec.wav", dtype="float32")
+    # with the voices stolen in the last 5 ms still fading out, never above 4 x 64 voices
+    assert np.abs(audio[:, 0]).max() <= 4 * 64 * 0.5 * 0.4
+    # the event after the flood sounds on the right, once, whole
+    assert [n for _, n in runs(audio[:, 1])] == [4000]
