@@ -1,0 +1,269 @@
+"""Phonon against its peers on the reference workload: pyo and SuperCollider's scsynth.
+
+    python benchmarks/peers.py [--blocks 64,256,512,2048] [--rounds 5] [--seconds 60]
+                               [--check] [--no-overhead]
+
+Renders tests/data/bench/reference.ph (a copy of ../shared/bench/reference.ph with its four
+samples) with Phonon, pyo (`benchmarks/peer_pyo.py`) and scsynth in non-real-time mode
+(`benchmarks/peer_scsynth.py`), each in its own process, in interleaved rounds (every round
+runs every engine at every block size, the engine order rotating), and prints the medians of
+the real-time factors over the render only (start-up, graph building and sample loading
+excluded: see each peer's doc) and the ratios Phonon / peer. Wall time and CPU time are both
+shown: the CPU time hardly moves when other processes load the machine, the wall time does.
+
+Also printed (Phonon only): the per-render fixed cost (open_session of the reference: read,
+parse, compile, plan, bind, start; and close), and the engine's own overhead per block at each
+block size (every node's `process` replaced by a no-op: refresh, triggers, the task loop, the
+master guard, the session's bookkeeping).
+
+pyo (`pip install pyo`) and scsynth (Debian `supercollider-server`) are optional: a missing
+peer is reported and skipped. `--check` renders the dry drum bus at half level in every engine
+and reports how each peer's onsets line up with Phonon's (same samples, same sample positions,
+same gains => the difference is ~1e-7).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+import peers_workload as W
+
+HERE = Path(__file__).resolve().parent
+ENGINES = ("phonon", "pyo", "scsynth")
+
+
+# ------------------------------------------------------------------ the Phonon child
+def phonon_source(part: str) -> str:
+    text = W.REFERENCE.read_text()
+    if part != "full":
+        bus = "~drums" if part == "voices" else "~" + part.split(":")[1]
+        lines = [ln for ln in text.splitlines() if not ln.startswith("out:")]
+        text = "\n".join(lines + [f"out: {bus} * {W.VOICES_PART_GAIN}"]) + "\n"
+    return text
+
+
+def phonon_child(block: int, seconds: float, out: str, part: str) -> dict:
+    """Render with Phonon in this process (a warm-up session first loads every kernel)."""
+    import soundfile as sf
+
+    from phonon.engine import SessionOptions, open_session
+    options = SessionOptions(sr=W.SR, block=block, samples=str(W.SAMPLES))
+    source = phonon_source(part)
+    frames = round(seconds * W.SR)
+    with open_session(source, options, file=str(W.REFERENCE)) as warm:
+        warm.render(W.SR)
+    with open_session(source, options, file=str(W.REFERENCE)) as session:
+        wall, cpu = time.perf_counter(), time.process_time()
+        y = session.render(frames)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    sf.write(out, y.T, W.SR, subtype="FLOAT")
+    return {"engine": "phonon", "render_s": wall, "cpu_s": cpu, "block": block}
+
+
+def fixed_cost(rounds: int = 50) -> dict:
+    """Median ms of open_session (read, parse, compile, plan, bind, start) and of close, for
+    the reference program (sample bank loaded once before, as a batch run's is)."""
+    from phonon.engine import SessionOptions, open_session
+    from phonon.engine.session import make_sample_bank
+    bank = make_sample_bank(str(W.SAMPLES), W.SR)
+    options = SessionOptions(sr=W.SR, block=512, samples=bank)
+    opened, closed, first = [], [], []
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        s = open_session(W.REFERENCE, options)
+        t1 = time.perf_counter()
+        s.run_block()
+        t2 = time.perf_counter()
+        s.close()
+        t3 = time.perf_counter()
+        opened.append(t1 - t0)
+        first.append(t2 - t1)
+        closed.append(t3 - t2)
+    ms = lambda v: statistics.median(v) * 1e3  # noqa: E731
+    return {"open_ms": ms(opened), "first_block_ms": ms(first), "close_ms": ms(closed)}
+
+
+def engine_overhead(block: int, seconds: float = 10.0) -> float:
+    """µs per block of the engine alone: every node's process() a no-op."""
+    from phonon.engine import SessionOptions, open_session
+    options = SessionOptions(sr=W.SR, block=block, samples=str(W.SAMPLES))
+    session = open_session(W.REFERENCE, options)
+    session.render(W.SR)                                       # warm
+
+    def nop(*a):
+        return None
+
+    for task in session.bound.tasks:
+        for step in task.steps:
+            step.process = nop
+    runner = session.executor.runner
+    runner.set_jobs(runner.jobs)                                # the steps as the runner holds them
+    blocks = max(1, round(seconds * W.SR / block))
+    best = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        for _ in range(blocks // 5):
+            session.run_block()
+        best.append((time.perf_counter() - t0) / (blocks // 5) * 1e6)
+    session.close()
+    return statistics.median(best)
+
+
+# ------------------------------------------------------------------ the runner
+def run_child(engine: str, block: int, seconds: float, out: str, part: str = "full") -> dict:
+    script = {"phonon": HERE / "peers.py", "pyo": HERE / "peer_pyo.py",
+              "scsynth": HERE / "peer_scsynth.py"}[engine]
+    cmd = [sys.executable, str(script), "--block", str(block), "--seconds", str(seconds),
+           "--out", out, "--part", part]
+    if engine == "phonon":
+        cmd += ["--child"]
+    env = dict(os.environ, PYO_GUI_WX="0")
+    proc = subprocess.run(cmd, cwd=HERE, env=env, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{engine} failed: {proc.stderr.strip()[-600:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def available(engine: str) -> str | None:
+    """None when the engine can run, else why not."""
+    if engine == "pyo":
+        probe = subprocess.run([sys.executable, "-c", "import pyo"], capture_output=True,
+                               env=dict(os.environ, PYO_GUI_WX="0"))
+        return None if probe.returncode == 0 else "pyo is not installed (pip install pyo)"
+    if engine == "scsynth":
+        import peer_scsynth
+        return None if peer_scsynth.available() else \
+            "scsynth is not installed (apt-get install supercollider-server)"
+    return None
+
+
+def cpu_busy(before: list[int], after: list[int]) -> float:
+    """Fraction of all CPUs busy between two /proc/stat snapshots."""
+    total = sum(after) - sum(before)
+    idle = (after[3] + after[4]) - (before[3] + before[4])
+    return 1.0 - idle / max(1, total)
+
+
+def proc_stat() -> list[int]:
+    with open("/proc/stat") as f:
+        return [int(x) for x in f.readline().split()[1:]]
+
+
+def onsets(y: np.ndarray) -> np.ndarray:
+    """Sample positions where a voice starts sounding (non-zero after >= 100 zeros)."""
+    nz = np.flatnonzero(np.abs(y[:, 0]) > 0)
+    if not len(nz):
+        return nz
+    return np.concatenate([nz[:1], nz[1:][np.diff(nz) > 100]])
+
+
+def check_music(tmp: Path, engines: list[str], seconds: float = 8.0) -> None:
+    """Each voice alone (half level, no FX) in every engine: onset positions and sample values
+    against Phonon's."""
+    import soundfile as sf
+    print(f"\nsame music? each voice alone at half level, {seconds:g} s: onset offsets from "
+          "Phonon's (samples: count) and the largest difference of the voice's samples after "
+          "them (a peer's file may run a block longer: one more onset)")
+    for voice in W.VOICES:
+        found = {}
+        for e in engines:
+            path = str(tmp / f"check-{e}-{voice}.wav")
+            run_child(e, 64, seconds, path, part=f"voice:{voice}")
+            found[e] = sf.read(path, dtype="float32")[0]
+        ref = found["phonon"]
+        at = onsets(ref)
+        for e in engines:
+            if e == "phonon":
+                continue
+            y = found[e]
+            theirs = onsets(y)
+            n = min(len(at), len(theirs))
+            lags = theirs[:n] - at[:n]
+            errors = [float(np.abs(y[b + 1: b + 4000, :] - ref[a + 1: a + 4000, :]).max())
+                      for a, b in zip(at[:n], theirs[:n])]
+            counts = ", ".join(f"{lag:+d}: {c}" for lag, c in zip(*np.unique(lags, return_counts=True)))
+            print(f"  {voice:6s} {e:8s} {len(theirs)} onsets (Phonon {len(at)}); offsets {counts};"
+                  f" samples differ by <= {max(errors[1:]):.1e} (first hit: {errors[0]:.1e})")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--blocks", default="64,256,512,2048")
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--seconds", type=float, default=60.0)
+    ap.add_argument("--check", action="store_true", help="compare the dry drum bus first")
+    ap.add_argument("--no-overhead", action="store_true",
+                    help="skip the fixed-cost and engine-overhead measurements")
+    ap.add_argument("--engines", default=",".join(ENGINES))
+    # child mode (Phonon's render in a process of its own, like the peers')
+    ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--block", type=int, default=512, help=argparse.SUPPRESS)
+    ap.add_argument("--out", help=argparse.SUPPRESS)
+    ap.add_argument("--part", default="full", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        print(json.dumps(phonon_child(args.block, args.seconds, args.out, args.part)))
+        return 0
+    blocks = [int(b) for b in args.blocks.split(",")]
+    engines = []
+    for e in args.engines.split(","):
+        why = available(e)
+        if why:
+            print(f"{e}: skipped, {why}")
+        else:
+            engines.append(e)
+    print(f"reference.ph, {args.seconds:g} s stereo at {W.SR} Hz; engines: {', '.join(engines)};"
+          f" blocks {blocks}; {args.rounds} interleaved rounds; {os.cpu_count()} CPUs, "
+          f"load average {os.getloadavg()[0]:.2f}")
+    results: dict[tuple[str, int], list[dict]] = {}
+    with tempfile.TemporaryDirectory(prefix="phonon-peers-") as tmp:
+        if args.check and "phonon" in engines:
+            check_music(Path(tmp), engines)
+        run_child("phonon", blocks[0], 1.0, f"{tmp}/warm.wav")       # numba cache warm
+        stat0, load0 = proc_stat(), os.getloadavg()[0]
+        for r in range(args.rounds):
+            for block in blocks:
+                order = engines[r % len(engines):] + engines[:r % len(engines)]
+                for e in order:
+                    res = run_child(e, block, args.seconds, f"{tmp}/{e}-{block}.wav")
+                    results.setdefault((e, block), []).append(res)
+        busy, load1 = cpu_busy(stat0, proc_stat()), os.getloadavg()[0]
+    print(f"machine: CPUs busy {busy:.0%} during the rounds (this benchmark included), "
+          f"load average {load0:.2f} -> {load1:.2f}")
+    rtf = {k: statistics.median(args.seconds / x["render_s"] for x in v)
+           for k, v in results.items()}
+    cpu_rtf = {k: statistics.median(args.seconds / x["cpu_s"] for x in v)
+               for k, v in results.items()}
+    print("\nreal-time factor, median (wall | CPU time)")
+    print("  block  " + "".join(f"{e:>20s}" for e in engines)
+          + "".join(f"{'phonon/' + e:>20s}" for e in engines if e != "phonon"))
+    for block in blocks:
+        row = f"  {block:5d}  "
+        row += "".join(f"{rtf[e, block]:10.0f} |{cpu_rtf[e, block]:8.0f}" for e in engines)
+        if "phonon" in engines:
+            for e in engines:
+                if e != "phonon":
+                    row += (f"{rtf['phonon', block] / rtf[e, block]:11.2f} |"
+                            f"{cpu_rtf['phonon', block] / cpu_rtf[e, block]:7.2f}")
+        print(row)
+    if "phonon" in engines and not args.no_overhead:
+        cost = fixed_cost()
+        print(f"\nphonon per-render fixed cost (reference.ph, median of 50): open_session "
+              f"{cost['open_ms']:.2f} ms (read, parse, compile, plan, bind, start), first block "
+              f"{cost['first_block_ms']:.2f} ms, close {cost['close_ms']:.3f} ms")
+        print("phonon engine overhead per block (no-op nodes): " + ", ".join(
+            f"block {b}: {engine_overhead(b):.2f} us" for b in blocks))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
