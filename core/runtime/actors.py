@@ -46,7 +46,7 @@ from .supervisor import Supervisor, WorkerLost, WorkerState
 
 WARMUP_BLOCKS = 8            # blocks timed in the coordinator before placement
 WARMUP_MAX_BLOCKS = 24
-WARMUP_MIN_S = 0.03          # ... and at least this much measured node time
+WARMUP_MIN_S = 0.01          # ... and at least this much measured node time (or the max)
 PIPELINE_RING = 3
 
 
