@@ -36,4 +36,5 @@ from .voice import *  # noqa: F401,F403
 from .notesynth import *  # noqa: F401,F403
 from .vst import *  # noqa: F401,F403
 from .poly import *  # noqa: F401,F403
+from .dirt_orbit import *  # noqa: F401,F403
 from .midi import *  # noqa: F401,F403

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import signal
+from pathlib import Path
 
 HELP = ("be SuperDirt: play the OSC events TidalCycles and Strudel send (port 57120) on an "
         "audio device")
@@ -35,6 +36,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="stop cleanly after this many seconds of audio")
     parser.add_argument("--record", default=None, metavar="OUT.wav",
                         help="also write exactly what is sent to the device to this file")
+    parser.add_argument("--program", default=None, metavar="FILE",
+                        help="a Phonon program playing at the same time, hot-reloaded on every "
+                             "save; `dirt N` in it is orbit N (out: dirt 0 # reverb 0.4)")
 
 
 def channel_count(text: str, orbits: int) -> int | None:
@@ -75,6 +79,10 @@ def run(args: argparse.Namespace) -> int:
     if channels is None:
         return fail(f"--channels must be 2 or 2*orbits ({2 * args.orbits}), got "
                     f"{args.channels!r}", 2)
+    if args.program is not None and channels != 2:
+        return fail("--program plays in stereo: use it with --channels 2", 2)
+    if args.program is not None and not Path(args.program).is_file():
+        return fail(f"cannot read {args.program}: no such file", 2)
     try:
         receiver = DirtReceiver(lambda e: None, host=args.host, port=args.port,
                                       orbits=args.orbits)
@@ -101,6 +109,17 @@ def run(args: argparse.Namespace) -> int:
     runner = DirtRunner(engine, receiver,
                         DirtOptions(latency=args.latency, duration=args.duration,
                                     record=args.record), sd=sd, device=device, console=console)
+    if args.program is not None:
+        from ..dirt.program import DirtProgram
+        from ..errors import PhononError
+        try:
+            runner.program = DirtProgram(args.program, engine, runner.report)
+        except PhononError as exc:
+            receiver.close()
+            sd._terminate()
+            err.print(str(exc), markup=False, highlight=False)
+            return fail("fix the program and start again (later edits keep the old program "
+                        "playing; the first one has to compile)", 1)
     previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         result = runner.run()
@@ -120,6 +139,8 @@ def run(args: argparse.Namespace) -> int:
                   f"{c.flooded + c.overflowed} dropped in floods, at most {c.most_voices} "
                   f"sounding at once); bad packets: {rx.bad}; "
                   f"unknown addresses: {rx.unknown}; handshakes: {rx.handshakes}; "
-                  f"underruns: {result.underruns}; device xruns: {result.device_xruns}",
+                  f"underruns: {result.underruns}; device xruns: {result.device_xruns}; "
+                  f"clock: device {1e6 * (engine.clock.rate / sr - 1):+.1f} ppm, "
+                  f"{engine.clock.resets} restarts",
                   markup=False, highlight=False, soft_wrap=True)
     return 0

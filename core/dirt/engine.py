@@ -87,10 +87,12 @@ class DirtEngine:
         self.max_voices = int(max_voices)
         self.clock = clock or StreamClock(sr)
         self.position = 0                       # the next ring frame to render
+        self.block_start = 0                    # the first frame of the last rendered block
+        self.block_frames = 0
         self.counters = Counters()
         self.orbits: list[Orbit | None] = [None] * self.n_orbits
         self._inbox: deque[DirtEvent] = deque()
-        self._waiting: list[tuple[int, int, DirtEvent]] = []
+        self._waiting: list[tuple[float, int, DirtEvent]] = []   # (wall time, order, event)
         self._seq = itertools.count()
         self._out = np.zeros((self.channels, block), np.float32)
         self._due: list[list[tuple[int, DirtEvent]]] = [[] for _ in range(self.n_orbits)]
@@ -114,41 +116,40 @@ class DirtEngine:
     def active_voices(self) -> int:
         return sum(o.pool.active() for o in self.orbits if o is not None)
 
-    def _frame_of(self, event: DirtEvent) -> int | None:
-        """The ring frame the event starts on (None: the clock is not known yet)."""
-        if event.time is None:
-            return self.position + int(round(event.delay * self.sr))
-        f = self.clock.frame_at(event.time + event.delay)
-        if f is None:
-            return None
-        frame = int(math.floor(f + 0.5))
-        if frame > self.position + MAX_AHEAD_S * self.sr:
-            self.counters.far += 1
-            frame = self.position + int(FAR_DELAY_S * self.sr)
-        return frame
-
     def _take_inbox(self) -> None:
-        inbox, waiting = self._inbox, self._waiting
+        """Move the received events to the waiting heap, keyed by the wall time they start
+        at (an event without a timetag: now). Without a clock they stay in the inbox."""
+        inbox, waiting, clock = self._inbox, self._waiting, self.clock
+        head = clock.wall_at(self.position)
+        if head is None:
+            return
         while inbox:
-            event = inbox[0]
-            frame = self._frame_of(event)
-            if frame is None:                    # no clock yet: keep them for later
-                return
-            inbox.popleft()
+            event = inbox.popleft()
+            if event.time is None:
+                key = head + event.delay
+            else:
+                key = event.time + event.delay
+                if key > head + MAX_AHEAD_S:
+                    self.counters.far += 1
+                    key = head + FAR_DELAY_S
             if len(waiting) >= MAX_WAITING:
                 self.counters.overflowed += 1
                 continue
-            heapq.heappush(waiting, (frame, next(self._seq), event))
+            heapq.heappush(waiting, (key, next(self._seq), event))
 
     def render(self, frames: int | None = None) -> np.ndarray:
         """The next `frames` (default: a block) frames, (channels, frames) float32."""
         frames = self.block if frames is None else int(frames)
         start, end = self.position, self.position + frames
         self._take_inbox()
-        waiting, due = self._waiting, self._due
-        while waiting and waiting[0][0] < end:
-            frame, _, event = heapq.heappop(waiting)
-            if frame < start:
+        waiting, due, clock = self._waiting, self._due, self.clock
+        while waiting:
+            f = clock.frame_at(waiting[0][0])
+            frame = int(math.floor(f + 0.5)) if f is not None else end
+            if frame >= end:
+                break
+            event = heapq.heappop(waiting)[2]
+            if frame < start and event.time is not None:
                 self.counters.late += 1
                 lat = self.counters.lateness
                 lat.append((start - frame) / self.sr)
@@ -173,8 +174,20 @@ class DirtEngine:
                 out[:, :frames] += mix
             else:
                 out[2 * orbit.index:2 * orbit.index + 2, :frames] = mix
+        self.block_start, self.block_frames = start, frames
         self.position = end
         return out[:, :frames]
+
+    def orbit_audio(self, index: int, start: int, frames: int) -> np.ndarray | None:
+        """Orbit `index`'s stereo audio of frames start..start+frames of the block just
+        rendered (the `dirt` node of a `--program`); None when there is none."""
+        offset = start - self.block_start
+        if not 0 <= index < self.n_orbits or offset < 0 or offset + frames > self.block_frames:
+            return None
+        orbit = self.orbits[index]
+        if orbit is None:
+            return None
+        return orbit.out[:, offset:offset + frames]
 
     def _start_all(self, orbit: Orbit, events: list[tuple[int, DirtEvent]]) -> None:
         limit = self.max_voices

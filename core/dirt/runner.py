@@ -27,6 +27,7 @@ from ..live.device import DeviceError
 from ..live.ring import BlockRing
 from ..live.runner import normal_priority, raise_all_threads, raise_priority
 from .engine import DirtEngine
+from .program import DirtProgram
 from .receiver import DirtReceiver
 from .status import DirtStatus
 from .warmup import warm_voice_kernels
@@ -96,9 +97,12 @@ class DirtRunner:
     """Plays a `DirtEngine` on a device while a `DirtReceiver` feeds it."""
 
     def __init__(self, engine: DirtEngine, receiver: DirtReceiver, options: DirtOptions, *,
-                 sd: Any, device: Any, console: Any) -> None:
+                 sd: Any, device: Any, console: Any, program: "DirtProgram | None" = None) -> None:
         self.engine = engine
         self.receiver = receiver
+        self.program = program
+        self._reports: list[str] = []
+        self._reports_lock = threading.Lock()
         self.opt = options
         self.sd = sd
         self.device = device
@@ -158,10 +162,22 @@ class DirtRunner:
                 seen = dac
                 clock.stamp(dac[0], dac[1] + self.wall_offset)
             t0 = time.perf_counter()
-            ring.write(engine.render())
+            ring.write(self._render_block())
             share = 100.0 * (time.perf_counter() - t0) / budget
             self.load += 0.05 * (share - self.load)
             self.peak = max(self.peak, share)
+
+    def _render_block(self) -> np.ndarray:
+        """The orbits' block, through the program when there is one."""
+        out = self.engine.render()
+        if self.program is not None:
+            out = self.program.mix(out, out.shape[1])
+        return out
+
+    def report(self, text: str) -> None:
+        """Print `text` from any thread (the main thread prints it above the status)."""
+        with self._reports_lock:
+            self._reports.append(text)
 
     # -- main
     def run(self) -> DirtResult:
@@ -175,7 +191,7 @@ class DirtRunner:
             self._print(f"compiled {jit.count} DSP kernel{'s' if jit.count != 1 else ''} in "
                         f"{jit.seconds:.1f} s (first run only; cached for the next runs)")
         while ring.filled + block <= target:
-            ring.write(engine.render())
+            ring.write(self._render_block())
         gc.collect()
         gc.freeze()
         tap, stream = self._open_stream(ring)
@@ -190,6 +206,8 @@ class DirtRunner:
             self._measure_offset(stream)
             render.start()
             self.receiver.start()
+            if self.program is not None:
+                self.program.start()
             raise_all_threads()
             latency_ms = 1000.0 * (target / self.sr + float(stream.latency))
             self._print(f"phonon dirt: listening on {self.receiver.host}:{self.receiver.port} "
@@ -215,6 +233,8 @@ class DirtRunner:
             finally:
                 stream.close()
             render.join(timeout=5)
+            if self.program is not None:
+                self.program.close()
             if tap is not None:
                 tap.close()
             self._warn_new()
@@ -259,11 +279,18 @@ class DirtRunner:
                                         latency_ms))
 
     def _warn_new(self, live: Any = None) -> None:
-        """Print the sample bank's new warnings (unknown sounds: once each, as SuperDirt)."""
+        """Print the sample bank's new warnings (unknown sounds: once each, as SuperDirt), the
+        program's reload results and swaps."""
         warnings = self.engine.bank.warnings
         while self._warned < len(warnings):
             self._print(f"phonon dirt: {warnings[self._warned]}", live)
             self._warned += 1
+        with self._reports_lock:
+            reports, self._reports = self._reports, []
+        if self.program is not None:
+            reports += self.program.swaps_to_report()
+        for text in reports:
+            self._print(text, live)
 
     def _announce_compiling(self, name: str, n: int) -> None:
         if n == 1:

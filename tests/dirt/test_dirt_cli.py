@@ -21,7 +21,9 @@ def test_bad_channels_orbits_and_voices_are_usage_errors():
     for args, words in ((["--channels", "5"], "--channels must be 2 or 2*orbits (24)"),
                         (["--orbits", "0"], "--orbits must be 1..64"),
                         (["--voices", "0"], "--voices must be 1..4096"),
-                        (["-b", "0"], "block must be positive")):
+                        (["-b", "0"], "block must be positive"),
+                        (["--program", "x.ph", "--channels", "24"], "--program plays in stereo"),
+                        (["--program", "/no/such.ph"], "cannot read /no/such.ph")):
         proc = subprocess.run(PHONON + args, capture_output=True, text=True, timeout=60)
         assert proc.returncode == 2 and words in proc.stderr, proc.stderr
         assert "Traceback" not in proc.stderr
@@ -46,6 +48,16 @@ def test_more_channels_than_the_device_has_is_a_device_error(jack2):
     assert proc.returncode == 3, proc.stderr
     assert "has 2 output channels; --channels 24 needs 24" in proc.stderr
     assert "jackd -d dummy -P 24" in proc.stderr
+
+
+def test_a_program_that_does_not_compile_names_file_line_and_column(jack2, tmp_path):
+    prog = tmp_path / "p.ph"
+    prog.write_text("out: dirt 0 #\n")
+    proc = subprocess.run(PHONON + ["--port", "0", "--program", str(prog)], env=jack2,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    assert f"{prog}:1:" in proc.stderr and "fix the program and start again" in proc.stderr
+    assert "Traceback" not in proc.stderr
 
 
 def test_a_flood_is_bounded_reported_and_the_music_goes_on(jack2, tmp_path):

@@ -1,0 +1,111 @@
+"""`--program FILE`: a Phonon program beside the receiver reads the orbits through `dirt N`,
+sample-aligned, and is hot-reloaded like `phonon live`."""
+from __future__ import annotations
+
+import math
+import os
+import time
+
+import numpy as np
+import pytest
+
+from phonon.dirt.clock import StreamClock
+from phonon.dirt.engine import DirtEngine
+from phonon.dirt.events import decode
+from phonon.dirt.program import DirtProgram
+from phonon.errors import PhononError
+from phonon.samples import SampleBank
+
+from .helpers import LEVEL, LONG, RATE, sample_folder
+
+T0 = 1_800_000_000.0
+BLOCK = 256
+CENTRE = LEVEL * 0.4 * math.sqrt(0.5)         # a centred voice of the "long" sample
+
+
+@pytest.fixture
+def engine(tmp_path):
+    bank = SampleBank([sample_folder(tmp_path / "samples")], sr=RATE)
+    clock = StreamClock(RATE)
+    clock.stamp(0, T0)
+    return DirtEngine(bank, RATE, BLOCK, orbits=4, clock=clock)
+
+
+def run(engine: DirtEngine, program: DirtProgram | None, blocks: int) -> np.ndarray:
+    out = []
+    for _ in range(blocks):
+        orbits = engine.render()
+        out.append((program.mix(orbits, BLOCK) if program else orbits).copy())
+    return np.concatenate(out, axis=1)
+
+
+def send(engine: DirtEngine, t: float, *args) -> None:
+    engine.submit(decode(tuple(args), T0 + t, engine.n_orbits))
+
+
+def test_a_program_processes_the_orbits_it_reads_sample_aligned(engine, tmp_path):
+    prog = tmp_path / "p.ph"
+    prog.write_text("out: dirt 0 * 0.5 + dirt 2 * 2\n")
+    program = DirtProgram(str(prog), engine, report=print)
+    try:
+        send(engine, 0.01, "s", "long")
+        send(engine, 0.02, "s", "long", "orbit", 2)
+        send(engine, 0.03, "s", "long", "orbit", 1)           # not read: not heard
+        out = run(engine, program, 20)
+    finally:
+        program.close()
+    a, b = round(0.01 * RATE), round(0.02 * RATE)
+    assert not out[:, :a].any()
+    np.testing.assert_allclose(out[0, a:b], 0.5 * CENTRE, rtol=1e-6)
+    np.testing.assert_allclose(out[0, b:a + LONG], 2.5 * CENTRE, rtol=1e-6)
+    np.testing.assert_allclose(out[0, a + LONG:b + LONG], 2 * CENTRE, rtol=1e-6)
+    assert not out[:, b + LONG + 1:].any()
+
+
+def test_a_program_that_reads_no_orbit_is_added_to_their_mix(engine, tmp_path):
+    prog = tmp_path / "p.ph"
+    prog.write_text("out: 0.125\n")
+    program = DirtProgram(str(prog), engine, report=print)
+    try:
+        send(engine, 0.0, "s", "long", "orbit", 3)
+        out = run(engine, program, 4)
+    finally:
+        program.close()
+    np.testing.assert_allclose(out[0, :LONG // 8], CENTRE + 0.125, rtol=1e-6)
+
+
+def test_outside_phonon_dirt_the_dirt_node_is_silence():
+    from phonon import render
+    assert not render("out: dirt 0 + dirt 5\n", 0.1).any()
+
+
+def test_a_bad_orbit_is_a_compile_error():
+    from phonon import render
+    with pytest.raises(PhononError, match="whole number 0..63"):
+        render("out: dirt 0.5\n", 0.1)
+
+
+def test_a_save_is_heard_from_the_next_cycle(engine, tmp_path):
+    prog = tmp_path / "p.ph"
+    prog.write_text("cps: 4\nout: dirt 0\n")                 # a cycle is 11025 frames
+    messages = []
+    program = DirtProgram(str(prog), engine, report=messages.append)
+    program.start()
+    try:
+        send(engine, 0.0, "s", "long", "loop", 100)           # sounds for the whole test
+        run(engine, program, 10)
+        tmp = prog.with_name(".p.ph.swp")
+        tmp.write_text("cps: 4\nout: dirt 0 * 0.25\n")
+        os.replace(tmp, prog)
+        deadline = time.time() + 30
+        while not any("reload ok" in m for m in messages):
+            assert time.time() < deadline, messages
+            time.sleep(0.02)
+        out = run(engine, program, 100)
+    finally:
+        program.close()
+    swap = program.player.swaps[0].sample
+    assert swap % (RATE // 4) == 0                            # a cycle boundary
+    k = swap - 10 * BLOCK
+    np.testing.assert_allclose(out[0, k - 100:k], CENTRE, rtol=1e-6)
+    np.testing.assert_allclose(out[0, k:k + 100], 0.25 * CENTRE, rtol=1e-6)
