@@ -20,6 +20,7 @@ from phonon.plugins import (Block, Node, Param, Params, control_number, node, no
 __all__ = ["MidiNotes", "MidiCC", "MidiControlIn"]
 
 SIGNAL_GRID = 64          # a controller sampled from a signal sends at most once per 64 frames
+HOLD_MAX_S = 60.0         # a held live note whose note-off never comes ends after this
 
 
 def _bus(node_id: str) -> str:
@@ -59,8 +60,15 @@ class MidiNotes(Node):
         self.port_name = str(self.static.get("port", "out"))
         self.track = _bus(self.node_id)
         self.skipped = 0                          # events without a playable note
+        self.held: list = []                      # (hold, channel, key, onset): keys down
         if self.midi is not None:
             self.midi.open_output(self.port_name)
+
+    def state(self) -> dict:
+        return {"held": list(self.held)}
+
+    def load_state(self, state: dict) -> None:
+        self.held = list(state.get("held", ()))      # keys still down: released by the successor
 
     def key_of(self, value: dict) -> int | None:
         """The MIDI key of an event: `midinote` (absolute), else `note`/`n`/the bare value
@@ -75,9 +83,22 @@ class MidiNotes(Node):
                     return 60 + int(round(semis))
         return None
 
+    def _release_held(self, hub, start: int) -> None:
+        """Note-offs for held live notes whose key came up (at its sample, or now if past)."""
+        still = []
+        for hold, channel, key, onset in self.held:
+            if hold.release is None and start - onset < HOLD_MAX_S * self.sr:
+                still.append((hold, channel, key, onset))
+            else:
+                at = max(hold.release if hold.release is not None else start, start, onset + 1)
+                hub.note_off(at, self.port_name, channel, key, self.track)
+        self.held = still
+
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         out[:, :ctx.frames] = 0.0
         hub = self.midi
+        if hub is not None and self.held:
+            self._release_held(hub, ctx.start)
         if hub is None or not ctx.events:
             return
         for trig in ctx.events:
@@ -89,6 +110,12 @@ class MidiNotes(Node):
             off = trig.offset
             velocity = control_number(v.get("velocity"), value_at(p.velocity, off))
             channel = _channel(control_number(v.get("channel")), _channel(value_at(p.channel, off)))
+            hold = v.get("hold")
+            if getattr(hold, "release", 0) is None:  # a played key still down (midinote)
+                hub.note_on(ctx.start + off, self.port_name, channel, key, _to7(velocity),
+                            self.track)
+                self.held.append((hold, channel, key, ctx.start + off))
+                continue
             sustain = control_number(v.get("sustain"))
             if sustain is None:
                 sustain = control_number(v.get("legato"), value_at(p.legato, off)) * trig.duration

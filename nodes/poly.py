@@ -15,6 +15,8 @@ rendered sample-accurately from the event's onset. Per-event controls:
     attack   seconds of the linear rise from 0 to 1 (default: the node's `attack`, 10 ms)
     release  seconds of the linear fall to 0 after the gate (default: `release`, 300 ms)
     legato   the gate lasts legato x the event's duration (default 1)
+    hold     a played key still down (`midinote`, docs/sync.md): the gate stays open until
+             `hold.release`, the stream sample of its note-off
 
     vowel shape hcutoff bandf crush coarse cutoff tremolorate phaserrate waveloss squiz
     fshift triode krush octer ring distort djf (and their second controls): SuperDirt's
@@ -44,6 +46,7 @@ from phonon.samples import effect_row, voice_controls
 __all__ = ["Poly"]
 
 STEAL_FADE_S = 0.005
+HOLD_MAX_S = 60.0           # a held live note whose note-off never comes ends after this
 SPARE_VOICES = 4            # instances beyond `voices` that let stolen voices fade out
 MAX_VOICES = 256
 #: the instrument's own AR envelope reads attack/release: SuperDirt's envelope module is left out
@@ -101,6 +104,8 @@ class _Voice:
         self.fx_tape: np.ndarray | None = None
         self.gain = 1.0
         self.pl = self.pr = 1.0   # the pan gains alone (the effects run before the gain)
+        self.hold: Any = None     # a played key still down (live MIDI): released at its note-off
+        self.onset = 0            # the stream sample the voice started on
 
     def envelope(self, n: int, ramp: np.ndarray, buf: np.ndarray) -> np.ndarray:
         t = buf[:n]
@@ -193,7 +198,9 @@ class Poly(Node):
             return note_to_freq(semis) / base
         return 2.0 ** (semis / 12.0)
 
-    def _start(self, trig: Trigger, offset: int, p: Params, chord: int = 1) -> None:
+    def _start(self, trig: Trigger, offset: int, p: Params, chord: int = 1,
+               onset: int = 0) -> None:
+        """Start a voice for `trig` at block offset `offset` (stream sample `onset`)."""
         c = trig.value if isinstance(trig.value, dict) else {self.spec.name: trig.value}
         playing = sorted((v for v in self.pool if v.active and not v.stolen), key=lambda v: v.serial)
         if len(playing) >= self.max_voices:
@@ -226,6 +233,10 @@ class Poly(Node):
         legato = control_number(c.get("legato"), 1.0)
         v.attack = max(attack * sr, 1.0)
         v.rel_start = max(round(legato * float(trig.duration) * sr), 0)
+        v.hold, v.onset = None, onset
+        hold = c.get("hold")
+        if getattr(hold, "release", 0) is None:       # a key still down (phonon.sync midinote)
+            v.hold, v.rel_start = hold, round(HOLD_MAX_S * sr)
         v.rel_level = min(v.rel_start / v.attack, 1.0)
         v.rel_len = max(release * sr, 1.0)
         v.note = Trigger(offset=0, value=c, cycle=trig.cycle, duration=v.rel_start / sr)
@@ -248,6 +259,14 @@ class Poly(Node):
             if v.fx_tape is None:
                 v.fx_tape = np.zeros((2, self.tape_frames))
             v.fx_tape[:] = 0.0
+
+    def _release(self, v: _Voice) -> None:
+        """A held key came up: the release starts at its note-off (or now, if that passed)."""
+        at = float(max(v.hold.release - v.onset, v.age))
+        if at < v.rel_start:
+            v.rel_level = v.level_at(at)
+            v.rel_start = at
+        v.hold = None
 
     def _steal(self, v: _Voice) -> None:
         level = v.level_at(float(v.age))
@@ -284,6 +303,8 @@ class Poly(Node):
                 step.node.process(note if note is not None and step.voice_events else sub,
                                   step_ins, step.params, step.out)
             sig = steps[v.out_index].out
+            if v.hold is not None and v.hold.release is not None:
+                self._release(v)
             env = v.envelope(n, self.ramp, self.tbuf)
             right = sig[1, :n] if sig.shape[0] > 1 else sig[0, :n]
             if v.fx_mask:
@@ -320,7 +341,7 @@ class Poly(Node):
         for a, b, trig in event_spans(ctx):
             self._render(ctx, ins, out, a, b)
             if trig is not None:
-                self._start(trig, b, p, chords.get(b, 1))
+                self._start(trig, b, p, chords.get(b, 1), ctx.start + b)
 
     def active_voices(self) -> int:
         return sum(1 for v in self.pool if v.active and not v.stolen)

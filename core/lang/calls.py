@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from ..patterns.live import LiveSource
 from ..plugins.registry import Registry
 from . import ast as A
 from .diagnostics import Reporter
@@ -22,6 +23,9 @@ Evaluate = Callable[[A.Expr, str], Value]
 
 #: transforms of values that may also be chained with `#` (the original writes `n "0 2" # scale "minor"`)
 CHAINED_TRANSFORMS = frozenset({"scale", "toScale", "toScale'", "chord"})
+
+#: names that, alone, are live sources: patterns of what a performer plays (docs/sync.md)
+LIVE_SOURCES = ("midinote",)
 
 #: envelopes that, chained after an event pattern, set its per-event envelope controls
 #: (`s "bd*4" # ar 0.01 0.2` = `# attack 0.01 # release 0.2`; PHONON-RS.md §4.3)
@@ -72,6 +76,9 @@ class Calls:
         if chain_input is not None:
             return self._chained_call(e, path, chain_input)
         name = e.name
+        if name in LIVE_SOURCES and not e.args and not e.keywords and not extra:
+            # `midinote` alone: the notes played on a MIDI keyboard (phonon live --midi-in)
+            return Pat(LiveSource(name), name, e.pos, True, False)
         is_node = name in self.registry
         is_control = name in self.controls
         is_transform = name in self.transform_table and not is_control

@@ -23,6 +23,8 @@ from ..sync.follow import LinkFollower
 from ..sync.hub import MidiHub
 from ..sync.jack_midi import JackMidi
 from ..sync.midi_clock import MidiClock
+from ..patterns import live
+from ..sync.live_notes import LiveNotes
 from ..sync.midi_in import MidiInput
 from ..sync.midi_out import MidiScheduler
 from ..sync.record import to_mini
@@ -80,6 +82,9 @@ class LiveSync:
         self.scheduler = MidiScheduler()
         self.midi_in = MidiInput(self.timeline)
         self.hub = LazyHub(self)
+        self.live_notes = LiveNotes(self.midi_in, sr)      # `midinote` in programs
+        self._input_open = False
+        live.install("midinote", self._feed_notes)
         self.jack: JackMidi | None = None
         self._jack_failed = False
         self._lock = threading.Lock()
@@ -138,6 +143,14 @@ class LiveSync:
                 jack.run_after(self._audio_port)
             except SyncUnavailable as exc:
                 self.report(f"MIDI timing: {exc}")
+
+    def _feed_notes(self, begin, end, clock):
+        """The `midinote` feed; the first query opens the MIDI input (a program may play
+        `midinote` without `--midi-in`: connect to phonon-midi:in by hand then)."""
+        if not self._input_open:
+            self._input_open = True
+            self.hub.open_input()
+        return self.live_notes.feed(begin, end, clock)
 
     def set_render_ahead(self, frames: int) -> None:
         """Incoming MIDI is played this many samples after it arrives (the render-ahead)."""
@@ -202,6 +215,7 @@ class LiveSync:
 
     def close(self, sample: int) -> None:
         """All notes off and clock Stop at `sample`, give JACK a moment to send them, leave."""
+        live.install("midinote", None)
         self.scheduler.panic(sample)
         if self.clock_out is not None:
             self.clock_out.stop(sample)

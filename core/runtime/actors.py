@@ -28,7 +28,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..lang.ir import GraphIR
+from ..lang.ir import GraphIR, NodeIR, PatternArg
+from ..patterns.live import is_live
 from ..plan import Plan
 from ..plugins.api import Node
 from ..samples.bank import SampleBank
@@ -50,6 +51,11 @@ WARMUP_MIN_S = 0.01          # ... and at least this much measured node time (or
 PIPELINE_RING = 3
 
 
+def plays_live(n: NodeIR) -> bool:
+    """Does the node read a live source (`phonon.patterns.live`) through a pattern argument?"""
+    return any(isinstance(a, PatternArg) and is_live(a.pattern) for a in n.params.values())
+
+
 class ActorExecutor(InlineExecutor):
     """Runs a bound graph with node actors in worker processes (see the module doc)."""
 
@@ -66,8 +72,10 @@ class ActorExecutor(InlineExecutor):
         self.options = options
         self.cores = options.cores or available_cores()
         self.requested = max(0, int(workers))
-        # nodes that use the session process's own resources (MIDI ports) never leave it
-        pinned = {nid for nid, node in nodes.items() if getattr(type(node), "in_process", False)}
+        # nodes that use the session process's own resources (MIDI ports), or play a live
+        # source (`midinote`: its notes arrive in this process), never leave it
+        pinned = {nid for nid, node in nodes.items()
+                  if getattr(type(node), "in_process", False) or plays_live(graph.nodes[nid])}
         self.placement = Placement(graph, self.plan, options.isolate, pinned=pinned)
         isolated = len(self.placement.isolated)
         # `-j N` means up to N: never more busy processes than cores (unless `placement="all"`

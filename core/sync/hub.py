@@ -41,6 +41,14 @@ class MidiHub:
         key and velocity 0..127)."""
         self.scheduler.note(sample, port, channel, key, velocity, length, track)
 
+    def note_on(self, sample: int, port: str, channel: int, key: int, velocity: int,
+                track: str = "") -> None:
+        """A note-on alone (a held live note: its note-off follows with `note_off`)."""
+        self.scheduler.note(sample, port, channel, key, velocity, None, track)
+
+    def note_off(self, sample: int, port: str, channel: int, key: int, track: str = "") -> None:
+        self.scheduler.note_off(sample, port, channel, key, track)
+
     def cc(self, sample: int, port: str, channel: int, controller: int, value: int,
            track: str = "") -> None:
         self.scheduler.cc(sample, port, channel, controller, value, track)

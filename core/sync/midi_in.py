@@ -70,7 +70,9 @@ class MidiInput:
         self._inbox: deque[tuple[int, bytes, str]] = deque(maxlen=INBOX)
         self._waiting: list[tuple[int, bytes, str]] = []    # (target sample, data, port)
         self._block: tuple[int, int, list[InMessage]] = (-1, 0, [])
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+        #: called with (target sample, data, port) for every message placed (render thread)
+        self.subscribers: list = []
 
     def on_message(self, frame: int, data: bytes, port: str = "in") -> None:
         """A message arrived at JACK frame `frame` (JACK's process callback)."""
@@ -98,15 +100,24 @@ class MidiInput:
             self._block = (start, frames, msgs)
         return msgs
 
+    def pump(self) -> None:
+        """Place the messages that arrived on the render timeline (render thread): they wait
+        for `block`, and every subscriber (`phonon.sync.live_notes`) sees them once."""
+        timeline, inbox = self.timeline, self._inbox
+        with self._lock:
+            while inbox:
+                frame, data, port = inbox.popleft()
+                played = timeline.sample_of(frame)
+                if played is None:
+                    continue                 # the stream is not running yet
+                target = played + self.delay
+                self._waiting.append((target, data, port))
+                for subscriber in self.subscribers:
+                    subscriber(target, data, port)
+
     def _take(self, start: int, end: int) -> list[InMessage]:
-        timeline = self.timeline
-        inbox, waiting = self._inbox, self._waiting
-        while inbox:
-            frame, data, port = inbox.popleft()
-            played = timeline.sample_of(frame)
-            if played is None:
-                continue                     # the stream is not running yet
-            waiting.append((played + self.delay, data, port))
+        self.pump()
+        waiting = self._waiting
         if not waiting:
             return []
         waiting.sort(key=lambda m: m[0])

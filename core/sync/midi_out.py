@@ -69,13 +69,18 @@ class MidiScheduler:
         heapq.heappush(self._heap, Message(int(sample), rank, next(self._seq), port, data, track))
 
     def note(self, sample: int, port: str, channel: int, key: int, velocity: int,
-             length: int, track: str = "") -> None:
-        """A note-on at `sample` and its note-off `length` samples later (at least one)."""
+             length: int | None, track: str = "") -> None:
+        """A note-on at `sample` and its note-off `length` samples later (at least one; None:
+        the caller sends the note-off with `note_off`)."""
         if (port, channel) not in self.channels:
             with self._lock:
                 self.channels.add((port, channel))
         self.send(sample, port, note_on(channel, key, velocity), track)
-        self.send(sample + max(1, int(length)), port, note_off(channel, key), track, _OFF_FIRST)
+        if length is not None:
+            self.note_off(sample + max(1, int(length)), port, channel, key, track)
+
+    def note_off(self, sample: int, port: str, channel: int, key: int, track: str = "") -> None:
+        self.send(sample, port, note_off(channel, key), track, _OFF_FIRST)
 
     def cc(self, sample: int, port: str, channel: int, controller: int, value: int,
            track: str = "") -> None:

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from ..patterns.live import clock_for, is_live
 from ..patterns.pattern import Pattern
 from ..patterns.schedule import CycleCache
 from ..patterns.timespan import Event, TimeSpan
@@ -70,6 +71,10 @@ class EventStream:
         self._pending: list[tuple[int, Any, int]] = []
         self._head = 0
         self.next_sample = _NEVER                              # sample of the next pending onset
+        # a pattern reading a live source (MIDI notes) is queried block by block, late; its
+        # horizon stays unknown so no caller skips a block on it
+        self.live = is_live(pattern)
+        self._live_seen: dict[int, None] = {}     # live notes played (late ones come again)
 
     def idle_until(self, end: int) -> bool:
         """True when no onset lies before sample `end` (known without querying anything)."""
@@ -122,6 +127,8 @@ class EventStream:
     def take_shifted(self, start: int, end: int) -> list[tuple[int, Any, int]]:
         """Onsets with sample in [start, end), as (offset from start, base event, shift in
         cycles); earlier ones are dropped (they belong to blocks before `start`)."""
+        if self.live:
+            return self._take_live(start, end)
         if self.version != self.clock.version:
             self._remap()
         if self.horizon < end:
@@ -142,6 +149,38 @@ class EventStream:
     def take(self, start: int, end: int) -> list[tuple[int, Any]]:
         """Onsets with sample in [start, end), as (offset from start, event)."""
         return [(off, shifted(ev, shift)) for off, ev, shift in self.take_shifted(start, end)]
+
+
+    def _take_live(self, start: int, end: int) -> list[tuple[int, Any, int]]:
+        """The onsets of [start, end), asked now (live events are only known when they come)."""
+        clock = self.clock
+        begin, stop = clock.cycle_at(start), clock.cycle_at(end)
+        with clock_for(clock):
+            events = self.pattern.query(begin, stop)
+        out = []
+        seen = self._live_seen
+        for ev in events:
+            whole = ev.whole
+            if whole is None or not ev.has_onset() or whole.begin >= stop:
+                continue
+            key = _live_key(ev)
+            if whole.begin < begin and (key is None or key in seen):
+                continue                # before this block: played, or not a late live note
+            if key is not None:
+                seen[key] = None
+            offset = min(max(clock.sample_at(whole.begin) - start, 0), end - start - 1)
+            out.append((offset, ev, 0))
+        while len(seen) > 1024:
+            del seen[next(iter(seen))]
+        out.sort(key=lambda item: item[0])
+        return out
+
+
+def _live_key(ev: Event) -> int | None:
+    """What identifies a live note across queries (its `hold`), None for other events."""
+    value = ev.value
+    hold = value.get("hold") if isinstance(value, dict) else None
+    return getattr(hold, "serial", id(hold)) if hold is not None else None
 
 
 def shifted(ev: Event, shift: int) -> Event:

@@ -76,3 +76,35 @@ def test_record_prints_the_notes_played_as_mini_notation(jack_here, tmp_path):
     finally:
         probe.close()
     assert 'recorded 2 cycles: note "<[c3 [e3,g3] b3 ~] [c4 ~ ~ e4]>"' in out, out
+
+
+def test_played_notes_sound_at_their_exact_spacing_held_until_the_keys_come_up(jack_here,
+                                                                               tmp_path):
+    prog = tmp_path / "keys.ph"
+    prog.write_text('~lead: sine 220 # gain 0.5\nout: midinote # s "~lead" # release 0.02\n')
+    probe = JackProbe("probe", seconds=30, audio=True)
+    try:
+        live = start_live(jack_here, prog, "--midi-in", "probe:out", duration=5)
+        attach(probe, live)
+        time.sleep(1.0)
+        at = probe.frame_now() + RATE // 2
+        for frame, data in ((at, b"\x90\x45\x64"), (at + 1500, b"\x80\x45\x00"),
+                            (at + 3000, b"\x90\x39\x64"), (at + 6000, b"\x80\x39\x00")):
+            probe.send_at(frame, data)
+        out = finish(live)
+    finally:
+        probe.close()
+    assert "underruns: 0;" in out, out
+    x = np.abs(probe.audio[:probe.audio_n].astype(np.float64))
+    loud = np.flatnonzero(x > 1e-4)
+    bursts = np.split(loud, np.flatnonzero(np.diff(loud) > 100) + 1)
+    assert len(bursts) == 2, [(b[0], b[-1]) for b in bursts]
+    starts = [int(b[0]) for b in bursts]
+    ends = [int(b[-1]) for b in bursts]
+    assert starts[1] - starts[0] in (2999, 3000, 3001)       # the spacing that was played
+    release = 0.02 * RATE
+    for start, end, held in zip(starts, ends, (1500, 3000)):
+        assert abs(end - start - (held + release)) <= 3      # held until the key came up
+    first = starts[0] + probe.audio_first
+    print(f"\nmidinote: played {first - at} frames after arrival")
+    assert 0 < first - at <= 0.1 * RATE
