@@ -24,7 +24,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--duration", type=float, default=None, metavar="SECONDS",
                         help="stop cleanly after this many seconds of audio")
     parser.add_argument("--record", default=None, metavar="OUT.wav",
-                        help="also write exactly what is sent to the device to this file")
+                        help="also write the program's output to this file (on the performance's clock, "
+                             "also while the device is away)")
     parser.add_argument("--swap", choices=("cycle", "block"), default="cycle",
                         help="when an edit takes over: at the next cycle boundary (default) "
                              "or at the next block")
@@ -56,16 +57,22 @@ def _terminate(signum, frame):  # noqa: ARG001 - signal handler
 
 
 def run(args: argparse.Namespace) -> int:
+    """SIGTERM stops like Ctrl-C from the start (clean exit, nothing left behind)."""
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        return _run(args)
+    except KeyboardInterrupt:         # before the music started (choosing, compiling)
+        print("phonon live: stopped before playing", flush=True)
+        return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from ..engine.options import SessionOptions
-    from ..engine.render import open_session
-    from ..errors import PhononError
-    from ..live.device import (CLIENT_NAME, JACK_HOSTAPI, DeviceError, choose_output,
-                               import_sounddevice)
-    from ..live.runner import LiveOptions, LiveRunner
-    from ..live.sync import LiveSync, SyncOptions
-    from ..sync import SyncUnavailable
+    from ..live.device import DeviceError
+    from ..live.output import AudioOutput
 
     console = Console(soft_wrap=True, highlight=False)
     err = Console(stderr=True, soft_wrap=True, highlight=False)
@@ -81,12 +88,28 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         err.print(f"phonon live: cannot read {path}: {exc.strerror}", markup=False)
         return 2
+    output = AudioOutput(args.device)
     try:
-        sd = import_sounddevice()
-        device = choose_output(sd, args.device)
+        return _play(args, text, output, console, err)
     except DeviceError as exc:
         err.print(f"phonon live: {exc}", markup=False)
         return 3
+    finally:
+        output.close()
+
+
+def _play(args: argparse.Namespace, text: str, output, console, err) -> int:
+    """Choose the device, build the session, join Link / open MIDI, play; the summary."""
+    from ..engine.options import SessionOptions
+    from ..engine.render import open_session
+    from ..errors import PhononError
+    from ..live.device import CLIENT_NAME, JACK_HOSTAPI
+    from ..live.runner import LiveOptions, LiveRunner
+    from ..live.sync import LiveSync, SyncOptions
+    from ..sync import SyncUnavailable
+
+    path = Path(args.file)
+    device = output.choose()
     sr = int(device.samplerate)
     options = LiveOptions(path=str(path), latency=args.latency, duration=args.duration,
                           record=args.record, swap=args.swap, text=text)
@@ -94,10 +117,9 @@ def run(args: argparse.Namespace) -> int:
                                beats_per_cycle=args.beats_per_cycle,
                                link_offset_ms=args.link_offset, midi_out=args.midi_out,
                                midi_in=args.midi_in, midi_clock=args.midi_clock)
-    runner = LiveRunner(options, sd=sd, device=device, console=console)
-    sync = LiveSync(sync_options, sr, jack_device=device.hostapi == JACK_HOSTAPI,
-                    report=runner.report)
-    runner.sync = sync
+    runner = LiveRunner(options, output=output, console=console)
+    sync = runner.sync = LiveSync(sync_options, sr, jack_device=device.hostapi == JACK_HOSTAPI,
+                                  report=runner.report)
     try:
         session = open_session(text, SessionOptions(sr=sr, block=args.block,
                                                     samples=args.samples, workers=args.workers,
@@ -107,7 +129,6 @@ def run(args: argparse.Namespace) -> int:
         err.print(str(exc), markup=False, highlight=False)
         err.print("phonon live: fix the program and start again (live edits keep the old "
                   "program playing; the first one has to compile)", markup=False)
-        sd._terminate()
         return 1
     try:
         sync.start(float(session.graph.cps), CLIENT_NAME)
@@ -115,32 +136,22 @@ def run(args: argparse.Namespace) -> int:
         err.print(f"phonon live: {exc}", markup=False)
         sync.close(0)
         session.close()
-        sd._terminate()
         return 3
-    previous = signal.signal(signal.SIGTERM, _terminate)
-    interrupted = False
-    try:
-        result = runner.run(session)
-    except KeyboardInterrupt:
-        interrupted = True
-        result = None
-    except DeviceError as exc:
-        err.print(f"phonon live: {exc}", markup=False)
-        return 3
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-        sd._terminate()
-    if result is None:
-        console.print("phonon live: stopped", markup=False)
-        return 130 if interrupted else 1
-    console.print(f"phonon live: stopped after {result.seconds:.1f} s; "
-                  f"underruns: {result.underruns}; device xruns: {result.device_xruns}; "
-                  f"reloads: {result.reloads_ok} ok, {result.reloads_failed} failed; "
-                  f"swaps: {len(result.swaps)}", markup=False, highlight=False, soft_wrap=True)
+    result = runner.run(session)
+    summary = (f"phonon live: stopped after {result.seconds:.1f} s; "
+               f"underruns: {result.underruns}; device xruns: {result.device_xruns}; "
+               f"reloads: {result.reloads_ok} ok, {result.reloads_failed} failed; "
+               f"swaps: {len(result.swaps)}")
+    if result.outages:
+        summary += (f"; audio device lost {result.outages} time"
+                    f"{'s' if result.outages != 1 else ''} ({result.outage_s:.1f} s without "
+                    f"sound)")
+    console.print(summary, markup=False, highlight=False, soft_wrap=True)
+    link = runner.link
     if result.underruns:
-        console.print(f"phonon live: underruns after frames {runner.underrun_at[:10]}",
+        console.print(f"phonon live: underruns after frames {link.first_underruns()[:10]}",
                       markup=False, highlight=False, soft_wrap=True)
     if result.device_xruns:
-        console.print(f"phonon live: device xruns after frames {runner.xrun_at[:10]}",
+        console.print(f"phonon live: device xruns after frames {link.first_xruns()[:10]}",
                       markup=False, highlight=False, soft_wrap=True)
     return 0

@@ -1,18 +1,21 @@
-"""A live session end to end: render thread -> block ring -> device callback, hot reload,
+"""A live session end to end: render thread -> block ring -> audio output, hot reload,
 status line, recording, clean stop.
 
-Threads: the PortAudio callback only copies frames out of the ring (and into the recording
-tap); the render thread keeps the ring filled `latency` ahead; the reload thread compiles
-edits; the main thread shows the status and waits for Ctrl-C or `duration`.
+Threads: the render thread keeps the ring (shared memory) filled `latency` ahead and hands
+each block to the recording tap; the device process's callback copies frames out of the ring
+(`phonon.live.output`, which also keeps the show going when the device goes away); the reload
+thread compiles edits; the main thread shows the status and waits for Ctrl-C or `duration`.
 """
 from __future__ import annotations
 
 import gc
 import os
+import signal
 import sys
 import threading
 import time
 import traceback
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,15 +25,21 @@ import numpy as np
 from ..engine.kernel_compiles import KernelCompiles
 from ..engine.session import Session
 from .device import DeviceError
+from .link import Link
+from .output import AudioOutput, OutputEvent
 from .player import Player
+from .record import RecordTap
 from .reloader import ReloadResult, Reloader
 from .ring import BlockRing
 from .status import Status
 from .swap import warm_kernels
 
 LOAD_SMOOTHING = 0.05
-# The callback needs the GIL to copy its frames: let other threads hand it over quickly.
+# The render thread needs the GIL back quickly from the reload and watch threads.
 SWITCH_INTERVAL = 0.0005
+# `--duration`: the run ends when the device (or the clock, while it is away) has played that
+# much, and never later than this on the wall clock.
+DURATION_SLACK_S = 0.5
 # Scheduling of the live threads when the system allows it (root or CAP_SYS_NICE):
 # real-time FIFO below JACK's own threads (JACK's default is 10), else nice -10.
 RENDER_NICE = -10
@@ -74,59 +83,14 @@ def normal_priority() -> None:
 
 
 def raise_all_threads(nice: int = RENDER_NICE) -> None:
-    """Raise every thread of this process: any of them may hold the GIL the render thread and
-    the callback need, and must not sit preempted by background jobs while holding it."""
+    """Raise every thread of this process: any of them may hold the GIL the render thread
+    needs, and must not sit preempted by background jobs while holding it."""
     try:
         tids = [int(t) for t in os.listdir("/proc/self/task")]
     except OSError:
         return
     for tid in tids:
         raise_priority(nice, tid)
-
-
-class RecordTap:
-    """What the callback sent to the device, drained to a WAV file by a writer thread."""
-
-    def __init__(self, path: str, sr: int, seconds: float = 8.0) -> None:
-        import soundfile as sf
-        self.file = sf.SoundFile(path, "w", samplerate=sr, channels=2, subtype="FLOAT")
-        self.buf = np.zeros((int(sr * seconds), 2), dtype=np.float32)
-        self.written = 0
-        self.drained = 0
-        self.lost = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="phonon-record", daemon=True)
-        self._thread.start()
-
-    def write(self, frames: np.ndarray) -> None:    # audio callback: copy only
-        n, cap = frames.shape[0], self.buf.shape[0]
-        w = self.written % cap
-        first = min(n, cap - w)
-        self.buf[w:w + first] = frames[:first]
-        if first < n:
-            self.buf[:n - first] = frames[first:]
-        self.written += n
-
-    def _drain(self) -> None:
-        end, cap = self.written, self.buf.shape[0]
-        if end - self.drained > cap:             # the writer fell behind: report, skip ahead
-            self.lost += end - self.drained - cap
-            self.drained = end - cap
-        while self.drained < end:
-            r = self.drained % cap
-            n = min(end - self.drained, cap - r)
-            self.file.write(self.buf[r:r + n])
-            self.drained += n
-
-    def _run(self) -> None:
-        while not self._stop.wait(0.1):
-            self._drain()
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
-        self._drain()
-        self.file.close()
 
 
 @dataclass
@@ -152,34 +116,34 @@ class LiveResult:
     reloads_ok: int = 0
     reloads_failed: int = 0
     swaps: list = field(default_factory=list)
+    outages: int = 0             # times the audio device went away
+    outage_s: float = 0.0        # seconds without a device
 
 
 class LiveRunner:
-    """Plays `options.path` on the chosen device until stopped."""
+    """Plays `options.path` through `output` (device already chosen) until stopped."""
 
-    def __init__(self, options: LiveOptions, *, sd: Any, device: Any,
-                 console: Any, sync: Any = None) -> None:
+    def __init__(self, options: LiveOptions, *, output: AudioOutput, console: Any,
+                 sync: Any = None) -> None:
         self.opt = options
         self.sync = sync                 # phonon.live.sync.LiveSync: Link, MIDI (or None)
-        self.sd = sd
-        self.device = device
+        self.output = output
+        self.device = output.device
         self.console = console
-        self.sr = int(device.samplerate)
+        self.sr = int(self.device.samplerate)
         self.stats = RenderStats()
         self.last_reload = ReloadResult(True, "none yet")
         self.reloads_ok = 0
         self.reloads_failed = 0
-        self.device_xruns = 0
-        self.frames_played = 0
-        self.xrun_at: list[int] = []      # frames played before each device xrun
-        self.underrun_at: list[int] = []  # frames played before each underrun
-        self.dac = (0, 0.0)              # (ring frames read before a callback, its wall DAC time)
+        self.link: Link | None = None
+        self.player: Player | None = None
         self.interrupted = False
         self._failed_swaps_seen = 0
         self._swaps_seen = 0
         self._stop = threading.Event()
         self._events: list[str] = []
         self._lock = threading.Lock()
+        output.on_event = self._on_output
 
     # -- reporting from other threads
     def report(self, text: str) -> None:
@@ -191,111 +155,119 @@ class LiveRunner:
         self.last_reload = result
         if result.ok:
             self.reloads_ok += 1
+            when = "the next " + ("cycle" if self.opt.swap == "cycle" else "block")
+            if self.output.state == "lost":
+                when += " (heard when the audio device is back)"
             self.report(f"reload {result.message}: {Path(self.opt.path).name}, swapping at "
-                        f"the next {'cycle' if self.opt.swap == 'cycle' else 'block'}")
+                        f"{when}")
         else:
             self.reloads_failed += 1
             self.report(f"reload failed, the old program keeps playing:\n{result.detail}")
 
-    # -- threads
-    def _render_loop(self, player: Player, ring: BlockRing, target: int) -> None:
+    def _on_output(self, ev: OutputEvent) -> None:
+        """The audio device went away or came back (from the output's watch thread)."""
+        where = f"{ev.device.name!r} [{ev.device.hostapi}]"
+        cycle = self.cycle_now()
+        at = f" at cycle {cycle:.2f}" if cycle is not None else ""
+        if ev.kind == "lost":
+            self.report(f"audio device lost{at}: {where}: {ev.text}; the program keeps "
+                        f"running on its clock (edits still apply), reconnecting when the "
+                        f"device is back; Ctrl-C to stop")
+        elif ev.kind == "back":
+            self.report(f"audio device back after {ev.seconds:.1f} s: {where}; resuming{at}")
+        else:
+            self.report(f"audio device: {ev.text}")
+
+    # -- the render thread
+    def _render_loop(self, player: Player, ring: BlockRing, target: int,
+                     tap: RecordTap | None) -> None:
         block, budget = player.block, player.block / self.sr
         stats = self.stats
         silence = np.zeros((2, block), dtype=np.float32)
         failures = 0
-        sync = self.sync
+        render = self._render if self.sync is not None else player.render
         raise_priority()
         while not self._stop.is_set():
-            ring.space.clear()
-            if ring.filled + block > target:
-                ring.space.wait(0.1)
+            short = ring.filled + block - target
+            if short > 0:               # sleep until the device has taken that much more
+                time.sleep(min(short, block) / self.sr)
                 continue
             t0 = time.perf_counter()
             try:
-                ring.write(self._render(player) if sync is not None else player.render())
+                out = render()
             except Exception as exc:  # noqa: BLE001 - keep the device fed, say it once
                 if not failures:
                     self.report(f"render error (this block is silent): {type(exc).__name__}: "
                                 f"{exc}\n{traceback.format_exc()}")
                 failures += 1
-                ring.write(silence)
+                out = silence
+            ring.write(out)
+            if tap is not None:
+                tap.write(out)
+            if out is silence:
                 continue
             share = 100.0 * (time.perf_counter() - t0) / budget
             stats.load += LOAD_SMOOTHING * (share - stats.load) if stats.blocks else share
             stats.peak = max(stats.peak, share) if stats.blocks > 8 else stats.peak
             stats.blocks += 1
 
-    def _render(self, player: Player) -> np.ndarray:
-        """The next block, with the sync hooks around it (Link before, MIDI clock after)."""
-        sync, start = self.sync, player.position
+    def _render(self) -> np.ndarray:
+        """The next block, with the sync hooks around it: where the device stream is on
+        JACK's timeline (from the device process's stamps), Link before, MIDI clock after."""
+        sync, player = self.sync, self.player
+        sync.on_stream(self.link)
+        start = player.position
         sync.before_block(player.session, player.block)
         out = player.render()
         sync.after_block(player.session, start, player.block)
         return out
 
-    def _callback(self, ring: BlockRing, tap: RecordTap | None):
-        def callback(outdata, frames, time_info, status):
-            if status.output_underflow:
-                self.device_xruns += 1
-                self.xrun_at.append(self.frames_played)
-            before = ring.read
-            if ring.read_into(outdata) < frames:
-                self.underrun_at.append(self.frames_played)
-            if tap is not None:
-                tap.write(outdata)
-            self.frames_played += frames
-            now = time.time()
-            dac = time_info.outputBufferDacTime
-            cur = time_info.currentTime
-            self.dac = (before, now + (dac - cur) if dac > 0 and cur > 0 else now)
-            if sync is not None:
-                sync.on_callback(before, frames, dac - cur if dac > 0 and cur > 0 else 0.0)
-        sync = self.sync
-        return callback
-
     def ear_time(self, sample: int) -> float | None:
         """Wall time at which `sample` of the stream reached the device (None: not yet)."""
-        before, wall = self.dac
+        before, wall = self.link.dac()
         if before < sample or wall == 0.0:
             return None
         return wall - (before - sample) / self.sr
 
+    def cycle_now(self) -> float | None:
+        """The cycle being played (None before the player exists)."""
+        player, link = self.player, self.link
+        if player is None or link is None:
+            return None
+        session = player.session
+        return float(session.clock.cycle_at(min(link.ring.read, session.position)))
+
     # -- main
     def run(self, session: Session) -> LiveResult:
         opt = self.opt
-        player = Player(session, swap=opt.swap)
+        player = self.player = Player(session, swap=opt.swap)
         block = session.block
         target = max(2 * block, int(round(opt.latency * self.sr / block)) * block)
-        ring = BlockRing(target + 2 * block)
+        link = self.link = Link.create(target + 2 * block)
+        ring = link.ring
+        if self.sync is not None:
+            self.sync.set_render_ahead(target + 2 * block)
         reloader = Reloader(opt.path, player, self._on_reload, quiet=opt.quiet,
                             registry=session.registry, reporter=self.report)
         reloader.last_text = opt.text
-        if self.sync is not None:
-            self.sync.set_render_ahead(target + 2 * block)
-        with KernelCompiles(self._announce_compiling) as jit:    # a cold cache: say why we wait
-            warm_kernels(session.graph, session, reloader.warmed)   # partial-block kernels
-            while ring.filled + block <= target:        # prime the ring before the device runs
-                ring.write(self._render(player) if self.sync is not None else player.render())
-        if jit.count:
-            self._print(f"compiled {jit.count} DSP kernel{'s' if jit.count != 1 else ''} in "
-                        f"{jit.seconds:.1f} s (first run only; cached for the next runs)")
-        gc.collect()
-        gc.freeze()          # what exists now is long-lived: keep it out of later collections
-        tap, stream = self._open_stream(player, ring, block)
-        if self.sync is not None:
-            self.sync.stream_opened()
-        render = threading.Thread(target=self._render_loop, args=(player, ring, target),
-                                  name="phonon-render", daemon=True)
+        tap = render = live = None
         t_start = time.time()
-        live = None
         switch = sys.getswitchinterval()
         try:
-            reloader.start()             # imports watchdog before the device needs the GIL
+            tap = self._open_record(ring)
+            self._prime(player, ring, target, tap, reloader.warmed)
+            reloader.start()             # imports watchdog before the render path runs
             sys.setswitchinterval(SWITCH_INTERVAL)
+            self.output.start(link, self.sr, block)
+            t_start = time.time()
+            if self.sync is not None:
+                self.sync.stream_opened()
+            render = threading.Thread(target=self._render_loop,
+                                      args=(player, ring, target, tap),
+                                      name="phonon-render", daemon=True)
             render.start()
-            stream.start()
             raise_all_threads()
-            latency_ms = 1000.0 * (target / self.sr + float(stream.latency))
+            latency_ms = 1000.0 * (target / self.sr + self.output.latency)
             self._print(f"playing {opt.path} on {self.device.name!r} [{self.device.hostapi}], "
                         f"{self.sr} Hz, block {block}, output latency {latency_ms:.1f} ms; "
                         f"edit the file to hot-reload, Ctrl-C to stop")
@@ -310,56 +282,65 @@ class LiveRunner:
         except KeyboardInterrupt:     # Ctrl-C (or SIGTERM), also while starting: a normal stop
             self.interrupted = True
         finally:
-            self._stop.set()
-            sys.setswitchinterval(switch)
-            normal_priority()
-            if live is not None:
-                live.stop()
-            reloader.stop()
-            try:
-                stream.stop()
-            finally:
-                stream.close()
-            render.join(timeout=5)
-            if self.sync is not None:
-                self.sync.close(ring.read)       # notes off, clock stop, leave Link
-            if tap is not None:
-                tap.close()
-            self._report(player, None)
-            player.close()
+            with ignoring_stop_signals():     # a second Ctrl-C must not break the clean-up
+                self._stop.set()
+                sys.setswitchinterval(switch)
+                normal_priority()
+                if live is not None:
+                    live.stop()
+                reloader.stop()
+                self.output.close()
+                if render is not None and render.ident is not None:
+                    render.join(timeout=5)
+                if self.sync is not None:
+                    self.sync.close(ring.read)    # notes off, clock stop, leave Link
+                if tap is not None:
+                    tap.close()
+                self._report(player, None)
+                player.close()
+                link.close()
         return LiveResult(seconds=time.time() - t_start, underruns=ring.underruns,
-                          device_xruns=self.device_xruns, reloads_ok=self.reloads_ok,
-                          reloads_failed=self.reloads_failed, swaps=list(player.swaps))
+                          device_xruns=link.xruns, reloads_ok=self.reloads_ok,
+                          reloads_failed=self.reloads_failed, swaps=list(player.swaps),
+                          outages=self.output.outages, outage_s=self.output.outage_s)
 
-    def _open_stream(self, player: Player, ring: BlockRing, block: int):
-        """The recording tap (or None) and the output stream that reads the ring; on failure
-        the player is closed and a `DeviceError` says why."""
-        opt, sd, tap = self.opt, self.sd, None
+    def _open_record(self, ring: BlockRing) -> RecordTap | None:
+        """The `--record` tap (None without `--record`); DeviceError when it cannot write."""
+        if not self.opt.record:
+            return None
         try:
-            tap = RecordTap(opt.record, self.sr) if opt.record else None
-            stream = sd.OutputStream(device=self.device.index, samplerate=self.sr,
-                                     blocksize=block, channels=2, dtype="float32",
-                                     latency="low", callback=self._callback(ring, tap))
-        except (sd.PortAudioError, RuntimeError, OSError) as exc:
-            if tap is not None:
-                tap.close()
-            player.close()
-            what = (f"cannot write {opt.record}" if opt.record and tap is None else
-                    f"cannot open {self.device.name!r} [{self.device.hostapi}] at {self.sr} Hz")
-            raise DeviceError(f"{what}: {exc}") from exc
-        return tap, stream
+            return RecordTap(self.opt.record, self.sr, played=lambda: ring.read)
+        except (RuntimeError, OSError) as exc:
+            raise DeviceError(f"cannot write {self.opt.record}: {exc}") from exc
+
+    def _prime(self, player: Player, ring: BlockRing, target: int, tap: RecordTap | None,
+               warmed: set) -> None:
+        """Warm the kernels and fill the ring before the device starts."""
+        session = player.session
+        render = self._render if self.sync is not None else player.render
+        with KernelCompiles(self._announce_compiling) as jit:    # a cold cache: say why we wait
+            warm_kernels(session.graph, session, warmed)         # partial-block kernels
+            while ring.filled + session.block <= target:
+                out = render()
+                ring.write(out)
+                if tap is not None:
+                    tap.write(out)
+        if jit.count:
+            self._print(f"compiled {jit.count} DSP kernel{'s' if jit.count != 1 else ''} in "
+                        f"{jit.seconds:.1f} s (first run only; cached for the next runs)")
+        gc.collect()
+        gc.freeze()          # what exists now is long-lived: keep it out of later collections
 
     def _play(self, player: Player, ring: BlockRing, live, latency_ms: float,
               t_start: float) -> None:
         """The main thread while the music plays: reports and the status line, until stopped
-        or `duration` seconds were played."""
+        or `duration` seconds were played (by the device, or by the clock while the device
+        is away; never more than DURATION_SLACK_S late on the wall clock)."""
         opt = self.opt
         until = None if opt.duration is None else opt.duration * self.sr
         while not self._stop.is_set():
-            if until is not None and self.frames_played >= until:
-                break
-            if until is not None and time.time() - t_start > opt.duration + 30:
-                self._print("the device stopped asking for audio; stopping")
+            if until is not None and (ring.read >= until or
+                                      time.time() - t_start > opt.duration + DURATION_SLACK_S):
                 break
             time.sleep(0.02)
             self._report(player, live)
@@ -388,11 +369,14 @@ class LiveRunner:
     def status(self, player: Player, ring: BlockRing, latency_ms: float) -> Status:
         session = player.session
         played = min(ring.read, session.position)
+        out = self.output
+        audio = "" if out.state == "playing" else \
+            f"LOST {self.device.name!r}, reconnecting ({out.away_for():.0f} s)"
         return Status(cycle=float(session.clock.cycle_at(played)), cps=float(session.clock.cps),
                       load=self.stats.load, peak=self.stats.peak, voices=player.active_voices(),
-                      underruns=ring.underruns, xruns=self.device_xruns, latency_ms=latency_ms,
+                      underruns=ring.underruns, xruns=self.link.xruns, latency_ms=latency_ms,
                       reload=self.last_reload.message, reload_ok=self.last_reload.ok,
-                      sync=self.sync.status() if self.sync is not None else "")
+                      sync=self.sync.status() if self.sync is not None else "", audio=audio)
 
     def _announce_compiling(self, name: str, n: int) -> None:
         if n == 1:
@@ -416,7 +400,7 @@ class LiveRunner:
         while self._swaps_seen < len(swaps):
             sw = swaps[self._swaps_seen]
             ear = self.ear_time(sw.sample)
-            if ear is None and not self._stop.is_set():
+            if ear is None and not self._stop.is_set() and self.output.state == "playing":
                 break                      # report once it has reached the device
             t = sw.transfer
             cycle = str(sw.cycle) if sw.cycle.denominator == 1 else f"{float(sw.cycle):.3f}"
@@ -427,3 +411,18 @@ class LiveRunner:
                 text += f"; edit-to-ear {1000.0 * (ear - saved):.0f} ms"
             self._print(text, live)
             self._swaps_seen += 1
+
+
+@contextmanager
+def ignoring_stop_signals():
+    """Ctrl-C / SIGTERM during the clean-up are ignored (it is bounded and already stopping)."""
+    try:
+        previous = {sig: signal.signal(sig, signal.SIG_IGN)
+                    for sig in (signal.SIGINT, signal.SIGTERM)}
+    except ValueError:            # not the main thread
+        previous = {}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

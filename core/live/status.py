@@ -21,9 +21,12 @@ class Status:
     reload: str                  # last reload result
     reload_ok: bool = True
     sync: str = ""               # Link peers, tempo, phase; MIDI counts (phonon.live.sync)
+    audio: str = ""              # empty while the device plays; else what is wrong with it
 
     def line(self) -> Text:
         t = Text(no_wrap=True, overflow="ellipsis")
+        if self.audio:
+            t.append(f"audio: {self.audio}  ", style="bold red")
         t.append(f"cycle {self.cycle:8.2f}", style="bold")
         t.append(f"  cps {self.cps:.3g}")
         t.append(f"  cpu {self.load:4.0f}% (peak {self.peak:.0f}%)",

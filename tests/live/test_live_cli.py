@@ -74,3 +74,21 @@ def test_a_cold_kernel_cache_says_it_compiles_before_playing(jack_server, tmp_pa
     assert lines[2].startswith(f"playing {prog} on ")
     warm = run(["live", str(prog), "--duration", "0.5"], env, timeout=300)
     assert warm.returncode == 0 and warm.stdout.splitlines()[0].startswith(f"playing {prog} on ")
+
+
+def test_a_record_file_that_cannot_be_written_is_an_error_and_nothing_is_left(jack_server,
+                                                                             tmp_path):
+    from phonon.runtime.shm import leftover_segments
+
+    prog = tmp_path / "beat.ph"
+    prog.write_text('out: s "bd"\n')
+    live = subprocess.Popen(PHONON + ["live", str(prog), "--duration", "1", "--record",
+                                      str(tmp_path / "nope" / "x.wav")],
+                            env=jack_server, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    out, err = live.communicate(timeout=120)
+    assert live.returncode == 3, err
+    assert err.startswith(f"phonon live: cannot write {tmp_path / 'nope' / 'x.wav'}: "), err
+    assert "Traceback" not in err and leftover_segments(live.pid) == []
+    ports = subprocess.run(["jack_lsp"], env=jack_server, capture_output=True, text=True).stdout
+    assert "phonon:" not in ports                    # the device process is gone

@@ -201,16 +201,16 @@ def test_ctrl_c_stops_cleanly_closing_the_device_and_leaving_no_shared_memory(
 
 _INTERRUPT_AT_START = """
 import sys
-import sounddevice as sd
 from phonon.cli import main
+from phonon.live.output import AudioOutput
 
-start = sd.OutputStream.start
+start = AudioOutput.start
 
-def start_then_ctrl_c(self):          # Ctrl-C lands right after the device starts
-    start(self)
+def start_then_ctrl_c(self, *args):          # Ctrl-C lands right after the device starts
+    start(self, *args)
     raise KeyboardInterrupt
 
-sd.OutputStream.start = start_then_ctrl_c
+AudioOutput.start = start_then_ctrl_c
 sys.exit(main(["live", sys.argv[1], "--workers", "1"]))
 """
 

@@ -43,7 +43,17 @@ def test_ring_passes_frames_in_order_across_the_wrap_and_counts_underruns():
     assert ring.underruns == 0
     assert ring.filled == 2 and ring.read_into(out) == 2     # 18, 19 then silence
     assert out[:, 0].tolist() == [18, 19, 0] and ring.underruns == 1
-    assert ring.space.is_set()
+
+
+def test_ring_without_a_device_drops_frames_up_to_a_position_never_past_what_was_written():
+    ring = BlockRing(8)
+    ring.write(np.ones((2, 4), np.float32))
+    ring.skip_to(3)
+    assert (ring.read, ring.filled) == (3, 1)
+    ring.skip_to(2)                           # never backwards
+    assert ring.read == 3
+    ring.skip_to(100)                         # the render side is behind: up to what exists
+    assert (ring.read, ring.filled, ring.underruns) == (4, 0, 0)
 
 
 # -- device choice

@@ -1,0 +1,131 @@
+"""The shared-memory link between the render side and the device process.
+
+One `phonon_*` segment (created by the render side, unlinked on every exit path by
+`phonon.runtime.shm`) holds the block ring and what the device's callback reports:
+
+- `buf`, `ring`: the frames and the ring's counters (`phonon.live.ring`);
+- `ctl` (int64): who consumes the ring (`OWNER`: the device, or nobody while the device is
+  away), device xruns, callbacks so far (the heartbeat), the ring position of the last
+  callback and a sequence number guarding it and its wall time, where underruns and xruns
+  happened, and the clock a device taking over resumes on (`RESUME`: set; `RESUME_FRAME`);
+- `wall` (float64): wall time of the last callback, when its first frame reaches the DAC, and
+  the wall time of `RESUME_FRAME`.
+
+The device process attaches by name (`Link.attach`) without registering the segment anywhere,
+so only its creator ever unlinks it.
+"""
+from __future__ import annotations
+
+import mmap
+import os
+
+import numpy as np
+
+from ..runtime.shm import Arena, Layout
+from .ring import N_COUNTERS, BlockRing
+
+# ctl
+OWNER, XRUNS, BEATS, DAC_READ, DAC_SEQ, N_UNDERRUN_AT, N_XRUN_AT, RESUME, RESUME_FRAME = range(9)
+N_CTL = 9
+NOBODY, DEVICE = 0, 1
+# wall
+BEAT_WALL, DAC_WALL, RESUME_WALL = 0, 1, 2
+N_WALL = 3
+KEEP_AT = 16              # where the first underruns / xruns happened (ring frames)
+
+
+def link_layout(capacity: int) -> Layout:
+    """The arrays of a link for a ring of `capacity` frames (the same in both processes)."""
+    layout = Layout()
+    layout.add("buf", (capacity, 2), np.float32)
+    layout.add("ring", N_COUNTERS, np.int64)
+    layout.add("ctl", N_CTL, np.int64)
+    layout.add("wall", N_WALL, np.float64)
+    layout.add("underrun_at", KEEP_AT, np.int64)
+    layout.add("xrun_at", KEEP_AT, np.int64)
+    return layout
+
+
+class Link:
+    """The ring and the device's telemetry, in shared memory."""
+
+    def __init__(self, name: str, capacity: int, views: dict[str, np.ndarray],
+                 arena: Arena | None = None) -> None:
+        self.name = name
+        self.capacity = capacity
+        self.arena = arena
+        self.ring = BlockRing(capacity, buf=views["buf"], counters=views["ring"])
+        self.ctl = views["ctl"]
+        self.wall = views["wall"]
+        self.underrun_at = views["underrun_at"]
+        self.xrun_at = views["xrun_at"]
+
+    @classmethod
+    def create(cls, capacity: int) -> "Link":
+        """A new segment (render side; unlinked by `close` or at exit)."""
+        arena = Arena(link_layout(capacity))
+        return cls(arena.name, capacity, arena.views, arena)
+
+    @classmethod
+    def attach(cls, name: str, capacity: int) -> "Link":
+        """Map an existing segment (device process): no resource tracker, never unlinked."""
+        layout = link_layout(capacity)
+        fd = os.open(f"/dev/shm/{name}", os.O_RDWR)
+        try:
+            mapped = mmap.mmap(fd, max(layout.size, 64))
+        finally:
+            os.close(fd)
+        base = np.frombuffer(mapped, dtype=np.uint8)
+        views = {f.name: base[f.offset:f.offset + f.nbytes].view(f.dtype).reshape(f.shape)
+                 for f in layout.fields.values()}
+        return cls(name, capacity, views)
+
+    # -- telemetry
+    @property
+    def xruns(self) -> int:
+        return int(self.ctl[XRUNS])
+
+    @property
+    def beats(self) -> int:
+        return int(self.ctl[BEATS])
+
+    @property
+    def beat_wall(self) -> float:
+        """Wall time of the last audio callback (0.0: none yet)."""
+        return float(self.wall[BEAT_WALL])
+
+    def resume_at(self, frame: int, wall: float) -> None:
+        """Render side: the next device to take the ring over starts where ring frame `frame`
+        at wall time `wall` puts the clock (its first callback skips ahead to now)."""
+        self.ctl[RESUME_FRAME] = frame
+        self.wall[RESUME_WALL] = wall
+        self.ctl[RESUME] = 1
+
+    def first_underruns(self) -> list[int]:
+        return self.underrun_at[:min(int(self.ctl[N_UNDERRUN_AT]), KEEP_AT)].tolist()
+
+    def first_xruns(self) -> list[int]:
+        return self.xrun_at[:min(int(self.ctl[N_XRUN_AT]), KEEP_AT)].tolist()
+
+    def stamp_dac(self, read: int, wall: float) -> None:
+        """Device side: ring frame `read` reaches the DAC at wall time `wall`."""
+        ctl = self.ctl
+        ctl[DAC_SEQ] += 1                  # odd: being written
+        ctl[DAC_READ] = read
+        self.wall[DAC_WALL] = wall
+        ctl[DAC_SEQ] += 1
+
+    def dac(self) -> tuple[int, float]:
+        """(ring frame, wall time it reached the DAC) of the last callback; (0, 0.0): none."""
+        ctl = self.ctl
+        for _ in range(100):
+            seq = int(ctl[DAC_SEQ])
+            read, wall = int(ctl[DAC_READ]), float(self.wall[DAC_WALL])
+            if seq % 2 == 0 and int(ctl[DAC_SEQ]) == seq:
+                return read, wall
+        return 0, 0.0
+
+    def close(self) -> None:
+        """Unlink the segment (render side)."""
+        if self.arena is not None:
+            self.arena.close()
