@@ -11,7 +11,7 @@ so and ends at once (`os._exit`, no PortAudio call); the render side starts a fr
 reconnect. It also dies with its parent (PR_SET_PDEATHSIG).
 
 Protocol: JSON lines. Commands on stdin: `choose` (want) -> `device` | `error`;
-`play` (link, capacity, block, sr, device, wait, fade) -> `playing` | `error`, then `lost`
+`play` (link, capacity, channels, block, sr, device, wait, fade) -> `playing` | `error`, then `lost`
 when the device goes away; `probe` while waiting for a device to come back; `stop` (or EOF)
 -> `stopped`. Events on stdout; PortAudio's and JACK's own messages go to stderr.
 """
@@ -145,16 +145,17 @@ def make_callback(link: Any, sr: int, fade: int):
 def play(sd: Any, device: Any, cmd: dict, cmds: queue.Queue) -> None:
     """Open and start the stream, then watch it until `stop` or until the device is lost."""
     from .link import Link
-    link = Link.attach(cmd["link"], int(cmd["capacity"]))
+    channels = int(cmd.get("channels", 2))
+    link = Link.attach(cmd["link"], int(cmd["capacity"]), channels)
     sr = int(cmd["sr"])
     try:
         stream = sd.OutputStream(device=device.index, samplerate=sr, blocksize=int(cmd["block"]),
-                                 channels=2, dtype="float32", latency="low",
+                                 channels=channels, dtype="float32", latency="low",
                                  callback=make_callback(link, sr, int(cmd.get("fade", 0))))
         stream.start()
     except Exception as exc:  # noqa: BLE001 - PortAudio may be unusable now: do not clean up
-        emit("error", message=f"cannot open {device.name!r} [{device.hostapi}] at {sr} Hz: "
-                              f"{exc}")
+        emit("error", message=f"cannot open {device.name!r} [{device.hostapi}] at {sr} Hz "
+                              f"with {channels} channels: {exc}")
         os._exit(3)
     emit("playing", latency=float(stream.latency), **describe_device(device))
     jack = device.hostapi == "JACK Audio Connection Kit"

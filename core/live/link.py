@@ -34,10 +34,11 @@ N_WALL = 3
 KEEP_AT = 16              # where the first underruns / xruns happened (ring frames)
 
 
-def link_layout(capacity: int) -> Layout:
-    """The arrays of a link for a ring of `capacity` frames (the same in both processes)."""
+def link_layout(capacity: int, channels: int = 2) -> Layout:
+    """The arrays of a link for a ring of `capacity` frames of `channels` channels (the same
+    in both processes)."""
     layout = Layout()
-    layout.add("buf", (capacity, 2), np.float32)
+    layout.add("buf", (capacity, channels), np.float32)
     layout.add("ring", N_COUNTERS, np.int64)
     layout.add("ctl", N_CTL, np.int64)
     layout.add("wall", N_WALL, np.float64)
@@ -53,23 +54,24 @@ class Link:
                  arena: Arena | None = None) -> None:
         self.name = name
         self.capacity = capacity
+        self.channels = int(views["buf"].shape[1])
         self.arena = arena
-        self.ring = BlockRing(capacity, buf=views["buf"], counters=views["ring"])
+        self.ring = BlockRing(capacity, self.channels, buf=views["buf"], counters=views["ring"])
         self.ctl = views["ctl"]
         self.wall = views["wall"]
         self.underrun_at = views["underrun_at"]
         self.xrun_at = views["xrun_at"]
 
     @classmethod
-    def create(cls, capacity: int) -> "Link":
+    def create(cls, capacity: int, channels: int = 2) -> "Link":
         """A new segment (render side; unlinked by `close` or at exit)."""
-        arena = Arena(link_layout(capacity))
+        arena = Arena(link_layout(capacity, channels))
         return cls(arena.name, capacity, arena.views, arena)
 
     @classmethod
-    def attach(cls, name: str, capacity: int) -> "Link":
+    def attach(cls, name: str, capacity: int, channels: int = 2) -> "Link":
         """Map an existing segment (device process): no resource tracker, never unlinked."""
-        layout = link_layout(capacity)
+        layout = link_layout(capacity, channels)
         fd = os.open(f"/dev/shm/{name}", os.O_RDWR)
         try:
             mapped = mmap.mmap(fd, max(layout.size, 64))

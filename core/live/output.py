@@ -213,7 +213,8 @@ class AudioOutput:
 
     def _play_args(self, *, wait: bool, fade: int) -> dict:
         d = self.device
-        return {"link": self.link.name, "capacity": self.link.capacity, "block": self.block,
+        return {"link": self.link.name, "capacity": self.link.capacity,
+                "channels": self.link.channels, "block": self.block,
                 "sr": self.sr, "wait": wait, "fade": fade,
                 "device": {"name": d.name, "hostapi": d.hostapi}}
 

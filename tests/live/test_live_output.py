@@ -36,6 +36,11 @@ def test_the_link_is_one_segment_that_a_second_mapping_shares_and_close_unlinks(
     finally:
         link.close()
     assert leftover_segments(os.getpid()) == []
+    wide = Link.create(32, channels=6)                   # e.g. `phonon dirt`'s orbit channels
+    try:
+        assert Link.attach(wide.name, 32, 6).ring.buf.shape == (32, 6) and wide.channels == 6
+    finally:
+        wide.close()
 
 
 def test_the_callback_plays_the_ring_only_while_the_device_owns_it():
