@@ -11,12 +11,15 @@ so and ends at once (`os._exit`, no PortAudio call); the render side starts a fr
 reconnect. It also dies with its parent (PR_SET_PDEATHSIG).
 
 Protocol: JSON lines. Commands on stdin: `choose` (want) -> `device` | `error`;
-`play` (link, capacity, channels, block, sr, device, wait, fade) -> `playing` | `error`, then `lost`
-when the device goes away; `probe` while waiting for a device to come back; `stop` (or EOF)
--> `stopped`. Events on stdout; PortAudio's and JACK's own messages go to stderr.
+`play` (link, capacity, channels, block, sr, device, wait, fade) -> `opened` (the stream's
+ports exist, it does not run yet) | `error`; `start` -> `playing` | `error`, then `lost` when
+the device goes away; `probe` while waiting for a device to come back; `stop` (or EOF) ->
+`stopped`. Events on stdout; PortAudio's and JACK's own messages go to stderr.
 """
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import json
 import os
 import queue
@@ -101,15 +104,57 @@ def wait_for_device(sd: Any, match: dict, sr: int, cmds: queue.Queue) -> tuple[A
         attempt += 1
 
 
-def make_callback(link: Any, sr: int, fade: int):
+class JackFrames:
+    """JACK's frame time of the running cycle (`jack_last_frame_time`), read in the audio
+    callback, through a client of our own without ports (PortAudio does not share its own).
+    `frame` is None when libjack or the server is not there."""
+
+    NO_START_SERVER = 0x01
+
+    def __init__(self) -> None:
+        self.frame = None
+        self._lib = self._client = None
+        try:
+            lib = ctypes.CDLL(ctypes.util.find_library("jack") or "libjack.so.0")
+        except OSError:
+            return
+        lib.jack_client_open.restype = ctypes.c_void_p
+        lib.jack_client_open.argtypes = [ctypes.c_char_p, ctypes.c_int,
+                                         ctypes.POINTER(ctypes.c_int)]
+        lib.jack_last_frame_time.restype = ctypes.c_uint32
+        lib.jack_last_frame_time.argtypes = [ctypes.c_void_p]
+        lib.jack_client_close.argtypes = [ctypes.c_void_p]
+        status = ctypes.c_int(0)
+        client = lib.jack_client_open(b"phonon-clock", self.NO_START_SERVER,
+                                      ctypes.byref(status))
+        if client:
+            self._lib, self._client = lib, client
+            self.frame = lambda: lib.jack_last_frame_time(client)
+
+    def close(self) -> None:
+        """Close the client (only while its server runs: never after a loss)."""
+        if self._client:
+            self._lib.jack_client_close(self._client)
+            self._client = None
+            self.frame = None
+
+
+def host_usecs() -> float:
+    """Host time in µs on CLOCK_MONOTONIC_RAW (Link's clock; the same in every process)."""
+    return time.clock_gettime_ns(time.CLOCK_MONOTONIC_RAW) / 1000.0
+
+
+def make_callback(link: Any, sr: int, fade: int, jack_frame=None):
     """The audio callback: copies the ring out (only while the render side lets the device
-    consume it, from where the clock says when it takes over), stamps the heartbeat and the
-    DAC time; fades in over `fade` frames."""
+    consume it, from where the clock says when it takes over), stamps the heartbeat and where
+    its first frame is heard (wall time, host µs, and the JACK frame it is output at when
+    `jack_frame` reads JACK's cycle frame: a callback's first frame goes out in the cycle it
+    runs in, where the previous callback of that cycle stopped); fades in over `fade` frames."""
     from .link import (BEAT_WALL, BEATS, DEVICE, KEEP_AT, N_UNDERRUN_AT, N_XRUN_AT, OWNER,
                        RESUME, RESUME_FRAME, RESUME_WALL, XRUNS)
     ring, ctl, wall = link.ring, link.ctl, link.wall
     ramp = (np.arange(1, fade + 1, dtype=np.float32) / fade)[:, None] if fade else None
-    state = {"faded": 0}
+    state = {"faded": 0, "cycle": -1, "offset": 0, "frames": 0}
 
     def callback(outdata, frames, time_info, status):
         now = time.time()
@@ -138,7 +183,14 @@ def make_callback(link: Any, sr: int, fade: int):
             outdata[:k] *= ramp[state["faded"]:state["faded"] + k]
             state["faded"] += k
         dac, cur = time_info.outputBufferDacTime, time_info.currentTime
-        link.stamp_dac(before, now + (dac - cur) if dac > 0 and cur > 0 else now)
+        delay = dac - cur if dac > 0 and cur > 0 else 0.0
+        frame = -1
+        if jack_frame is not None:
+            cycle = int(jack_frame())
+            state["offset"] = state["offset"] + state["frames"] if cycle == state["cycle"] else 0
+            state["cycle"], state["frames"] = cycle, frames
+            frame = (cycle + state["offset"]) % (1 << 32)
+        link.stamp_dac(before, now + delay, frame, host_usecs() + delay * 1e6)
     return callback
 
 
@@ -148,17 +200,27 @@ def play(sd: Any, device: Any, cmd: dict, cmds: queue.Queue) -> None:
     channels = int(cmd.get("channels", 2))
     link = Link.attach(cmd["link"], int(cmd["capacity"]), channels)
     sr = int(cmd["sr"])
+    jack = device.hostapi == "JACK Audio Connection Kit"
+    frames = JackFrames() if jack else None
     try:
+        callback = make_callback(link, sr, int(cmd.get("fade", 0)),
+                                 frames.frame if frames is not None else None)
         stream = sd.OutputStream(device=device.index, samplerate=sr, blocksize=int(cmd["block"]),
                                  channels=channels, dtype="float32", latency="low",
-                                 callback=make_callback(link, sr, int(cmd.get("fade", 0))))
+                                 callback=callback)
+        emit("opened")
+        go = cmds.get()                  # the render side orders its JACK clients first
+        if go is None or go.get("op") != "start":
+            stream.close()
+            sd._terminate()
+            emit("stopped")
+            os._exit(0)
         stream.start()
     except Exception as exc:  # noqa: BLE001 - PortAudio may be unusable now: do not clean up
         emit("error", message=f"cannot open {device.name!r} [{device.hostapi}] at {sr} Hz "
                               f"with {channels} channels: {exc}")
         os._exit(3)
     emit("playing", latency=float(stream.latency), **describe_device(device))
-    jack = device.hostapi == "JACK Audio Connection Kit"
     while True:
         try:
             got = cmds.get(timeout=POLL_S)
@@ -167,6 +229,8 @@ def play(sd: Any, device: Any, cmd: dict, cmds: queue.Queue) -> None:
         if got is None or got.get("op") == "stop":
             stream.stop()
             stream.close()
+            if frames is not None:
+                frames.close()
             sd._terminate()
             emit("stopped")
             os._exit(0)

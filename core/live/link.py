@@ -6,10 +6,12 @@ One `phonon_*` segment (created by the render side, unlinked on every exit path 
 - `buf`, `ring`: the frames and the ring's counters (`phonon.live.ring`);
 - `ctl` (int64): who consumes the ring (`OWNER`: the device, or nobody while the device is
   away), device xruns, callbacks so far (the heartbeat), the ring position of the last
-  callback and a sequence number guarding it and its wall time, where underruns and xruns
-  happened, and the clock a device taking over resumes on (`RESUME`: set; `RESUME_FRAME`);
-- `wall` (float64): wall time of the last callback, when its first frame reaches the DAC, and
-  the wall time of `RESUME_FRAME`.
+  callback's first frame, the JACK frame it is output at (-1: not on JACK) and a sequence
+  number guarding these stamps, where underruns and xruns happened, and the clock a device
+  taking over resumes on (`RESUME`: set; `RESUME_FRAME`);
+- `wall` (float64): wall time of the last callback, when its first frame reaches the DAC (wall
+  time, and host microseconds on CLOCK_MONOTONIC_RAW: Link's clock), the wall time of
+  `RESUME_FRAME`.
 
 The device process attaches by name (`Link.attach`) without registering the segment anywhere,
 so only its creator ever unlinks it.
@@ -25,12 +27,13 @@ from ..runtime.shm import Arena, Layout
 from .ring import N_COUNTERS, BlockRing
 
 # ctl
-OWNER, XRUNS, BEATS, DAC_READ, DAC_SEQ, N_UNDERRUN_AT, N_XRUN_AT, RESUME, RESUME_FRAME = range(9)
-N_CTL = 9
+(OWNER, XRUNS, BEATS, DAC_READ, DAC_SEQ, N_UNDERRUN_AT, N_XRUN_AT, RESUME, RESUME_FRAME,
+ JACK_FRAME) = range(10)
+N_CTL = 10
 NOBODY, DEVICE = 0, 1
 # wall
-BEAT_WALL, DAC_WALL, RESUME_WALL = 0, 1, 2
-N_WALL = 3
+BEAT_WALL, DAC_WALL, RESUME_WALL, HEARD_US = 0, 1, 2, 3
+N_WALL = 4
 KEEP_AT = 16              # where the first underruns / xruns happened (ring frames)
 
 
@@ -109,23 +112,34 @@ class Link:
     def first_xruns(self) -> list[int]:
         return self.xrun_at[:min(int(self.ctl[N_XRUN_AT]), KEEP_AT)].tolist()
 
-    def stamp_dac(self, read: int, wall: float) -> None:
-        """Device side: ring frame `read` reaches the DAC at wall time `wall`."""
+    def stamp_dac(self, read: int, wall: float, jack_frame: int = -1,
+                  heard_us: float = 0.0) -> None:
+        """Device side: ring frame `read` reaches the DAC at wall time `wall` (host time
+        `heard_us`), and is output at JACK frame `jack_frame` (-1: not on JACK)."""
         ctl = self.ctl
         ctl[DAC_SEQ] += 1                  # odd: being written
         ctl[DAC_READ] = read
+        ctl[JACK_FRAME] = jack_frame
         self.wall[DAC_WALL] = wall
+        self.wall[HEARD_US] = heard_us
         ctl[DAC_SEQ] += 1
+
+    def stamps(self) -> tuple[int, float, int, float] | None:
+        """(ring frame, its DAC wall time, its JACK frame or -1, its DAC host µs) of the last
+        callback; None before the first."""
+        ctl, wall = self.ctl, self.wall
+        for _ in range(100):
+            seq = int(ctl[DAC_SEQ])
+            got = (int(ctl[DAC_READ]), float(wall[DAC_WALL]), int(ctl[JACK_FRAME]),
+                   float(wall[HEARD_US]))
+            if seq % 2 == 0 and int(ctl[DAC_SEQ]) == seq:
+                return got if seq else None
+        return None
 
     def dac(self) -> tuple[int, float]:
         """(ring frame, wall time it reached the DAC) of the last callback; (0, 0.0): none."""
-        ctl = self.ctl
-        for _ in range(100):
-            seq = int(ctl[DAC_SEQ])
-            read, wall = int(ctl[DAC_READ]), float(self.wall[DAC_WALL])
-            if seq % 2 == 0 and int(ctl[DAC_SEQ]) == seq:
-                return read, wall
-        return 0, 0.0
+        got = self.stamps()
+        return (got[0], got[1]) if got is not None else (0, 0.0)
 
     def close(self) -> None:
         """Unlink the segment (render side)."""

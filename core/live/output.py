@@ -157,9 +157,11 @@ class AudioOutput:
 
     def __init__(self, want: str | int | None = None, *,
                  on_event: Callable[[OutputEvent], None] | None = None,
+                 on_opened: Callable[[], None] | None = None,
                  stall_s: float = STALL_S) -> None:
         self.want = want
         self.on_event = on_event or (lambda ev: None)
+        self.on_opened = on_opened       # the stream's ports exist, it does not run yet
         self.stall_s = stall_s
         self.device: OutputDevice | None = None
         self.latency = 0.0                # the stream's own output latency, seconds
@@ -200,7 +202,10 @@ class AudioOutput:
         link.ctl[OWNER] = DEVICE
         proc = self._proc
         proc.send(op="play", **self._play_args(wait=False, fade=0))
-        ev = proc.wait(("playing", "error", "lost"), START_S)
+        ev = proc.wait(("opened", "error", "lost"), START_S)
+        if ev is not None and ev["ev"] == "opened":
+            self._opened(proc)
+            ev = proc.wait(("playing", "error", "lost"), START_S)
         if ev is None or ev["ev"] != "playing":
             proc.kill()
             self._proc = None
@@ -210,6 +215,14 @@ class AudioOutput:
         self.state = "playing"
         self._thread = threading.Thread(target=self._watch, name="phonon-output", daemon=True)
         self._thread.start()
+
+    def _opened(self, proc: DeviceProcess) -> None:
+        """The stream exists: let the caller order its own JACK clients after it, start it."""
+        try:
+            if self.on_opened is not None:
+                self.on_opened()
+        finally:
+            proc.send(op="start")
 
     def _play_args(self, *, wait: bool, fade: int) -> dict:
         d = self.device
@@ -282,6 +295,8 @@ class AudioOutput:
             self._retry()
         elif ev.get("ev") == "note":
             self.on_event(OutputEvent("note", self.device, ev["text"]))
+        elif ev.get("ev") == "opened":
+            self._opened(proc)
         elif ev.get("ev") == "playing":
             self._back(ev)
 

@@ -215,7 +215,8 @@ class LiveRunner:
         """The next block, with the sync hooks around it: where the device stream is on
         JACK's timeline (from the device process's stamps), Link before, MIDI clock after."""
         sync, player = self.sync, self.player
-        sync.on_stream(self.link)
+        if sync.jack is None:           # else the MIDI client reads it in every JACK cycle
+            sync.on_stream(self.link)
         start = player.position
         sync.before_block(player.session, player.block)
         out = player.render()
@@ -247,6 +248,7 @@ class LiveRunner:
         ring = link.ring
         if self.sync is not None:
             self.sync.set_render_ahead(target + 2 * block)
+            self.sync.link = link
         reloader = Reloader(opt.path, player, self._on_reload, quiet=opt.quiet,
                             registry=session.registry, reporter=self.report)
         reloader.last_text = opt.text
@@ -258,10 +260,10 @@ class LiveRunner:
             self._prime(player, ring, target, tap, reloader.warmed)
             reloader.start()             # imports watchdog before the render path runs
             sys.setswitchinterval(SWITCH_INTERVAL)
+            if self.sync is not None:          # its MIDI client runs after the audio one
+                self.output.on_opened = self.sync.stream_opened
             self.output.start(link, self.sr, block)
             t_start = time.time()
-            if self.sync is not None:
-                self.sync.stream_opened()
             render = threading.Thread(target=self._render_loop,
                                       args=(player, ring, target, tap),
                                       name="phonon-render", daemon=True)

@@ -1,9 +1,12 @@
 """`phonon live` playing with others: Ableton Link, MIDI out/in and MIDI clock on JACK.
 
 `LiveSync` owns the pieces of `phonon.sync` for one live run and is called by the runner at
-four points: the audio callback (`on_callback`: where the stream is on JACK's timeline),
-before and after each rendered block on the render thread (`before_block`: Link follows;
-`after_block`: MIDI clock pulses), and at the end (`close`: notes off, clock stop, leave Link).
+four points: where the device stream is (`on_stream`: on JACK's timeline and in host time,
+from the stamps the device process's audio callback leaves in the shared-memory link; read at
+the start of every cycle of the MIDI client, which JACK runs after the audio client, else
+before each block on the render thread), before and after each rendered block on the render
+thread (`before_block`: Link follows; `after_block`: MIDI clock pulses), and at the end
+(`close`: notes off, clock stop, leave Link).
 The MIDI nodes reach it as the session resource `midi` (`self.hub`).
 
 JACK MIDI needs the audio on JACK (the stream's frames are located on JACK's timeline); the
@@ -28,7 +31,7 @@ from ..sync.live_notes import LiveNotes
 from ..sync.midi_in import MidiInput
 from ..sync.midi_out import MidiScheduler
 from ..sync.record import to_mini
-from ..sync.timeline import StreamTimeline
+from ..sync.timeline import StreamTimeline, host_usecs
 
 CLOCK_PORT = "clock"
 
@@ -93,6 +96,8 @@ class LiveSync:
                           if options.midi_clock is not None else None)
         self._program_cps: Fraction | None = None
         self._audio_port: str | None = None
+        self._stamp: tuple | None = None
+        self.link: Any = None             # phonon.live.link.Link of the device stream
 
     # -- setup (main thread)
     def start(self, cps: float, audio_client: str) -> None:
@@ -127,6 +132,7 @@ class LiveSync:
                                               "(--device jack, with a JACK server running)")
                     self.jack = JackMidi(self.timeline, self.scheduler,
                                          on_input=self.midi_in.on_message)
+                    self.jack.before_cycle = self._jack_cycle
                 except SyncUnavailable as exc:
                     self._jack_failed = True
                     if required:
@@ -156,15 +162,28 @@ class LiveSync:
         """Incoming MIDI is played this many samples after it arrives (the render-ahead)."""
         self.midi_in.delay = int(frames)
 
-    # -- audio callback
-    def on_callback(self, first: int, frames: int, dac_delay_s: float) -> None:
+    # -- the device stream
+    def _jack_cycle(self) -> None:
+        if self.link is not None:
+            self.on_stream(self.link)
+
+    def on_stream(self, link: Any) -> None:
+        """Where the device stream is, from its last audio callback (`phonon.live.link`): the
+        ring frame it started with, the JACK frame that frame is output at (JACK MIDI), the
+        host time it is heard at (Link without JACK MIDI)."""
+        self.link = link
+        stamp = link.stamps()
+        if stamp is None or stamp == self._stamp:
+            return
+        self._stamp = stamp
+        first, _, jack_frame, heard_us = stamp
         jack = self.jack
-        if jack is not None:
-            self.timeline.on_audio_callback(first, frames, jack.client.last_frame_time)
+        if jack is not None and jack_frame >= 0:
+            self.timeline.anchor(first, jack_frame)
             if self._audio_port is not None and self.timeline.latency == 0:
                 self._set_latency(jack)
-        elif self.follower is not None:
-            self.timeline.on_host_callback(first, dac_delay_s)
+        elif self.follower is not None and heard_us > 0:
+            self.timeline.on_host_callback(first, (heard_us - host_usecs()) / 1e6)
 
     def _set_latency(self, jack: JackMidi) -> None:
         try:

@@ -47,6 +47,7 @@ class JackMidi:
         self.dropped = 0               # messages JACK had no room for
         self.unrouted = 0              # messages for a port that does not exist
         self.error: str | None = None  # the first exception in the process callback
+        self.before_cycle: Callable[[], None] | None = None   # first thing in every cycle
         self._outs: dict[str, Any] = {}
         self._ins: tuple[tuple[str, Any], ...] = ()
         self._after = None
@@ -111,6 +112,8 @@ class JackMidi:
                 self.error = traceback.format_exc()
 
     def _cycle(self, frames: int) -> None:
+        if self.before_cycle is not None:
+            self.before_cycle()
         last = self.client.last_frame_time
         timeline = self.timeline
         times = self.clock.cycle_times(frames)

@@ -50,7 +50,18 @@ def descendants(pid: int) -> set[int]:
     return found
 
 
-def alive(pids: set[int]) -> set[int]:
+def alive(pids: set[int], within: float = 1.0) -> set[int]:
+    """The processes of `pids` still running `within` seconds from now (a helper such as
+    multiprocessing's resource tracker ends when it sees its parent gone, a moment later)."""
+    deadline = time.monotonic() + within
+    while True:
+        left = _running(pids)
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.02)
+
+
+def _running(pids: set[int]) -> set[int]:
     out = set()
     for p in pids:
         try:
