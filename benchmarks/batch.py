@@ -1,19 +1,26 @@
-"""Batch rendering benchmark: jobs/s on the local pool (1 and 2 workers) and on a local Ray with
-2 workers, against a plain in-process loop over the same jobs measured in the same run.
+"""Batch rendering benchmark: jobs/s and CPU per job of the local pool with 1 and 2 workers
+and of a local Ray with 2 workers, against a plain in-process loop over the same jobs.
 
     python benchmarks/batch.py [--jobs 200] [--seconds 4] [--rounds 3] [--no-ray] [--keep DIR]
 
 The jobs are one program (drums with random `?`/`sometimes`, noise, a filtered bass, reverb,
-compressor, limiter) over a
-grid of 10 cutoffs x 20 seeds (200 jobs of 4 s at 44.1 kHz by default). Printed:
-- jobs/s of each configuration (medians of interleaved rounds), wall time from the call to
-  the last file (pool start-up included) and "steady" (first result to last, the rate a long
-  batch converges to), and the CPU time per job of all processes;
-- scaling efficiency = jobs/s(2 workers) / (2 x jobs/s(1 worker)), both ways;
-- per-job overhead = (1-worker batch wall - plain loop wall) / jobs: compile, encode, the
-  process hop, writing the file and its table row;
-- whether the Ray and local outputs hash identically (every file, byte for byte);
-- the load average before and after, and the free cores it implies (the machine is shared).
+compressor, limiter) over a grid of 10 cutoffs x 20 seeds (200 jobs of 4 s at 44.1 kHz by
+default). Each batch runs in a fresh coordinator process, as `phonon batch` does, so every
+run pays its own pool start-up (fork server warm-up, or Ray's start). Printed, as medians of
+interleaved rounds:
+- jobs/s from the call to the last file (start-up included) and "steady" (first result to
+  last, the rate a long batch converges to), and the time to the first result;
+- CPU per job: in the workers (`cpu_s` of each job, the first jobs' kernel loads included)
+  and in the coordinator (renames, table rows). These do not depend on the machine's load,
+  unlike jobs/s: if they do not grow with the worker count, the pool adds no work per job;
+- scaling efficiency = jobs/s(2 workers) / (2 x jobs/s(1 worker)), with and without start-up;
+- the idle CPU of the machine during each run (from /proc/stat: cores nobody used) and the
+  load average before and after: the machine is shared, and with no idle core a second
+  worker cannot make a batch faster, whatever the pool does;
+- the same for a control without any pool: the plain loop in 1 process, and in 2 processes
+  in parallel (each over half the jobs): the CPU per job and the efficiency this machine
+  allows at the moment, whatever the pool does;
+- whether 1 and 2 local workers and Ray give identical files (every file, byte for byte).
 """
 from __future__ import annotations
 
@@ -23,6 +30,7 @@ import json
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -50,36 +58,74 @@ def write_manifest(folder: Path, jobs: int, seconds: float) -> Path:
     return m
 
 
-def plain_loop(jobs) -> float:
-    """The same renders in this process, one after another, nothing written (the baseline)."""
+def plain_loop(jobs) -> tuple[float, float]:
+    """The same renders in this process, one after another, nothing written (the baseline):
+    wall seconds and CPU seconds."""
     import phonon
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for job in jobs:
         phonon.render(job.source, job.seconds, sr=job.sr, block=job.block, seed=job.seed)
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, time.process_time() - c0
 
 
-def batch(jobs, out: Path, backend: str, workers: int) -> dict:
-    """One run: wall time, jobs/s, steady jobs/s, and CPU seconds per job of the workers and
-    the coordinator together (local backend: the workers are reaped children)."""
+def child(manifest: str, count: int, out: str, backend: str, workers: int) -> None:
+    """One batch in this (fresh) process; prints its figures as JSON on the last line.
+    Backend "plain": the plain loop over every `workers`-th job from `out` on (the control)."""
+    from phonon.batch.manifest import load_manifest
     from phonon.batch.run import BatchOptions, run_batch
-    shutil.rmtree(out, ignore_errors=True)
+    jobs = load_manifest(Path(manifest))[:count]
+    if backend == "plain":
+        import phonon
+        phonon.render(jobs[0].source, 0.5, seed=1)
+        wall, cpu = plain_loop(jobs[int(out)::workers])
+        print(json.dumps({"wall": wall, "cpu": cpu}))
+        return
     stamps: list[float] = []
-    cpu0 = _cpu()
+    c0 = time.process_time()
     t0 = time.perf_counter()
-    report = run_batch(jobs, BatchOptions(out=out, backend=backend, workers=workers),
+    report = run_batch(jobs, BatchOptions(out=Path(out), backend=backend, workers=workers),
                        on_result=lambda r, rep: stamps.append(time.perf_counter()))
     wall = time.perf_counter() - t0
-    assert not report.failed, report.failed[0].error
-    steady = (len(stamps) - 1) / (stamps[-1] - stamps[0]) if len(stamps) > 1 else float("nan")
-    return {"wall": wall, "rate": len(jobs) / wall, "steady": steady,
-            "cpu_ms": (_cpu() - cpu0) / len(jobs) * 1000}
+    if report.failed:
+        raise SystemExit(report.failed[0].error)
+    cpu = sorted(r.cpu_s for r in report.results)
+    print(json.dumps({
+        "wall": wall, "rate": len(jobs) / wall, "first": stamps[0] - t0,
+        "steady": (len(stamps) - 1) / (stamps[-1] - stamps[0]) if len(stamps) > 1 else 0.0,
+        "worker_ms": sum(cpu) / len(cpu) * 1000, "worker_median_ms": statistics.median(cpu) * 1000,
+        "coordinator_ms": (time.process_time() - c0) / len(jobs) * 1000}))
 
 
-def _cpu() -> float:
-    import resource
-    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+def idle_jiffies() -> tuple[float, float]:
+    """(idle + iowait time of all cores, in seconds; the monotonic clock)."""
+    with open("/proc/stat") as f:
+        fields = f.readline().split()[1:]
+    return (int(fields[3]) + int(fields[4])) / os.sysconf("SC_CLK_TCK"), time.monotonic()
+
+
+def batch(manifest: Path, count: int, out: Path, backend: str, workers: int) -> dict:
+    """One batch in a fresh coordinator process (backend "plain": `workers` plain loops in
+    parallel processes, each over its share of the jobs), and the machine's idle cores
+    meanwhile."""
+    shutil.rmtree(out, ignore_errors=True)
+    parts = range(workers) if backend == "plain" else [out]
+    idle0, t0 = idle_jiffies()
+    procs = [subprocess.Popen([sys.executable, __file__, "--child", str(manifest), str(count),
+                               str(part), backend, str(workers)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for part in parts]
+    outputs = [p.communicate() for p in procs]
+    idle1, t1 = idle_jiffies()
+    for p, (_, err) in zip(procs, outputs):
+        if p.returncode:
+            raise SystemExit(f"{backend} -j {workers} failed:\n{err[-3000:]}")
+    figures = [json.loads(o.strip().splitlines()[-1]) for o, _ in outputs]
+    if backend == "plain":
+        wall = max(f["wall"] for f in figures)
+        cpu = sum(f["cpu"] for f in figures) / count * 1000
+        figures = [{"wall": wall, "rate": count / wall, "first": 0.0, "steady": count / wall,
+                    "worker_ms": cpu, "worker_median_ms": cpu, "coordinator_ms": 0.0}]
+    figures[0]["idle_cores"] = (idle1 - idle0) / (t1 - t0)
+    return figures[0]
 
 
 def median_run(runs: list[dict]) -> dict:
@@ -103,59 +149,68 @@ def main() -> int:
     ap.add_argument("--no-ray", action="store_true")
     ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds (medians)")
     ap.add_argument("--keep", metavar="DIR", help="keep the outputs here")
+    ap.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.child:
+        manifest, count, out, backend, workers = args.child
+        child(manifest, int(count), out, backend, int(workers))
+        return 0
     from phonon.batch.manifest import load_manifest
 
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="phonon-batch-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    jobs = load_manifest(write_manifest(work, args.jobs, args.seconds))[:args.jobs]
-    print(f"{len(jobs)} jobs of {args.seconds:g} s at 44.1 kHz; before: {load()}")
+    manifest = write_manifest(work, args.jobs, args.seconds)
+    jobs = load_manifest(manifest)[:args.jobs]
+    n = len(jobs)
+    print(f"{n} jobs of {args.seconds:g} s at 44.1 kHz; before: {load()}")
     import phonon
     phonon.render(jobs[0].source, 0.5, seed=1)          # numba cache warm in this process
-    cpu0 = _cpu()
-    base = plain_loop(jobs)
-    base_cpu = (_cpu() - cpu0) / len(jobs) * 1000
-    print(f"plain loop, 1 process:   {len(jobs) / base:7.2f} jobs/s  ({base:.1f} s)")
-    import dataclasses
-    tiny = [dataclasses.replace(jobs[0], seconds=0.01)]
-    start_cpu = statistics.median(batch(tiny, work / "tiny", "local", 1)["cpu_ms"] for _ in range(3))
-    print(f"a worker's start-up (spawn, imports, registry, first kernels): {start_cpu:.0f} ms CPU")
-    configs = [("local -j 1", "local", 1), ("local -j 2", "local", 2)]
-    samples: dict[str, list[dict]] = {name: [] for name, _, _ in configs}
-    for _ in range(args.rounds):                       # interleaved: both see the same load
-        for name, backend, workers in configs:
-            samples[name].append(batch(jobs, work / name.replace(" ", ""), backend, workers))
+    base, base_cpu = plain_loop(jobs)
+    print(f"plain loop in this process: {n / base:6.2f} jobs/s  ({base:.1f} s, "
+          f"{base_cpu / n * 1000:.1f} ms CPU per job)")
+    configs = [("plain x 1", "plain", 1), ("plain x 2", "plain", 2),
+               ("local -j 1", "local", 1), ("local -j 2", "local", 2)]
     if not args.no_ray:
-        samples["ray -j 2"] = [batch(jobs, work / "ray-j2", "ray", 2)]
+        configs.append(("ray -j 2", "ray", 2))
+    samples: dict[str, list[dict]] = {name: [] for name, _, _ in configs}
+    for _ in range(args.rounds):                       # interleaved: all see the same load
+        for name, backend, workers in configs:
+            samples[name].append(batch(manifest, n, work / name.replace(" ", ""), backend, workers))
     runs = {name: median_run(r) for name, r in samples.items()}
     for name, r in runs.items():
-        if name.startswith("local"):              # CPU per job once the workers are up
-            r["cpu_ms"] -= int(name[-1]) * start_cpu / len(jobs)
-        print(f"{name:<24} {r['rate']:7.2f} jobs/s  ({r['wall']:.1f} s; steady {r['steady']:.2f} "
-              f"jobs/s; {r['cpu_ms']:.1f} ms CPU per job without start-up, all processes)")
+        print(f"{name:<11} {r['rate']:6.2f} jobs/s ({r['wall']:.1f} s, first file after "
+              f"{r['first']:.2f} s; steady {r['steady']:.2f} jobs/s); CPU per job: workers "
+              f"{r['worker_ms']:.1f} ms (median {r['worker_median_ms']:.1f}), coordinator "
+              f"{r['coordinator_ms']:.1f} ms; idle cores during the run {r['idle_cores']:.2f}")
     one, two = runs["local -j 1"], runs["local -j 2"]
-    print(f"scaling efficiency, 2 workers vs 1: {two['rate'] / (2 * one['rate']):.2f} "
-          f"(steady {two['steady'] / (2 * one['steady']):.2f}; target >= 0.8)")
-    print(f"per-job overhead vs the plain loop: {(one['wall'] - base) / len(jobs) * 1000:.1f} ms "
-          f"wall, {one['cpu_ms'] - base_cpu:.1f} ms CPU (a job renders in "
-          f"{base / len(jobs) * 1000:.1f} ms, {base_cpu:.1f} ms CPU, in the plain loop)")
-    print(f"CPU per job, 2 workers vs 1: {two['cpu_ms'] / one['cpu_ms']:.2f}x (1.00 = no "
-          "contention cost; with 2 free cores the wall-time efficiency follows it)")
+    print(f"scaling efficiency, 2 local workers vs 1: {two['rate'] / (2 * one['rate']):.2f} "
+          f"(steady {two['steady'] / (2 * one['steady']):.2f}; target >= 0.8; meaningful only "
+          "with 2 idle cores)")
+    print(f"CPU per job, 2 workers vs 1: workers {two['worker_ms'] / one['worker_ms']:.2f}x "
+          f"(median {two['worker_median_ms'] / one['worker_median_ms']:.2f}x), workers + "
+          f"coordinator {(two['worker_ms'] + two['coordinator_ms']) / (one['worker_ms'] + one['coordinator_ms']):.2f}x "
+          "(1.00: a second worker adds no work per job)")
+    p1, p2 = runs["plain x 1"], runs["plain x 2"]
+    print(f"control, the plain loop in 1 process vs 2 in parallel: CPU per job "
+          f"{p2['worker_ms'] / p1['worker_ms']:.2f}x, scaling efficiency "
+          f"{p2['rate'] / (2 * p1['rate']):.2f} (what this machine allows right now)")
+    print(f"per-job overhead of the pool vs the plain loop (1 worker): "
+          f"{one['worker_median_ms'] + one['coordinator_ms'] - base_cpu / n * 1000:.1f} ms CPU")
+    same = hashes(work / "local-j1") == hashes(work / "local-j2")
+    print(f"1 and 2 local workers give identical files: {same}")
     if "ray -j 2" in runs:
         r2 = runs["ray -j 2"]
-        print(f"ray vs local, 2 workers: {r2['rate'] / two['rate']:.2f}x jobs/s "
-              f"(steady {r2['steady'] / two['steady']:.2f}x)")
+        print(f"local vs ray, 2 workers: {two['rate'] / r2['rate']:.2f}x jobs/s "
+              f"(steady {two['steady'] / r2['steady']:.2f}x), CPU per job "
+              f"{two['worker_ms'] / r2['worker_ms']:.2f}x")
         a, b = hashes(work / "local-j2"), hashes(work / "ray-j2")
-        same = a == b and len(a) == len(jobs)
-        print(f"ray and local outputs hash identically: {same} ({len(a)} files)")
-        if not same:
-            return 1
-    same12 = hashes(work / "local-j1") == hashes(work / "local-j2")
-    print(f"1 and 2 local workers hash identically: {same12}")
+        ray_same = a == b and len(a) == n
+        print(f"ray and local outputs hash identically: {ray_same} ({len(a)} files)")
+        same = same and ray_same
     print(f"after: {load()}")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
-    return 0 if same12 else 1
+    return 0 if same else 1
 
 
 if __name__ == "__main__":

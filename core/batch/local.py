@@ -5,7 +5,12 @@ the coordinator). The coordinator waits on every pipe and every process's sentin
 it always knows which job a dead worker was rendering: a pipe cut in the middle of a result is
 an EOF, never a hang (a `concurrent.futures` pool blocks for ever in that case, even at
 interpreter exit). A job whose worker dies runs once more on a fresh worker; dying twice, it
-is failed. Workers are daemons with SIGINT blocked: Ctrl-C is the coordinator's business.
+is failed. Workers are daemons that ignore SIGINT: Ctrl-C is the coordinator's business.
+
+Workers are forked by multiprocessing's fork server, which first imports
+`phonon.batch.preload` (imports, registry, numba start-up, the kit: once per batch instead of
+once per worker), so adding a worker costs a `fork()`, not a new interpreter. Where the fork
+server is not available, workers are spawned (each warms itself up).
 With a spool folder (the batch's OUT) workers write their encoded files there as `.part`
 files and send only the paths; the coordinator renames them into place.
 """
@@ -28,6 +33,7 @@ from .worker import JobResult, process_engine, run_in_process
 POLL = 0.2            # seconds between checks of the stop flag
 QUEUED = 2            # jobs handed to a worker at once
 DEATHS = 2            # a job whose worker died this many times is failed
+PRELOAD = "phonon.batch.preload"
 
 
 def _worker_main(conn: Connection, target: Callable[[Job], JobResult], spool: str | None) -> None:
@@ -42,6 +48,16 @@ def _worker_main(conn: Connection, target: Callable[[Job], JobResult], spool: st
         if job is None:
             return
         conn.send(target(job))
+
+
+def pool_context() -> mp.context.BaseContext:
+    """Fork server with the warm-up preloaded (never a plain fork: the coordinator has
+    threads); spawn where there is no fork server."""
+    if "forkserver" not in mp.get_all_start_methods():
+        return mp.get_context("spawn")
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload([PRELOAD])
+    return ctx
 
 
 @dataclass
@@ -65,7 +81,7 @@ class LocalBackend:
         self.target = target
         self.spool = str(spool) if spool is not None else None
         self._pool: list[_Worker] = []
-        self._ctx = mp.get_context("spawn")      # clean processes (the coordinator has threads)
+        self._ctx = pool_context()
 
     def _spawn(self) -> _Worker:
         ours, theirs = self._ctx.Pipe()

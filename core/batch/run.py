@@ -65,6 +65,7 @@ def row_for(job: Job, result: JobResult, out: Path) -> dict[str, Any]:
             "frames": result.frames, "duration_s": result.seconds, "peak_dbfs": result.peak_dbfs,
             "rms_dbfs": result.rms_dbfs, "audio_sha256": result.audio_sha256,
             "file_sha256": result.file_sha256, "render_s": round(result.render_s, 4),
+            "cpu_s": round(result.cpu_s, 4),
             "stems": None if job.stems is None else list(job.stems),
             "stems_post": job.stems_post,
             "stem_files": {n: stem_path(job, n) for n in result.stems} if ok else {},

@@ -19,7 +19,7 @@ PARQUET = "metadata.parquet"
 COLUMNS = ("name", "status", "error", "program", "program_hash", "params", "seed", "seconds",
            "cycles", "sr", "block", "format", "samples", "output", "frames", "duration_s", "peak_dbfs",
            "rms_dbfs", "audio_sha256", "file_sha256", "stems", "stems_post", "stem_files",
-           "stem_sha256", "render_s", "worker", "worker_jobs", "finished_at")
+           "stem_sha256", "render_s", "cpu_s", "worker", "worker_jobs", "finished_at")
 
 
 class Journal:

@@ -41,6 +41,7 @@ class JobResult:
     audio_sha256: str = ""               # of the rendered float32 samples, interleaved
     file_sha256: str = ""                # of the file as written
     render_s: float = 0.0                # wall time of compile + render + encode
+    cpu_s: float = 0.0                   # CPU time of the same (all threads of the worker)
     worker: str = ""                     # host:pid
     worker_jobs: int = 0                 # jobs this worker's engine has run, this one included
     stems: dict[str, str] = field(default_factory=dict)       # stem name -> audio sha256
@@ -96,11 +97,15 @@ class WarmEngine:
         from ..plugins.registry import default_registry
         self.registry = default_registry()
         self._banks: dict[tuple, Any] = {}
-        self.worker = f"{socket.gethostname()}:{os.getpid()}"
         self.jobs = 0
         #: a folder on the output's file system (local workers): encoded files are written
         #: there as `.NAME.PID.part` and only their paths travel back
         self.spool: Path | None = None
+
+    @property
+    def worker(self) -> str:
+        """host:pid of the process running the jobs (a forked worker is not its parent)."""
+        return f"{socket.gethostname()}:{os.getpid()}"
 
     def bank(self, samples: tuple[str, ...], sr: int):
         """The sample bank for these folders at this rate, made once per worker."""
@@ -135,7 +140,7 @@ class WarmEngine:
 
     def run(self, job: Job) -> JobResult:
         """Render and encode one job; every failure becomes a failed result, never a raise."""
-        t0 = time.perf_counter()
+        t0, cpu0 = time.perf_counter(), time.process_time()
         self.jobs += 1
         try:
             y, stems = self.render(job)
@@ -158,6 +163,7 @@ class WarmEngine:
         if self.spool is not None:
             self._spool(job, result)
         result.render_s = time.perf_counter() - t0
+        result.cpu_s = time.process_time() - cpu0
         return result
 
     def _spool(self, job: Job, result: JobResult) -> None:

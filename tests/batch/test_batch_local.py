@@ -169,3 +169,29 @@ def test_the_job_that_kills_its_worker_is_failed_and_the_others_render(tmp_path)
             expected = phonon.render(job.source, SECONDS, sr=SR, block=512, seed=job.seed)
             assert results[job.name].audio_sha256 == hashlib.sha256(
                 np.ascontiguousarray(expected.T, "<f4").tobytes()).hexdigest()
+
+
+def test_workers_are_forked_from_a_server_warmed_up_once(tmp_path):
+    """Adding a worker costs a fork of a warm process, not a new interpreter's imports,
+    registry, numba start-up and kit synthesis (the old spawned workers paid ~1.4 s of CPU
+    each): every worker is a child of the same fork server, which had loaded all that before
+    any job reached the worker."""
+    import json
+    import os
+    import threading
+
+    from phonon.batch.local import LocalBackend
+    from .crashing_worker import describe_process
+    jobs = load_manifest(write_set(tmp_path, seeds=(0, 1, 2, 3)))
+    backend = LocalBackend(2, target=describe_process)
+    try:
+        results = list(backend.run(jobs, threading.Event()))
+    finally:
+        backend.close()
+    assert [r.status for r in results] == ["ok"] * len(jobs)
+    seen = [json.loads(r.error) for r in results]
+    assert len({s["pid"] for s in seen}) == 2                      # two workers
+    assert len({s["ppid"] for s in seen}) == 1                     # one parent: the fork server
+    assert seen[0]["ppid"] != os.getpid()
+    for s in seen:
+        assert s["preloaded"] and s["registry_built"] and s["kit_sounds"] >= 15
