@@ -64,17 +64,14 @@ def audio_sha256(y: np.ndarray) -> str:
 
 def encode(y: np.ndarray, sr: int, fmt: str) -> bytes:
     """The file's bytes: WAV 32-bit float (the engine's samples) or FLAC 24-bit. The same
-    audio always gives the same bytes: the time stamp libsndfile writes into a float WAV's
-    PEAK chunk (the peak values stay) is set to 0."""
+    audio always gives the same bytes (`phonon.engine.audiofile`: the time stamp libsndfile
+    writes into a float WAV's PEAK chunk is 0; the peak values stay)."""
     import soundfile as sf
+
+    from ..engine.audiofile import reproducible_bytes
     buf = io.BytesIO()
     sf.write(buf, y.T, sr, format=fmt.upper(), subtype=SUBTYPES[fmt])
-    data = bytearray(buf.getvalue())
-    if fmt == "wav":
-        at = data.find(b"PEAK", 12, 512)      # "PEAK", size, version, timestamp, peaks...
-        if at >= 0:
-            data[at + 12:at + 16] = bytes(4)
-    return bytes(data)
+    return reproducible_bytes(buf.getvalue(), fmt)
 
 
 def wav_samples(data: bytes) -> memoryview | None:

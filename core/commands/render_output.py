@@ -75,13 +75,17 @@ def check_destination(out: str, fmt: str, sr: int, program: str | None) -> Desti
 
 def write_audio(dest: Destination, y: np.ndarray, sr: int) -> None:
     """Write the (channels, n) render to `dest` through a temporary file in the same folder,
-    then move it into place: a failure leaves any existing file as it was."""
+    then move it into place: a failure leaves any existing file as it was. The same audio
+    always gives the same bytes (`phonon.engine.audiofile`)."""
     import soundfile as sf
+
+    from ..engine.audiofile import make_reproducible
 
     # created by libsndfile like any new file (the umask applies), beside the destination
     tmp = str(dest.path.parent / f".{dest.path.name}.{os.getpid()}.part")
     try:
         sf.write(tmp, y.T, sr, format=dest.format.upper(), subtype=dest.subtype)
+        make_reproducible(tmp, dest.format)
         os.replace(tmp, dest.path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
