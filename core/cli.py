@@ -1,9 +1,16 @@
-"""`phonon` command line: dispatches to the modules in `phonon.commands`."""
+"""`phonon` command line: dispatches to the modules in `phonon.commands`.
+
+Ctrl-C at any moment ends a command with status 130 and no traceback: `main` catches it from
+its first line, before the parser and the command's imports are built (this module imports
+nothing heavy, not even argparse, so there is almost nothing before `main` to interrupt), and
+once the command is done the process ignores further Ctrl-C while it exits. A Ctrl-C during
+the interpreter's own start (its first ~30-60 ms, before any Phonon code runs) is Python's.
+"""
 from __future__ import annotations
 
-import argparse
 import importlib
 import os
+import signal
 import sys
 
 from . import __version__
@@ -15,6 +22,8 @@ SIGPIPE_STATUS = 128 + 13       # what a Unix tool reports when the reader of it
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, object]]:
     """The parser and each command's module. Every command module is imported: one that fails
     to import is a broken installation, and the ImportError says so (never a silent gap)."""
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="phonon",
         description="Phonon: live-coding music with patterns and a modular synthesis graph.",
@@ -31,6 +40,18 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, object]]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run `phonon ARGS` (`argv`, default the command line); the exit status. Called as the
+    process's entry point (`argv` None), it leaves SIGINT ignored once the command is over."""
+    try:
+        status = _main(argv)
+    except KeyboardInterrupt:
+        status = 130
+    if argv is None:                           # the process exits now: no late traceback
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    return status
+
+
+def _main(argv: list[str] | None) -> int:
     parser, modules = build_parser()
     args = parser.parse_args(argv)
     if not args.command:                       # `phonon` alone: what it can do, as an error
@@ -40,8 +61,6 @@ def main(argv: list[str] | None = None) -> int:
         status = int(modules[args.command].run(args) or 0)
         sys.stdout.flush()                     # a closed pipe shows here, not at exit
         return status
-    except KeyboardInterrupt:
-        return 130
     except BrokenPipeError:                    # `phonon nodes --json | head`: the reader left
         _silence_stdout()
         return SIGPIPE_STATUS

@@ -1,0 +1,66 @@
+"""Ctrl-C at any moment of a command, from its first milliseconds (while the parser and the
+command's imports are being built) to its end: exit status 130 and no traceback.
+
+Each command is started as a real `phonon` process and sent SIGINT after several delays, the
+first ones just after the interpreter's own start (measured here, as it varies with the
+machine's load). A SIGINT that lands inside the interpreter's start (CPython reports "Fatal
+Python error: init_import_site", before any Phonon code runs) is not Phonon's and is not
+counted; each command must show at least MIN_INTERRUPTED interruptions of Phonon's own code."""
+from __future__ import annotations
+
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+PHONON = [str(Path(sys.executable).with_name("phonon"))]
+OFFSETS = (0.0, 0.01, 0.02, 0.04, 0.07, 0.1, 0.15, 0.25, 0.4)
+MIN_INTERRUPTED = 4
+PYTHON_START = "init_import_site"          # CPython's message for an interrupted start
+
+
+def interpreter_start() -> float:
+    """Seconds this machine takes, right now, to start this Python with its site packages."""
+    times = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], check=True)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def interrupt(args: list[str], delay: float, cwd: Path) -> tuple[int | None, str]:
+    """Start `phonon ARGS`, SIGINT it after `delay` s; (status, stderr), status None when the
+    command had already finished (nothing was interrupted)."""
+    proc = subprocess.Popen([*PHONON, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, cwd=cwd)
+    time.sleep(delay)
+    finished = proc.poll() is not None
+    if not finished:
+        proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    return (None if finished else proc.returncode), err
+
+
+@pytest.mark.parametrize("args", [["render", "prog.ph", "out.wav", "-d", "600"],
+                                  ["check", "prog.ph"]], ids=["render", "check"])
+def test_ctrl_c_from_the_first_milliseconds_exits_130_without_traceback(tmp_path, args):
+    (tmp_path / "prog.ph").write_text('cps: 1\nout: s "bd*4" + saw 55 # lpf 800 0.7\n')
+    interrupted = 0
+    for attempt in range(3):                    # later, if the load hid the early window
+        start = interpreter_start() * (1 + attempt)
+        for offset in OFFSETS:
+            status, err = interrupt(args, start + offset, tmp_path)
+            if status is None or PYTHON_START in err:
+                continue
+            assert "Traceback" not in err, f"SIGINT after {start + offset:.3f} s:\n{err}"
+            assert status == 130, f"SIGINT after {start + offset:.3f} s: status {status}\n{err}"
+            interrupted += 1
+        if interrupted >= MIN_INTERRUPTED:
+            break
+    assert interrupted >= MIN_INTERRUPTED
+    assert not (tmp_path / "out.wav").exists()             # an interrupted render writes nothing
