@@ -35,7 +35,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--duration", type=float, default=None, metavar="SECONDS",
                         help="stop cleanly after this many seconds of audio")
     parser.add_argument("--record", default=None, metavar="OUT.wav",
-                        help="also write exactly what is sent to the device to this file")
+                        help="also write the stream to this file (on the performance's clock, "
+                             "also while the device is away)")
     parser.add_argument("--program", default=None, metavar="FILE",
                         help="a Phonon program playing at the same time, hot-reloaded on every "
                              "save; `dirt N` in it is orbit N (out: dirt 0 # reverb 0.4)")
@@ -56,11 +57,8 @@ def _terminate(signum, frame):  # noqa: ARG001 - signal handler
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from ..dirt.engine import DirtEngine
-    from ..dirt.receiver import DirtReceiver
-    from ..dirt.runner import DirtOptions, DirtRunner
-    from ..live.device import DeviceError, choose_output, import_sounddevice
-    from ..samples import SampleBank, default_roots
+    from ..live.device import DeviceError
+    from ..live.output import AudioOutput
 
     console = Console(soft_wrap=True, highlight=False)
     err = Console(stderr=True, soft_wrap=True, highlight=False)
@@ -83,64 +81,71 @@ def run(args: argparse.Namespace) -> int:
         return fail("--program plays in stereo: use it with --channels 2", 2)
     if args.program is not None and not Path(args.program).is_file():
         return fail(f"cannot read {args.program}: no such file", 2)
-    try:
-        receiver = DirtReceiver(lambda e: None, host=args.host, port=args.port,
-                                      orbits=args.orbits)
-    except OSError as exc:
-        return fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc} (is "
-                    f"SuperDirt or another `phonon dirt` running? try --port)", 2)
-    try:
-        sd = import_sounddevice()
-        device = choose_output(sd, args.device)
-    except DeviceError as exc:
-        receiver.close()
-        return fail(str(exc), 3)
-    if device.channels < channels:
-        receiver.close()
-        sd._terminate()
-        return fail(f"{device.name!r} [{device.hostapi}] has {device.channels} output "
-                    f"channels; --channels {channels} needs {channels} (JACK: start the "
-                    f"server with more ports, e.g. `jackd -d dummy -P {channels}`)", 3)
-    sr = int(device.samplerate)
-    bank = SampleBank(default_roots(args.samples or ()), sr=sr)
-    engine = DirtEngine(bank, sr, args.block, orbits=args.orbits, channels=channels,
-                        max_voices=args.voices)
-    receiver.on_event = engine.submit
-    runner = DirtRunner(engine, receiver,
-                        DirtOptions(latency=args.latency, duration=args.duration,
-                                    record=args.record), sd=sd, device=device, console=console)
-    if args.program is not None:
-        from ..dirt.program import DirtProgram
-        from ..errors import PhononError
-        try:
-            runner.program = DirtProgram(args.program, engine, runner.report)
-        except PhononError as exc:
-            receiver.close()
-            sd._terminate()
-            err.print(str(exc), markup=False, highlight=False)
-            return fail("fix the program and start again (later edits keep the old program "
-                        "playing; the first one has to compile)", 1)
+    output = AudioOutput(args.device)
     previous = signal.signal(signal.SIGTERM, _terminate)
     try:
-        result = runner.run()
-    except KeyboardInterrupt:
-        result = None
+        return _serve(args, channels, output, console, err, fail)
+    except KeyboardInterrupt:         # before the music started (choosing, compiling)
+        console.print("phonon dirt: stopped", markup=False)
+        return 0
     except DeviceError as exc:
         return fail(str(exc), 3)
     finally:
         signal.signal(signal.SIGTERM, previous)
-        sd._terminate()
-    if result is None:
-        console.print("phonon dirt: stopped", markup=False)
-        return 0
+        output.close()
+
+
+def _serve(args: argparse.Namespace, channels: int, output, console, err, fail) -> int:
+    """Listen, choose the device, build the engine (and the program), play; the summary."""
+    from ..dirt.engine import DirtEngine
+    from ..dirt.receiver import DirtReceiver
+    from ..dirt.runner import DirtOptions, DirtRunner
+    from ..samples import SampleBank, default_roots
+
+    try:
+        receiver = DirtReceiver(lambda e: None, host=args.host, port=args.port,
+                                orbits=args.orbits)
+    except OSError as exc:
+        return fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc} (is "
+                    f"SuperDirt or another `phonon dirt` running? try --port)", 2)
+    try:
+        device = output.choose()
+        if device.channels < channels:
+            return fail(f"{device.name!r} [{device.hostapi}] has {device.channels} output "
+                        f"channels; --channels {channels} needs {channels} (JACK: start the "
+                        f"server with more ports, e.g. `jackd -d dummy -P {channels}`)", 3)
+        sr = int(device.samplerate)
+        bank = SampleBank(default_roots(args.samples or ()), sr=sr)
+        engine = DirtEngine(bank, sr, args.block, orbits=args.orbits, channels=channels,
+                            max_voices=args.voices)
+        receiver.on_event = engine.submit
+        runner = DirtRunner(engine, receiver,
+                            DirtOptions(latency=args.latency, duration=args.duration,
+                                        record=args.record), output=output, console=console)
+        if args.program is not None:
+            from ..dirt.program import DirtProgram
+            from ..errors import PhononError
+            try:
+                runner.program = DirtProgram(args.program, engine, runner.report)
+            except PhononError as exc:
+                err.print(str(exc), markup=False, highlight=False)
+                return fail("fix the program and start again (later edits keep the old "
+                            "program playing; the first one has to compile)", 1)
+        result = runner.run()
+    finally:
+        receiver.close()
     c, rx = engine.counters, receiver.stats
-    console.print(f"phonon dirt: stopped after {result.seconds:.1f} s; events: {rx.events} "
-                  f"({c.played} voices, {c.late} late, {c.no_sound} without sound, "
-                  f"{c.flooded + c.overflowed} dropped in floods, at most {c.most_voices} "
-                  f"sounding at once); bad packets: {rx.bad}; "
-                  f"unknown addresses: {rx.unknown}; handshakes: {rx.handshakes}; "
-                  f"underruns: {result.underruns}; device xruns: {result.device_xruns}; "
-                  f"clock: device {1e6 * (engine.clock.rate / sr - 1):+.1f} ppm, "
-                  f"{engine.clock.resets} restarts",
-                  markup=False, highlight=False, soft_wrap=True)
+    summary = (f"phonon dirt: stopped after {result.seconds:.1f} s; events: {rx.events} "
+               f"({c.played} voices, {c.late} late, {c.no_sound} without sound, "
+               f"{c.flooded + c.overflowed} dropped in floods, at most {c.most_voices} "
+               f"sounding at once); bad packets: {rx.bad}; "
+               f"unknown addresses: {rx.unknown}; handshakes: {rx.handshakes}; "
+               f"underruns: {result.underruns}; device xruns: {result.device_xruns}; "
+               f"clock: device {1e6 * (engine.clock.rate / sr - 1):+.1f} ppm, "
+               f"{engine.clock.resets} restarts")
+    if result.outages:
+        summary += (f"; audio device lost {result.outages} time"
+                    f"{'s' if result.outages != 1 else ''} ({result.outage_s:.1f} s without "
+                    f"sound, {c.unheard} events unheard)")
+    console.print(summary, markup=False, highlight=False, soft_wrap=True)
     return 0

@@ -53,6 +53,7 @@ class Counters:
     flooded: int = 0           # skipped: more than max_voices in one block on one orbit
     stolen: int = 0            # voices started while their orbit was full (the oldest fades)
     most_voices: int = 0       # the most voices sounding at once (not fading), any block
+    unheard: int = 0           # voices started while the audio device was away (runner)
     lateness: list[float] = field(default_factory=list)   # seconds late, the last few
 
 

@@ -28,9 +28,13 @@ class DirtStatus:
         return self.rate
 
     def line(self, load: float, peak: float, underruns: int, xruns: int,
-             latency_ms: float) -> Text:
+             latency_ms: float, audio: str = "") -> Text:
+        """The status; `audio` says the device is away (shown first, with the events
+        unheard meanwhile)."""
         c, rx = self.engine.counters, self.receiver.stats
         t = Text(no_wrap=True, overflow="ellipsis")
+        if audio:
+            t.append(f"{audio}; {c.unheard} events unheard  ", style="bold red")
         t.append(f"events {rx.events}", style="bold")
         t.append(f" ({self._events_per_second():.0f}/s)")
         t.append(f"  late {c.late}", style="yellow" if c.late else "")

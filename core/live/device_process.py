@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 POLL_S = 0.02             # how often the stream's state is checked
+OFFSET_EVERY_S = 1.0      # how often the stream clock's offset to the wall clock is measured
 BACKOFF_S = (0.1, 0.25, 0.5, 1.0)   # waits between probes for a device that is away
 SWITCH_INTERVAL = 0.0005
 
@@ -144,17 +145,33 @@ def host_usecs() -> float:
     return time.clock_gettime_ns(time.CLOCK_MONOTONIC_RAW) / 1000.0
 
 
-def make_callback(link: Any, sr: int, fade: int, jack_frame=None):
+def measure_offset(stream: Any) -> float | None:
+    """time.time() - the stream's clock, from the tightest of a few bracketed readings taken
+    outside the callback (whose own wake-up jitter would otherwise enter every stamp)."""
+    best = None
+    for _ in range(5):
+        a = time.time()
+        st = stream.time
+        b = time.time()
+        if st > 0 and (best is None or b - a < best[0]):
+            best = (b - a, (a + b) / 2 - st)
+    return None if best is None else best[1]
+
+
+def make_callback(link: Any, sr: int, fade: int, jack_frame=None, clock: dict | None = None):
     """The audio callback: copies the ring out (only while the render side lets the device
     consume it, from where the clock says when it takes over), stamps the heartbeat and where
     its first frame is heard (wall time, host µs, and the JACK frame it is output at when
     `jack_frame` reads JACK's cycle frame: a callback's first frame goes out in the cycle it
-    runs in, where the previous callback of that cycle stopped); fades in over `fade` frames."""
+    runs in, where the previous callback of that cycle stopped); fades in over `fade` frames.
+    The DAC wall time is the stream's `outputBufferDacTime` plus `clock["offset"]` once it is
+    measured (`measure_offset`), before that the callback's own wall time plus the delay."""
     from .link import (BEAT_WALL, BEATS, DEVICE, KEEP_AT, N_UNDERRUN_AT, N_XRUN_AT, OWNER,
                        RESUME, RESUME_FRAME, RESUME_WALL, XRUNS)
     ring, ctl, wall = link.ring, link.ctl, link.wall
     ramp = (np.arange(1, fade + 1, dtype=np.float32) / fade)[:, None] if fade else None
     state = {"faded": 0, "cycle": -1, "offset": 0, "frames": 0}
+    clock = clock if clock is not None else {}
 
     def callback(outdata, frames, time_info, status):
         now = time.time()
@@ -190,7 +207,9 @@ def make_callback(link: Any, sr: int, fade: int, jack_frame=None):
             state["offset"] = state["offset"] + state["frames"] if cycle == state["cycle"] else 0
             state["cycle"], state["frames"] = cycle, frames
             frame = (cycle + state["offset"]) % (1 << 32)
-        link.stamp_dac(before, now + delay, frame, host_usecs() + delay * 1e6)
+        offset = clock.get("offset")
+        heard = dac + offset if offset is not None and dac > 0 else now + delay
+        link.stamp_dac(before, heard, frame, host_usecs() + delay * 1e6)
     return callback
 
 
@@ -202,9 +221,10 @@ def play(sd: Any, device: Any, cmd: dict, cmds: queue.Queue) -> None:
     sr = int(cmd["sr"])
     jack = device.hostapi == "JACK Audio Connection Kit"
     frames = JackFrames() if jack else None
+    clock: dict = {}
     try:
         callback = make_callback(link, sr, int(cmd.get("fade", 0)),
-                                 frames.frame if frames is not None else None)
+                                 frames.frame if frames is not None else None, clock)
         stream = sd.OutputStream(device=device.index, samplerate=sr, blocksize=int(cmd["block"]),
                                  channels=channels, dtype="float32", latency="low",
                                  callback=callback)
@@ -220,6 +240,8 @@ def play(sd: Any, device: Any, cmd: dict, cmds: queue.Queue) -> None:
         emit("error", message=f"cannot open {device.name!r} [{device.hostapi}] at {sr} Hz "
                               f"with {channels} channels: {exc}")
         os._exit(3)
+    clock["offset"] = measure_offset(stream)
+    next_offset = time.monotonic() + OFFSET_EVERY_S
     emit("playing", latency=float(stream.latency), **describe_device(device))
     while True:
         try:
@@ -238,6 +260,9 @@ def play(sd: Any, device: Any, cmd: dict, cmds: queue.Queue) -> None:
             emit("lost", reason="the JACK server shut down" if jack else
                  "the device stopped (the stream ended)")
             os._exit(0)               # PortAudio is unusable now: no stop, no terminate
+        if time.monotonic() > next_offset:
+            clock["offset"] = measure_offset(stream) or clock["offset"]
+            next_offset = time.monotonic() + OFFSET_EVERY_S
 
 
 def main() -> None:

@@ -328,6 +328,8 @@ class AudioOutput:
         """Stop the stream and end the device process (at most ~STOP_S; never blocks on
         PortAudio). Idempotent."""
         self._stop.set()
+        if self.link is not None:         # the stop is not an underrun: silence from now on
+            self.link.ctl[OWNER] = NOBODY
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(1.0)
         if self.state == "lost":

@@ -18,11 +18,11 @@ class RecordTap:
     """A ring of frames between the render thread and a WAV writer thread."""
 
     def __init__(self, path: str, sr: int, played: Callable[[], int] | None = None,
-                 seconds: float = 8.0) -> None:
+                 seconds: float = 8.0, channels: int = 2) -> None:
         import soundfile as sf
         self.played = played
-        self.file = sf.SoundFile(path, "w", samplerate=sr, channels=2, subtype="FLOAT")
-        self.buf = np.zeros((int(sr * seconds), 2), dtype=np.float32)
+        self.file = sf.SoundFile(path, "w", samplerate=sr, channels=channels, subtype="FLOAT")
+        self.buf = np.zeros((int(sr * seconds), channels), dtype=np.float32)
         self.written = 0
         self.drained = 0
         self.lost = 0                      # frames skipped because the writer fell behind
@@ -32,7 +32,7 @@ class RecordTap:
         self._thread.start()
 
     def write(self, block: np.ndarray) -> None:
-        """Append a (2, n) block (render thread: a copy only)."""
+        """Append a (channels, n) block (render thread: a copy only)."""
         n, cap = block.shape[1], self.buf.shape[0]
         w = self.written % cap
         first = min(n, cap - w)

@@ -285,13 +285,13 @@ class LiveRunner:
             self.interrupted = True
         finally:
             with ignoring_stop_signals():     # a second Ctrl-C must not break the clean-up
+                self.output.close()           # first: the device stops taking frames
                 self._stop.set()
                 sys.setswitchinterval(switch)
                 normal_priority()
                 if live is not None:
                     live.stop()
                 reloader.stop()
-                self.output.close()
                 if render is not None and render.ident is not None:
                     render.join(timeout=5)
                 if self.sync is not None:
