@@ -5,6 +5,7 @@ third-party plugin: every node class imported here is registered. Each submodule
 family of nodes (oscillators, filters, envelopes, voices, effects, math).
 """
 from .voices import *  # noqa: F401,F403
+from .orbits import *  # noqa: F401,F403
 from .oscillators import *  # noqa: F401,F403
 from .noise import *  # noqa: F401,F403
 from .filters import *  # noqa: F401,F403

@@ -41,7 +41,7 @@ import numpy as np
 from phonon.dsp import voice_fx
 from phonon.plugins import (MIDDLE_C_HZ, Block, Chain, Node, Param, Params, Trigger,
                             control_number, event_spans, node, note_to_freq, note_value, value_at)
-from phonon.samples import effect_row, voice_controls
+from phonon.samples import OrbitEffects, drive_orbit, effect_row, voice_controls
 
 __all__ = ["Poly"]
 
@@ -56,6 +56,10 @@ POLY_CONTROLS = ("note", "freq", "gain", "pan", "attack", "release", "legato") +
     c for c in voice_controls() if c not in ("s", "n", "speed", "accelerate", "unit", "begin",
                                              "end", "loop", "sustain", "fadeTime", "cut", "hold",
                                              "nudge", "octave", "midinote"))
+
+
+def _every_event(c: dict) -> bool:
+    return True
 
 
 class _Step:
@@ -124,7 +128,7 @@ class _Voice:
         return self.rel_start + self.rel_len
 
 
-@node("poly", category="instrument", inputs=-1,
+@node("poly", category="instrument", inputs=-1, controls=POLY_CONTROLS,
       doc="Polyphonic instrument: plays a bus's chain once per event (made by s \"~bus\" and saw \"c3 e3\").")
 class Poly(Node):
     """Voices of a chain template, transposed per event, with an AR envelope and stealing."""
@@ -134,12 +138,14 @@ class Poly(Node):
     voices = Param(16, kind="any", lo=1, hi=MAX_VOICES, doc="most voices sounding at once")
     attack = Param(0.01, unit="s", lo=0.0, doc="default attack time")
     release = Param(0.3, unit="s", lo=0.0, doc="default release time after the gate")
-
-    controls = POLY_CONTROLS
+    on_orbit = Param(-1, kind="any", doc="the orbit whose node runs the global effects (set by "
+                                         "the compiler; -1: the instrument's own)")
 
     def __init__(self, **static: Any) -> None:
         super().__init__(**static)
         self.template = static.get("template")
+        on_orbit = control_number(static.get("on_orbit"))
+        self.on_orbit = int(on_orbit) if on_orbit is not None else -1
         v = control_number(static.get("voices"))
         self.max_voices = int(min(max(1, v if v is not None else 16), MAX_VOICES))
 
@@ -154,6 +160,7 @@ class Poly(Node):
         self.tbuf = np.zeros(block, dtype=np.float64)
         self.fx_buf = np.zeros((2, block), dtype=np.float64)
         self.tape_frames = voice_fx.tape_frames(sr)
+        self.orbit: OrbitEffects | None = None      # the instrument's own orbit (on first use)
         self.pool = [self._make_voice() for _ in range(self.max_voices + SPARE_VOICES)]
         self.serial = 0
 
@@ -342,21 +349,33 @@ class Poly(Node):
             self._render(ctx, ins, out, a, b)
             if trig is not None:
                 self._start(trig, b, p, chords.get(b, 1), ctx.start + b)
+        if self.on_orbit < 0:                        # else orbit n's node runs the effects
+            events = sorted(ctx.events, key=lambda e: e.offset)
+            self.orbit = drive_orbit(self.orbit, events, out, ctx.frames, ctx.cps,
+                                     self._new_orbit, _every_event)
+
+    def _new_orbit(self) -> OrbitEffects:
+        return OrbitEffects(self.sr, self.block)
 
     def active_voices(self) -> int:
         return sum(1 for v in self.pool if v.active and not v.stolen)
 
     # ------------------------------------------------------------------ hot swap
     def state(self) -> dict:
-        """The sounding voices (with their chain instances): they ring on in the successor."""
+        """The sounding voices (with their chain instances): they ring on in the successor,
+        and the instrument's orbit effects (their tails too)."""
         return {"sr": self.sr, "block": self.block, "serial": self.serial,
-                "voices": [v for v in self.pool if v.active]}
+                "voices": [v for v in self.pool if v.active],
+                "orbit": self.orbit.state() if self.orbit is not None else None}
 
     def load_state(self, state: dict) -> None:
         """Adopt a predecessor's sounding voices; they finish with the sound they started with,
         new notes play the new chain."""
         if state.get("sr") != self.sr or state.get("block") != self.block:
             return
+        if state.get("orbit"):
+            self.orbit = self._new_orbit()
+            self.orbit.load_state(state["orbit"])
         mine = {id(v) for v in self.pool}
         for v in state.get("voices", ()):
             if id(v) not in mine:

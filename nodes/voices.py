@@ -29,8 +29,8 @@ import math
 import numpy as np
 
 from phonon.plugins import Block, Node, Param, Params, Trigger, control_number, node
-from phonon.samples import (PHONON, SampleBank, default_roots, effect_row, event_freq,
-                            sound_plan, split_name, voice_controls)
+from phonon.samples import (PHONON, OrbitEffects, SampleBank, default_roots, drive_orbit,
+                            effect_row, event_freq, sound_plan, split_name, voice_controls)
 from phonon.samples.voicepool import VoicePool
 
 __all__ = ["SampleVoices"]
@@ -46,12 +46,17 @@ def _offset(trig: Trigger) -> int:
     return trig.offset
 
 
+def _every_event(c: dict) -> bool:
+    """Every event an `s` node gets drives its orbit (those of `# orbit n` go to orbit n's)."""
+    return True
+
+
 def _voice_limit(value, default: int) -> int:
     """The `voices` argument as a pool size in 1..MAX_VOICES."""
     return min(max(1, int(control_number(value, default))), MAX_VOICES)
 
 
-@node("s", aliases=("sound",), category="voices",
+@node("s", aliases=("sound",), category="voices", controls=voice_controls(),
       doc="Play samples from a pattern: s \"bd*4 sn\" # gain 0.8 # pan \"-1 1\" # speed 2")
 class SampleVoices(Node):
     """Sample voices triggered by a pattern's events, mixed in one numba kernel per block."""
@@ -62,7 +67,6 @@ class SampleVoices(Node):
                    doc="most voices sounding at once; a new one steals the oldest")
 
     resources = ("samples",)
-    controls = voice_controls()
 
     def __init__(self, **static) -> None:
         super().__init__(**static)
@@ -73,6 +77,7 @@ class SampleVoices(Node):
         self._pending: dict | None = None
         self._voices_seen: object = _UNSET          # the `voices` value last applied
         self._prepared: dict[int, tuple] = {}       # id(control map) -> `_prepare` result
+        self.orbit: OrbitEffects | None = None      # the node's own orbit (made on first use)
 
     def prepare(self, sr: int, block: int, channels: int) -> None:
         if self.samples is None:
@@ -82,6 +87,8 @@ class SampleVoices(Node):
         self.pool = VoicePool(self.max_voices, sr, block, FADE_S)
         self._prepared = {}                         # voice rows depend on the pool's sr/fade
         self._mix = None if channels == 2 else np.zeros((2, block), np.float32)
+        self.sr, self.block = sr, block
+        self.orbit = None
         pending, self._pending = self._pending, None
         self.load_state(pending)
 
@@ -137,21 +144,40 @@ class SampleVoices(Node):
                 self.max_voices = wanted
                 self.pool.resize(wanted)
         events = ctx.events
-        if events:
-            for trig in sorted(events, key=_offset) if len(events) > 1 else events:
-                self.start(trig, ctx.cps)
+        if len(events) > 1:
+            events = sorted(events, key=_offset)
+        for trig in events:
+            self.start(trig, ctx.cps)
         frames = ctx.frames
         mix = out if self._mix is None else self._mix
         self.pool.mix(self.samples.arena, mix, frames)
+        self.add_inputs(ins, mix, frames)
+        self.orbit_effects(ctx, events, mix)
         if self._mix is not None:                 # mono (or >2 channels): centre = unity
             out[:, :frames] = (mix[0, :frames] + mix[1, :frames]) * np.float32(math.sqrt(0.5))
 
+    def add_inputs(self, ins: list, mix: np.ndarray, frames: int) -> None:
+        """Audio inputs summed into the voices before the orbit's effects (`dirt_orbit`'s
+        instruments; `s` has none)."""
+
+    def orbit_effects(self, ctx: Block, events: list, mix: np.ndarray) -> None:
+        """The orbit's global effects over the block, their values set at each event's onset."""
+        self.orbit = drive_orbit(self.orbit, events, mix, ctx.frames, ctx.cps, self._new_orbit,
+                                 _every_event)
+
+    def _new_orbit(self) -> OrbitEffects:
+        return OrbitEffects(self.sr, self.block)
+
     # -- hot swap
     def state(self) -> dict | None:
-        """The sounding voices, tagged with the sample bank whose arena they play from."""
+        """The sounding voices, tagged with the sample bank whose arena they play from, and
+        the orbit's effects (their tails ring on)."""
         state = self.pool.state() if self.pool is not None else None
         if state is not None:
             state["bank"] = self.samples.token
+        if self.orbit is not None:
+            state = state or {}
+            state["orbit"] = self.orbit.state()
         return state
 
     def load_state(self, state: dict | None) -> None:
@@ -161,5 +187,9 @@ class SampleVoices(Node):
             return
         if self.pool is None:
             self._pending = state
-        elif state.get("bank") == self.samples.token:
+            return
+        if state.get("orbit"):
+            self.orbit = OrbitEffects(self.sr, self.block)
+            self.orbit.load_state(state["orbit"])
+        if "vi" in state and state.get("bank") == self.samples.token:
             self.pool.load_state(state)

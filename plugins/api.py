@@ -106,6 +106,7 @@ class NodeSpec:
     category: str = ""
     channels: int = 2                # output channels (everything is stereo by default)
     input_first: bool = False        # without `#`, the inputs are the first arguments (`f x args`)
+    controls: tuple[str, ...] = ()   # per-event controls an event-driven node reads from its events
 
     def param(self, name: str) -> Param | None:
         for p in self.params:
@@ -130,6 +131,7 @@ class NodeSpec:
             "category": self.category,
             "extra_params": self.extra_params,
             "input_first": self.input_first,
+            "controls": list(self.controls),
             "params": [p.describe() for p in self.params],
         }
 
@@ -144,12 +146,18 @@ def node(
     category: str = "",
     channels: int = 2,
     input_first: bool = False,
+    controls: Iterable[str] = (),
 ):
     """Class decorator declaring a node: its language name, aliases, doc and audio inputs.
 
     `input_first=True`: called without `#`, the node takes its audio inputs from its *first*
     positional arguments (`moog_ladder ~x 800 0.5`, the Rust original's "explicit" form)
     instead of its last ones (`range 200 800 (sine 1)`); after `#` nothing changes.
+
+    `controls`: the per-event controls an event-driven node reads from its events (beyond its
+    parameters), e.g. `("note", "gain", "cutoff")`. A control merged into its events that it
+    does not declare is reported by `phonon check` ("control `x` has no effect on `node`"),
+    and a one-value name that is also a node merges as a control only when declared.
     """
 
     def wrap(cls: type) -> type:
@@ -174,6 +182,7 @@ def node(
             category=category,
             channels=channels,
             input_first=input_first,
+            controls=tuple(controls),
         )
         return cls
 

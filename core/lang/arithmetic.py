@@ -21,7 +21,8 @@ from .graph import GraphBuilder
 from .ir import Edge
 from .lowering import Lowering
 from .support import src
-from .values import Err, Events, Func, ListV, Num, Pat, Sig, Text, Value, derived, describe
+from .values import (Err, Events, Func, ListV, Num, Pat, Sig, Text, Value, derived, describe,
+                     joined_merges, joined_orbits)
 
 SIGNAL_NODES = {"+": "add", "-": "sub", "*": "mul", "/": "div"}
 
@@ -125,8 +126,10 @@ class Arithmetic:
         control = any(isinstance(v, Pat) and v.control for v in (left, right))
         sound = any(isinstance(v, Pat) and v.sound for v in (left, right))
         pats = [v for v in (left, right) if isinstance(v, Pat)]
+        orbits, orbit_all = joined_orbits([left, right])
         return Pat(out, f"{src(left)} {op} {src(right)}", pos, control, sound,
-                   frozenset().union(*(v.buses for v in pats)), any(v.samples for v in pats))
+                   frozenset().union(*(v.buses for v in pats)), any(v.samples for v in pats),
+                   orbits, orbit_all, joined_merges([left, right]))
 
     def events(self, base: str, structure: str, op: str, left: Value, right: Value,
                pos: A.Pos, path: str) -> Value:
@@ -140,6 +143,8 @@ class Arithmetic:
         for other in (left, right):
             if isinstance(other, (Events, Pat)) and other is not ev:
                 result.buses |= other.buses
+        result.orbits, result.orbit_all = joined_orbits([left, right])
+        result.merged = joined_merges([left, right])
         return result
 
     def signal(self, base: str, op: str, left: Value, right: Value, pos: A.Pos, path: str) -> Value:

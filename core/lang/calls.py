@@ -13,6 +13,7 @@ from .graph import GraphBuilder
 from .instruments import absolute_note, keyed, takes_merge
 from .lowering import Lowering
 from .node_calls import NodeCalls
+from .orbits import OrbitRouting
 from .patterns_bridge import PatternBackend
 from .sounds import SAMPLE_CONTROLS, SoundNames, has_note_names, sound_words
 from .support import pos_of, suggest
@@ -37,8 +38,9 @@ class Calls:
 
     def __init__(self, report: Reporter, registry: Registry, patterns: PatternBackend,
                  graph: GraphBuilder, lowering: Lowering, sounds: SoundNames, nodes: NodeCalls,
-                 transforms: TransformCalls, evaluate: Evaluate) -> None:
+                 transforms: TransformCalls, evaluate: Evaluate, orbits: OrbitRouting) -> None:
         self.report = report
+        self.orbits = orbits
         self.registry = registry
         self.patterns = patterns
         self.transform_table = patterns.transforms()
@@ -101,7 +103,11 @@ class Calls:
         if isinstance(c, Err):
             return c
         buses, samples = sound_words(vals[0][0]) if name in SAMPLE_CONTROLS else (frozenset(), True)
-        return Pat(c, f"{name} ...", e.pos, True, name in SAMPLE_CONTROLS, buses, samples)
+        orbits = self.orbits.values_of(vals[0][0], vals[0][1]) if name == "orbit" else None
+        if isinstance(orbits, Err):
+            return orbits
+        return Pat(c, f"{name} ...", e.pos, True, name in SAMPLE_CONTROLS, buses, samples,
+                   orbits, orbits is not None, ((name, e.pos),))
 
     @staticmethod
     def merges(e: A.Call) -> bool:
@@ -125,6 +131,12 @@ class Calls:
         is_transform = name in self.transform_table and not is_control
         if is_control and takes_merge(self.registry, chain_input, name, is_node,
                                       len(e.args) == 1 and not e.keywords):
+            return self.merge_control(e, chain_input, path)
+        takes_events = (isinstance(chain_input, Events) and chain_input.pattern is not None) \
+            or is_eventish(chain_input)
+        if not (is_node or is_control or is_transform or name in ENVELOPE_CONTROLS) and takes_events:
+            # any other name is a control too (Tidal's pF "name"); a node that declares it
+            # reads it, else the control report says it has no effect (lowering.py)
             return self.merge_control(e, chain_input, path)
         if name in ENVELOPE_CONTROLS and e.args and is_eventish(chain_input) \
                 and not (isinstance(chain_input, Events) and chain_input.pattern is None):
@@ -217,8 +229,16 @@ class Calls:
         buses, samples = left.buses, left.samples
         if e.name in SAMPLE_CONTROLS:     # `# s "..."`: the sound comes from the right
             buses, samples = sound_words(vals[0][0])
+        orbits, orbit_all = left.orbits, left.orbit_all
+        if e.name == "orbit":             # `# orbit n`: every event has one (Tidal's `#`)
+            orbits, orbit_all = self.orbits.values_of(vals[0][0], vals[0][1]), True
+            if isinstance(orbits, Err):
+                return orbits
+        merges = left.merged + ((e.name, e.pos),)
         if isinstance(left, Events):
             ev = derived(left, merged, src, path, self.graph.owner)
             ev.control, ev.buses, ev.samples = True, buses, samples
+            ev.orbits, ev.orbit_all, ev.merged = orbits, orbit_all, merges
             return ev
-        return Pat(merged, src, left.pos, True, left.sound or e.name in SAMPLE_CONTROLS, buses, samples)
+        return Pat(merged, src, left.pos, True, left.sound or e.name in SAMPLE_CONTROLS, buses, samples,
+                   orbits, orbit_all, merges)

@@ -43,7 +43,9 @@ from .graph import GraphBuilder, resolve_feedback
 from .instruments import BusInstruments, NoteInstruments
 from .ir import Edge, GraphIR
 from .lists import LIST_NAMES, ListCalls
+from .control_report import ControlReport
 from .lowering import Lowering
+from .orbits import OrbitRouting
 from .node_calls import NodeCalls
 from .parser import no_gc, parse_with_errors
 from .patterns_bridge import PatternBackend, default_backend
@@ -75,6 +77,9 @@ class Compiler:
         self.graph = GraphBuilder(self.ir, registry, self.report)
         self.instruments = BusInstruments(self.report, self.graph, self)
         self.lowering = Lowering(self.report, self.graph, backend, self.instruments)
+        self.orbits = OrbitRouting(self.report, self.graph, self.instruments, self.lowering, self)
+        self.lowering.orbit_player = self.orbits
+        self.lowering.control_report = ControlReport(self.report, registry)
         sounds = SoundNames(self.report, self, sample_names, self.ir.samples)
         notes = NoteInstruments(self.report, self.graph, self.lowering.mini)
         node_calls = NodeCalls(self.report, registry, self.graph, self.lowering, notes, sounds,
@@ -82,7 +87,7 @@ class Compiler:
         self.transform_calls = TransformCalls(self.report, self.graph, self.lowering, self.transforms,
                                               backend, self.chain_into)
         self.calls = Calls(self.report, registry, backend, self.graph, self.lowering, sounds,
-                           node_calls, self.transform_calls, self.expr)
+                           node_calls, self.transform_calls, self.expr, self.orbits)
         self.arithmetic = Arithmetic(self.report, self.graph, self.lowering)
         self.lists = ListCalls(self.report, self.graph, self.lowering, backend, self.expr)
         self.defs = Definitions(self.report, self.graph, self.expr, self.chain_into)
@@ -148,7 +153,7 @@ class Compiler:
         self.resolve_feedback()
         self.instruments.resolve_routes()
         if not self.errors:
-            self.directives.route_master()
+            self.directives.route_master(self.orbits.unread())
         return self.ir
 
     def _check_function_names(self) -> None:
@@ -251,6 +256,9 @@ class Compiler:
                                             f"{len(fn.params)} argument{'s' if len(fn.params) != 1 else ''} "
                                             f"({', '.join(fn.params)})", f"~{name} ...")
         if name not in self.bus_defs:
+            orbit = self.orbits.bus(name, e.pos)             # `~orbit1`: orbit 1's bus
+            if orbit is not None:
+                return orbit
             hint = suggest(name, sorted(self.bus_defs), prefix="~")
             return self.report.error(e.pos, f"unknown bus '~{name}'",
                                      hint or f"define it on its own line: ~{name}: ...")

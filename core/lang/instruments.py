@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Protocol
 
+from ..patterns.controls import canonical
 from ..patterns.notes import note_number
 from ..patterns.combinators import stack
 from ..plugins.api import NodeSpec
@@ -125,19 +126,30 @@ def takes_merge(registry: Registry, v: Value, name: str, is_node: bool, one_valu
     """Does `v # name ...` merge the control `name` into `v`'s events?
 
     Patterns that make a sound — sample patterns (`s "bd"`, `n "0" # s "x"`) and instruments
-    (`kspluck "0 3"`, `saw "c3 e3"`) — take one-value controls that are not nodes, plus `gain`
-    and `pan` (what their voices read); any other node name is an effect on their sound, as in
-    the original (`s "bd*4" # lpf 800` is a filter on the samples). Control patterns without
-    a sound yet (`n "0 1" # lpf 800 # s "x"`) take any one-value control. An event node
-    without a pattern (`~str: kspluck`) takes no merge: a node name after it is an effect on its
-    output."""
+    (`kspluck "0 3"`, `saw "c3 e3"`) — take one-value controls that are not nodes; a name that is
+    also a node merges (with one value) when the sound's voices read it: `gain`, `pan`, and
+    every control the receiving node declares (`@node(controls=...)`: the `s` and `poly`
+    voices read SuperDirt's, so `s "bd*4" # lpf 800` is each voice's `cutoff`); otherwise it is
+    an effect on the sound (`s "bd*4" # lpf 800 0.7`, `kspluck "0 3" # lpf 800`: a filter on
+    the summed output). Control patterns without a sound yet (`n "0 1" # lpf 800 # s "x"`)
+    take any one-value control. An event node without a pattern (`~str: kspluck`) takes no
+    merge: a node name after it is an effect on its output."""
     if isinstance(v, Events) and v.pattern is None:   # `~str: kspluck` read as `~str # gain 0.5`
         return not is_node
     sounding = (isinstance(v, Events) and (v.kind in SOUND_KEYS or _is_instrument(registry, v.kind))) \
         or (isinstance(v, Pat) and v.control and v.sound)
     if sounding:
-        return not is_node or (one_value and name in VOICE_CONTROLS)
+        return not is_node or (one_value and reads_control(registry, v, name))
     return is_eventish(v) and (not is_node or one_value)
+
+
+def reads_control(registry: Registry, v: Value, name: str) -> bool:
+    """Do the voices of sound `v` read the control `name` (an alias counts as its control)?"""
+    if name in VOICE_CONTROLS:
+        return True
+    kind = v.kind if isinstance(v, Events) else "s"
+    cls = registry.get(kind)
+    return cls is not None and canonical(name) in cls.spec.controls
 
 
 def keyed(ev: Events) -> Any:
@@ -172,7 +184,8 @@ class BusInstruments:
         self.graph = graph
         self.buses = buses
         self.routes: dict[str, list] = {}     # node id -> [(pattern, source)] routed by s "~bus"
-        self.polys: dict[str, str] = {}       # bus name -> its poly node (chain instruments)
+        self.polys: dict[str, str] = {}       # bus name (@orbit) -> its poly node
+        self.templates: dict[str, InstrumentTemplate] = {}   # bus name -> its chain template
 
     def play_buses(self, ev: Events) -> Sig | Err:
         """Materialise an `s` pattern that names buses: route their events, keep the samples."""
@@ -235,22 +248,60 @@ class BusInstruments:
             return nid
         return self.poly_for(name, nid, pos)
 
-    def poly_for(self, name: str, nid: str, pos: A.Pos) -> str | Err:
-        if name in self.polys:
-            return self.polys[name]
-        template = self.chain_template(name, nid, pos)
-        if isinstance(template, Err):
-            return template
+    def target_kind(self, name: str) -> str:
+        """The kind of node that plays bus `~name`'s events (`poly` for a chain), without
+        making it; "" when the bus is not (yet) a node."""
+        nid = self.graph.ir.buses.get(name)
+        if nid is None or nid not in self.graph.ir.nodes:
+            return ""
+        n = self.graph.ir.nodes[nid]
+        spec = self.graph.registry.get(n.kind).spec
+        if spec.event_param is not None and not plays_per_note(spec, n.params):
+            return n.kind
+        return "poly"
+
+    def poly_for(self, name: str, nid: str, pos: A.Pos, orbit: int | None = None) -> str | Err:
+        """The poly node playing bus `~name`'s chain (one per orbit it plays on: `orbit` k's
+        poly feeds orbit k's node, which runs the orbit's effects)."""
+        key = name if orbit is None else f"{name}@{orbit}"
+        if key in self.polys:
+            return self.polys[key]
+        template = self.templates.get(name)
+        if template is None:
+            template = self.chain_template(name, nid, pos)
+            if isinstance(template, Err):
+                return template
+            self.templates[name] = template
         params = {"template": Const(template)}
         root = self.graph.registry.get(self.graph.ir.nodes[nid].kind).spec
         if plays_per_note(root, self.graph.ir.nodes[nid].params):
             params["attack"] = Const(0.0)           # a drum's own attack, not the poly's fade-in
+        if orbit is not None:
+            params["on_orbit"] = Const(float(orbit))
         with self.graph.owned_by(self.graph.ir.nodes[nid].bus or "~" + name):
-            pid = self.graph.make_node("poly", "poly", self.buses.position(name),
+            pid = self.graph.make_node("poly", "poly" if orbit is None else f"poly.o{orbit}",
+                                       self.buses.position(name),
                                        inputs=[Edge(x) for x in template.external],
                                        params=params)
-        self.polys[name] = pid
+        self.polys[key] = pid
         return pid
+
+    def orbit_instrument(self, name: str, pos: A.Pos, orbit: int) -> str | Err:
+        """The node playing bus `~name` on orbit `orbit`: a poly of its chain for that orbit."""
+        target = self.instrument_target(name, pos)
+        if isinstance(target, Err):
+            return target
+        if self.graph.ir.nodes[target].kind != "poly":
+            return self.report.error(pos, f"bus '~{name}' is an event-driven node: it cannot be "
+                                          f"played on orbit {orbit}",
+                                     f"play it without orbit, or process its bus: out: ~{name}")
+        nid = self.graph.ir.buses.get(name)
+        return self.poly_for(name, nid, pos, orbit)
+
+    @staticmethod
+    def token_route(pattern: Any, name: str) -> Any:
+        """The events of `pattern` that play bus `~name`, without their `s` key."""
+        return pattern.filter_values(_is_token("~" + name)).fmap(_without_sound)
 
     def chain_template(self, name: str, nid: str, pos: A.Pos) -> InstrumentTemplate | Err:
         """The nodes of bus `~name`'s chain in dependency order, as copies.

@@ -18,7 +18,8 @@ from .ir import Edge
 from .lowering import Lowering
 from .patterns_bridge import PatternBackend
 from .support import pos_of
-from .values import Err, Events, ListV, Num, Pat, Sig, Text, Value, derived, describe
+from .values import (Err, Events, ListV, Num, Pat, Sig, Text, Value, derived, describe,
+                     joined_merges, joined_orbits)
 
 LIST_NAMES = frozenset({"stack", "cat", "slowcat", "fastcat", "randcat", "choose", "wchoose",
                         "wedge", "sew", "stitch"})
@@ -136,13 +137,16 @@ class ListCalls:
         buses = frozenset().union(*(v.buses for v in items if isinstance(v, (Pat, Events))))
         samples = any(v.samples for v in items if isinstance(v, (Pat, Events)))
         events = [v for v in items if isinstance(v, Events)]
+        orbits, orbit_all = joined_orbits(items)
         if events:
             ev = derived(events[0], out, source, path, self.graph.owner)
             ev.buses, ev.samples = buses, samples
+            ev.orbits, ev.orbit_all = orbits, orbit_all
+            ev.merged = joined_merges(items)
             return ev
         pats = [v for v in items if isinstance(v, Pat)]
         return Pat(out, source, pos, any(v.control for v in pats), any(v.sound for v in pats),
-                   buses, samples if pats else True)
+                   buses, samples if pats else True, orbits, orbit_all, joined_merges(items))
 
     def _sum(self, items: list, path: str, pos: A.Pos) -> Value:
         """`stack` of signals: their sum (a `mix` node)."""

@@ -19,6 +19,13 @@ class BusPlayer(Protocol):
     """Plays the buses an `s` pattern names (`s "~lead*4"`): see instruments.py."""
 
     def play_buses(self, ev: Events) -> Sig | Err: ...
+    def target_kind(self, name: str) -> str: ...
+
+
+class OrbitPlayer(Protocol):
+    """Plays an event pattern on the orbits its `orbit` control names (see orbits.py)."""
+
+    def play(self, ev: Events) -> Sig | Err: ...
 
 
 class Lowering:
@@ -30,6 +37,8 @@ class Lowering:
         self.graph = graph
         self.patterns = patterns
         self.bus_player = bus_player
+        self.orbit_player: OrbitPlayer | None = None     # set by the compiler (orbits.py)
+        self.control_report: Any = None                  # set by the compiler (control_report.py)
 
     def as_pattern(self, v: Value, pos: A.Pos, what: str) -> Any:
         """A pattern from a number, string or pattern value (Err on anything else)."""
@@ -86,7 +95,8 @@ class Lowering:
             if spec is None or spec.event_param is None:
                 raise Stop
             ev = Events(spec.name, spec.event_param.name, v.pattern, v.source, pos, self.graph.owner,
-                        path, buses=v.buses, samples=v.samples)
+                        path, buses=v.buses, samples=v.samples, orbits=v.orbits,
+                        orbit_all=v.orbit_all, merged=v.merged)
             return self.materialise(ev)
         p = self.as_pattern(v, pos, "pattern")
         if isinstance(p, Err):
@@ -97,10 +107,22 @@ class Lowering:
     def materialise(self, ev: Events) -> Sig | Err:
         """The node of a pending event node, created on first use."""
         if ev.node_id is None:
+            if ev.merged and self.control_report is not None:
+                self.control_report.check(ev.merged, self.receivers(ev))
+            if ev.orbits and ev.kind == "s" and self.orbit_player is not None:
+                return self.orbit_player.play(ev)
             if ev.buses and ev.kind == "s":
                 return self.bus_player.play_buses(ev)
             ev.node_id = self.graph.event_node(ev)
         return Sig(Edge(ev.node_id))
+
+    def receivers(self, ev: Events) -> list[str]:
+        """The kinds of node an event pattern's events reach: the sampler for its sample
+        names, the node (or poly) of each bus it plays, or the event node itself."""
+        if ev.kind != "s":
+            return [ev.kind]
+        kinds = ["s"] if ev.samples else []
+        return kinds + [self.bus_player.target_kind(b) for b in sorted(ev.buses)]
 
     def param_arg(self, v: Value, param: Param, node: str, path: str, pos: A.Pos) -> Any:
         """Convert a value into an IR argument for `param`, checking its kind."""

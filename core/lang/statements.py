@@ -177,9 +177,10 @@ class Directives:
         self.ir.limiter = v
 
     # ------------------------------------------------------------------ the master
-    def route_master(self) -> None:
+    def route_master(self, orbits: list[str] = ()) -> None:
         """The master: the outputs that are not hushed, combined per `outmix` (else the bus
-        `master` or `out`, else every bus at -12 dB), into the `master` node."""
+        `master` or `out`, else every bus at -12 dB), and the `orbits` (the orbit nodes the
+        program does not read), into the `master` node."""
         ir = self.ir
         pos = A.Pos(1, 1)
         hushed = set(ir.hushed)
@@ -201,6 +202,8 @@ class Directives:
                 sources = []
         if (ir.outputs or AUTO in hushed) and not sources:
             self.report.warn(pos, "every output is hushed: the program is silent")
+        if sources or not (ir.outputs or AUTO in hushed):
+            sources = sources + [o for o in orbits if o not in sources]
         with self.graph.owned_by("master"):
             self._mix(sources, gain, pos)
 

@@ -36,6 +36,9 @@ class Pat:
     sound: bool = False          # a control pattern that names a sound (`s`/`sound`)
     buses: frozenset = frozenset()   # buses its `s` values may name (`s "~lead*4"`), statically
     samples: bool = True         # its `s` values may name samples (not only buses)
+    orbits: Optional[frozenset] = None   # the `orbit` values its events may carry (statically)
+    orbit_all: bool = False      # every event carries `orbit` (it was merged with `#`)
+    merged: tuple = ()           # (control name, position) of every control merged into it
 
 
 @dataclass
@@ -57,6 +60,9 @@ class Events:
     control: bool = True         # its pattern holds control maps (`s`), so `# gain` can merge
     buses: frozenset = frozenset()   # `s` only: buses its values may name (played as instruments)
     samples: bool = True         # `s` only: its values may name samples
+    orbits: Optional[frozenset] = None   # the `orbit` values its events may carry (statically)
+    orbit_all: bool = False      # every event carries `orbit` (it was merged with `#`)
+    merged: tuple = ()           # (control name, position) of every control merged into it
 
 
 @dataclass
@@ -131,7 +137,24 @@ def derived(ev: Events, pattern: Any, source: str, path: str, owner: str) -> Eve
     if ev.shared or ev.node_id is not None:
         return Events(ev.kind, ev.param, pattern, source, ev.pos, owner, path,
                       dict(ev.params), list(ev.inputs), control=ev.control,
-                      buses=ev.buses, samples=ev.samples)
+                      buses=ev.buses, samples=ev.samples, orbits=ev.orbits,
+                      orbit_all=ev.orbit_all, merged=ev.merged)
     return Events(ev.kind, ev.param, pattern, source, ev.pos, ev.owner, ev.path,
                   dict(ev.params), list(ev.inputs), control=ev.control,
-                  buses=ev.buses, samples=ev.samples)
+                  buses=ev.buses, samples=ev.samples, orbits=ev.orbits, orbit_all=ev.orbit_all,
+                  merged=ev.merged)
+
+
+def joined_merges(values: list) -> tuple:
+    """The merged controls of a pattern combined from `values` (all of theirs)."""
+    return tuple(m for v in values if isinstance(v, (Pat, Events)) for m in v.merged)
+
+
+def joined_orbits(values: list) -> tuple[Optional[frozenset], bool]:
+    """(orbits, orbit_all) of a pattern combined from `values`: the union of their orbit
+    values; every event carries one only if every value's events do."""
+    found = [v for v in values if isinstance(v, (Pat, Events))]
+    known = [v.orbits for v in found if v.orbits is not None]
+    if not known:
+        return None, False
+    return frozenset().union(*known), all(v.orbit_all for v in found)

@@ -17,10 +17,15 @@ from .bank import (
     default_roots,
     split_name,
 )
+from .orbit import ORBIT_EFFECT_CONTROLS, OrbitEffects, drive_orbit, uses_orbit_effects
 from .voice_events import (PHONON, SUPERDIRT, Conventions, SoundPlan, effect_row, event_freq,
                            sound_plan, voice_controls)
 
 __all__ = [
+    "ORBIT_EFFECT_CONTROLS",
+    "OrbitEffects",
+    "drive_orbit",
+    "uses_orbit_effects",
     "PHONON",
     "SUPERDIRT",
     "Conventions",

@@ -49,13 +49,13 @@ def test_check_reports_feedback(capsys) -> None:
 
 def test_check_reports_every_error_and_exits_1(tmp_path: Path, capsys) -> None:
     f = tmp_path / "bad.ph"
-    f.write_text('~a: s "bd" # lfp 800\nout: ~a + ~b\n')
+    f.write_text('~a: saw 110 # lfp 800\nout: ~a + ~b\n')
     code, out, err = run_check(f, capsys, "--no-sample-check")
     assert code == 1 and out == ""
     assert err == (
-        f"{f}:1:14: unknown function 'lfp' — did you mean 'lpf'?\n"
-        "    ~a: s \"bd\" # lfp 800\n"
-        "                 ^\n"
+        f"{f}:1:15: unknown function 'lfp' — did you mean 'lpf'?\n"
+        "    ~a: saw 110 # lfp 800\n"
+        "                  ^\n"
         f"{f}:2:11: unknown bus '~b' — define it on its own line: ~b: ...\n"
         "    out: ~a + ~b\n"
         "              ^\n"

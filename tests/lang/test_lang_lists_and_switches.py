@@ -84,8 +84,11 @@ def test_an_effect_section_on_its_own_is_the_chain():
 
 
 def test_a_sample_pattern_chained_into_a_filter_is_filtered():
-    """`s "bd" # lpf 800`: the original's filter on the samples (a one-value control that is
-    also a node merges only when the voices read it: gain, pan)."""
+    """`s "bd" # lpf 800` filters each voice (SuperDirt's `cutoff`, read by the `s` voices:
+    docs/samples.md); `s "bd" # lpf 800 0.7` is the filter node on the summed samples."""
     ir = compile_program('out: s "bd*4" # gain 0.5 # lpf 800')
+    assert [n.kind for n in ir.nodes.values() if n.bus == "out"] == ["s"]
+    events = ir.nodes["out/0:s"].params["pattern"].pattern.first_cycle()
+    assert events[0].value == {"s": "bd", "gain": 0.5, "cutoff": 800.0}
+    ir = compile_program('out: s "bd*4" # gain 0.5 # lpf 800 0.7')
     assert [n.kind for n in ir.nodes.values() if n.bus == "out"] == ["s", "lpf"]
-    assert "gain" in str(ir.nodes["out/0:s"].params["pattern"].source)

@@ -22,8 +22,8 @@ PUBLIC = {"phonon.plugins", "phonon.dsp", "phonon.samples", "phonon.samples.voic
           "phonon.vst3"}
 KERNEL_MODULES = {"biquad", "blep", "clean", "comb", "control", "delay", "dynamics", "echo",
                   "envelopes", "fx_kernels", "grains", "ladder", "limiter", "mixsum", "modulation",
-                  "oscillators", "reverbs", "strings", "svf", "synth_kernels", "vocoder",
-                  "voice_fx", "voice_fx_extra", "waves"}
+                  "orbit_fx", "oscillators", "reverbs", "strings", "svf", "synth_kernels",
+                  "vocoder", "voice_fx", "voice_fx_extra", "waves"}
 
 
 def phonon_imports(path: Path) -> set[str]:

@@ -1,0 +1,32 @@
+"""`dirt_orbit`: an orbit, SuperDirt's shared bus with global effects (made by the compiler for
+`# orbit n`; a program reads it as `~orbitN`).
+
+It plays the sample voices of every event routed to orbit n (one voice pool: cut groups meet
+across the patterns on the orbit), adds its audio inputs (the `poly` voices of the buses played
+on the orbit), then runs the orbit's delay, reverb and leslie driven by all those events
+(`phonon.samples.OrbitEffects`). Every other control and behaviour is the `s` node's
+(docs/samples.md).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from phonon.plugins import Param, node
+from phonon.samples import voice_controls
+
+from .voices import SampleVoices
+
+__all__ = ["DirtOrbit"]
+
+
+@node("dirt_orbit", category="voices", inputs=-1, controls=voice_controls(),
+      doc="An orbit's bus: its sample voices, its instruments' voices and its global effects "
+          "(made by the compiler for # orbit n; read it as ~orbitN).")
+class DirtOrbit(SampleVoices):
+    """The voices and global effects of one orbit."""
+
+    index = Param(0, kind="any", doc="the orbit's number (set by the compiler)")
+
+    def add_inputs(self, ins: list, mix: np.ndarray, frames: int) -> None:
+        for x in ins:                            # the instruments played on this orbit
+            mix[:, :frames] += x[:, :frames]
