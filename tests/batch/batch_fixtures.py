@@ -7,7 +7,7 @@ import numpy as np
 RANDOM = ('cps: 2\n~a: s "bd*8?" # gain 0.8\n~b: s "hh*4" $ sometimes (# speed 2)\n'
           '~n: pink * 0.05\n~k: superhat\nout: ~a + ~b + ~n + ~k * 0.1\n')
 GRID = 'cps: 2\n~cut: 800\n~bass: saw "55 82.5" # lpf ~cut 0.5 # gain %level\nout: ~bass\n'
-BROKEN = 'cps: 2\nout: s "bd*2" # lpff 300\n'
+BROKEN = 'cps: 2\nout: saw 110 # lpff 300\n'
 SR = 22050
 SECONDS = 0.5
 

@@ -41,13 +41,13 @@ def test_render_flac_is_24_bit_and_duration_is_exact(tmp_path):
 
 def test_compiler_error_is_printed_with_location_and_exit_1(tmp_path, capsys):
     src = tmp_path / "bad.ph"
-    src.write_text('cps: 1\nout: s "bd*4" # lfp 300\n')
+    src.write_text('cps: 1\nout: saw 110 # lfp 300\n')
     out = tmp_path / "bad.wav"
     assert main(["render", str(src), str(out), "-d", "1"]) == 1
     err = capsys.readouterr().err.splitlines()
-    assert err[0].startswith(f"{src}:2:17: unknown function 'lfp'")
-    assert err[1] == "    out: s \"bd*4\" # lfp 300"
-    assert err[2] == "    " + " " * 16 + "^"
+    assert err[0].startswith(f"{src}:2:16: unknown function 'lfp'")
+    assert err[1] == "    out: saw 110 # lfp 300"
+    assert err[2] == "    " + " " * 15 + "^"
     assert not out.exists()
 
 

@@ -21,11 +21,11 @@ def run(args, env, timeout=60):
 def test_a_first_program_that_does_not_compile_is_reported_with_line_and_column(
         jack_server, tmp_path):
     prog = tmp_path / "beat.ph"
-    prog.write_text('cps: 1\n~d: s "rim ~" # lpff 300\nout: ~d\n')
+    prog.write_text('cps: 1\n~d: saw 110 # lpff 300\nout: ~d\n')
     r = run(["live", str(prog), "--duration", "1"], jack_server)
     assert r.returncode == 1
-    assert f"{prog}:2:17: unknown function 'lpff' — did you mean 'lpf'?" in r.stderr
-    assert "    ~d: s \"rim ~\" # lpff 300\n                    ^" in r.stderr
+    assert f"{prog}:2:15: unknown function 'lpff' — did you mean 'lpf'?" in r.stderr
+    assert "    ~d: saw 110 # lpff 300\n                  ^" in r.stderr
 
 
 def test_devices_lists_the_jack_output_as_default(jack_server):

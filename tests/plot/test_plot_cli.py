@@ -83,7 +83,7 @@ def test_errors_exit_nonzero_and_keep_an_existing_picture(program, tmp_path, cap
     out = tmp_path / "keep.png"
     out.write_bytes(b"old")
     bad = tmp_path / "bad.ph"
-    bad.write_text('out: s "bd*2" # lpff 300\n')
+    bad.write_text('out: saw 110 # lpff 300\n')
     assert main(["plot", str(bad), "-o", str(out)]) == 1
     err = capsys.readouterr().err
     assert f"{bad}:1:" in err and "Traceback" not in err
