@@ -16,13 +16,13 @@ from phonon.samples import voice_controls
 
 from .voices import SampleVoices
 
-__all__ = ["DirtOrbit"]
+__all__ = ["OrbitBus"]
 
 
 @node("dirt_orbit", category="voices", inputs=-1, controls=voice_controls(),
       doc="An orbit's bus: its sample voices, its instruments' voices and its global effects "
           "(made by the compiler for # orbit n; read it as ~orbitN).")
-class DirtOrbit(SampleVoices):
+class OrbitBus(SampleVoices):
     """The voices and global effects of one orbit."""
 
     index = Param(0, kind="any", doc="the orbit's number (set by the compiler)")
