@@ -8,11 +8,18 @@ medians of the rounds):
    (vowel + hpf + crush + lpf + tremolo).
 2. A dry voice costs no more than before effects existed: the same 256 dry voices mixed by the
    pool as it was (benchmarks/baseline_voicepool.py, the kernel of commit cd5d82c) and by the
-   current pool (its dry path skips voices with a module mask; the effect loop sees none).
+   current pool (its dry path skips voices with a module mask; the effect loop sees none),
+   both kernels called alone; the `dry` row is the whole `s` node (its Python per block too).
 
 Every voice loops a kit crash at a non-unit speed (the interpolating path), its own pan.
 
-    python benchmarks/bench_voice_effects.py [--blocks 200] [--rounds 7]
+The machine is shared (2 cores, other jobs): each round times every chain for `--blocks`
+blocks, one after the other, by wall clock and by the CPU time of this thread
+(`time.thread_time`: what the work costs, without the time other processes held the core);
+the table gives medians over the rounds and the median of the per-round ratios to the dry
+voices, and prints the load average before and after.
+
+    python benchmarks/bench_voice_effects.py [--blocks 40] [--rounds 21]
 """
 from __future__ import annotations
 
@@ -58,12 +65,22 @@ def node_with(bank: SampleBank, controls: dict) -> SampleVoices:
     return node
 
 
-def time_node(node: SampleVoices, blocks: int, first: int) -> float:
+def time_node(node: SampleVoices, blocks: int, first: int) -> tuple[float, float]:
+    """(wall, CPU) seconds per block over `blocks` blocks from block `first`."""
     out = np.zeros((2, BLOCK), np.float32)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.thread_time()
     for b in range(first, first + blocks):
         node.process(Block(b, b * BLOCK, BLOCK, SR, 1.0, 0.0, []), [], Params(), out)
-    return (time.perf_counter() - t0) / blocks
+    return (time.perf_counter() - t0) / blocks, (time.thread_time() - c0) / blocks
+
+
+def time_pool(node: SampleVoices, arena: np.ndarray, blocks: int) -> tuple[float, float]:
+    """The node's pool mixed alone (no node around it): the kernels' cost per block."""
+    out = np.zeros((2, BLOCK), np.float32)
+    t0, c0 = time.perf_counter(), time.thread_time()
+    for _ in range(blocks):
+        node.pool.mix(arena, out, BLOCK)
+    return (time.perf_counter() - t0) / blocks, (time.thread_time() - c0) / blocks
 
 
 def old_pool(bank: SampleBank) -> old.VoicePool:
@@ -77,18 +94,18 @@ def old_pool(bank: SampleBank) -> old.VoicePool:
     return pool
 
 
-def time_old(pool: old.VoicePool, arena: np.ndarray, blocks: int) -> float:
+def time_old(pool: old.VoicePool, arena: np.ndarray, blocks: int) -> tuple[float, float]:
     out = np.zeros((2, BLOCK), np.float32)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.thread_time()
     for _ in range(blocks):
         old.mix_voices(arena, pool.acc, out, BLOCK, pool.vi, pool.vf)
-    return (time.perf_counter() - t0) / blocks
+    return (time.perf_counter() - t0) / blocks, (time.thread_time() - c0) / blocks
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--blocks", type=int, default=200)
-    ap.add_argument("--rounds", type=int, default=7)
+    ap.add_argument("--blocks", type=int, default=40)
+    ap.add_argument("--rounds", type=int, default=21)
     args = ap.parse_args()
     bank = SampleBank([], sr=SR)
     bank.preload(["cr"])
@@ -99,27 +116,36 @@ def main() -> None:
     for node in nodes.values():                       # warm up: numba caches, first calls
         time_node(node, 5, 1)
     time_old(pool, bank.arena, 5)
-    times: dict[str, list[float]] = {name: [] for name in CHAINS}
-    times["dry (pool before effects)"] = []
+    before, kernel = "dry (pool before effects)", "dry (pool now, kernel only)"
+    dry_kernel = node_with(bank, {})
+    time_pool(dry_kernel, bank.arena, 5)
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in [*CHAINS, kernel, before]}
     first = 10
     for _ in range(args.rounds):                      # interleaved: the same machine load
-        times["dry (pool before effects)"].append(time_old(pool, bank.arena, args.blocks))
+        times[before].append(time_old(pool, bank.arena, args.blocks))
+        times[kernel].append(time_pool(dry_kernel, bank.arena, args.blocks))
         for name, node in nodes.items():
             times[name].append(time_node(node, args.blocks, first))
         first += args.blocks
     load1 = os.getloadavg()[0]
     cores = os.cpu_count() or 1
     print(f"{VOICES} voices, block {BLOCK} at {SR} Hz (budget {budget * 1e3:.2f} ms); "
-          f"median of {args.rounds} interleaved rounds of {args.blocks} blocks")
+          f"medians of {args.rounds} interleaved rounds of {args.blocks} blocks")
     print(f"load average {load0:.2f} -> {load1:.2f} on {cores} cores "
           f"(about {max(0.0, cores - max(load0, load1)):.1f} free)")
-    print(f"{'chain':<30} {'ms/block':>9} {'of budget':>10} {'vs dry':>7}")
-    dry = statistics.median(times["dry"])
+    print(f"{'chain':<28} {'wall ms':>8} {'of budget':>9} {'cpu ms':>7} {'of budget':>9} "
+          f"{'cpu vs dry':>10}")
+    dry = times["dry"]
     for name, ts in times.items():
-        m = statistics.median(ts)
-        print(f"{name:<30} {m * 1e3:>9.3f} {m / budget:>10.3f} {m / dry:>7.2f}")
-    ratio = statistics.median(a / b for a, b in zip(times["dry"], times["dry (pool before effects)"]))
-    print(f"dry voices, current pool / pool before effects (median of per-round ratios): {ratio:.3f}")
+        wall = statistics.median(t[0] for t in ts)
+        cpu = statistics.median(t[1] for t in ts)
+        ratio = statistics.median(t[1] / d[1] for t, d in zip(ts, dry))
+        print(f"{name:<28} {wall * 1e3:>8.3f} {wall / budget:>9.3f} {cpu * 1e3:>7.3f} "
+              f"{cpu / budget:>9.3f} {ratio:>10.2f}")
+    for k, label in ((0, "wall"), (1, "cpu")):
+        ratio = statistics.median(a[k] / b[k] for a, b in zip(times[kernel], times[before]))
+        print(f"dry voices, pool now / pool before effects, kernels alone ({label}, median of "
+              f"per-round ratios): {ratio:.3f}")
 
 
 if __name__ == "__main__":

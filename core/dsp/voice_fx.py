@@ -116,13 +116,28 @@ def bpf_coefficients(freq: float, rq: float, sr: float) -> tuple[float, float, f
 # ---------------------------------------------------------------- kernels
 @njit(cache=True, nogil=True)
 def _rfilter(buf, i0, i1, nch, a0, b1, b2, sign, s, so):  # pragma: no cover - numba
-    """RLPF (sign 1) / RHPF (sign -1): y0 = a0 x + b1 y1 + b2 y2, out = y0 + 2 sign y1 + y2."""
+    """RLPF (sign 1) / RHPF (sign -1): y0 = a0 x + b2 y2 + b1 y1, out = y0 + 2 sign y1 + y2.
+    Speed (the recursion is latency-bound): two channels run in one loop, so their recursions
+    overlap, and b1 y1 is added last, so one multiply and one add wait for y1."""
     two = 2.0 * sign
+    if nch == 2:
+        l1, l2, r1, r2 = s[so], s[so + 1], s[so + 2], s[so + 3]
+        for i in range(i0, i1):
+            l0 = (a0 * buf[0, i] + b2 * l2) + b1 * l1
+            r0 = (a0 * buf[1, i] + b2 * r2) + b1 * r1
+            buf[0, i] = l0 + two * l1 + l2
+            buf[1, i] = r0 + two * r1 + r2
+            l2 = l1
+            l1 = l0
+            r2 = r1
+            r1 = r0
+        s[so], s[so + 1], s[so + 2], s[so + 3] = l1, l2, r1, r2
+        return
     for c in range(nch):
         y1 = s[so + 2 * c]
         y2 = s[so + 2 * c + 1]
         for i in range(i0, i1):
-            y0 = a0 * buf[c, i] + b1 * y1 + b2 * y2
+            y0 = (a0 * buf[c, i] + b2 * y2) + b1 * y1
             buf[c, i] = y0 + two * y1 + y2
             y2 = y1
             y1 = y0

@@ -5,7 +5,9 @@ slots), rows named by the constants below; a voice with per-event effects also h
 `vp` (parameters) and `vs` (state) in the pool (slot-major, `phonon.dsp.voice_fx` layout) and
 maybe a tape. `mix_all` mixes a block: the dry voices first (oldest first), straight into the
 float64 accumulator; then each voice with effects (oldest first): its source rendered into a
-scratch buffer, its effect chain run there, its gate applied, and the result added.
+scratch buffer, its effect chain run there, its gate applied, and the result added. (numba's
+cache of `mix_all` does not notice edits to the kernels it calls in `voice_fx`: touch this
+module when those change, or clear `__pycache__`.)
 
 Timing is exact and independent of the block size:
 - a voice's age `t` counts output frames (negative: it starts later, maybe blocks later);
