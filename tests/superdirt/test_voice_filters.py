@@ -179,3 +179,29 @@ def test_a_filtered_voice_starts_and_ends_without_a_step(bank):
     num, _ = sc_rfilter(500.0, 1.0, False)
     assert a[0] == pytest.approx(num[0], rel=1e-6)
     assert np.array_equal(b[1000:1000 + 4000], a[:4000].astype(np.float32))
+
+
+@pytest.mark.parametrize("kind", ["cutoff", "hcutoff", "bandf"])
+def test_filters_stay_within_their_l1_bound_over_a_dense_sweep(bank, kind):
+    """16 cutoffs from 20 Hz to Nyquist x resonance (bandq) 0..1 (1..100): on noise of peak
+    0.5 the output never exceeds 0.5 x sum |h| of the filter's own impulse response (the
+    exact bound for any input), and the filter's coefficients (the output for the impulse) are
+    the formula's at the clipped cutoff."""
+    from scipy.signal import lfilter
+    imp = np.zeros(N)
+    imp[0] = 1.0
+    for cutoff in np.geomspace(20.0, SR / 2, 16):
+        for r in np.linspace(0.0, 1.0, 5):
+            f = min(cutoff, 0.49 * SR)
+            if kind == "bandf":
+                q = 100.0 ** r
+                num, den = sc_bpf(max(f, 20.0), 1.0 / q)
+                num, controls = num * q, {kind: cutoff, "bandq": q}
+            else:
+                num, den = sc_rfilter(f, 0.001 ** r, kind == "hcutoff")
+                controls = {kind: cutoff, ("resonance" if kind == "cutoff" else "hresonance"): r}
+            h = lfilter(num, den, imp)
+            got = impulse_response(bank, controls)
+            assert np.allclose(got, h, atol=1e-6 * max(1.0, np.abs(h).max())), (cutoff, r)
+            y = play_one(bank, {"s": "noise", "pan": -1, **controls}, 8192)[0]
+            assert np.all(np.isfinite(y)) and np.abs(y).max() <= 0.5 * np.abs(h).sum() * 1.0001 + 1e-6
