@@ -141,7 +141,8 @@ def _serve(args: argparse.Namespace, channels: int, output, console, err, fail) 
                f"sounding at once); bad packets: {rx.bad}; "
                f"unknown addresses: {rx.unknown}; handshakes: {rx.handshakes}; "
                f"underruns: {result.underruns}; device xruns: {result.device_xruns}; "
-               f"clock: device {1e6 * (engine.clock.rate / sr - 1):+.1f} ppm, "
+               f"render cost: mean {result.cpu_mean:.0f}%, peak {result.cpu_peak:.0f}% of "
+               f"the block; clock: device {1e6 * (engine.clock.rate / sr - 1):+.1f} ppm, "
                f"{engine.clock.resets} restarts")
     if result.outages:
         summary += (f"; audio device lost {result.outages} time"

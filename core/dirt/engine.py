@@ -32,6 +32,7 @@ from ..samples import SUPERDIRT, SampleBank, effect_row, event_freq, sound_plan
 from ..samples.voicepool import VoicePool
 from .clock import StreamClock
 from .events import DirtEvent
+from .synths import SynthNames, SynthVoices
 
 FADE_S = 0.005                 # a stolen voice fades out over this
 MAX_WAITING = 100_000          # events waiting for a later block
@@ -58,16 +59,19 @@ class Counters:
 
 
 class Orbit:
-    """One orbit: a voice pool and its stereo output buffer."""
+    """One orbit: a voice pool, its synth voices and its stereo output buffer."""
 
-    def __init__(self, index: int, sr: int, block: int, max_voices: int) -> None:
+    def __init__(self, index: int, sr: int, block: int, max_voices: int,
+                 synths: SynthNames) -> None:
         self.index = index
         self.pool = VoicePool(max_voices, sr, block, FADE_S)
+        self.synths = SynthVoices(synths, sr, block, max_voices)
         self.out = np.zeros((2, block), np.float32)
         self.effects: list[Callable[[np.ndarray, int], None]] = []   # global effects, in order
 
-    def render(self, arena: np.ndarray, frames: int) -> np.ndarray:
+    def render(self, arena: np.ndarray, frames: int, start: int, cps: float) -> np.ndarray:
         self.pool.mix(arena, self.out, frames)
+        self.synths.render(self.out, frames, start, cps)
         for effect in self.effects:
             effect(self.out, frames)
         return self.out[:, :frames]
@@ -87,6 +91,8 @@ class DirtEngine:
         self.channels = int(channels)
         self.max_voices = int(max_voices)
         self.clock = clock or StreamClock(sr)
+        self.synth_names = SynthNames()
+        self.cps = 0.5                          # the last event's cps (synth voices' blocks)
         self.position = 0                       # the next ring frame to render
         self.block_start = 0                    # the first frame of the last rendered block
         self.block_frames = 0
@@ -111,11 +117,12 @@ class DirtEngine:
     def orbit(self, index: int) -> Orbit:
         orbit = self.orbits[index]
         if orbit is None:
-            orbit = self.orbits[index] = Orbit(index, self.sr, self.block, self.max_voices)
+            orbit = self.orbits[index] = Orbit(index, self.sr, self.block, self.max_voices,
+                                               self.synth_names)
         return orbit
 
     def active_voices(self) -> int:
-        return sum(o.pool.active() for o in self.orbits if o is not None)
+        return sum(o.pool.active() + o.synths.active() for o in self.orbits if o is not None)
 
     def _take_inbox(self) -> None:
         """Move the received events to the waiting heap, keyed by the wall time they start
@@ -170,7 +177,7 @@ class DirtEngine:
         for orbit in self.orbits:
             if orbit is None:
                 continue
-            mix = orbit.render(arena, frames)
+            mix = orbit.render(arena, frames, start, self.cps)
             if self.channels == 2:
                 out[:, :frames] += mix
             else:
@@ -202,7 +209,10 @@ class DirtEngine:
         """Start the voice of `event` at block offset `offset` on `orbit`: its slot, or None."""
         c = event.controls
         cut = int(math.floor(_num(c.get("cut"), 0.0)))
-        ref = self.bank.lookup(event.name, event.index) if event.name else None
+        name = event.name
+        if name and name not in self.bank and orbit.synths.knows(name):
+            return self._start_synth(orbit, offset, event)
+        ref = self.bank.lookup(name, event.index) if name else None
         if ref is None:
             self.counters.no_sound += 1
             return None
@@ -221,6 +231,17 @@ class DirtEngine:
         if slot is not None:
             self.counters.played += 1
         return slot
+
+
+    def _start_synth(self, orbit: Orbit, offset: int, event: DirtEvent) -> int | None:
+        """A SuperDirt synth name (`superkick`): a voice of the orbit's synth of that name
+        (0: started; None: silent)."""
+        self.cps = event.cps
+        if not orbit.synths.start(event.name, offset, event.controls, event.delta, event.cps):
+            self.counters.no_sound += 1
+            return None
+        self.counters.played += 1
+        return 0
 
 
 def _num(value, default: float) -> float:

@@ -34,7 +34,7 @@ from .engine import DirtEngine
 from .program import DirtProgram
 from .receiver import DirtReceiver
 from .status import DirtStatus
-from .warmup import warm_voice_kernels
+from .warmup import warm_synths, warm_voice_kernels
 
 SWITCH_INTERVAL = 0.0005
 
@@ -53,6 +53,8 @@ class DirtResult:
     device_xruns: int
     outages: int = 0             # times the audio device went away
     outage_s: float = 0.0        # seconds without a device
+    cpu_mean: float = 0.0        # render cost, % of the block's duration: mean over the run
+    cpu_peak: float = 0.0        # and the costliest block
 
 
 class DirtRunner:
@@ -73,8 +75,10 @@ class DirtRunner:
         self.console = console
         self.sr = engine.sr
         self.link: Link | None = None
-        self.load = 0.0
+        self.load = 0.0                     # render cost, % of the block budget (smoothed)
         self.peak = 0.0
+        self.cost_sum = 0.0                 # for the mean over the run
+        self.blocks = 0
         self.tap: RecordTap | None = None
         self._warned = 0                    # bank warnings printed so far
         self._stop = threading.Event()
@@ -132,6 +136,8 @@ class DirtRunner:
             share = 100.0 * (time.perf_counter() - t0) / budget
             self.load += 0.05 * (share - self.load)
             self.peak = max(self.peak, share)
+            self.cost_sum += share
+            self.blocks += 1
 
     def _render_block(self) -> np.ndarray:
         """The orbits' block, through the program when there is one."""
@@ -198,7 +204,8 @@ class DirtRunner:
                 self._warn_new()
                 link.close()
         return DirtResult(time.time() - t_start, ring.underruns, link.xruns,
-                          self.output.outages, self.output.outage_s)
+                          self.output.outages, self.output.outage_s,
+                          self.cost_sum / max(self.blocks, 1), self.peak)
 
     def _open_record(self, ring: BlockRing) -> RecordTap | None:
         """The `--record` tap (None without `--record`); DeviceError when it cannot write."""
@@ -215,6 +222,7 @@ class DirtRunner:
         """Warm the kernels and fill the ring before the device starts."""
         with KernelCompiles(self._announce_compiling) as jit:
             warm_voice_kernels(self.engine)
+            warm_synths(self.engine)
         if jit.count:
             self._print(f"compiled {jit.count} DSP kernel{'s' if jit.count != 1 else ''} in "
                         f"{jit.seconds:.1f} s (first run only; cached for the next runs)")

@@ -7,6 +7,7 @@ import numpy as np
 from ..samples import SUPERDIRT, effect_row, event_freq, sound_plan
 from ..samples.voicepool import VoicePool
 from .engine import DirtEngine
+from .synths import SynthVoices
 
 #: one voice that uses every per-event module (their kernels load with the chain's)
 EVERY_MODULE = {"vowel": "a", "shape": 0.3, "hcutoff": 100.0, "bandf": 1000.0, "crush": 8.0,
@@ -34,3 +35,20 @@ def warm_voice_kernels(engine: DirtEngine, name: str = "bd") -> bool:
         pool.mix(bank.arena, out, engine.block)
         pool.mix(bank.arena, out, max(1, engine.block // 2))
     return True
+
+
+def warm_synths(engine: DirtEngine) -> list[str]:
+    """Play every synth name once (dry and with an effect) in a throwaway orbit, so their
+    kernels are loaded before Tidal asks for them; the names warmed."""
+    names = engine.synth_names
+    voices = SynthVoices(names, engine.sr, engine.block, 2)
+    out = np.zeros((2, engine.block), np.float32)
+    warmed = []
+    for name in sorted(names.registry.names()):
+        if names.chain(name) is None:
+            continue
+        for controls in ({}, {"vowel": "a"}):
+            voices.start(name, 1, controls, 0.01, 0.5)
+            voices.render(out, engine.block, 0, 0.5)
+        warmed.append(name)
+    return warmed

@@ -93,3 +93,32 @@ def test_a_flood_is_bounded_reported_and_the_music_goes_on(jack2, tmp_path):
     assert np.abs(audio[:, 0]).max() <= 4 * 64 * 0.5 * 0.4
     # the event after the flood sounds on the right, once, whole
     assert [n for _, n in runs(audio[:, 1])] == [4000]
+
+
+def test_host_widens_the_listener_synths_play_and_unknown_sounds_warn_once(jack2, tmp_path):
+    dirt, lines, port = start_dirt(jack2, tmp_path, "--host", "0.0.0.0", duration=None)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.settimeout(10)
+    try:
+        assert "listening on 0.0.0.0:" in lines.text(0)
+        sock.sendto(message("/dirt/handshake"), ("127.0.0.1", port))
+        assert sock.recvfrom(65536)[0].startswith(b"/dirt/handshake/reply")
+        t0 = time.time() + 0.4
+        for i in range(2):                         # two kicks a quarter second apart
+            sock.sendto(bundle(t0 + 0.25 * i, [message("/dirt/play", "s", "superkick",
+                                                       "sustain", 0.1)]), ("127.0.0.1", port))
+        for _ in range(3):
+            sock.sendto(bundle(t0, [message("/dirt/play", "s", "nosuchsound")]),
+                        ("127.0.0.1", port))
+        time.sleep(1.5)
+        dirt.send_signal(2)
+        out = finish(dirt, lines)
+    finally:
+        sock.close()
+    assert out.count("nosuchsound") == 1, out          # warned once, like SuperDirt
+    assert "3 without sound" in out
+    x, _ = sf.read(tmp_path / "rec.wav", dtype="float32", always_2d=True)
+    loud = np.flatnonzero(np.abs(x[:, 0]) > 1e-6)
+    starts = loud[np.concatenate([[True], np.diff(loud) > 1000])]   # after a silence
+    assert len(starts) == 2
+    assert abs(starts[1] - starts[0] - RATE // 4) <= 22        # 0.5 ms
