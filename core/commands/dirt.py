@@ -143,7 +143,7 @@ def _serve(args: argparse.Namespace, channels: int, output, console, err, fail) 
                f"underruns: {result.underruns}; device xruns: {result.device_xruns}; "
                f"render cost: mean {result.cpu_mean:.0f}%, peak {result.cpu_peak:.0f}% of "
                f"the block; clock: device {1e6 * (engine.clock.rate / sr - 1):+.1f} ppm, "
-               f"{engine.clock.resets} restarts")
+               f"{engine.clock.resets} restarts, {engine.clock.jumps} timeline moves followed")
     if result.outages:
         summary += (f"; audio device lost {result.outages} time"
                     f"{'s' if result.outages != 1 else ''} ({result.outage_s:.1f} s without "
