@@ -31,6 +31,7 @@ from .ramps import *  # noqa: F401,F403
 from .tap import *  # noqa: F401,F403
 from .cyclic import *  # noqa: F401,F403
 from .synths import *  # noqa: F401,F403
+from .piano import *  # noqa: F401,F403
 from .waves import *  # noqa: F401,F403
 from .strings import *  # noqa: F401,F403
 from .voice import *  # noqa: F401,F403

@@ -6,8 +6,9 @@ and effects can process what Tidal plays: `out: (dirt 0 + dirt 1 # reverb 0.4) #
 Every save is compiled off the audio path and swapped in at the next cycle boundary of the
 program's own clock (`phonon.live.Player`, `Reloader`); a broken save keeps the old program.
 
-What is heard (decision, docs/dirt.md): when the program reads any orbit (`dirt N`), the
-orbits reach the output only through it; otherwise its output is added to the orbits' mix.
+What is heard (decision, docs/dirt.md): an orbit the program reads (`dirt N`) reaches the
+output only through it; every other orbit is added to the program's output as it is (as an
+orbit a program does not read as `~orbitN` sounds by itself, docs/samples.md).
 """
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ from ..live.reloader import ReloadResult, Reloader
 from ..live.swap import warm_kernels
 from .engine import DirtEngine
 
-ORBIT_NODE = "dirt"
+#: the nodes that read an orbit of the engine, and the parameter naming the orbit
+ORBIT_READERS = {"dirt": "orbit"}
 ORBITS_RESOURCE = "dirt_orbits"           # the session resource the `dirt` node reads
 
 
@@ -45,6 +47,8 @@ class DirtProgram:
         self.reloader.last_text = text
         self.reloads_ok = self.reloads_failed = 0
         self._seen_swaps = 0
+        self.engine = engine
+        self._read: tuple[object, frozenset[int]] = (None, frozenset())
         self._out = np.zeros((2, engine.block), np.float32)
         warm_kernels(session.graph, session, self.reloader.warmed)
 
@@ -57,19 +61,35 @@ class DirtProgram:
             self.reloads_failed += 1
             self.report(f"reload failed, the old program keeps playing:\n{result.detail}")
 
-    def reads_orbits(self) -> bool:
-        """Does the playing program read any orbit (`dirt N`)?"""
-        return any(n.kind == ORBIT_NODE for n in self.player.session.graph.nodes.values())
+    def orbits_read(self) -> frozenset[int]:
+        """The orbits the playing program reads (`dirt N`)."""
+        graph = self.player.session.graph
+        if self._read[0] is not graph:
+            found = set()
+            for n in graph.nodes.values():
+                param = ORBIT_READERS.get(n.kind)
+                if param is not None:
+                    arg = n.params.get(param)
+                    found.add(int(getattr(arg, "value", 0) or 0))
+            self._read = (graph, frozenset(found))
+        return self._read[1]
 
     def mix(self, orbits: np.ndarray, frames: int) -> np.ndarray:
-        """The block heard: the program's output, plus the orbits' stereo mix unless the
-        program reads them itself (render thread)."""
-        reads = self.reads_orbits()
+        """The block heard: the program's output plus every orbit it does not read (render
+        thread). `orbits` is the engine's stereo mix of all of them (used when none is read)."""
+        read = self.orbits_read()
         out = self.player.render(frames)
-        if reads:
-            return out
         mixed = self._out[:, :frames]
-        np.add(out, orbits[:, :frames], out=mixed)
+        if not read:
+            np.add(out, orbits[:, :frames], out=mixed)
+            return mixed
+        mixed[:] = out
+        engine = self.engine
+        for k in range(engine.n_orbits):
+            if k not in read:
+                audio = engine.orbit_audio(k, engine.block_start, frames)
+                if audio is not None:
+                    mixed += audio
         return mixed
 
     def swaps_to_report(self) -> list[str]:

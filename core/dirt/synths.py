@@ -2,7 +2,7 @@
 
 SuperDirt looks an `s` name up among its sample folders first and then among its synth
 definitions (DirtEvent.sc); `phonon dirt` does the same with the registered nodes of category
-`synth` (the built-in `superkick`, `supersnare`, `superhat`, `supersaw`, `superpwm`,
+`synth` (the built-in `superpiano`, `superkick`, `supersnare`, `superhat`, `supersaw`, `superpwm`,
 `superchip`, `superfm`, `pluck`, and any plugin's). Each orbit plays a name on one `poly`
 node over a one-node chain, so every event is its own voice (overlapping notes ring together,
 as SuperDirt's synths do), started on its exact frame and rendered in segments that end at the
@@ -13,9 +13,10 @@ What an event means for a synth voice (decisions, docs/dirt.md):
 - pitch: SuperDirt's `freq = midinote.midicps` with `midinote = note ? n` + `octave` x 12
   (c5 = 261.63 Hz by default), or `freq`/`midinote` given. A pitched synth (a `freq`
   parameter, no trigger: `supersaw`, `superpwm`, `superchip`, `superfm`) plays at that
-  frequency; a drum (a node that hits on a trigger: `superkick`, `supersnare`, `superhat`,
-  `pluck`) keeps its own tuning and is transposed by the event's interval from c5 (`s
-  "superkick" # n 12` is an octave higher than `s "superkick"`).
+  frequency; a struck one (a node that hits on a trigger: `superkick`, `supersnare`,
+  `superhat`, `pluck`, `superpiano`) keeps its own tuning and is transposed by the event's
+  interval from c5 (`s "superkick" # n 12` is an octave higher than `s "superkick"`;
+  `superpiano` is tuned to c5, so it plays the note).
 - level and pan: SuperDirt's (`phonon.samples.SUPERDIRT`: pan 0..1 equal power, level amp 0.4
   x (min(gain, 2) + overgain)^4), as for samples.
 - length: the voice's gate lasts SuperDirt's sustain (`sustain`, else `legato` x `delta`, else

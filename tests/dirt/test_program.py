@@ -1,5 +1,6 @@
 """`--program FILE`: a Phonon program beside the receiver reads the orbits through `dirt N`,
-sample-aligned, and is hot-reloaded like `phonon live`."""
+sample-aligned (the orbits it does not read sound as they are), and is hot-reloaded like
+`phonon live`."""
 from __future__ import annotations
 
 import math
@@ -43,23 +44,52 @@ def send(engine: DirtEngine, t: float, *args) -> None:
     engine.submit(decode(tuple(args), T0 + t, engine.n_orbits))
 
 
-def test_a_program_processes_the_orbits_it_reads_sample_aligned(engine, tmp_path):
+def test_a_program_processes_the_orbits_it_reads_and_the_others_sound_as_they_are(engine,
+                                                                                 tmp_path):
     prog = tmp_path / "p.ph"
     prog.write_text("out: dirt 0 * 0.5 + dirt 2 * 2\n")
     program = DirtProgram(str(prog), engine, report=print)
     try:
         send(engine, 0.01, "s", "long")
         send(engine, 0.02, "s", "long", "orbit", 2)
-        send(engine, 0.03, "s", "long", "orbit", 1)           # not read: not heard
+        send(engine, 0.03, "s", "long", "orbit", 1)           # not read: heard as it is
         out = run(engine, program, 20)
     finally:
         program.close()
-    a, b = round(0.01 * RATE), round(0.02 * RATE)
+    a, b, c = round(0.01 * RATE), round(0.02 * RATE), round(0.03 * RATE)
+    assert program.orbits_read() == {0, 2}
     assert not out[:, :a].any()
-    np.testing.assert_allclose(out[0, a:b], 0.5 * CENTRE, rtol=1e-6)
-    np.testing.assert_allclose(out[0, b:a + LONG], 2.5 * CENTRE, rtol=1e-6)
-    np.testing.assert_allclose(out[0, a + LONG:b + LONG], 2 * CENTRE, rtol=1e-6)
-    assert not out[:, b + LONG + 1:].any()
+    for lo, hi, level in ((a, b, 0.5), (b, c, 2.5), (c, a + LONG, 3.5),
+                          (a + LONG, b + LONG, 3.0), (b + LONG, c + LONG, 1.0)):
+        np.testing.assert_allclose(out[0, lo:hi], level * CENTRE, rtol=1e-6)
+    assert not out[:, c + LONG + 1:].any()
+
+
+def test_the_issues_example_reverbs_two_orbits_and_leaves_the_third_dry(engine, tmp_path):
+    prog = tmp_path / "p.ph"
+    prog.write_text("~o0: dirt 0\n~o1: dirt 1\nout: (~o0 + ~o1 # reverb 0.4) # limiter 0.95\n")
+    outs = []
+    for third in (True, False):
+        clock = StreamClock(RATE)
+        clock.stamp(0, T0)
+        eng = DirtEngine(engine.bank, RATE, BLOCK, orbits=4, clock=clock)
+        program = DirtProgram(str(prog), eng, report=print)
+        try:
+            send(eng, 0.0, "s", "long", "gain", 1.4)           # loud: 1.4^4 x CENTRE = 0.54
+            send(eng, 0.0, "s", "long", "gain", 1.4, "orbit", 1)
+            if third:
+                send(eng, 0.5, "s", "long", "orbit", 2)        # not read: dry, on its frame
+            outs.append(run(eng, program, 120))
+        finally:
+            program.close()
+        assert program.orbits_read() == {0, 1}
+    out, without = outs
+    assert np.abs(without).max() <= 0.95 + 1e-6                        # the limiter
+    assert np.abs(without[:, LONG + 2000:]).max() > 0.01               # the reverb rings on
+    c = round(0.5 * RATE)
+    third = out - without
+    assert not third[:, :c].any() and not third[:, c + LONG + 1:].any()
+    np.testing.assert_allclose(third[0, c:c + LONG], CENTRE, rtol=1e-5)
 
 
 def test_a_program_that_reads_no_orbit_is_added_to_their_mix(engine, tmp_path):

@@ -88,7 +88,9 @@ def test_a_pitched_synth_plays_superdirts_note_n_and_octave(bank):
                      (["s", "superpwm", "n", 12], 2 * C5),
                      (["s", "superpwm", "octave", 4], C5 / 2),
                      (["s", "superfm", "midinote", 69], 440.0),
-                     (["s", "superpwm", "freq", 300.0], 300.0)):
+                     (["s", "superpwm", "freq", 300.0], 300.0),
+                     (["s", "superpiano", "n", 7], C5 * 2 ** (7 / 12)),
+                     (["s", "superpiano", "note", -12], C5 / 2)):
         out = play(engine(bank), 1.0, (0.0, args + ["sustain", 1.0]))
         assert abs(peak_hz(out[0, 4410:44100]) - hz) < 1.5, (args, peak_hz(out[0]))
 
@@ -119,7 +121,8 @@ def test_gain_pan_and_length_follow_superdirt(bank):
 
 def test_synth_voices_do_not_depend_on_the_block_size(bank):
     events = [(0.01 + i * 0.0731, ["s", name, "n", i % 5, "sustain", 0.1, "vowel", "a"])
-              for i, name in enumerate(["superkick", "supersaw", "superhat", "supersnare"] * 2)]
+              for i, name in enumerate(["superkick", "supersaw", "superhat", "supersnare",
+                                        "superpiano"] * 2)]
     outs = [play(engine(bank, block), 0.8, *events, block=block) for block in (64, 256, 1000)]
     for other in outs[1:]:
         np.testing.assert_array_equal(outs[0], other)
@@ -140,3 +143,30 @@ def test_unknown_names_warn_once_and_play_nothing(bank):
     assert not out.any()
     assert eng.counters.no_sound == 5
     assert [w for w in bank.warnings if "superzzz" in w] == [bank.warnings[0]]
+
+
+def test_superpiano_partials_are_a_stiff_strings_and_high_ones_die_sooner():
+    cls = default_registry().get("superpiano")
+    piano = cls()
+    frames = SR
+    piano.prepare(SR, frames, 1)
+    values = {p.name: p.default for p in cls.spec.params if p.kind != "events"}
+    values.update(freq=110.0, detune=0.0)
+    out = np.zeros((1, frames), np.float32)
+    piano.process(Block(0, 0, frames, SR, 0.5, 0.0, [Trigger(0, {}, 0, 1.0)]), [],
+                  Params(**values, trig="voice"), out)
+    x = out[0].astype(np.float64)
+    b = 4.0e-4
+    for k in (1, 3, 6):                                  # f_k = k f sqrt(1 + B k^2)
+        fk = k * 110.0 * math.sqrt(1 + b * k * k)
+        window = slice(0, SR // 2)
+        spectrum = np.abs(np.fft.rfft(x[window] * np.hanning(SR // 2)))
+        lo, hi = round((fk - 15) * 0.5), round((fk + 15) * 0.5)
+        assert abs(np.argmax(spectrum[lo:hi]) + lo - fk * 0.5) <= 1, k
+    def level(k: int, part: slice) -> float:
+        y = x[part]
+        t = np.arange(y.size) / SR
+        fk = k * 110.0 * math.sqrt(1 + b * k * k)
+        return abs(np.sum(y * np.exp(-2j * np.pi * fk * t))) / y.size
+    early, late = slice(0, 4410), slice(SR // 2, SR // 2 + 4410)
+    assert level(6, late) / level(6, early) < level(1, late) / level(1, early)
