@@ -24,11 +24,11 @@ import itertools
 import math
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Callable
-
 import numpy as np
 
-from ..samples import SUPERDIRT, SampleBank, effect_row, event_freq, sound_plan
+from ..plugins import Trigger
+from ..samples import (SUPERDIRT, OrbitEffects, SampleBank, drive_orbit, effect_row, event_freq,
+                       sound_plan)
 from ..samples.voicepool import VoicePool
 from .clock import StreamClock
 from .events import DirtEvent
@@ -59,22 +59,31 @@ class Counters:
 
 
 class Orbit:
-    """One orbit: a voice pool, its synth voices and its stereo output buffer."""
+    """One orbit: a voice pool, its synth voices, its global effects (SuperDirt's delay,
+    reverb and leslie: `phonon.samples.OrbitEffects`, made when an event first uses them) and
+    its stereo output buffer."""
 
     def __init__(self, index: int, sr: int, block: int, max_voices: int,
                  synths: SynthNames) -> None:
         self.index = index
+        self.sr, self.block = sr, block
         self.pool = VoicePool(max_voices, sr, block, FADE_S)
         self.synths = SynthVoices(synths, sr, block, max_voices)
+        self.effects: OrbitEffects | None = None
+        self.onsets: list[Trigger] = []            # this block's events (they set the effects)
         self.out = np.zeros((2, block), np.float32)
-        self.effects: list[Callable[[np.ndarray, int], None]] = []   # global effects, in order
 
     def render(self, arena: np.ndarray, frames: int, start: int, cps: float) -> np.ndarray:
         self.pool.mix(arena, self.out, frames)
         self.synths.render(self.out, frames, start, cps)
-        for effect in self.effects:
-            effect(self.out, frames)
+        if self.effects is not None or self.onsets:
+            self.effects = drive_orbit(self.effects, self.onsets, self.out, frames, cps,
+                                       self._new_effects, _every_event)
+            self.onsets.clear()
         return self.out[:, :frames]
+
+    def _new_effects(self) -> OrbitEffects:
+        return OrbitEffects(self.sr, self.block)
 
 
 class DirtEngine:
@@ -204,6 +213,8 @@ class DirtEngine:
             events = events[-limit:]
         for offset, event in events:
             self.start(orbit, offset, event)
+            orbit.onsets.append(Trigger(offset, event.controls, 0, event.delta))
+            self.cps = event.cps
 
     def start(self, orbit: Orbit, offset: int, event: DirtEvent) -> int | None:
         """Start the voice of `event` at block offset `offset` on `orbit`: its slot, or None."""
@@ -242,6 +253,10 @@ class DirtEngine:
             return None
         self.counters.played += 1
         return 0
+
+
+def _every_event(c: dict) -> bool:
+    return True
 
 
 def _num(value, default: float) -> float:
