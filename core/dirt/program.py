@@ -25,7 +25,7 @@ from ..live.swap import warm_kernels
 from .engine import DirtEngine
 
 #: the nodes that read an orbit of the engine, and the parameter naming the orbit
-ORBIT_READERS = {"dirt": "orbit"}
+ORBIT_READERS = {"dirt": "orbit", "dirt_orbit": "index"}
 ORBITS_RESOURCE = "dirt_orbits"           # the session resource the `dirt` node reads
 
 
@@ -62,7 +62,8 @@ class DirtProgram:
             self.report(f"reload failed, the old program keeps playing:\n{result.detail}")
 
     def orbits_read(self) -> frozenset[int]:
-        """The orbits the playing program reads (`dirt N`)."""
+        """The orbits the playing program reads (`dirt N`, or orbit N's bus `~orbitN`, which
+        carries Tidal's orbit N too)."""
         graph = self.player.session.graph
         if self._read[0] is not graph:
             found = set()

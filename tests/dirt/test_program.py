@@ -92,6 +92,24 @@ def test_the_issues_example_reverbs_two_orbits_and_leaves_the_third_dry(engine, 
     np.testing.assert_allclose(third[0, c:c + LONG], CENTRE, rtol=1e-5)
 
 
+def test_the_programs_orbit_buses_carry_tidals_orbits(engine, tmp_path):
+    prog = tmp_path / "p.ph"
+    prog.write_text("out: ~orbit1 * 0.5 + ~orbit2 * 0.25\n")  # issue 14's orbit buses
+    program = DirtProgram(str(prog), engine, report=print)
+    try:
+        send(engine, 0.01, "s", "long", "orbit", 1)
+        send(engine, 0.02, "s", "long")                        # orbit 0: not read, as it is
+        send(engine, 0.03, "s", "long", "orbit", 2)
+        out = run(engine, program, 40)
+    finally:
+        program.close()
+    assert program.orbits_read() == {1, 2}
+    a, b, c = round(0.01 * RATE), round(0.02 * RATE), round(0.03 * RATE)
+    assert not out[:, :a].any()
+    for lo, hi, level in ((a, b, 0.5), (b, c, 1.5), (c, a + LONG, 1.75)):
+        np.testing.assert_allclose(out[0, lo:hi], level * CENTRE, rtol=1e-5)
+
+
 def test_a_program_that_reads_no_orbit_is_added_to_their_mix(engine, tmp_path):
     prog = tmp_path / "p.ph"
     prog.write_text("out: 0.125\n")
