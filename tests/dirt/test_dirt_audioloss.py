@@ -3,6 +3,7 @@ JACK server (dummy driver) is gone, counts the events nobody heard, and plays ag
 server of the same name is back; Ctrl-C and SIGTERM stop it within a second meanwhile."""
 from __future__ import annotations
 
+import re
 import signal
 import socket
 import subprocess
@@ -18,8 +19,9 @@ from phonon.osc import bundle, message
 from phonon.runtime.shm import leftover_segments
 from tests.live.jack_server import jack_control  # noqa: F401 - the fixture
 from tests.live.test_live_audioloss import alive, descendants
+from tests.terminal import Terminal
 
-from .helpers import LEVEL, RATE, finish, onsets, start_dirt
+from .helpers import LEVEL, RATE, finish, onsets, sample_folder, start_dirt
 
 CAPTURE = Path(__file__).parents[1] / "live" / "jack_capture.py"
 STEP = 0.25                     # an event every 250 ms
@@ -154,3 +156,28 @@ def test_ctrl_c_and_sigterm_stop_dirt_within_a_second_while_the_device_is_gone(
         assert alive(helpers) == set(), sig
         rec, _ = sf.read(tmp / "rec.wav", dtype="float32")      # finalised, up to the stop
         assert rec.shape[0] > RATE and len(onsets(rec[:, 0])) >= 4
+
+
+def test_the_dirt_status_line_says_the_device_is_lost_and_counts_unheard_events(jack_control,
+                                                                                tmp_path):
+    samples = sample_folder(tmp_path / "samples")
+    term = Terminal([sys.executable, "-m", "phonon", "dirt", "--port", "0", "--samples",
+                     str(samples), "--duration", "5"], jack_control.env)
+    sender = None
+    try:
+        term.wait_for("listening on", 90)
+        port = int(re.search(r"listening on [\d.]+:(\d+)", term.text()).group(1))
+        sender = Sender(port)
+        term.wait_for("late 0", 10)               # the status line is shown
+        time.sleep(0.5)
+        jack_control.stop(kill=True)
+        term.wait_for("audio device lost: 'system'", 2.0)
+        term.wait_for("LOST 'system', reconnecting (", 1.0)
+        time.sleep(1.0)                           # events keep coming, nobody hears them
+        assert re.search(r"LOST 'system', reconnecting \(\d s\); [1-9]\d* events unheard",
+                         term.text()), term.text()
+        assert term.proc.wait(timeout=30) == 0
+    finally:
+        if sender is not None:
+            sender.stop()
+        term.close()

@@ -15,6 +15,7 @@ import soundfile as sf
 import phonon
 from phonon.runtime.shm import leftover_segments
 from tests.process_lines import Lines
+from tests.terminal import Terminal
 
 from .jack_server import RATE, JackServer, jack_control  # noqa: F401 - the fixture
 
@@ -335,3 +336,23 @@ def test_a_restarted_server_brings_the_program_back_on_its_clock_with_the_edits(
 def _written(path: Path, text: str) -> Path:
     path.write_text(text)
     return path
+
+
+def test_the_status_line_says_the_device_is_lost_on_a_terminal(jack_control, tmp_path):
+    """On a terminal the status line starts with the loss, in the same second as the line."""
+    prog = tmp_path / "beat.ph"
+    prog.write_text(BEAT)
+    term = Terminal([sys.executable, "-m", "phonon", "live", str(prog), "--duration", "4"],
+                    jack_control.env)
+    try:
+        term.wait_for("playing", 60)
+        term.wait_for("cycle ", 10)               # the status line is shown
+        time.sleep(0.5)
+        jack_control.stop(kill=True)
+        term.wait_for("audio device lost at cycle", 2.0)
+        term.wait_for("audio: LOST 'system', reconnecting (", 1.0)
+        assert term.proc.wait(timeout=30) == 0
+        text = term.text()
+    finally:
+        term.close()
+    assert "audio device lost 1 time (" in text and "Traceback" not in text, text
