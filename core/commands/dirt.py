@@ -41,6 +41,44 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="a Phonon program playing at the same time, hot-reloaded on every "
                              "save; `dirt N` in it is orbit N (out: dirt 0 # reverb 0.4)")
 
+    add_sync_arguments(parser)
+
+def add_sync_arguments(parser: argparse.ArgumentParser) -> None:
+    sync = parser.add_argument_group("playing with others (docs/sync.md)")
+    sync.add_argument("--midi-out", action="append", default=[], metavar="[NAME=]DEST",
+                      help="a MIDI target: events with `s NAME` (default `midi`) leave as MIDI "
+                           "on JACK port phonon-midi:NAME, connected to DEST; repeatable")
+    sync.add_argument("--link", action="store_true",
+                      help="join the Ableton Link session (status line: peers, tempo, phase)")
+    sync.add_argument("--quantum", type=float, default=4.0, metavar="BEATS",
+                      help="Link quantum in beats (default 4)")
+    sync.add_argument("--beats-per-cycle", type=float, default=4.0, metavar="BEATS",
+                      help="Link beats per cycle (default 4: 120 BPM is cps 0.5)")
+    sync.add_argument("--link-offset", type=float, default=0.0, metavar="MS",
+                      help="added to the output latency when placing what is heard on the "
+                           "Link timeline")
+    sync.add_argument("--midi-clock", nargs="?", const="", default=None, metavar="DEST",
+                      help="send MIDI clock (24 ppqn, Start/Stop) following Link (or the "
+                           "--program's cps) on phonon-midi:clock, connected to DEST")
+
+
+def sync_options(args: argparse.Namespace, program: bool):
+    """The `DirtSyncOptions` of the flags, or None without any; ValueError says what is wrong."""
+    from ..dirt.sync import DirtSyncOptions, targets_of
+    opts = DirtSyncOptions(link=args.link, quantum=args.quantum,
+                           beats_per_cycle=args.beats_per_cycle,
+                           link_offset_ms=args.link_offset, midi_out=args.midi_out,
+                           midi_clock=args.midi_clock)
+    if not opts.any:
+        return None
+    if opts.quantum <= 0 or opts.beats_per_cycle <= 0:
+        raise ValueError("--quantum and --beats-per-cycle must be positive")
+    targets_of(opts.midi_out)
+    if opts.midi_clock is not None and not (opts.link or program):
+        raise ValueError("--midi-clock needs --link or --program (dirt has no tempo of its "
+                         "own: the clock follows the Link session or the program's cps)")
+    return opts
+
 
 def channel_count(text: str, orbits: int) -> int | None:
     """`--channels`: 2, `2*orbits` (or its number); None when it is neither."""
@@ -81,10 +119,14 @@ def run(args: argparse.Namespace) -> int:
         return fail("--program plays in stereo: use it with --channels 2", 2)
     if args.program is not None and not Path(args.program).is_file():
         return fail(f"cannot read {args.program}: no such file", 2)
+    try:
+        sync_opts = sync_options(args, args.program is not None)
+    except ValueError as exc:
+        return fail(str(exc), 2)
     output = AudioOutput(args.device)
     previous = signal.signal(signal.SIGTERM, _terminate)
     try:
-        return _serve(args, channels, output, console, err, fail)
+        return _serve(args, channels, output, console, err, fail, sync_opts)
     except KeyboardInterrupt:         # before the music started (choosing, compiling)
         console.print("phonon dirt: stopped", markup=False)
         return 0
@@ -95,7 +137,8 @@ def run(args: argparse.Namespace) -> int:
         output.close()
 
 
-def _serve(args: argparse.Namespace, channels: int, output, console, err, fail) -> int:
+def _serve(args: argparse.Namespace, channels: int, output, console, err, fail,
+           sync_opts=None) -> int:
     """Listen, choose the device, build the engine (and the program), play; the summary."""
     from ..dirt.engine import DirtEngine
     from ..dirt.receiver import DirtReceiver
@@ -122,15 +165,26 @@ def _serve(args: argparse.Namespace, channels: int, output, console, err, fail) 
         runner = DirtRunner(engine, receiver,
                             DirtOptions(latency=args.latency, duration=args.duration,
                                         record=args.record), output=output, console=console)
+        sync = _make_sync(sync_opts, runner, engine, device, args.program is not None)
         if args.program is not None:
             from ..dirt.program import DirtProgram
             from ..errors import PhononError
             try:
-                runner.program = DirtProgram(args.program, engine, runner.report)
+                runner.program = DirtProgram(args.program, engine, runner.report,
+                                             {"midi": sync.live.hub} if sync else None)
             except PhononError as exc:
                 err.print(str(exc), markup=False, highlight=False)
                 return fail("fix the program and start again (later edits keep the old "
                             "program playing; the first one has to compile)", 1)
+        if sync is not None:
+            from ..live.device import CLIENT_NAME
+            from ..sync import SyncUnavailable
+            try:
+                sync.start(CLIENT_NAME, float(runner.program.player.session.graph.cps)
+                           if runner.program is not None else None)
+            except SyncUnavailable as exc:
+                sync.close(0)
+                return fail(str(exc), 3)
         result = runner.run()
     finally:
         receiver.close()
@@ -143,10 +197,35 @@ def _serve(args: argparse.Namespace, channels: int, output, console, err, fail) 
                f"underruns: {result.underruns}; device xruns: {result.device_xruns}; "
                f"render cost: mean {result.cpu_mean:.0f}%, peak {result.cpu_peak:.0f}% of "
                f"the block; clock: device {1e6 * (engine.clock.rate / sr - 1):+.1f} ppm, "
-               f"{engine.clock.resets} restarts, {engine.clock.jumps} timeline moves followed")
+               f"{engine.clock.resets} restarts, {engine.clock.jumps} timeline moves followed"
+               f"{sync_summary(sync)}")
     if result.outages:
         summary += (f"; audio device lost {result.outages} time"
                     f"{'s' if result.outages != 1 else ''} ({result.outage_s:.1f} s without "
                     f"sound, {c.unheard} events unheard)")
     console.print(summary, markup=False, highlight=False, soft_wrap=True)
     return 0
+
+
+def _make_sync(opts, runner, engine, device, program: bool):
+    """The `DirtSync` of the sync flags (None without any), wired into the runner and engine."""
+    if opts is None:
+        return None
+    from ..dirt.sync import DirtSync
+    from ..live.device import JACK_HOSTAPI
+    sync = runner.sync = DirtSync(opts, engine.sr, jack_device=device.hostapi == JACK_HOSTAPI,
+                                  report=runner.report, program=program)
+    engine.midi = sync.midi
+    return sync
+
+
+def sync_summary(sync) -> str:
+    """`; MIDI: ...; link ...` for the stop line (empty without sync)."""
+    if sync is None:
+        return ""
+    text = ""
+    if sync.midi is not None:
+        m = sync.midi.counters
+        text += f"; MIDI: {m.sent} events sent, {m.unsupported} unsupported"
+    status = sync.status()
+    return text + (f"; {status}" if status else "")

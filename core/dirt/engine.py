@@ -24,6 +24,8 @@ import itertools
 import math
 from collections import deque
 from dataclasses import dataclass, field
+from typing import Any
+
 import numpy as np
 
 from ..plugins import Trigger
@@ -106,6 +108,7 @@ class DirtEngine:
         self.block_start = 0                    # the first frame of the last rendered block
         self.block_frames = 0
         self.counters = Counters()
+        self.midi: Any = None                   # phonon.dirt.midi.DirtMidi: the MIDI targets
         self.orbits: list[Orbit | None] = [None] * self.n_orbits
         self._inbox: deque[DirtEvent] = deque()
         self._waiting: list[tuple[float, int, DirtEvent]] = []   # (wall time, order, event)
@@ -218,6 +221,9 @@ class DirtEngine:
 
     def start(self, orbit: Orbit, offset: int, event: DirtEvent) -> int | None:
         """Start the voice of `event` at block offset `offset` on `orbit`: its slot, or None."""
+        if self.midi is not None and self.midi.plays(event.name):
+            self.midi.play(self.position + offset, event)    # a MIDI target (docs/sync.md)
+            return None
         c = event.controls
         cut = int(math.floor(_num(c.get("cut"), 0.0)))
         name = event.name

@@ -32,12 +32,13 @@ ORBITS_RESOURCE = "dirt_orbits"           # the session resource the `dirt` node
 class DirtProgram:
     """The program's player and its file watcher."""
 
-    def __init__(self, path: str, engine: DirtEngine, report: Callable[[str], None]) -> None:
+    def __init__(self, path: str, engine: DirtEngine, report: Callable[[str], None],
+                 resources: dict | None = None) -> None:
         self.path = path
         self.report = report
         text = Path(path).read_text(encoding="utf-8")
         options = SessionOptions(sr=engine.sr, block=engine.block, samples=engine.bank,
-                                 resources={ORBITS_RESOURCE: engine})
+                                 resources={**(resources or {}), ORBITS_RESOURCE: engine})
         session = open_session(text, options,
                                file=path, reporter=lambda m: report(f"phonon: {m}"),
                                start=engine.position)

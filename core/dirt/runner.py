@@ -63,8 +63,9 @@ class DirtRunner:
 
     def __init__(self, engine: DirtEngine, receiver: DirtReceiver, options: DirtOptions, *,
                  output: AudioOutput, console: Any,
-                 program: "DirtProgram | None" = None) -> None:
+                 program: "DirtProgram | None" = None, sync: Any = None) -> None:
         self.engine = engine
+        self.sync = sync                    # phonon.dirt.sync.DirtSync: Link, MIDI (or None)
         self.receiver = receiver
         self.program = program
         self.output = output
@@ -140,10 +141,17 @@ class DirtRunner:
             self.blocks += 1
 
     def _render_block(self) -> np.ndarray:
-        """The orbits' block, through the program when there is one."""
-        out = self.engine.render()
+        """The orbits' block, through the program when there is one; Link before it and the
+        MIDI clock after it (with a `sync`)."""
+        sync, engine, start = self.sync, self.engine, self.engine.position
+        if sync is not None:
+            sync.before_block(start, engine.block,
+                              self.program.player.session if self.program is not None else None)
+        out = engine.render()
         if self.program is not None:
             out = self.program.mix(out, out.shape[1])
+        if sync is not None:
+            sync.after_block(start, engine.block)
         return out
 
     def report(self, text: str) -> None:
@@ -158,6 +166,9 @@ class DirtRunner:
         target = max(2 * block, int(round(opt.latency * self.sr / block)) * block)
         link = self.link = Link.create(target + 2 * block, engine.channels)
         ring = link.ring
+        if self.sync is not None:
+            self.sync.live.link = link        # where the device stream is (LiveSync.on_stream)
+            self.output.on_opened = self.sync.stream_opened   # MIDI runs after the audio
         render = live = None
         switch = sys.getswitchinterval()
         t_start = time.time()
@@ -197,6 +208,8 @@ class DirtRunner:
                 self.receiver.close()
                 if render is not None and render.ident is not None:
                     render.join(timeout=5)
+                if self.sync is not None:
+                    self.sync.close(ring.read)    # notes off, clock stop, leave Link
                 if self.program is not None:
                     self.program.close()
                 if self.tap is not None:
@@ -251,7 +264,8 @@ class DirtRunner:
                 audio = "" if out.state == "playing" else \
                     f"LOST {self.device.name!r}, reconnecting ({out.away_for():.0f} s)"
                 live.update(status.line(self.load, self.peak, ring.underruns, self.link.xruns,
-                                        latency_ms, audio))
+                                        latency_ms, audio,
+                                        self.sync.status() if self.sync is not None else ""))
 
     def _warn_new(self, live: Any = None) -> None:
         """Print the sample bank's new warnings (unknown sounds: once each, as SuperDirt), the

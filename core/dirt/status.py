@@ -28,7 +28,7 @@ class DirtStatus:
         return self.rate
 
     def line(self, load: float, peak: float, underruns: int, xruns: int,
-             latency_ms: float, audio: str = "") -> Text:
+             latency_ms: float, audio: str = "", sync: str = "") -> Text:
         """The status; `audio` says the device is away (shown first, with the events
         unheard meanwhile)."""
         c, rx = self.engine.counters, self.receiver.stats
@@ -49,4 +49,6 @@ class DirtStatus:
         if rx.bad or rx.unknown:
             t.append(f"  bad packets {rx.bad}, unknown {rx.unknown}", style="yellow")
         t.append(f"  latency {latency_ms:.1f} ms")
+        if sync:
+            t.append(f"  {sync}", style="cyan")        # Link peers, tempo, phase; MIDI counts
         return t

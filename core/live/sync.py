@@ -207,7 +207,10 @@ class LiveSync:
         follower.before_block(session.clock, session.position, frames)
 
     def after_block(self, session: Any, start: int, frames: int) -> None:
-        if self.clock_out is not None:
+        # with Link, the clock starts once the stream places samples on the Link timeline (the
+        # blocks rendered before the device runs only guess their heard time: a Start sent
+        # then would miss the session's bar)
+        if self.clock_out is not None and (self.follower is None or self.timeline.anchored):
             self.clock_out.block(session.clock, start, frames)
 
     # -- main thread

@@ -4,7 +4,7 @@ at exact frames. Used in-process, or as a subprocess for `phonon live` tests:
 
     python -m tests.sync.jack_probe SECONDS OUT.npz [--audio SRC_PORT] [--midi SRC_PORT]...
 
-prints `ready` once its ports are connected; the npz holds `midi` ((n, 5): frame, usecs,
+prints `ready` once its ports are connected (SIGTERM ends the capture early); the npz holds `midi` ((n, 5): frame, usecs,
 status, data1, data2), `audio` ((frames,) float32 of the first audio source), `audio_first`
 (JACK frame of audio[0]), `latency` (the playback latency of the audio source port),
 `cycles` ((k, 3): frame, usecs, period usecs), `nframes`, `xruns` (JACK's xrun callbacks)
@@ -14,6 +14,7 @@ JACK server only, so tests that watch two servers run one probe process per serv
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import threading
 import time
@@ -39,6 +40,7 @@ class JackProbe:
         self.client = jack.Client(name, no_start_server=True, servername=servername)
         self.clock = JackClock(self.client)
         self.sr = int(self.client.samplerate)
+        self.period = int(self.client.blocksize)
         self.midi_in = self.client.midi_inports.register("in")
         self.midi_out = self.client.midi_outports.register("out")
         self.audio_in = self.client.inports.register("audio") if audio else None
@@ -113,6 +115,14 @@ class JackProbe:
         """Host µs of JACK frame `frame` from the nearest recorded cycle."""
         return usecs_of(np.array(self.cycles, dtype=np.float64), self.client.blocksize, frame)
 
+    def ran(self, frames) -> np.ndarray:
+        """Which JACK frames fall in a cycle this probe ran: on a loaded machine JACK can skip
+        a client's cycle (an xrun), and the MIDI of that period never reaches it."""
+        starts = np.array([c[0] for c in self.cycles], dtype=np.int64)
+        frames = np.asarray(frames, dtype=np.int64)
+        i = np.searchsorted(starts, frames, side="right") - 1
+        return (i >= 0) & (frames - starts[np.maximum(i, 0)] < self.period)
+
     def midi_array(self) -> np.ndarray:
         rows = [(f, us, d[0], d[1] if len(d) > 1 else 0, d[2] if len(d) > 2 else 0)
                 for f, us, d in self.events]
@@ -140,10 +150,10 @@ def main(argv: list[str]) -> int:
             probe.wait_port(args.audio)
             probe.connect(args.audio, f"{probe.client.name}:audio")
             probe.arm_audio()
+        stop = threading.Event()                # SIGTERM: stop early, save what was heard
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
         print("ready", flush=True)
-        end = time.time() + args.seconds
-        while time.time() < end:
-            time.sleep(0.02)
+        stop.wait(args.seconds)
         latency = 0
         if args.audio:
             latency = probe.clock.playback_latency(probe.client.get_port_by_name(args.audio))
