@@ -12,6 +12,7 @@ import importlib
 import os
 import signal
 import sys
+import warnings
 
 from . import __version__
 from .commands import COMMANDS
@@ -52,6 +53,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None) -> int:
+    # numpy's floating-point warnings ("overflow encountered in multiply") are internal texts:
+    # the engine handles non-finite samples itself (the master guard resets the node and
+    # says so), so they never reach the user
+    warnings.filterwarnings("ignore", category=RuntimeWarning,
+                            message=r"(overflow|invalid value|divide by zero|underflow) encountered")
     parser, modules = build_parser()
     args = parser.parse_args(argv)
     if not args.command:                       # `phonon` alone: what it can do, as an error

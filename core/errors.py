@@ -11,6 +11,28 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 
+#: the longest message, hint and source line an error shows, and how many errors a list shows
+MESSAGE_CHARS = 300
+LINE_CHARS = 120
+ERRORS_SHOWN = 10
+
+
+def _capped(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def _window(line: str, col: int) -> tuple[str, int]:
+    """At most `LINE_CHARS` characters of `line` around 0-based `col`, and col's place in them."""
+    if len(line) <= LINE_CHARS:
+        return line, max(0, col)
+    body = LINE_CHARS - 6                       # room for "..." on both sides
+    start = min(max(0, col - LINE_CHARS // 3), len(line) - body)
+    end = start + body
+    head = "..." if start > 0 else ""
+    tail = "..." if end < len(line) else ""
+    return head + line[start:end] + tail, len(head) + max(0, col - start)
+
+
 class PhononError(Exception):
     """A user-facing error located in program text.
 
@@ -60,17 +82,19 @@ class PhononError(Exception):
 
     @property
     def headline(self) -> str:
-        text = f"{self.file}:{self.line}:{self.col}: {self.message}"
+        text = f"{self.file}:{self.line}:{self.col}: {_capped(self.message, MESSAGE_CHARS)}"
         if self.hint:
-            text += f" — {self.hint}"
+            text += f" — {_capped(self.hint, MESSAGE_CHARS)}"
         return text
 
     def format(self) -> str:
-        """`file:line:col: message — hint`, then the source line and a caret under the column."""
+        """`file:line:col: message — hint`, then the source line and a caret under the column
+        (a long line is shown around the column: never more than `LINE_CHARS` characters)."""
         out = [self.headline]
         if self.source_line is not None:
-            out.append("    " + self.source_line.replace("\t", " "))
-            out.append("    " + " " * max(0, self.col - 1) + "^")
+            shown, caret = _window(self.source_line.replace("\t", " "), self.col - 1)
+            out.append("    " + shown)
+            out.append("    " + " " * caret + "^")
         return "\n".join(out)
 
     def __str__(self) -> str:  # the full, formatted text
@@ -93,8 +117,17 @@ class PhononErrors(PhononError):
     def with_source(self, text: str) -> "PhononErrors":
         return PhononErrors([e.with_source(text) for e in self.errors])
 
-    def format(self) -> str:
-        return "\n".join(e.format() for e in getattr(self, "errors", [])) or super().format()
+    def format(self, limit: int | None = None) -> str:
+        """Every error (the first `limit`, default `ERRORS_SHOWN`, then how many more)."""
+        errors = getattr(self, "errors", [])
+        if not errors:
+            return super().format()
+        limit = ERRORS_SHOWN if limit is None else limit
+        shown = [e.format() for e in errors[:limit]]
+        if len(errors) > limit:
+            more = len(errors) - limit
+            shown.append(f"... and {more} more error{'s' if more != 1 else ''}")
+        return "\n".join(shown)
 
 
 def did_you_mean(word: str, candidates: Iterable[str], n: int = 1) -> str | None:

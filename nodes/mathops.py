@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from phonon.dsp.clean import clean_clip
-from phonon.dsp.mixsum import same_numba_type, weighted_sum
+from phonon.dsp.mixsum import chunked, mix_sum, same_numba_type
 from phonon.plugins import Block, Node, Param, Params, node
 
 __all__ = ['Add', 'Sub', 'Mul', 'Div', 'Mix', 'Tanh', 'Master']
@@ -61,17 +61,17 @@ class Mix(Node):
         self._cache: dict[int, tuple] = {}
 
     def _kernel_args(self, ins: list, gains) -> tuple:
-        """(inputs as one tuple or None: use numpy, float32 gains), cached per `ins` list (the
-        executors pass the same list(s) every full block)."""
+        """(inputs in chunks for `mix_sum`, or None: use numpy; float32 gains), cached per
+        `ins` list (the executors pass the same list(s) every full block)."""
         cache = self.__dict__.setdefault("_cache", {})
         hit = cache.get(id(ins))
         if hit is None or hit[0] is not ins:
             if len(cache) >= 8:
                 cache.clear()
-            g = [1.0] * len(ins) if gains is None else \
-                [float(gains[k]) if k < len(gains) else 1.0 for k in range(len(ins))]
-            hit = cache[id(ins)] = (ins, tuple(ins) if same_numba_type(ins) else None,
-                                    np.array(g, dtype=np.float32))
+            g = np.array([1.0] * len(ins) if gains is None else
+                         [float(gains[k]) if k < len(gains) else 1.0 for k in range(len(ins))],
+                         dtype=np.float32)
+            hit = cache[id(ins)] = (ins, chunked(ins, g) if same_numba_type(ins) else None, g)
         return hit[1], hit[2]
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
@@ -83,9 +83,9 @@ class Mix(Node):
         if len(ins) == 1 and p.gains is None:
             o[...] = ins[0][:, :n]
             return
-        arrays, gains = self._kernel_args(ins, p.gains)
-        if arrays is not None:
-            weighted_sum(arrays, gains, out, n)
+        chunks, gains = self._kernel_args(ins, p.gains)
+        if chunks is not None:
+            mix_sum(chunks, out, n)
             return
         for k, (x, g) in enumerate(zip(ins, gains.tolist())):      # mixed layouts: numpy
             x = x[:, :n]

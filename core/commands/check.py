@@ -10,6 +10,8 @@ from ..errors import PhononError, PhononErrors
 from ..lang.ir import GraphIR
 from ..plan import FEEDBACK_BLOCK, plan
 
+WAVES_SHOWN = 40          # the summary lists the first waves, and their first nodes
+NODES_SHOWN = 16
 HELP = "check programs: report every error, or summarise buses, outputs, nodes and waves"
 
 
@@ -84,8 +86,12 @@ def summary(ir: GraphIR, file: str) -> str:
     if statements:
         lines.append("  statements " + "; ".join(statements))
     lines.append("waves:")
-    for i, wave in enumerate(waves):
-        lines.append(f"  {i}: " + ", ".join(describe_node(ir, nid, names) for nid in wave))
+    for i, wave in enumerate(waves[:WAVES_SHOWN]):
+        shown = [describe_node(ir, nid, names) for nid in wave[:NODES_SHOWN]]
+        more = f" and {len(wave) - NODES_SHOWN} more" if len(wave) > NODES_SHOWN else ""
+        lines.append(f"  {i}: " + ", ".join(shown) + more)
+    if len(waves) > WAVES_SHOWN:
+        lines.append(f"  ... and {len(waves) - WAVES_SHOWN} more waves")
     for reader, writer in ir.feedback:
         lines.append(f"feedback: {describe_node(ir, reader, names)} reads "
                      f"{describe_node(ir, writer, names)} {FEEDBACK_BLOCK} frames late")
@@ -120,8 +126,7 @@ def check_file(path: Path, names: set[str] | None) -> bool:
         ir = compile_program(source, file=str(path), sample_names=names)
         text = summary(ir, str(path))
     except PhononErrors as errs:
-        for e in errs.errors:
-            print(e.format(), file=sys.stderr)
+        print(errs.format(), file=sys.stderr)      # the first errors, then how many more
         n = len(errs.errors)
         print(f"{n} error{'s' if n != 1 else ''} in {path}", file=sys.stderr)
         return False

@@ -49,6 +49,7 @@ from .orbits import OrbitRouting
 from .node_calls import NodeCalls
 from .parser import no_gc, parse_with_errors
 from .patterns_bridge import PatternBackend, default_backend
+from .probe import probe_patterns
 from .sounds import SAMPLE_CONTROLS, SoundNames
 from .statements import Directives
 from .support import Stop, describe_arg, pos_of, suggest
@@ -56,6 +57,7 @@ from .transform_calls import TransformCalls
 from .values import Effect, Err, Events, Func, ListV, Num, Pat, Sig, Text, Value, describe, same
 
 INTERNAL_ERROR = "internal compiler error"
+DEEP_PATH = 8                   # levels of a sum's path written out in full (see `binop`)
 _FEEDBACK = "\x00feedback:"     # placeholder edge target, resolved once every bus is compiled
 
 
@@ -268,9 +270,22 @@ class Compiler:
         return self.bus_value(name)
 
     def binop(self, e: A.BinOp, path: str) -> Value:
-        left = self._expr(e.left, f"{path}.0")
-        right = self._expr(e.right, f"{path}.1")
-        return self.arith(e.op, left, right, e.pos, path)
+        """`a + b + c ...`: the left-deep tree the parser makes is walked in a loop (a flat sum
+        of thousands of terms needs no recursion); each operand keeps the path it has in the
+        tree, `P.0.0.1` for the third term from the end (`P.0^k` stands for k times `.0`
+        past `DEEP_PATH` levels, so the ids of a long sum stay short)."""
+        spine: list[tuple[A.BinOp, str]] = []
+        node: A.Expr = e
+        while isinstance(node, A.BinOp):
+            k = len(spine)
+            spine.append((node, path + (".0" * k if k <= DEEP_PATH else f".0^{k}")))
+            node = node.left
+        k = len(spine)
+        value = self._expr(node, path + (".0" * k if k <= DEEP_PATH else f".0^{k}"))
+        for op, at in reversed(spine):
+            right = self._expr(op.right, f"{at}.1")
+            value = self.arith(op.op, value, right, op.pos, at)
+        return value
 
     def arith(self, op: str, left: Value, right: Value, pos: A.Pos, path: str) -> Value:
         return self.arithmetic.apply(op, left, right, pos, path)
@@ -474,28 +489,33 @@ _SIGNAL_OPS = {"add": "~+", "sub": "~-", "mul": "~*", "div": "~/"}
 
 
 def compile_ast(program: A.Program, *, registry: Registry | None = None, sample_names=None,
-                patterns: PatternBackend | None = None) -> tuple[GraphIR, list[PhononError]]:
-    """Compile a parsed program; returns the IR and every error found (empty list = success)."""
+                patterns: PatternBackend | None = None,
+                probe: bool = True) -> tuple[GraphIR, list[PhononError]]:
+    """Compile a parsed program; returns the IR and every error found (empty list = success).
+    `probe` queries every pattern's first cycles under the event budget (probe.py)."""
     c = Compiler(program, registry if registry is not None else default_registry(),
                  patterns if patterns is not None else default_backend(),
                  set(sample_names) if sample_names is not None else None)
     ir = c.run()
+    if probe and not c.errors:
+        probe_patterns(ir, c.report)
     return ir, c.errors
 
 
 def compile_program(source: str, *, file: str = "<input>", registry: Registry | None = None,
                     sample_names: set[str] | None = None,
-                    patterns: PatternBackend | None = None) -> GraphIR:
+                    patterns: PatternBackend | None = None, probe: bool = True) -> GraphIR:
     """Parse and compile program text into a `GraphIR`.
 
     Raises `PhononErrors` with every syntax and compile error (each with file:line:col, the
-    source line and a hint). `patterns` replaces the pattern-engine backend (tests).
+    source line and a hint). `patterns` replaces the pattern-engine backend (tests); `probe`
+    (default) queries every pattern before it plays (see `probe.py`: event budget, depth).
     """
     try:
         with no_gc():
             program, errors = parse_with_errors(source, file)
             ir, compile_errors = compile_ast(program, registry=registry, sample_names=sample_names,
-                                             patterns=patterns)
+                                             patterns=patterns, probe=probe)
     except PhononError:
         raise
     except Exception as exc:  # noqa: BLE001 - a compiler bug must never stop the music

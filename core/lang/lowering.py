@@ -57,6 +57,7 @@ class Lowering:
         if t.pattern is None:
             try:
                 t.pattern = self.patterns.mini(t.text)
+                self._warn_zero_factors(t)
             except MiniNotationError as e:
                 t.pattern = self.report.mini_error(e, t.pos)
             except PhononError as e:
@@ -66,6 +67,13 @@ class Lowering:
             except Exception as e:  # noqa: BLE001
                 t.pattern = self.report.error(t.pos, f"bad mini-notation: {e}")
         return t.pattern
+
+    def _warn_zero_factors(self, t: Text) -> None:
+        """A warning at each `*0` or `/0` of the string (the step plays nothing)."""
+        find = getattr(self.patterns, "zero_factors", None)     # test backends may lack it
+        for at in find(t.text) if find is not None else ():
+            self.report.warn(A.Pos(t.pos.line, t.pos.col + 1 + at),
+                             f"'{t.text[at:at + 2]}' plays nothing: the step is silent")
 
     def as_signal(self, v: Value, path: str, pos: A.Pos) -> Sig | Err:
         """A signal from any value: numbers -> const, patterns -> sig, events -> their node."""

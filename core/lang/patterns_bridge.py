@@ -17,6 +17,7 @@ from typing import Any, Callable, Mapping, Protocol
 
 from ..patterns import TRANSFORMS, fastcat, mini, pure, randcat, slowcat, stack
 from ..patterns.arithmetic import numeral, truthy
+from ..patterns.mini import zero_factors
 from ..patterns.controls import CONTROLS, control
 from ..patterns.signals import choose_in_with, rand
 
@@ -44,6 +45,10 @@ class PatternEngine:
 
     def mini(self, text: str) -> Any:
         return mini(text)
+
+    def zero_factors(self, text: str) -> tuple[int, ...]:
+        """Offsets of `*0` and `/0` in a mini-notation string (a warning each)."""
+        return zero_factors(text)
 
     def pure(self, value: Any) -> Any:
         return pure(value)

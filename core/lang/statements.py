@@ -11,7 +11,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Callable
+from typing import Any, Callable
 
 from . import ast as A
 from .diagnostics import Reporter
@@ -22,6 +22,9 @@ from .values import Err, Num, Value, describe
 
 AUTO_ROUTE_GAIN = 0.25          # -12 dB: "you forgot `out`" level for the sum of all buses
 BUFFER_RANGE = (64, 16384)
+#: tempo in cycles per second: a cycle of 1000 s at the slowest, 20 cycles a second (1200
+#: bpm) at the fastest; faster, the engine would query more cycles than it can play
+CPS_RANGE = (0.001, 20.0)
 AUTO = ""                       # the automatic master (no output statement) in `hushed`
 Evaluate = Callable[[A.Expr, str], Value]
 
@@ -109,7 +112,7 @@ class Directives:
             st = last["tempo"]
             v = self.number(st.value, st.unit, positive=True)
             if v is not None:
-                ir.cps = v / 60.0 if st.unit == "bpm" else v
+                self.tempo(v, st)
             ir.meter = st.meter
         if "outmix" in last:
             ir.outmix = last["outmix"].value
@@ -148,6 +151,16 @@ class Directives:
             self.report.error(pos_of(e), f"{what} must be a finite number")
             return None
         return v.value
+
+    def tempo(self, v: float, st: Any) -> None:
+        """`cps:`/`tempo:`/`bpm:` within `CPS_RANGE` (a located error outside it)."""
+        per = 60.0 if st.unit == "bpm" else 1.0
+        lo, hi = CPS_RANGE
+        if not lo <= v / per <= hi:
+            self.report.error(pos_of(st.value), f"{st.unit} {fmt(v)} is out of range: use "
+                                                f"{fmt(lo * per)} to {fmt(hi * per)}")
+            return
+        self.ir.cps = v / per
 
     def buffer(self, st: A.Setting) -> None:
         v = self.number(st.value, "buffer", positive=True)

@@ -22,6 +22,16 @@ def _on(pattern: Any) -> Any:
     return pattern.fmap(lambda _: 1)
 
 
+#: arguments that are a count or a factor: 0 silences the pattern (or disables the function)
+ZERO_MEANS_NOTHING = frozenset({"factor", "n", "count", "steps", "pulses"})
+
+
+#: transform arguments that take numbers (a word in their pattern is an error at compile time)
+NUMERIC_ARGS = frozenset({"factor", "n", "count", "steps", "pulses", "rotation", "amount",
+                          "probability", "fraction", "cycles", "time", "feedback", "begin", "end",
+                          "min", "max", "index", "a", "b"})
+
+
 class TransformCalls:
     """Transform calls against the pattern engine's transform table (`transforms`)."""
 
@@ -64,6 +74,7 @@ class TransformCalls:
         if effects:
             func = self._switch(e, fn, conv, effects)
         else:
+            self._warn_zero(e, specs, vals, conv, fn)
             func = Func(lambda pattern: fn(*conv, pattern), e.name, e.pos)
         if isinstance(func, Err):
             return func
@@ -82,6 +93,26 @@ class TransformCalls:
                 if len(f.args) == wanted:
                     return f
         return spec
+
+    def _warn_zero(self, e: A.Call, specs: tuple, vals: list, conv: list, fn: Any) -> None:
+        """`fast 0`, `slow 0`, `every 0 f`, `segment 0`, ...: legal (Tidal's meaning) but
+        surely not meant: a warning at the 0 saying what it does to a pattern (it plays
+        nothing, or the function never applies), found by applying it to a steady pattern."""
+        zero = next(((p, a.name) for (v, p), a in zip(vals, specs)
+                     if isinstance(v, Num) and v.value == 0 and a.name in ZERO_MEANS_NOTHING), None)
+        if zero is None:
+            return
+        pos, name = zero
+        reference = self.patterns.pure(0)
+        try:
+            out = fn(*conv, reference)
+            played = out.query(0, 2)
+        except Exception:  # noqa: BLE001 - a failure shows when the pattern is probed
+            return
+        if out is reference and any(a.kind == "function" for a in specs):
+            self.report.warn(pos, f"'{e.name}' with {name} 0 never applies its function")
+        elif not played:
+            self.report.warn(pos, f"'{e.name}' with {name} 0 plays nothing: the pattern is silent")
 
     def transform_arg(self, name: str, a: Any, v: Value, pos: A.Pos) -> Any:
         """The value a transform gets for its argument `a` (kind function, number, list or
@@ -112,7 +143,13 @@ class TransformCalls:
         if isinstance(v, Num):
             return num(v.value)
         if isinstance(v, (Text, Pat)) and not (isinstance(v, Pat) and v.control):
-            return self.lowering.as_pattern(v, pos, name)
+            p = self.lowering.as_pattern(v, pos, name)
+            if isinstance(v, Text) and a.name in NUMERIC_ARGS and not isinstance(p, Err):
+                bad = self.report.guard(pos, name, lambda: self.patterns.non_numeric(p, v.text))
+                if bad is not None and not isinstance(bad, Err):
+                    return self.report.error(pos, f"{name}: {a.name} expects numbers, but "
+                                                  f"\"{v.text}\" holds {bad!r}")
+            return p
         return self.report.error(pos, f"{name}: {a.name} expects a number or a pattern, "
                                       f"got {describe(v)}")
 

@@ -25,6 +25,7 @@ from typing import Any, Callable, Union
 from ..errors import MiniNotationError
 from .harmony import chord_notes
 from .combinators import fastcat, stack, timecat
+from .budget import check_count
 from .pattern import Pattern, pure, silence
 from .signals import choose_in_with, degrade_by_with, rand
 from .timespan import to_time
@@ -51,6 +52,15 @@ class Atom:
 class Op:
     kind: str  # stretch, replicate, bjorklund, degrade, tail, range
     args: dict
+    pos: int = 0  # 0-based offset of the operator in the text (for errors)
+
+
+class _OpError(Exception):
+    """An operator whose arguments cannot apply (`bd(3,1e8)`), at text offset `pos`."""
+
+    def __init__(self, message: str, pos: int) -> None:
+        super().__init__(message)
+        self.pos = pos
 
 
 @dataclass
@@ -290,11 +300,12 @@ class _Parser:
             el.weight = el.weight + (2 if a is None else a) - 1
             return True
         if c == "!":
+            at = self.pos
             self.pos += 1
             a = self.number()
             el.reps = el.reps + (2 if a is None else a) - 1
             el.ops = [o for o in el.ops if o.kind != "replicate"]
-            el.ops.append(Op("replicate", {"amount": el.reps}))
+            el.ops.append(Op("replicate", {"amount": el.reps}, at))
             el.weight = el.reps
             return True
         self.pos = save
@@ -304,9 +315,10 @@ class _Parser:
             el.ops.append(self.euclid())
             return True
         if c in "*/":
+            at = self.pos
             self.pos += 1
             amount = self._required_slice(c)
-            el.ops.append(Op("stretch", {"type": "fast" if c == "*" else "slow", "amount": amount}))
+            el.ops.append(Op("stretch", {"type": "fast" if c == "*" else "slow", "amount": amount}, at))
             return True
         if c == "?":
             self.pos += 1
@@ -317,8 +329,9 @@ class _Parser:
             el.ops.append(Op("tail", {"element": self._required_slice(":")}))
             return True
         if c == "." and self.text.startswith("..", self.pos):
+            at = self.pos
             self.pos += 2
-            el.ops.append(Op("range", {"element": self._required_slice("..")}))
+            el.ops.append(Op("range", {"element": self._required_slice("..")}, at))
             return True
         return False
 
@@ -346,7 +359,7 @@ class _Parser:
         if self.peek() != ")":
             raise self.error("expected ')'", hint=f"to close the '(' at col {self.col_of(open_pos)}")
         self.pos += 1
-        return Op("bjorklund", {"pulse": pulse, "step": steps, "rotation": rotation})
+        return Op("bjorklund", {"pulse": pulse, "step": steps, "rotation": rotation}, open_pos)
 
     def _required_element(self, after: str) -> Element:
         el = self.slice_with_ops()
@@ -425,25 +438,35 @@ def _compile_group(group: Group) -> Pattern:
 
 def _apply_ops(pat: Pattern, el: Element) -> Pattern:
     for op in el.ops:
-        a = op.args
-        if op.kind == "stretch":
-            amount = _compile(a["amount"])
-            pat = pat.fast(amount) if a["type"] == "fast" else pat.slow(amount)
-        elif op.kind == "replicate":
-            pat = pat._repeat_cycles(a["amount"])._fast(a["amount"])
-        elif op.kind == "bjorklund":
-            if a["rotation"] is not None:
-                pat = euclid_rot(_compile(a["pulse"]), _compile(a["step"]), _compile(a["rotation"]), pat)
-            else:
-                pat = euclid(_compile(a["pulse"]), _compile(a["step"]), pat)
-        elif op.kind == "degrade":
-            amount = 0.5 if a["amount"] is None else a["amount"]
-            pat = degrade_by_with(rand._early(to_time(RAND_OFFSET * a["seed"])), amount, pat)
-        elif op.kind == "tail":
-            friend = _compile(a["element"])
-            pat = pat.app_left(friend, lambda x, y: (*x, y) if isinstance(x, tuple) else (x, y))
-        elif op.kind == "range":
-            pat = _range(pat, _compile(a["element"]))
+        try:
+            pat = _apply_op(pat, op)
+        except ValueError as e:        # arguments out of range: `bd(3,1e8)`, `bd!1e8`
+            raise _OpError(str(e), op.pos) from None
+    return pat
+
+
+def _apply_op(pat: Pattern, op: Op) -> Pattern:
+    """`pat` with one operator applied (`*2`, `!3`, `(3,8)`, `?`, `:3`, `.. 7`)."""
+    a = op.args
+    if op.kind == "stretch":
+        amount = _compile(a["amount"])
+        pat = pat.fast(amount) if a["type"] == "fast" else pat.slow(amount)
+    elif op.kind == "replicate":
+        check_count(a["amount"], "replicate count")
+        pat = pat._repeat_cycles(a["amount"])._fast(a["amount"])
+    elif op.kind == "bjorklund":
+        if a["rotation"] is not None:
+            pat = euclid_rot(_compile(a["pulse"]), _compile(a["step"]), _compile(a["rotation"]), pat)
+        else:
+            pat = euclid(_compile(a["pulse"]), _compile(a["step"]), pat)
+    elif op.kind == "degrade":
+        amount = 0.5 if a["amount"] is None else a["amount"]
+        pat = degrade_by_with(rand._early(to_time(RAND_OFFSET * a["seed"])), amount, pat)
+    elif op.kind == "tail":
+        friend = _compile(a["element"])
+        pat = pat.app_left(friend, lambda x, y: (*x, y) if isinstance(x, tuple) else (x, y))
+    elif op.kind == "range":
+        pat = _range(pat, _compile(a["element"]))
     return pat
 
 
@@ -451,7 +474,7 @@ def _range(start: Pattern, stop: Pattern) -> Pattern:
     def run(a: Any, b: Any) -> Pattern:
         if not all(isinstance(v, (int, float)) for v in (a, b)):
             raise ValueError(f"a range needs numbers, got {a!r} .. {b!r}")
-        n = int(abs(b - a)) + 1
+        n = check_count(int(abs(b - a)) + 1, "range length")
         return fastcat(*[a + i if a < b else a - i for i in range(n)])
     if start.is_pure and stop.is_pure:  # the usual `0 .. 7`: the same events, a known period
         return run(start._pure, stop._pure)
@@ -488,6 +511,28 @@ def value_words(text: str) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(out, key=lambda w: w[1]))
 
 
+@lru_cache(maxsize=1024)
+def zero_factors(text: str) -> tuple[int, ...]:
+    """0-based offsets of the `*0` and `/0` in a mini-notation string: legal (the step plays
+    nothing, as in Strudel) but surely not meant, so the compiler warns. Raises
+    MiniNotationError."""
+    out: list[int] = []
+    todo: list[Any] = [parse(text)]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, Element):
+            todo.append(node.source)
+            for op in node.ops:
+                amount = op.args.get("amount") if op.kind == "stretch" else None
+                if isinstance(amount, Atom) and parse_number(amount.text) == 0:
+                    out.append(op.pos)
+        elif isinstance(node, Seq):
+            todo.extend(node.elements)
+        elif isinstance(node, Group):
+            todo.extend(node.seqs)
+    return tuple(sorted(out))
+
+
 @lru_cache(maxsize=512)
 def mini(text: str) -> Pattern:
     """Parse mini-notation into a Pattern. Raises `MiniNotationError` (1-based `col`)."""
@@ -495,6 +540,8 @@ def mini(text: str) -> Pattern:
         raise TypeError(f"mini() expects a string, got {type(text).__name__}")
     try:
         return _compile(parse(text))
+    except _OpError as e:
+        raise _Parser(text).error(str(e), e.pos) from None
     except RecursionError:
         raise MiniNotationError("pattern nested too deeply", col=1, source_line=text,
                                 hint="use fewer nested brackets") from None

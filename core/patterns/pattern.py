@@ -21,6 +21,7 @@ from typing import Any, Callable, Mapping
 
 from .arithmetic import (COMBINERS, compose_op, merge_values, num_add, num_div, num_mul, num_sub,
                          truthy)
+from .budget import budgeted, spend
 from .timespan import Event, TimeSpan, sam, to_time
 
 _NOT_PURE = object()
@@ -60,16 +61,18 @@ class Pattern:
 
     # -- querying ------------------------------------------------------------------------
     def query(self, begin: Any, end: Any) -> list[Event]:
-        """All event fragments active in `[begin, end)` (cycles; Fraction, int or float)."""
-        return self._query(TimeSpan(begin, end))
+        """All event fragments active in `[begin, end)` (cycles; Fraction, int or float).
+        Raises `budget.EventBudgetError` past the event budget (10,000 per cycle)."""
+        return budgeted(self._query, TimeSpan(begin, end))
 
     def query_span(self, span: TimeSpan) -> list[Event]:
-        return self._query(span)
+        return budgeted(self._query, span)
 
     def onsets(self, begin: Any, end: Any) -> list[Event]:
         """Events whose onset lies in `[begin, end)`, sorted by onset."""
         b, e = to_time(begin), to_time(end)
-        evs = [ev for ev in self._query(TimeSpan(b, e)) if ev.has_onset() and b <= ev.whole.begin < e]
+        evs = [ev for ev in budgeted(self._query, TimeSpan(b, e))
+               if ev.has_onset() and b <= ev.whole.begin < e]
         evs.sort(key=lambda ev: (ev.whole.begin, ev.whole.end))
         return evs
 
@@ -158,8 +161,10 @@ class Pattern:
         def q(span: TimeSpan) -> list[Event]:
             out = []
             evs_b = qb(span)
-            for a in qa(span):
-                for b in evs_b:
+            evs_a = qa(span)
+            overlapping = _overlap_finder(evs_b, len(evs_a))
+            for a in evs_a:
+                for b in overlapping(a.part):
                     part = a.part.intersection(b.part)
                     if part is None:
                         continue
@@ -350,6 +355,8 @@ class Pattern:
 
     def _repeat_cycles(self, n: Any) -> "Pattern":
         n = to_time(n)
+        if n <= 0:
+            return silence
         query = self._query
 
         def q(span: TimeSpan) -> list[Event]:
@@ -465,6 +472,45 @@ class Pattern:
         return patternify(lambda x, p: p._segment(x), n, pat=self)
 
 
+# ---------------------------------------------------------------- app_both's pairs
+_PAIRS_SCANNED = 1024      # below this many pairs app_both compares every pair
+
+
+def _overlap_finder(evs: list[Event], n_queries: int) -> Callable[[TimeSpan], list[Event]]:
+    """A function part -> the events of `evs` (in their order) whose part can overlap `part`.
+
+    For few pairs: all of `evs`. Otherwise the parts are sorted by begin with a running maximum
+    of their ends, and only the window that overlaps is taken (an event touching `part` at an
+    end does not overlap it, see `TimeSpan.intersection`); what is taken spends from the event
+    budget, so a query compares O(output) pairs instead of every pair."""
+    many = len(evs) * n_queries > _PAIRS_SCANNED
+    if not many or any(e.part.begin == e.part.end for e in evs):
+        # zero-width parts (a zero-width query): every pair is an event, counted as such
+        def every(part: TimeSpan) -> list[Event]:
+            if many:
+                spend(len(evs))
+            return evs
+        return every
+    from bisect import bisect_left, bisect_right
+    order = sorted(range(len(evs)), key=lambda i: evs[i].part.begin)
+    begins = [evs[i].part.begin for i in order]
+    max_end, top = [], None
+    for i in order:
+        end = evs[i].part.end
+        top = end if top is None or end > top else top
+        max_end.append(top)
+
+    def overlapping(part: TimeSpan) -> list[Event]:
+        b, e = part.begin, part.end
+        if b == e:           # a point: the parts around it (begin <= b < end)
+            lo, hi = bisect_right(max_end, b), bisect_right(begins, b)
+        else:                # begin < e and end > b
+            lo, hi = bisect_right(max_end, b), bisect_left(begins, e)
+        spend(max(0, hi - lo))
+        return [evs[i] for i in sorted(order[lo:hi])]
+    return overlapping
+
+
 # ---------------------------------------------------------------- periods
 def _identity(x: Any) -> Any:
     return x
@@ -560,7 +606,10 @@ def _joined_period(outer: Pattern, build: Callable[[Any], Pattern]) -> Fraction 
     if p is None or p > _PERIOD_PROBE_LIMIT:
         return None
     try:
-        inner = [build(e.value).period for e in outer._query(TimeSpan(Fraction(0), Fraction(p)))]
+        inner = [build(e.value).period
+                 for e in budgeted(outer._query, TimeSpan(Fraction(0), Fraction(p)))]
+    except ValueError:      # a value out of range (`iter "<4 1e8>"`): an error now, not later
+        raise
     except Exception:  # noqa: BLE001 - a bad value fails later, at query time, with its own error
         return None
     return lcm_period(outer.period, *inner)

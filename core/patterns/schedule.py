@@ -11,6 +11,7 @@ from collections import OrderedDict
 from fractions import Fraction
 from typing import Any
 
+from .budget import budgeted
 from .pattern import Pattern
 from .timespan import Event, TimeSpan, to_time
 
@@ -95,7 +96,7 @@ class CycleCache:
     def _query_cycle(self, c: int) -> _Cycle:
         begin, end = Fraction(c), Fraction(c + 1)
         self.queries += 1
-        evs = [e for e in self.pattern._query(TimeSpan(begin, end))
+        evs = [e for e in budgeted(self.pattern._query, TimeSpan(begin, end))
                if e.whole is not None and e.whole.begin == e.part.begin and begin <= e.whole.begin < end]
         evs.sort(key=lambda e: e.whole.begin)  # stable: keeps the pattern's order for ties
         return _Cycle(evs)
@@ -154,7 +155,7 @@ class CycleCache:
         v = self._held(t, inclusive=True)
         if v is not _NOTHING:
             return v
-        evs = self.pattern._query(TimeSpan(t, t))
+        evs = budgeted(self.pattern._query, TimeSpan(t, t))
         return evs[-1].value if evs else None
 
     def changes(self, begin: Any, end: Any) -> list[tuple[Fraction, Any]]:

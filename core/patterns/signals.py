@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from fractions import Fraction
 from typing import Any, Callable
 
+from .budget import check_count
 from .combinators import fastcat
 from .pattern import Pattern, pure, reify, signal, silence
 
@@ -191,15 +192,15 @@ def randrun(n: int) -> Pattern:
     """A random permutation of 0..n-1 every cycle (Strudel's randrun)."""
     if n < 1:
         return silence
-    return signal(_randrun_at(n))._segment(n)
+    return signal(_randrun_at(check_count(n, "randrun")))._segment(n)
 
 
 def run(n: Any) -> Pattern:
     """0, 1, ... n-1 in one cycle (n patternable)."""
     pat = reify(n)
     if pat.is_pure:
-        return fastcat(*range(int(pat._pure)))
-    return pat.fmap(lambda k: fastcat(*range(int(k)))).inner_join()
+        return fastcat(*range(check_count(int(pat._pure), "run")))
+    return pat.fmap(lambda k: fastcat(*range(check_count(int(k), "run")))).inner_join()
 
 
 def signal_from(func: Callable[[Fraction], Any]) -> Pattern:

@@ -10,6 +10,8 @@ import math
 from fractions import Fraction
 from typing import Any, Callable
 
+from .budget import spend
+
 Time = Fraction
 
 # Floats are turned into the simplest fraction that rounds to them (so 0.1 -> 1/10, as
@@ -32,7 +34,10 @@ def to_time(x: Any) -> Fraction:
             raise ValueError(f"time must be finite, got {x!r}")
         return Fraction(repr(x)).limit_denominator(_FLOAT_DENOMINATOR_LIMIT)
     if isinstance(x, str):
-        return to_time(float(x)) if any(c in x for c in ".eE") else Fraction(x)
+        try:
+            return to_time(float(x)) if any(c in x for c in ".eE") else Fraction(x)
+        except ValueError:
+            raise ValueError(f"expected a number of cycles, got {x!r}") from None
     try:
         return to_time(float(x))
     except (TypeError, ValueError):
@@ -55,12 +60,14 @@ class TimeSpan:
 
     # -- cycles -------------------------------------------------------------------------
     def span_cycles(self) -> list["TimeSpan"]:
-        """Split at cycle boundaries (a zero-width span is returned as is)."""
+        """Split at cycle boundaries (a zero-width span is returned as is). Every fragment
+        counts against the event budget of the running query (`budget.spend`)."""
         begin, end = self.begin, self.end
         if begin == end:
             return [self]
         spans = []
         end_sam = end.numerator // end.denominator
+        spend(end_sam - begin.numerator // begin.denominator + (end.denominator != 1))  # budget
         while end > begin:
             cycle = begin.numerator // begin.denominator
             if cycle == end_sam:

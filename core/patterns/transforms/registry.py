@@ -5,6 +5,7 @@ import math
 from dataclasses import dataclass, replace
 from typing import Any, Callable
 
+from ..budget import check_count
 from ..pattern import Pattern, patternify, reify
 
 PatFn = Callable[[Pattern], Pattern]
@@ -89,6 +90,16 @@ def register_variant(name: str, args: str, doc: str, *aliases: str, patterned: b
     return deco
 
 
-def as_int(x: Any) -> int:
-    """A count argument as an int (floored)."""
-    return int(math.floor(float(x))) if not isinstance(x, int) else x
+def as_int(x: Any, what: str = "count") -> int:
+    """A count argument as an int (floored). Every count builds something of its size before
+    any query (a list of steps, of shifted patterns), so its size is bounded by `MAX_COUNT`
+    (ValueError past it, or for a value that is not a finite number)."""
+    if not isinstance(x, int):
+        try:
+            f = float(x)
+        except (TypeError, ValueError):
+            raise ValueError(f"{what}: expected a whole number, got {x!r}") from None
+        if not math.isfinite(f):
+            raise ValueError(f"{what}: expected a whole number, got {x!r}")
+        x = int(math.floor(f))
+    return check_count(x, what)

@@ -39,10 +39,12 @@ def striate(n, pat):
                                                         lambda x, y: y))._fast(n)
 
 
-def _slice_value(n: Any, i: Any, o: Any) -> dict:
+def _slice_value(n: Any, i: Any, o: Any) -> dict | None:
     d = dict(o) if isinstance(o, dict) else {"s": o}
     n = as_int(n)
-    i = as_int(i)
+    i = as_int(i, "index")
+    if n <= 0:
+        return None          # no slices: nothing plays (like `chop 0`)
     return {"begin": i / n, "end": (i + 1) / n, "_slices": n, **d}
 
 
@@ -50,7 +52,7 @@ def _slice_value(n: Any, i: Any, o: Any) -> dict:
 def slice_(n, index, pat):
     npat, ipat = reify(n), reify(index)
     return npat.inner_bind(lambda nv: ipat.outer_bind(lambda iv: pat.outer_bind(
-        lambda o: pure(_slice_value(nv, iv, o)))))
+        lambda o: pure(_slice_value(nv, iv, o))))).remove_none()
 
 
 @register("splice", "n index", "Like slice, with speed set so each slice fills its event.",

@@ -55,8 +55,8 @@ def bjorklund(ons: int, steps: int) -> list[int]:
 
 
 def _euclid_bools(pulses: Any, steps: Any, rotation: Any = 0) -> list[int]:
-    bits = bjorklund(as_int(pulses), as_int(steps))
-    r = as_int(rotation)
+    bits = bjorklund(as_int(pulses, "pulses"), as_int(steps, "steps"))
+    r = as_int(rotation, "rotation")
     if r:
         bits = bits[-r:] + bits[:-r]
     return bits
