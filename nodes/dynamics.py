@@ -14,6 +14,7 @@ import numpy as np
 import pedalboard
 
 from phonon.dsp import dynamics as dyn
+from phonon.dsp import pedal
 from phonon.dsp import limiter as lim
 from phonon.plugins import (Block, Node, Param, ParamBuffers, Params, StateArrays, node, segments,
                             value_at)
@@ -22,7 +23,7 @@ from .common import FiniteInputs
 
 __all__ = ['Reverb', 'Compressor', 'Limiter', 'Expander', 'TransientShaper']
 
-MIN_SEGMENT = 4   # pedalboard guesses the channel axis from the shape: keep segments >= 4 frames
+MIN_SEGMENT = 4   # pattern steps closer than this are applied together (fewer plugin calls)
 
 
 def level_to_db(value: float) -> float:
@@ -42,6 +43,7 @@ class _Pedal(Node):
     def prepare(self, sr: int, block: int, channels: int) -> None:
         self.sr = float(sr)
         self.plugin = self.make_plugin()
+        pedal.prime(self.plugin, channels, self.sr)     # same output for any block size
         self.buf = np.zeros((channels, block), dtype=np.float32)
         self._configured: tuple | None = None     # the constant values the plugin has
         self._input_ok: np.ndarray | None = None  # an input array found usable without a copy
@@ -56,7 +58,7 @@ class _Pedal(Node):
         except ValueError:                              # an array where a float was
             constant = False
         if constant and x is self._input_ok and n == self._frames_ok:
-            out[...] = self.plugin.process(x, self.sr, n, False)    # the steady state
+            out[...] = pedal.process(self.plugin, x, self.sr)       # the steady state
             return
         if not constant:
             constant = not any(type(v) is np.ndarray for v in values)
@@ -72,7 +74,7 @@ class _Pedal(Node):
                 else:
                     self._input_ok = x
                     self._frames_ok = n if n == out.shape[1] else -1
-            y = self.plugin.process(x, self.sr, max(n, 1), False)   # positional: faster
+            y = pedal.process(self.plugin, x, self.sr)
             if n == out.shape[1]:
                 out[...] = y                    # (cheaper than np.copyto for one block)
             else:
@@ -91,7 +93,7 @@ class _Pedal(Node):
             spans = merged
         for a, b in spans:
             self.configure(p, a)
-            y = self.plugin.process(buf[:, a:b], self.sr, buffer_size=max(b - a, 1), reset=False)
+            y = pedal.process(self.plugin, buf[:, a:b], self.sr)
             out[:, a:b] = y
 
     def _copy_in(self, x: np.ndarray, n: int) -> np.ndarray:
@@ -135,8 +137,7 @@ class Reverb(_Pedal):
             out[:, :n] = ins[0][:, :n]          # bit-exact dry; keep the tail running
             self.configure(p, 0)
             self._configured = None
-            if n >= MIN_SEGMENT:
-                self.plugin.process(ins[0][:, :n], self.sr, buffer_size=n, reset=False)
+            pedal.process(self.plugin, ins[0][:, :n], self.sr)
             return
         self.run_plugin(ctx, ins, p, out)
 

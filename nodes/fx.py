@@ -18,6 +18,7 @@ from typing import Any, Callable
 import numpy as np
 import pedalboard as pb
 
+from phonon.dsp import pedal
 from phonon.plugins import Block, Node, Param, Params, PhononError, mix_into, node, segments, value_at
 
 from .common import FiniteInputs
@@ -78,6 +79,7 @@ class PedalboardEffect(Node):
     def prepare(self, sr: int, block: int, channels: int) -> None:
         self.sr = float(sr)
         self.plugin = self.make_plugin()
+        pedal.prime(self.plugin, channels, self.sr)     # same output for any block size
         self.controls = self.bind()
         self.last: dict[str, float] = {}
         self.wet = np.zeros((channels, block), dtype=np.float32)
@@ -96,7 +98,7 @@ class PedalboardEffect(Node):
             self.wet = np.zeros((x.shape[0], n), dtype=np.float32)
         for a, b in segments([p[name] for name in self.controls], n):
             self._apply(p, a)
-            self.wet[:, a:b] = self.plugin.process(x[:, a:b], self.sr, reset=False)
+            self.wet[:, a:b] = pedal.process(self.plugin, x[:, a:b], self.sr)
         mix_into(out, x, self.wet, p.mix, n)
 
     def state(self) -> dict:
@@ -205,13 +207,18 @@ class Convolve(FiniteInputs, PedalboardEffect):
                                       "1.6 s room")
     mix = Param(0.5, lo=0.0, hi=1.0, doc="dry/wet (1 = pure wet)")
 
-    def __init__(self, **static: Any) -> None:
-        super().__init__(**static)
-        self.path = os.path.expanduser(str(static.get("file") or ""))
-        if self.path and not os.path.isfile(self.path):
-            raise PhononError(f"convolve: impulse response file '{self.path}' not found",
+    @classmethod
+    def validate(cls, **static: Any) -> None:
+        path = os.path.expanduser(str(static.get("file") or ""))
+        if path and not os.path.isfile(path):
+            raise PhononError(f"convolve: impulse response file '{path}' not found",
                               hint="give a WAV/FLAC/AIFF file path (relative to the working "
                                    "directory), or no file for the built-in room")
+
+    def __init__(self, **static: Any) -> None:
+        super().__init__(**static)
+        self.validate(**static)
+        self.path = os.path.expanduser(str(static.get("file") or ""))
 
     def impulse_response(self) -> np.ndarray:
         if not self.path:
@@ -231,7 +238,7 @@ class Convolve(FiniteInputs, PedalboardEffect):
         x = self.finite(ins, n)[0][:, :n]
         if self.wet.shape[1] < n:
             self.wet = np.zeros((x.shape[0], n), dtype=np.float32)
-        np.multiply(self.plugin.process(x, self.sr, reset=False), self.gain, out=self.wet[:, :n])
+        np.multiply(pedal.process(self.plugin, x, self.sr), self.gain, out=self.wet[:, :n])
         mix_into(out, x, self.wet, p.mix, n)
 
     def state(self) -> dict:

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from phonon.plugins import Block, Node, Param, Params, PhononError, node, segments, value_at
-from phonon.vst3 import HostedPlugin
+from phonon.vst3 import HostedPlugin, parameter_key, plugin_info, resolve_plugin
 
 __all__ = ["VST3"]
 
@@ -30,11 +30,23 @@ __all__ = ["VST3"]
 class VST3(Node):
     plugin = Param("", kind="text", required=True, doc="installed plugin name or path of a .vst3 bundle")
 
+    @classmethod
+    def validate(cls, **static: Any) -> None:
+        """The plugin (inside the plugin folders) and every parameter name, checked against
+        the scan (a child process loads the plugin once; then the cache answers)."""
+        label = _label(static)
+        path = resolve_plugin(label)
+        info = plugin_info(path)
+        if info.error:
+            raise PhononError(f"vst3: cannot load plugin '{label}' ({path}): {info.error}")
+        names = {key: str(entry.get("name", key)) for key, entry in info.params.items()}
+        for name in static:
+            if name != "plugin":
+                parameter_key(names, info.name, name)
+
     def __init__(self, **static: Any) -> None:
         super().__init__(**static)
-        label = str(static.get("plugin", ""))
-        if not label:
-            raise PhononError("vst3: needs a plugin name", hint='vst3 "ZamComp" :threshold_db -20')
+        label = _label(static)
         self.host = HostedPlugin(label)
         for name, value in static.items():
             if name != "plugin":
@@ -70,3 +82,10 @@ class VST3(Node):
     def load_state(self, state: dict) -> None:
         if self.host.load_state(state):
             self.applied = {}                   # the adopted instances hold other values
+
+
+def _label(static: dict) -> str:
+    label = str(static.get("plugin", ""))
+    if not label:
+        raise PhononError("vst3: needs a plugin name", hint='vst3 "ZamComp" :threshold_db -20')
+    return label

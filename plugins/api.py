@@ -282,6 +282,13 @@ class Node:
         """`static` holds the constant arguments known at compile time (e.g. text params)."""
         self.static = static
 
+    @classmethod
+    def validate(cls, **static: Any) -> None:
+        """`phonon check`: raise `PhononError` if the constant arguments `static` (the same
+        `__init__` receives) would make the node fail to start, without starting it: no
+        audio, no native code, nothing the program could make run (e.g. `vst3` checks the
+        plugin name and parameter names against the scan, `convolve` that its file exists)."""
+
     def prepare(self, sr: int, block: int, channels: int) -> None:
         """Allocate state once; called before the first block and after a reset."""
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from ..errors import PhononError, PhononErrors
 from ..lang.ir import GraphIR
 from ..plan import FEEDBACK_BLOCK, plan
+from .plugin_paths import add_plugin_path_argument, apply_plugin_paths
 
 WAVES_SHOWN = 40          # the summary lists the first waves, and their first nodes
 NODES_SHOWN = 16
@@ -22,6 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="extra sample root (Dirt-Samples layout); may be repeated")
     parser.add_argument("--no-sample-check", action="store_true",
                         help="do not check sample names against the sample banks")
+    add_plugin_path_argument(parser)
 
 
 def sample_names(roots: list[str]) -> set[str] | None:
@@ -103,6 +105,7 @@ def summary(ir: GraphIR, file: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    apply_plugin_paths(args)
     names = None if args.no_sample_check else sample_names(args.samples)
     failed = [f for f in args.files if not check_file(Path(f), names)]
     if len(args.files) > 1:
@@ -112,18 +115,31 @@ def run(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def validate_nodes(ir: GraphIR) -> None:
+    """What would stop the nodes from starting (unknown plugin or parameter, a missing file),
+    found without starting them; raises `PhononErrors` located at the calls."""
+    from ..plugins.registry import default_registry
+    from ..runtime.binding import validate
+
+    errors = validate(ir, plan(ir), default_registry())
+    if errors:
+        raise PhononErrors(errors)
+
+
 def check_file(path: Path, names: set[str] | None) -> bool:
     """Print the summary of one program (stdout) or its errors (stderr); whether it is ok."""
     from ..lang import compile_program
 
+    from ..program_file import ProgramFileError, read_program
+
     try:
-        source = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        print(f"phonon check: cannot read {path}: {getattr(exc, 'strerror', None) or exc}",
-              file=sys.stderr)
+        source = read_program(path)
+    except ProgramFileError as exc:
+        print(f"phonon check: {exc}", file=sys.stderr)
         return False
     try:
         ir = compile_program(source, file=str(path), sample_names=names)
+        validate_nodes(ir)
         text = summary(ir, str(path))
     except PhononErrors as errs:
         print(errs.format(), file=sys.stderr)      # the first errors, then how many more

@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import argparse
+import math
 import signal
 from pathlib import Path
+
+from .plugin_paths import add_plugin_path_argument, apply_plugin_paths
 
 HELP = "play a program live on an audio device; edits to the file are heard at the next cycle"
 
@@ -29,6 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--swap", choices=("cycle", "block"), default="cycle",
                         help="when an edit takes over: at the next cycle boundary (default) "
                              "or at the next block")
+    add_plugin_path_argument(parser)
     sync = parser.add_argument_group("playing with others (docs/sync.md)")
     sync.add_argument("--link", action="store_true",
                       help="join an Ableton Link session: follow its tempo and phase, propose "
@@ -77,16 +81,26 @@ def _run(args: argparse.Namespace) -> int:
     console = Console(soft_wrap=True, highlight=False)
     err = Console(stderr=True, soft_wrap=True, highlight=False)
     path = Path(args.file)
-    if args.block <= 0 or args.latency < 0:
-        err.print("phonon live: block must be positive and latency not negative", markup=False)
+    apply_plugin_paths(args)
+    from ..engine.limits import BLOCK_MAX
+    if not 1 <= args.block <= BLOCK_MAX or not 0 <= args.latency <= 10:
+        err.print(f"phonon live: the block must be 1-{BLOCK_MAX} frames and the latency 0-10 s",
+                  markup=False)
+        return 2
+    if args.workers < 0:
+        err.print("phonon live: --workers must not be negative", markup=False)
+        return 2
+    if args.duration is not None and not (math.isfinite(args.duration) and args.duration > 0):
+        err.print("phonon live: --duration must be a positive number of seconds", markup=False)
         return 2
     if args.quantum <= 0 or args.beats_per_cycle <= 0:
         err.print("phonon live: quantum and beats per cycle must be positive", markup=False)
         return 2
+    from ..program_file import ProgramFileError, read_program
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        err.print(f"phonon live: cannot read {path}: {exc.strerror}", markup=False)
+        text = read_program(path)
+    except ProgramFileError as exc:
+        err.print(f"phonon live: {exc}", markup=False)
         return 2
     output = AudioOutput(args.device)
     try:

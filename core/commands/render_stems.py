@@ -53,10 +53,11 @@ def run_stems(args: argparse.Namespace, sr: int, out, err, render_fn, print_summ
                     "each bus)", 2)
     fmt = args.format or "wav"
     file = "<stdin>" if args.file == "-" else args.file
+    from ..program_file import ProgramFileError, read_program
     try:
-        source = sys.stdin.read() if args.file == "-" else Path(args.file).read_text()
-    except OSError as exc:
-        return fail(f"cannot read {args.file}: {exc.strerror}", 1)
+        source = sys.stdin.read() if args.file == "-" else read_program(args.file)
+    except ProgramFileError as exc:
+        return fail(str(exc), 1)
     try:
         folder = _folder(args)
     except RenderOutputError as exc:

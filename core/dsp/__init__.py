@@ -28,6 +28,7 @@ way (docs/plugins.md, "The kernel library"). Each module is one family:
 | `voice_fx` | SuperDirt's per-event modules on one voice: `apply_chain` (vowel, shape, hpf, bpf, crush, coarse, lpf, envelope, tremolo, phaser, then the extras), SuperCollider's `rlpf_coefficients`/`rhpf_coefficients`/`bpf_coefficients` |
 | `orbit_fx` | an orbit's global effects: `dirt_delay` (comb with feedback), `dirt_reverb` (SuperDirt's room), `dirt_leslie` (rotary speaker) |
 | `voice_fx_extra` | the extra modules: waveloss, squiz, fshift, triode, krush, octer, ring, distort, djf (`apply_extra`) |
+| `pedal` | `prime`, `process`: a pedalboard plugin (built-in or VST3) with the same output for any block size |
 | `mixsum` | `weighted_sum`, `weighted_add`, `mix_sum` (left-to-right float32 sum in chunks of at most 64 inputs, bit-identical to an add chain) |
 | `clean` | `clean_clip` (NaN/Inf -> 0 and clip to [-1, 1] in one pass), `finite_copy` (NaN/Inf -> 0) |
 

@@ -13,6 +13,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..lang.ir import GraphIR
+from ..program_file import read_program
 from ..runtime.options import RuntimeOptions
 from ..timing.clock import Clock
 from .options import SessionOptions
@@ -45,7 +46,7 @@ def open_session(source: str | os.PathLike | GraphIR, options: SessionOptions | 
     samples = options.samples
     if isinstance(source, os.PathLike):
         file = file or str(source)
-        source = Path(source).read_text(encoding="utf-8")
+        source = read_program(source)
     if isinstance(source, GraphIR):
         graph = source
         if samples is not None:
@@ -114,7 +115,7 @@ def open_stem_session(source: str | os.PathLike | GraphIR, options: SessionOptio
     registry = registry or default_registry()
     if isinstance(source, os.PathLike):
         file = file or str(source)
-        source = Path(source).read_text(encoding="utf-8")
+        source = read_program(source)
     bank = make_sample_bank(options.samples, options.sr)
     graph = source if isinstance(source, GraphIR) else \
         compile_source(source, file=file or "<input>", registry=registry, bank=bank)

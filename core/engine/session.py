@@ -16,6 +16,7 @@ from ..runtime.binding import bind, instantiate
 from ..runtime.executor import Executor
 from ..runtime.inline import InlineExecutor
 from ..runtime.options import RuntimeOptions
+from ..runtime.shm import remove_stale_segments
 from ..timing.clock import Clock
 from .options import SessionOptions
 
@@ -65,6 +66,7 @@ class Session:
         if registry is None:
             from ..plugins.registry import default_registry
             registry = default_registry()
+        remove_stale_segments()           # left by runs killed with SIGKILL (phonon.runtime.shm)
         runtime = runtime or RuntimeOptions()
         self.options = SessionOptions(sr=int(sr), block=int(block), samples=samples,
                                       workers=workers, runtime=runtime,
@@ -110,9 +112,14 @@ class Session:
         if options.workers > 0 or options.runtime.isolate or any(
                 n.options.get("isolate") for n in graph.nodes.values()):
             from ..runtime.actors import ActorExecutor
-            return ActorExecutor(graph, self.plan, self.nodes, self.clock, self.engine_block,
-                                 workers=options.workers, options=options.runtime,
-                                 reporter=reporter, bank=self._bank, start=start)
+            try:
+                return ActorExecutor(graph, self.plan, self.nodes, self.clock, self.engine_block,
+                                     workers=options.workers, options=options.runtime,
+                                     reporter=reporter, bank=self._bank, start=start)
+            except OSError as exc:        # /dev/shm full, a file-size limit: play inline
+                from ..runtime.reports import stderr_sink
+                (reporter or stderr_sink)(f"no shared memory for worker processes "
+                                          f"({exc.strerror or exc}): rendering in one process")
         bound = bind(graph, self.plan, self.nodes, self.clock, self.engine_block, start)
         return InlineExecutor(bound, self.clock, reporter, profile=options.runtime.profile)
 
@@ -209,9 +216,22 @@ class Session:
     def render(self, frames: int, progress: Callable[[int], None] | None = None) -> np.ndarray:
         """Render the next `frames` samples into a new (2, frames) float32 array; the last
         block is partial. `progress(done_frames)` is called after each block."""
+        out = np.empty((2, max(frames, 0)), dtype=np.float32)
+
+        def keep(block: np.ndarray, done: int) -> None:
+            out[:, done:done + block.shape[1]] = block
+
+        self.stream(frames, keep, progress)
+        return out
+
+    def stream(self, frames: int, consume: Callable[[np.ndarray, int], None],
+               progress: Callable[[int], None] | None = None) -> None:
+        """Render the next `frames` samples block by block, handing each (2, n) block to
+        `consume(block, frames_before_it)` (a view valid during the call only): memory stays
+        bounded whatever the length (`phonon render` writes each block to the file).
+        `progress(done_frames)` is called after each block."""
         if frames < 0:
             raise ValueError(f"cannot render a negative length ({frames} frames)")
-        out = np.empty((2, frames), dtype=np.float32)
         block = self.block
         done = 0
         need = frames                                        # announce the executor blocks
@@ -222,13 +242,12 @@ class Session:
         try:
             while done < frames:
                 n = min(block, frames - done)
-                out[:, done:done + n] = self.run_block(n)
+                consume(self.run_block(n), done)
                 done += n
                 if progress is not None:
                     progress(done)
         finally:
             self.executor.plan_ahead(self.position, 0)
-        return out
 
     def close(self) -> None:
         self.executor.close()

@@ -2,10 +2,13 @@
 
 Editors save in many ways (write in place, write a temp file and rename it over the original),
 so the whole folder is watched (watchdog) and any event that touches the program's path counts.
-After `quiet` seconds without further events the file is read and, when its text changed,
-compiled and instantiated (a successor `Session`) on this thread; the player swaps it in at
-its next swap point. A program that fails keeps the old one playing; the error (file, line,
-column, caret) goes to `on_result`.
+The file is read once it is complete and stable: `quiet` seconds after the writer closed it
+(or renamed it into place), or `open_quiet` seconds after the last change while a writer still
+holds it open (a save caught half-written, the rest arriving 0.4 s later, used to play for a
+cycle). When its text changed it is compiled and instantiated (a successor `Session`) on this
+thread; the player swaps it in at its next swap point. A program that fails (a syntax error, an
+event flood over the budget) keeps the old one playing; the error (file, line, column, caret)
+goes to `on_result`.
 """
 from __future__ import annotations
 
@@ -18,10 +21,14 @@ from typing import Callable
 
 from ..engine.render import compile_source
 from ..errors import PhononError, PhononErrors
+from ..program_file import ProgramFileError, read_program
 from .player import Player
 from .swap import successor_session, warm_kernels
 
-QUIET_S = 0.05
+QUIET_S = 0.05          # after the writer closed the file (or renamed it into place)
+OPEN_QUIET_S = 1.0      # after the last change while the file is still open for writing
+#: watchdog events after which the file is complete (closed after writing, renamed, deleted)
+COMPLETE = ("closed", "moved", "deleted")
 
 
 @dataclass
@@ -40,11 +47,13 @@ class Reloader:
 
     def __init__(self, path: str | os.PathLike, player: Player,
                  on_result: Callable[[ReloadResult], None], *, quiet: float = QUIET_S,
-                 registry=None, reporter: Callable[[str], None] | None = None) -> None:
+                 open_quiet: float = OPEN_QUIET_S, registry=None, reporter: Callable[[str], None] | None = None) -> None:
         self.path = Path(path).resolve()
         self.player = player
         self.on_result = on_result
         self.quiet = quiet
+        self.open_quiet = open_quiet
+        self._complete = True                  # the last event left the file complete
         self.registry = registry
         self.reporter = reporter
         self.warmed: set[tuple] = set()       # node signatures whose kernels are loaded
@@ -64,8 +73,10 @@ class Reloader:
                 return True
         return False
 
-    def notify(self) -> None:
-        """A file event for the program (also callable by hand, e.g. from tests)."""
+    def notify(self, complete: bool = True) -> None:
+        """A file event for the program (also callable by hand, e.g. from tests); `complete`:
+        the writer is done with the file (closed or renamed it)."""
+        self._complete = complete
         self._last_event = time.time()
         self._idle.clear()
         self._wake.set()
@@ -86,7 +97,7 @@ class Reloader:
                 if event.event_type in ("opened", "closed_no_write"):
                     return
                 if reloader._touches(event.src_path, getattr(event, "dest_path", "")):
-                    reloader.notify()
+                    reloader.notify(complete=event.event_type in COMPLETE)
 
         self._observer = Observer()
         self._observer.schedule(Handler(), str(self.path.parent), recursive=False)
@@ -113,12 +124,13 @@ class Reloader:
             if not self._wake.is_set():
                 self._settle()
                 continue
-            # debounce: wait until the file has been quiet for `quiet` seconds
+            # debounce: wait until the file is complete and quiet (see the module)
             while not self._stop.is_set():
                 idle = time.time() - self._last_event
-                if idle >= self.quiet:
+                wait = self.quiet if self._complete else self.open_quiet
+                if idle >= wait:
                     break
-                time.sleep(self.quiet - idle)
+                time.sleep(min(wait - idle, 0.05))
             self._wake.clear()
             if not self._stop.is_set():
                 self.reload()
@@ -135,10 +147,9 @@ class Reloader:
         """Read, compile and schedule the program; None when the text did not change."""
         saved_at = self._last_event or time.time()
         try:
-            text = self.path.read_text(encoding="utf-8")
-        except OSError as exc:          # mid-rename, deleted: the next event retries
-            result = ReloadResult(False, f"cannot read {self.path.name}: {exc.strerror}",
-                                  str(exc), saved_at)
+            text = read_program(self.path)
+        except ProgramFileError as exc:   # mid-rename, deleted: the next event retries
+            result = ReloadResult(False, str(exc), str(exc), saved_at)
             self.on_result(result)
             return result
         if text == self.last_text or not text.strip():

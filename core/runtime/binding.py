@@ -92,6 +92,41 @@ def _loc_error(n: NodeIR, message: str, hint: str | None = None) -> PhononError:
     return PhononError(message, file=n.loc.file, line=n.loc.line, col=n.loc.col, hint=hint)
 
 
+def static_args(n: NodeIR, cls: type[Node]) -> dict[str, Any]:
+    """The constant arguments a node class receives as `__init__(**static)`: text and `any`
+    parameters and every extra keyword (`vst3`'s plugin parameters)."""
+    static = {}
+    for name, arg in n.params.items():
+        p = cls.spec.param(name)
+        if isinstance(arg, Const) and (p is None or p.kind in ("text", "any")):
+            static[p.name if p else name] = arg.value
+    return static
+
+
+def validate(graph: GraphIR, plan: Plan, registry) -> list[PhononError]:
+    """What `Node.validate` finds wrong with each planned node, located at the node's call
+    (`phonon check`: the errors `instantiate` would raise, found without starting a node)."""
+    errors = []
+    for nid in plan.order:
+        n = graph.nodes[nid]
+        cls = registry.get(n.kind)
+        if cls is None:
+            errors.append(_loc_error(n, f"unknown node kind '{n.kind}'"))
+            continue
+        try:
+            cls.validate(**static_args(n, cls))
+        except PhononError as exc:
+            errors.append(_located(n, exc))
+    return errors
+
+
+def _located(n: NodeIR, exc: PhononError) -> PhononError:
+    """`exc` moved to the node's call, unless it already points into the program."""
+    if (exc.file, exc.line, exc.col) == ("<input>", 1, 1) and exc.source_line is None:
+        return _loc_error(n, exc.message, exc.hint)
+    return exc
+
+
 def instantiate(graph: GraphIR, plan: Plan, registry, resources: dict[str, Callable[[], Any]],
                 sr: int, block: int,
                 reporter: Callable[[str], None] | None = None) -> dict[str, Node]:
@@ -107,17 +142,13 @@ def instantiate(graph: GraphIR, plan: Plan, registry, resources: dict[str, Calla
         cls = registry.get(n.kind)
         if cls is None:
             raise _loc_error(n, f"unknown node kind '{n.kind}'")
-        static = {}
-        for name, arg in n.params.items():
-            p = cls.spec.param(name)
-            if isinstance(arg, Const) and (p is None or p.kind in ("text", "any")):
-                static[p.name if p else name] = arg.value
         try:
-            nodes[nid] = _start(cls, nid, static, resources, sr, block)
+            nodes[nid] = _start(cls, nid, static_args(n, cls), resources, sr, block)
         except PhononError as exc:
-            if (exc.file, exc.line, exc.col) == ("<input>", 1, 1) and exc.source_line is None:
-                raise _loc_error(n, exc.message, exc.hint) from exc
-            raise
+            located = _located(n, exc)
+            if located is exc:
+                raise
+            raise located from exc
         except Exception:  # noqa: BLE001 - a plugin's failure must not stop the program
             tb = traceback.format_exc()
             (reporter or stderr_sink)(f"node {nid} ({n.kind}) failed to start; it is silent:\n{tb}")

@@ -12,6 +12,11 @@ Ctrl-C (`KeyboardInterrupt` runs the same `finally` blocks). Workers are forked 
 never unlink on their own exit (`os._exit`), except when their coordinator died without cleaning
 up (see `phonon.runtime.worker`).
 
+Segments are not registered with multiprocessing's resource tracker (Phonon unlinks its own):
+a tracker killed from outside made every unlink print a KeyError traceback at exit. A run
+killed with SIGKILL cannot clean up; its segments carry its pid, and the next run removes the
+segments of every dead pid (`remove_stale_segments`, called when a Session starts).
+
 Waiting (`Waiter`): a process that needs a value in shared memory first spins on it (sub-µs
 reaction while processes <= cores), then calls `sched_yield` (lets a runnable peer use the
 core), then sleeps in a Linux futex on a shared 32-bit word with a short timeout. Producers bump
@@ -22,6 +27,7 @@ from __future__ import annotations
 
 import atexit
 import ctypes
+import mmap
 import os
 import secrets
 import signal
@@ -48,14 +54,39 @@ def segment_name() -> str:
 
 
 def _unlink(name: str) -> None:
-    seg = _live.pop(name, None)
+    _live.pop(name, None)
+    unlink_name(name)
+
+
+def unlink_name(name: str) -> None:
+    """Unlink the segment `name` (no error if it is gone already)."""
+    import _posixshmem
     try:
-        if seg is not None:
-            seg.unlink()
-        else:
-            shared_memory.SharedMemory(name=name).unlink()
-    except FileNotFoundError:
+        _posixshmem.shm_unlink("/" + name.lstrip("/"))
+    except (FileNotFoundError, PermissionError):
         pass
+
+
+def remove_stale_segments() -> list[str]:
+    """Unlink the `phonon_<pid>_*` segments whose process is dead (a run killed with SIGKILL);
+    returns their names. Segments of live processes (other runs) are left alone."""
+    removed = []
+    for name in leftover_segments():
+        pid = name[len(PREFIX):].split("_", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            unlink_name(name)
+            removed.append(name)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:          # someone else's process
+        return True
+    return True
 
 
 def unlink_all() -> None:
@@ -113,8 +144,27 @@ class Layout:
 
 
 class _Segment(shared_memory.SharedMemory):
-    """A SharedMemory whose mapping lives as long as any numpy view of it (views hold the
-    mapping through a ctypes buffer; `close` never unmaps under a live view)."""
+    """A new POSIX shared-memory segment whose mapping lives as long as any numpy view of it
+    (views hold the mapping through a ctypes buffer; `close` never unmaps under a live view),
+    unknown to the resource tracker (see the module)."""
+
+    def __init__(self, name: str, size: int) -> None:  # noqa: D107 - no super(): no tracker
+        import _posixshmem
+        self._flags = os.O_CREAT | os.O_EXCL | os.O_RDWR
+        self._name = "/" + name
+        self._fd = _posixshmem.shm_open(self._name, self._flags, mode=0o600)
+        try:
+            os.ftruncate(self._fd, size)
+            self._mmap = mmap.mmap(self._fd, size)
+        except OSError:
+            os.close(self._fd)
+            _posixshmem.shm_unlink(self._name)
+            raise
+        self._size = size
+        self._buf = memoryview(self._mmap)
+
+    def unlink(self) -> None:
+        unlink_name(self._name)
 
     def close(self) -> None:
         try:
@@ -133,7 +183,7 @@ class Arena:
         _install_hooks()
         self.layout = layout
         size = max(layout.size, ALIGN)
-        self.shm = _Segment(name=segment_name(), create=True, size=size)
+        self.shm = _Segment(segment_name(), size)
         _live[self.shm.name] = self.shm
         self.name = self.shm.name
         self.views: dict[str, np.ndarray] = {}

@@ -31,7 +31,7 @@ from .binding import Bound
 from .blocks import BlockRunner, Job
 from .layout import GO, STOP, ActorArena
 from .reports import Reporter
-from .shm import Arena, Layout
+from .shm import Arena, Layout, unlink_name
 from .worker import worker_main
 
 WORKER_MAX_SLEEP_S = 0.05
@@ -274,10 +274,5 @@ class Supervisor:
 
 def unlink_names(names: list[str]) -> None:
     """Unlink segments by name (a worker whose coordinator vanished without cleaning up)."""
-    from multiprocessing import shared_memory
     for name in names:
-        try:
-            seg = shared_memory.SharedMemory(name=name)
-            seg.unlink()
-        except FileNotFoundError:
-            pass
+        unlink_name(name)

@@ -9,6 +9,13 @@ Every loaded sound lives in ONE contiguous float32 array, the **arena**, at the 
 frames occupies `c * n` floats from its offset, channel-planar (channel k at `offset + k * n`).
 `SampleRef` records (offset, frames, channels). Voice kernels read the arena directly.
 
+Hostile folders: only regular files are sounds (a FIFO named `a.wav` would block the read
+forever); a file larger than `MAX_SAMPLE_BYTES`, longer than `MAX_SAMPLE_SECONDS` or whose
+header claims a rate outside `FILE_SR_RANGE` is skipped with one warning (a header claiming
+2147483647 Hz asked for a 320 GiB resampling filter). Awkward rate ratios are resampled through
+the nearest ratio of terms up to `RATIO_TERMS` (a pitch error below 0.01 %), so the filter
+stays small whatever the file claims.
+
 Shared-memory seam: `arena_snapshot()` returns the arena and its table; a worker process
 rebuilds a read-only bank with `SampleBank.from_snapshot(snap, arena=shared)` where `shared` is
 an `np.ndarray` over a `multiprocessing.shared_memory` copy of `snap.arena`, so samples are
@@ -18,10 +25,11 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 import threading
 import uuid
 from dataclasses import dataclass
-from math import gcd
+from fractions import Fraction
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -35,6 +43,10 @@ log = logging.getLogger("phonon.samples")
 AUDIO_SUFFIXES = (".wav", ".flac", ".aiff", ".aif")
 ENV_VAR = "PHONON_SAMPLES"
 CONFIG_FILE = Path("~/.config/phonon/samples.txt")
+MAX_SAMPLE_BYTES = 256 << 20            # 256 MiB: ten minutes of 24-bit stereo at 96 kHz
+MAX_SAMPLE_SECONDS = 600.0
+FILE_SR_RANGE = (1000, 768000)          # Hz a sample file's header may claim
+RATIO_TERMS = 10000                     # resampling ratios up/down with both terms below this
 
 
 class SampleLoadError(RuntimeError):
@@ -99,8 +111,52 @@ def split_name(token: str) -> tuple[str, int | None]:
     return name, None
 
 
+def _regular(path: Path) -> bool:
+    """Whether `path` is a regular file (following links): no FIFO, device or socket."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _check_file(path: Path) -> None:
+    """Refuse, before reading it, a file that is not a sound one may load (see the module)."""
+    try:
+        st = os.stat(path)
+    except OSError as e:
+        raise SampleLoadError(f"cannot read sample file {path}: {e.strerror}") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise SampleLoadError(f"sample file {path} is not a regular file: skipped")
+    if st.st_size > MAX_SAMPLE_BYTES:
+        raise SampleLoadError(f"sample file {path} is {st.st_size / 2**20:.0f} MiB, more than "
+                              f"the {MAX_SAMPLE_BYTES >> 20} MiB a sample may be: skipped")
+    try:
+        info = sf.info(str(path))
+    except (sf.LibsndfileError, RuntimeError, OSError) as e:
+        raise SampleLoadError(
+            f"cannot read sample file {path}: {e} (is it a valid wav/flac/aiff file?)") from None
+    lo, hi = FILE_SR_RANGE
+    if not lo <= info.samplerate <= hi:
+        raise SampleLoadError(f"sample file {path} claims a sample rate of {info.samplerate} Hz "
+                              f"(a sample may have {lo}-{hi} Hz): skipped")
+    if info.frames > MAX_SAMPLE_SECONDS * info.samplerate:
+        raise SampleLoadError(f"sample file {path} is {info.frames / info.samplerate:.0f} s "
+                              f"long, more than the {MAX_SAMPLE_SECONDS:.0f} s a sample may be: "
+                              "skipped")
+
+
+def resampling_ratio(sr: int, file_sr: int) -> tuple[int, int]:
+    """(up, down) taking `file_sr` to `sr`: exact when both terms stay below `RATIO_TERMS`,
+    else the closest ratio that does (the polyphase filter grows with the terms)."""
+    ratio = Fraction(int(sr), int(file_sr))
+    if max(ratio.numerator, ratio.denominator) >= RATIO_TERMS:
+        ratio = ratio.limit_denominator(max(1, int(RATIO_TERMS / max(1.0, float(ratio))) - 1))
+    return ratio.numerator, ratio.denominator
+
+
 def _read(path: Path, sr: int) -> np.ndarray:
     """Read an audio file as float32 `(channels, frames)` (1 or 2 channels) at rate `sr`."""
+    _check_file(path)
     try:
         data, file_sr = sf.read(str(path), dtype="float32", always_2d=True)
     except (sf.LibsndfileError, RuntimeError, OSError) as e:
@@ -108,10 +164,10 @@ def _read(path: Path, sr: int) -> np.ndarray:
             f"cannot read sample file {path}: {e} (is it a valid wav/flac/aiff file?)"
         ) from e
     data = data[:, :2].T                      # (channels, frames); more than 2 channels: keep L/R
-    if file_sr != sr and data.shape[1] > 0:
+    up, down = resampling_ratio(sr, file_sr)
+    if up != down and data.shape[1] > 0:
         from scipy.signal import resample_poly   # imported on use: scipy.signal loads slowly
-        g = gcd(int(sr), int(file_sr))
-        data = resample_poly(data, sr // g, file_sr // g, axis=1)
+        data = resample_poly(data, up, down, axis=1)
     return np.ascontiguousarray(data, dtype=np.float32)
 
 
@@ -156,11 +212,15 @@ class SampleBank:
             for folder in sorted(root.iterdir()):
                 if folder.name in found or folder.name.startswith(".") or not folder.is_dir():
                     continue
-                files = sorted(
-                    (f for f in folder.iterdir()
-                     if f.suffix.lower() in AUDIO_SUFFIXES and not f.name.startswith(".")),
-                    key=lambda f: f.name,
-                )
+                files = []
+                for f in sorted(folder.iterdir(), key=lambda f: f.name):
+                    if f.suffix.lower() not in AUDIO_SUFFIXES or f.name.startswith("."):
+                        continue
+                    if _regular(f):
+                        files.append(f)
+                    else:
+                        self._warn_once(str(f), f"sample file {f} is not a regular file: "
+                                                "skipped")
                 if files:
                     found[folder.name] = files
         return found

@@ -10,11 +10,13 @@
 
 The `vst3` node (`phonon.nodes.vst`) and the `phonon vst3` command are built on this package.
 """
-from .bundles import closest_names, find_bundles, load_plugin, resolve_plugin, vst3_dirs
+from .bundles import (allow_plugin_folders, closest_names, find_bundles, in_plugin_folder,
+                      load_plugin, plugin_folders, resolve_plugin, vst3_dirs)
 from .cache import CACHE_VERSION, cache_path
-from .host import HostedPlugin
-from .scan import DEFAULT_SCAN_TIMEOUT, PluginInfo, scan_plugins
+from .host import HostedPlugin, parameter_key
+from .scan import DEFAULT_SCAN_TIMEOUT, PluginInfo, plugin_info, scan_plugins
 
-__all__ = ["CACHE_VERSION", "DEFAULT_SCAN_TIMEOUT", "HostedPlugin", "PluginInfo", "cache_path",
-           "closest_names", "find_bundles", "load_plugin", "resolve_plugin", "scan_plugins",
-           "vst3_dirs"]
+__all__ = ["CACHE_VERSION", "DEFAULT_SCAN_TIMEOUT", "HostedPlugin", "PluginInfo",
+           "allow_plugin_folders", "cache_path", "closest_names", "find_bundles",
+           "in_plugin_folder", "load_plugin", "parameter_key", "plugin_folders", "plugin_info", "resolve_plugin",
+           "scan_plugins", "vst3_dirs"]

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from ..dsp import pedal
 from ..errors import PhononError, did_you_mean
 from .bundles import load_plugin, resolve_plugin
 
@@ -23,6 +24,22 @@ from .bundles import load_plugin, resolve_plugin
 def normalise(name: str) -> str:
     """A parameter name as a keyword: lower case, runs of other characters -> `_`."""
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+def parameter_key(params: dict[str, str], plugin: str, name: str) -> str:
+    """The pedalboard key of a user's parameter `name` among `params` ({key: display name})
+    of plugin `plugin`: the key itself or the normalised display name, case-insensitively;
+    an unknown name is a PhononError with a did-you-mean."""
+    lookup: dict[str, str] = {}
+    for key, display in params.items():
+        lookup.setdefault(normalise(display), key)
+    lookup.update({key: key for key in params})
+    key = lookup.get(name) or lookup.get(normalise(name))
+    if key is None:
+        keys = list(params)
+        hint = did_you_mean(normalise(name), keys) or ("parameters: " + ", ".join(keys))
+        raise PhononError(f"vst3 '{plugin}': unknown parameter '{name}'", hint=hint)
+    return key
 
 
 class HostedPlugin:
@@ -35,11 +52,7 @@ class HostedPlugin:
         self.instances = [load_plugin(self.path, label)]
         main = self.instances[0]
         self.keys = list(main.parameters)
-        self.lookup: dict[str, str] = {}
-        for key, prm in main.parameters.items():
-            self.lookup.setdefault(normalise(prm.name), key)
-        for key in self.keys:
-            self.lookup[key] = key
+        self.names = {key: prm.name for key, prm in main.parameters.items()}
         self.values: dict[str, Any] = {}
         self.layout = "native"
         self.stereo_in_mono = False
@@ -54,11 +67,7 @@ class HostedPlugin:
     # -- parameters
     def param_key(self, name: str) -> str:
         """The pedalboard key for a user's parameter name; unknown names are a PhononError."""
-        key = self.lookup.get(name) or self.lookup.get(normalise(name))
-        if key is None:
-            hint = did_you_mean(normalise(name), self.keys) or ("parameters: " + ", ".join(self.keys))
-            raise PhononError(f"vst3 '{self.name}': unknown parameter '{name}'", hint=hint)
-        return key
+        return parameter_key(self.names, self.name, name)
 
     def set(self, key: str, value: Any) -> None:
         """Set a parameter on every instance (clamped to its range; a choice by text or index)."""
@@ -99,6 +108,9 @@ class HostedPlugin:
             self.stereo_in_mono = True
         else:
             raise PhononError(f"vst3 '{main.name}': accepts neither mono nor stereo audio")
+        for inst in self.instances:                   # same output for any block size
+            pedal.prime(inst, 2 if self.stereo_in_mono else (1 if self.layout == "per-channel"
+                                                             else channels), self.sr)
         self.apply_values()
 
     def _accepts(self, plugin, channels: int) -> bool:
@@ -117,12 +129,12 @@ class HostedPlugin:
         plugin's state (`reset=False`)."""
         if self.layout == "per-channel":
             for c, inst in enumerate(self.instances):
-                y[c:c + 1, a:b] = inst.process(x[c:c + 1, a:b], self.sr, reset=False)
+                y[c:c + 1, a:b] = pedal.process(inst, x[c:c + 1, a:b], self.sr)
         elif self.stereo_in_mono:
             stereo = np.repeat(x[:, a:b], 2, axis=0)
-            y[:, a:b] = self.instances[0].process(stereo, self.sr, reset=False).mean(axis=0, keepdims=True)
+            y[:, a:b] = pedal.process(self.instances[0], stereo, self.sr).mean(axis=0, keepdims=True)
         else:
-            y[:, a:b] = self.instances[0].process(x[:, a:b], self.sr, reset=False)
+            y[:, a:b] = pedal.process(self.instances[0], x[:, a:b], self.sr)
 
     # -- hot swap
     def state(self) -> dict:

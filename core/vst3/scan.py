@@ -65,11 +65,24 @@ def _probe(path: Path, timeout: float) -> PluginInfo:
     lines = [ln for ln in res.stdout.splitlines() if ln.startswith("{")]
     if res.returncode != 0 or not lines:
         err = [ln for ln in res.stderr.strip().splitlines() if ln.strip()]
-        info.error = err[-1] if err else f"loader exited with status {res.returncode}"
+        info.error = err[-1].strip() if err else f"loader exited with status {res.returncode}"
         return info
     data = json.loads(lines[-1])
     info.name = data["name"] or path.stem
     info.params = data["params"]
+    return info
+
+
+def plugin_info(path: Path, timeout: float = DEFAULT_SCAN_TIMEOUT) -> PluginInfo:
+    """One bundle's name and parameters: from the cache when the bundle is unchanged, else
+    loaded in a child process (and cached), so nothing of the plugin runs in this process."""
+    cached = read_cache()
+    entry = cached.get(str(path))
+    if entry is not None and entry.get("stamp") == bundle_stamp(path):
+        return PluginInfo(**entry)
+    info = _probe(path, timeout)
+    cached[info.path] = info.to_json()
+    write_cache(cached)
     return info
 
 

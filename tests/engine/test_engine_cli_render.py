@@ -123,7 +123,7 @@ def test_a_failed_write_keeps_the_existing_file(program, tmp_path, monkeypatch, 
 
     def broken(*a, **k):
         raise soundfile.LibsndfileError(0, "disk full")
-    monkeypatch.setattr(soundfile, "write", broken)
+    monkeypatch.setattr(soundfile.SoundFile, "write", broken)     # the render streams blocks
     assert main(["render", str(program), str(out), "-d", "0.2"]) == 1
     assert out.read_bytes() == b"the previous render"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.wav", "tone.ph"]   # no .part left

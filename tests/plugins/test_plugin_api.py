@@ -22,7 +22,7 @@ PUBLIC = {"phonon.plugins", "phonon.dsp", "phonon.samples", "phonon.samples.voic
           "phonon.vst3"}
 KERNEL_MODULES = {"biquad", "blep", "clean", "comb", "control", "delay", "dynamics", "echo",
                   "envelopes", "fx_kernels", "grains", "ladder", "limiter", "mixsum", "modulation",
-                  "orbit_fx", "oscillators", "reverbs", "strings", "svf", "synth_kernels",
+                  "orbit_fx", "oscillators", "pedal", "reverbs", "strings", "svf", "synth_kernels",
                   "vocoder", "voice_fx", "voice_fx_extra", "waves"}
 
 
