@@ -4,7 +4,7 @@
 limit (`RLIMIT_AS`: a regression fails the test instead of eating the machine's memory), waits
 at most `timeout` seconds (then kills the group: a hang fails the test) and reports the exit
 status, the output, the wall time and the peak resident memory of that one process
-(`os.wait4`), plus the `phonon_<pid>_*` shared-memory segments it left behind.
+(its `VmHWM`, polled), plus the `phonon_<pid>_*` shared-memory segments it left behind.
 """
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ def phonon(*args: str, timeout: float = 60, cwd: Path | None = None, stdin: byte
     if stdin is not None:
         threading.Thread(target=_feed, args=(proc.stdin, stdin), daemon=True).start()
     try:
-        status, usage = _wait(proc.pid, t0 + timeout)
+        status, peak_mb = _wait(proc.pid, t0 + timeout)
     except TimeoutError:
         _reap_group(proc.pid)
         os.wait4(proc.pid, 0)
@@ -75,18 +75,38 @@ def phonon(*args: str, timeout: float = 60, cwd: Path | None = None, stdin: byte
     _reap_group(proc.pid)
     raw = out.data()
     return Outcome(proc.returncode, raw.decode(errors="replace"), err.text(), seconds,
-                   usage.ru_maxrss / 1024, proc.pid, leftover(proc.pid), raw)
+                   peak_mb, proc.pid, leftover(proc.pid), raw)
 
 
-def _wait(pid: int, deadline: float) -> tuple[int, resource.struct_rusage]:
-    """(wait status, rusage) of child `pid`, polled until `deadline` (TimeoutError after)."""
+def _wait(pid: int, deadline: float) -> tuple[int, float]:
+    """(wait status, peak RSS in MB) of child `pid`, polled until `deadline` (TimeoutError
+    after). The peak is the largest `VmHWM` read from /proc while it runs: the rusage of a
+    child forked from a large pytest process counts the parent's pages from before `exec`."""
+    peak_kb = 0
     while True:
+        peak_kb = max(peak_kb, _hwm_kb(pid))
         done, status, usage = os.wait4(pid, os.WNOHANG)
         if done:
-            return status, usage
+            return status, (peak_kb or usage.ru_maxrss) / 1024
         if time.monotonic() > deadline:
             raise TimeoutError
         time.sleep(0.02)
+
+
+def _hwm_kb(pid: int) -> int:
+    """The process's peak resident set (`VmHWM`, kB) since its `exec` into phonon; 0 before
+    that (the forked copy of pytest) or when unreadable."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            if b"-m\0phonon\0" not in f.read():
+                return 0
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 class _Collect:
