@@ -111,7 +111,7 @@ def test_a_killed_server_is_reported_within_a_second_and_the_run_ends_on_time(
         out.wait_for("playing", 60)
         t_play = time.monotonic()
         helpers = descendants(live.pid)
-        assert len(workers(helpers)) == 1 and len(helpers) >= 3   # + the device process
+        assert len(workers(helpers)) == 1 and len(helpers) >= 2   # + the device process (no tracker)
         time.sleep(1.5)                           # the music plays for a while
         t_kill = time.monotonic()
         jack_control.stop(kill=True)
