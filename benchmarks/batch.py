@@ -20,6 +20,8 @@ interleaved rounds:
 - the same for a control without any pool: the plain loop in 1 process, and in 2 processes
   in parallel (each over half the jobs): the CPU per job and the efficiency this machine
   allows at the moment, whatever the pool does;
+- the pool as it was before the fork server (each worker a spawned interpreter warming up on
+  its own), with 1 and 2 workers (`--no-spawn` skips it);
 - whether 1 and 2 local workers and Ray give identical files (every file, byte for byte).
 """
 from __future__ import annotations
@@ -74,6 +76,12 @@ def child(manifest: str, count: int, out: str, backend: str, workers: int) -> No
     from phonon.batch.manifest import load_manifest
     from phonon.batch.run import BatchOptions, run_batch
     jobs = load_manifest(Path(manifest))[:count]
+    if backend == "spawn":                  # the pool as it was: each worker a spawned interpreter
+        import multiprocessing as mp
+
+        import phonon.batch.local as local
+        local.pool_context = lambda: mp.get_context("spawn")
+        backend = "local"
     if backend == "plain":
         import phonon
         phonon.render(jobs[0].source, 0.5, seed=1)
@@ -147,6 +155,8 @@ def main() -> int:
     ap.add_argument("--jobs", type=int, default=200)
     ap.add_argument("--seconds", type=float, default=4.0)
     ap.add_argument("--no-ray", action="store_true")
+    ap.add_argument("--no-spawn", action="store_true",
+                    help="skip the pool with spawned workers (how it was before the fork server)")
     ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds (medians)")
     ap.add_argument("--keep", metavar="DIR", help="keep the outputs here")
     ap.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
@@ -170,6 +180,8 @@ def main() -> int:
           f"{base_cpu / n * 1000:.1f} ms CPU per job)")
     configs = [("plain x 1", "plain", 1), ("plain x 2", "plain", 2),
                ("local -j 1", "local", 1), ("local -j 2", "local", 2)]
+    if not args.no_spawn:
+        configs += [("spawn -j 1", "spawn", 1), ("spawn -j 2", "spawn", 2)]
     if not args.no_ray:
         configs.append(("ray -j 2", "ray", 2))
     samples: dict[str, list[dict]] = {name: [] for name, _, _ in configs}
@@ -196,6 +208,12 @@ def main() -> int:
           f"{p2['rate'] / (2 * p1['rate']):.2f} (what this machine allows right now)")
     print(f"per-job overhead of the pool vs the plain loop (1 worker): "
           f"{one['worker_median_ms'] + one['coordinator_ms'] - base_cpu / n * 1000:.1f} ms CPU")
+    if "spawn -j 2" in runs:
+        s1, s2 = runs["spawn -j 1"], runs["spawn -j 2"]
+        print(f"before (spawned workers): scaling efficiency {s2['rate'] / (2 * s1['rate']):.2f} "
+              f"(steady {s2['steady'] / (2 * s1['steady']):.2f}); fork server vs spawn, 2 workers: "
+              f"{two['rate'] / s2['rate']:.2f}x jobs/s, first file {two['first']:.2f} s vs "
+              f"{s2['first']:.2f} s")
     same = hashes(work / "local-j1") == hashes(work / "local-j2")
     print(f"1 and 2 local workers give identical files: {same}")
     if "ray -j 2" in runs:

@@ -8,7 +8,8 @@ the built-in kit's sounds at 44.1 kHz. Each worker is then a `fork()` of this wa
 (copy-on-write: the pages are shared, not copied), and its first job loads only the kernels
 its program needs that the warm-up did not.
 
-SIGINT is ignored first: the server and every worker it forks inherit that (Ctrl-C is the
+Thread pools are limited to one thread per worker (`OMP_NUM_THREADS` and co., unless set):
+the workers are the parallelism. SIGINT is ignored first: the server and every worker it forks inherit that (Ctrl-C is the
 coordinator's business), so a Ctrl-C during the warm-up prints no traceback.
 
 Do not import this module anywhere else: it ignores SIGINT in the importing process.
@@ -16,9 +17,14 @@ Do not import this module anywhere else: it ignores SIGINT in the importing proc
 from __future__ import annotations
 
 import gc
+import os
 import signal
 
 signal.signal(signal.SIGINT, signal.SIG_IGN)
+# one worker, one core: no thread pools inside a worker (numpy's BLAS, OpenMP, numba's
+# parallel layer), as Ray gives its actors; set before numpy is first imported here
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
 WARM_UP = "out: sine 440 * 0.1 # lpf 1000 0.7\n"
 

@@ -24,5 +24,7 @@ def describe_process(job):
               "kit_sounds": kit._synthesize.cache_info().currsize,
               "registry_built": sys.modules["phonon.batch.worker"]._ENGINE is not None}
     result = run_in_process(job)
+    before["threads"] = len(os.listdir("/proc/self/task"))       # after the job
+    before["blas_threads"] = os.environ.get("OPENBLAS_NUM_THREADS")
     result.error = json.dumps(before)
     return result

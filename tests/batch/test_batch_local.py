@@ -175,7 +175,7 @@ def test_workers_are_forked_from_a_server_warmed_up_once(tmp_path):
     """Adding a worker costs a fork of a warm process, not a new interpreter's imports,
     registry, numba start-up and kit synthesis (the old spawned workers paid ~1.4 s of CPU
     each): every worker is a child of the same fork server, which had loaded all that before
-    any job reached the worker."""
+    any job reached the worker. And a worker is one thread (no BLAS/OpenMP pool of its own)."""
     import json
     import os
     import threading
@@ -195,3 +195,4 @@ def test_workers_are_forked_from_a_server_warmed_up_once(tmp_path):
     assert seen[0]["ppid"] != os.getpid()
     for s in seen:
         assert s["preloaded"] and s["registry_built"] and s["kit_sounds"] >= 15
+        assert s["threads"] == 1 and s["blas_threads"] == "1"        # one worker, one core
