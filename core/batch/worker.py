@@ -68,10 +68,13 @@ def encode(y: np.ndarray, sr: int, fmt: str) -> bytes:
     writes into a float WAV's PEAK chunk is 0; the peak values stay)."""
     import soundfile as sf
 
-    from ..engine.audiofile import reproducible_bytes
+    from ..engine.audiofile import clear_peak_stamp
     buf = io.BytesIO()
     sf.write(buf, y.T, sr, format=fmt.upper(), subtype=SUBTYPES[fmt])
-    return reproducible_bytes(buf.getvalue(), fmt)
+    if fmt == "wav":
+        with buf.getbuffer() as view:        # in place: no copy of the audio
+            clear_peak_stamp(view, fmt)
+    return buf.getvalue()
 
 
 def wav_samples(data: bytes) -> memoryview | None:
@@ -148,7 +151,7 @@ class WarmEngine:
         except Exception as exc:  # noqa: BLE001 - a job's failure is recorded, the batch goes on
             return self._failed(job, f"{type(exc).__name__}: {exc}".splitlines()[0], t0)
         raw = wav_samples(data) if job.format == "wav" else None
-        peak = float(np.max(np.abs(y))) if y.size else 0.0
+        peak = max(float(y.max()), -float(y.min())) if y.size else 0.0   # no |y| copy
         rms = float(np.sqrt(np.mean(np.square(y, dtype=np.float64)))) if y.size else 0.0
         result = JobResult(job.name, "ok", frames=int(y.shape[1]), seconds=y.shape[1] / job.sr,
                            peak_dbfs=level_dbfs(peak), rms_dbfs=level_dbfs(rms),

@@ -40,15 +40,20 @@ def make_reproducible(path: str | os.PathLike, fmt: str) -> None:
 def reproducible_bytes(data: bytes, fmt: str) -> bytes:
     """`make_reproducible` for an encoded file in memory."""
     if fmt in ("wav", "aiff"):
-        at = _peak_stamp(data[:_HEADER_SCAN], fmt)
-        if at is None:
-            return data
         out = bytearray(data)
-        out[at:at + 4] = bytes(4)
+        clear_peak_stamp(out, fmt)
         return bytes(out)
     if fmt == "ogg":
         return _ogg_fixed(data)
     return data
+
+
+def clear_peak_stamp(buffer: bytearray | memoryview, fmt: str) -> None:
+    """Set the PEAK chunk's time stamp of a WAV/AIFF file in a writable buffer to 0, in
+    place (no copy of the audio)."""
+    at = _peak_stamp(bytes(buffer[:_HEADER_SCAN]), fmt)
+    if at is not None:
+        buffer[at:at + 4] = bytes(4)
 
 
 def _peak_stamp(head: bytes, fmt: str) -> int | None:
