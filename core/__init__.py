@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
+
+TYPE_CHECKING = False                  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __version__ = "0.1.0"
 
@@ -28,6 +31,8 @@ def render(source: str | os.PathLike, seconds: float, sr: int = 44100, block: in
 
 def _program_path(source) -> Path | None:
     """The program file `source` names, or None when it is the program's text."""
+    from pathlib import Path        # here, not at import: `phonon` starts with almost nothing
+
     if isinstance(source, os.PathLike):
         path = Path(source)
     elif isinstance(source, str) and "\n" not in source and source.strip().endswith(".ph"):

@@ -1,10 +1,13 @@
 """`phonon` command line: dispatches to the modules in `phonon.commands`.
 
-Ctrl-C at any moment ends a command with status 130 and no traceback: `main` catches it from
-its first line, before the parser and the command's imports are built (this module imports
-nothing heavy, not even argparse, so there is almost nothing before `main` to interrupt), and
-once the command is done the process ignores further Ctrl-C while it exits. A Ctrl-C during
-the interpreter's own start (its first ~30-60 ms, before any Phonon code runs) is Python's.
+Ctrl-C at any moment ends a command with status 130 and no traceback: `main` handles it from
+its first line, before the parser and the command's imports are built (an exception a Ctrl-C
+caused, such as the ImportError of an interrupted C-extension import, ends the command as the
+Ctrl-C it was); this module and the package's `__init__` import nothing heavy (not even
+argparse or pathlib), so the launcher's `from phonon.cli import main` is over in about a
+millisecond. Once the command is done the process ignores further Ctrl-C while it exits. A
+Ctrl-C before `main` runs (the interpreter's own start, ~20-60 ms here, and that import) is
+Python's: it prints Python's traceback.
 """
 from __future__ import annotations
 
@@ -43,13 +46,35 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, object]]:
 def main(argv: list[str] | None = None) -> int:
     """Run `phonon ARGS` (`argv`, default the command line); the exit status. Called as the
     process's entry point (`argv` None), it leaves SIGINT ignored once the command is over."""
+    interrupted: list[int] = []
+
+    def on_sigint(signum: int, frame: object) -> None:
+        interrupted.append(signum)
+        raise KeyboardInterrupt
+
+    previous = _set_sigint(on_sigint)
     try:
         status = _main(argv)
     except KeyboardInterrupt:
         status = 130
-    if argv is None:                           # the process exits now: no late traceback
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except BaseException:
+        # a Ctrl-C inside a C extension's import surfaces as an ImportError (numpy's: "could
+        # not import module datetime"), and may break other code the same way: after a
+        # Ctrl-C, whatever ends the command is the Ctrl-C
+        if not interrupted:
+            raise
+        status = 130
+    finally:
+        _set_sigint(signal.SIG_IGN if argv is None else previous)  # exiting: no late traceback
     return status
+
+
+def _set_sigint(handler):
+    """Install a SIGINT handler (only the main thread can); the previous one."""
+    try:
+        return signal.signal(signal.SIGINT, handler)
+    except ValueError:                          # not the main thread: leave signals alone
+        return None
 
 
 def _main(argv: list[str] | None) -> int:
