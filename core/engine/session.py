@@ -9,6 +9,7 @@ from typing import Any, Callable, Iterable, Mapping
 import numpy as np
 
 from ..lang.ir import GraphIR
+from ..patterns import signals
 from ..patterns.signals import seeded, set_seed
 from ..plan import FEEDBACK_BLOCK, Plan, plan
 from ..plan.optimize import optimize
@@ -158,6 +159,8 @@ class Session:
     def run_block(self, frames: int | None = None) -> np.ndarray:
         """Render the next block; returns a (2, frames) view valid until the next call. The
         session's seed is in force while it runs (and the caller's restored after)."""
+        if signals.get_seed() == self.seed:     # the common case: nothing to switch
+            return self._run_block(frames)
         caller = set_seed(self.seed)      # (a plain try/finally: this runs every block)
         try:
             return self._run_block(frames)
@@ -239,14 +242,16 @@ class Session:
             eb = self.engine_block
             need = -(-max(0, frames - self._carry_n) // eb) * eb
         self.executor.plan_ahead(self._rendered, need)       # (the actor runtime pipelines)
+        caller = set_seed(self.seed)                         # in force for the whole render
         try:
             while done < frames:
                 n = min(block, frames - done)
-                consume(self.run_block(n), done)
+                consume(self._run_block(n), done)
                 done += n
                 if progress is not None:
                     progress(done)
         finally:
+            set_seed(caller)
             self.executor.plan_ahead(self.position, 0)
 
     def close(self) -> None:

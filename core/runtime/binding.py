@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import traceback
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, ClassVar
 
 import numpy as np
 
@@ -48,6 +48,13 @@ class Step:
     out: np.ndarray               # (channels, B) float32 view of the node's slot
     mods: tuple[ModSource, ...]   # signal-modulated parameters (averaged before `process`)
     task: "Task"
+    #: counts every field assignment of any Step: block runners keep the fields of their
+    #: steps as tuples (`calls_of`) and rebuild them when this changed (a spy, a hot patch)
+    edits: ClassVar[int] = 0
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        object.__setattr__(self, name, value)
+        Step.edits += 1
 
 
 @dataclass

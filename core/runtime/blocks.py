@@ -47,17 +47,31 @@ class Job:
     shared: bool = False                         # some other process reads this output
 
 
+#: one step as the hot loop reads it: (process, ctx, ins, params, out, mods, task)
+Call = tuple
+
+
+def calls_of(steps: Iterable[Step]) -> list[Call]:
+    """The steps' fields as plain tuples (unpacked faster than slots, once per block each)."""
+    return [(s.process, s.ctx, s.ins, s.params, s.out, s.mods, s.task) for s in steps]
+
+
 def run_steps(steps: Iterable[Step], failed: Callable[[Task, np.ndarray], None]) -> None:
     """Full blocks, no diagnosis: each step's modulations, then its `process` (in order)."""
-    add, mul = np.add, np.multiply
-    for s in steps:
-        for a, b, buf in s.mods:
-            add(a, b, out=buf)
-            mul(buf, 0.5, out=buf)
+    run_calls(calls_of(steps), failed)
+
+
+def run_calls(calls: list[Call], failed: Callable[[Task, np.ndarray], None]) -> None:
+    """`run_steps` over precomputed `calls_of` tuples (the per-block path)."""
+    for process, ctx, ins, params, out, mods, task in calls:
+        if mods:
+            for a, b, buf in mods:
+                np.add(a, b, out=buf)
+                np.multiply(buf, 0.5, out=buf)
         try:
-            s.process(s.ctx, s.ins, s.params, s.out)
+            process(ctx, ins, params, out)
         except Exception:  # noqa: BLE001 - a node must never stop the music
-            failed(s.task, s.out)
+            failed(task, out)
 
 
 def run_checked(s: Step, frames: int, block: int, check: bool,
@@ -125,6 +139,8 @@ class BlockRunner:
         self._times = [0] * len(self.jobs)
         live = [j for j in self.jobs if not j.silent]
         self._steps = [[j.task.steps[r] for j in live] for r in range(self.ring)]
+        self._calls = [calls_of(steps) for steps in self._steps]
+        self._edits = Step.edits
         self.solo = all(not j.silent and not j.remote and not j.shared for j in self.jobs)
         self._event_tasks = [j.task for j in live if j.task.triggers is not None]
         self._stepped = [(j.task.params.__dict__, name, sp, j.task)
@@ -177,8 +193,10 @@ class BlockRunner:
             event_tasks = [j.task for j in live if j.task.triggers is not None]
             stepped = [(j.task.params.__dict__, name, sp, j.task)
                        for j in live for name, sp in j.task.stepped]
-        self._refresh_events(event_tasks, index, start, frames, cycle, cps, clock.version)
-        self._refresh_stepped(stepped, start, frames)
+        if event_tasks:
+            self._refresh_events(event_tasks, index, start, frames, cycle, cps, clock.version)
+        if stepped:
+            self._refresh_stepped(stepped, start, frames)
 
     def _refresh_events(self, tasks: list[Task], index: int, start: int, frames: int,
                         cycle: float, cps: float, version: int) -> None:
@@ -188,14 +206,15 @@ class BlockRunner:
         for t in tasks:
             c = t.ctx
             c.index, c.start, c.frames, c.cycle, c.cps = index, start, frames, cycle, cps
-            stream = t.triggers.stream
+            triggers = t.triggers
+            stream = triggers.stream
             if stream.next_sample >= end and stream.horizon >= end \
                     and stream.version == version:       # no onset in this block: no call
                 if c.events:
                     c.events = []
                 continue
             try:
-                c.events = t.triggers.triggers(start, end)
+                c.events = triggers.triggers(start, end)
             except Exception:  # noqa: BLE001 - a pattern that fails to query is silent
                 c.events = []
                 self._pattern_failed(t, "events")
@@ -222,7 +241,10 @@ class BlockRunner:
         full = frames == self.block and not check
         if self.solo and not self.profile and not self.resuming:
             if full:
-                run_steps(self._steps[r], self._failed)
+                if self._edits != Step.edits:        # a step was patched: fresh tuples
+                    self._calls = [calls_of(steps) for steps in self._steps]
+                    self._edits = Step.edits
+                run_calls(self._calls[r], self._failed)
             else:
                 for s in self._steps[r]:
                     run_checked(s, frames, self.block, check, self._failed, self._reset)

@@ -26,6 +26,7 @@ class MasterGuard:
 
     def __init__(self, master: Task, reports: Reporter, block: int) -> None:
         self.master = master
+        self._master_node = master.node
         self.reports = reports
         self._outs = [s.out for s in master.steps]
         self._watches = [s.ins[0] if len(s.ins) == 1 else s.out for s in master.steps]
@@ -58,9 +59,10 @@ class MasterGuard:
     def finish(self, frames: int, r: int = 0) -> np.ndarray:
         """The block's output from ring slot `r`: a (2, frames) view, finite and in [-1, 1]."""
         if self.clean:
-            if not self.master.node.input_finite:
+            if not self._master_node.input_finite:
                 self._alarm()
-            return self._outs[r][:, :frames]
+            out = self._outs[r]
+            return out if frames == out.shape[1] else out[:, :frames]
         master = self._outs[r][:, :frames]
         result = self._out[:, :frames]
         watch = self._watches[r][:, :frames]

@@ -65,13 +65,17 @@ class InlineExecutor:
 
     def run_block(self, start: int, frames: int | None = None) -> np.ndarray:
         """Compute samples [start, start+frames); returns a (2, frames) view of the output."""
-        frames = self.check_frames(frames)
+        if frames is None or frames == self.block:
+            frames = self.block
+        else:
+            frames = self.check_frames(frames)
         guard, runner, index = self.guard, self.runner, self.index
-        check = guard.diagnose > 0
         runner.refresh(index, start, frames)
-        runner.run(index + 1, frames, check)
-        if check:
+        if guard.diagnose:
+            runner.run(index + 1, frames, True)
             guard.checked()
+        else:
+            runner.run(index + 1, frames, False)
         return self._end_block(frames)
 
     def _end_block(self, frames: int, r: int = 0, copy_delayed: bool = True) -> np.ndarray:
