@@ -23,9 +23,11 @@ from .commands import COMMANDS
 SIGPIPE_STATUS = 128 + 13       # what a Unix tool reports when the reader of its output left
 
 
-def build_parser() -> tuple[argparse.ArgumentParser, dict[str, object]]:
-    """The parser and each command's module. Every command module is imported: one that fails
-    to import is a broken installation, and the ImportError says so (never a silent gap)."""
+def build_parser(only: str | None = None) -> tuple[argparse.ArgumentParser, dict[str, object]]:
+    """The parser and each command's module. Every command module is imported (one that fails
+    to import is a broken installation, and the ImportError says so: never a silent gap),
+    unless `only` names the one command to run: then only its module is imported, so
+    `phonon render` does not pay for the imports of `live`, `dirt` or `plot`."""
     import argparse
 
     parser = argparse.ArgumentParser(
@@ -36,11 +38,19 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, object]]:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     modules: dict[str, object] = {}
     for module_name, command in COMMANDS:
+        if only is not None and command != only:
+            continue
         module = importlib.import_module(f"phonon.commands.{module_name}")
         p = sub.add_parser(command, help=module.HELP, description=module.HELP)
         module.add_arguments(p)
         modules[command] = module
     return parser, modules
+
+
+def command_of(argv: list[str]) -> str | None:
+    """The subcommand `argv` runs when its first argument names one, else None."""
+    names = {command for _, command in COMMANDS}
+    return argv[0] if argv and argv[0] in names else None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -83,7 +93,8 @@ def _main(argv: list[str] | None) -> int:
     # says so), so they never reach the user
     warnings.filterwarnings("ignore", category=RuntimeWarning,
                             message=r"(overflow|invalid value|divide by zero|underflow) encountered")
-    parser, modules = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser, modules = build_parser(command_of(argv))
     args = parser.parse_args(argv)
     if not args.command:                       # `phonon` alone: what it can do, as an error
         parser.print_help(sys.stderr)

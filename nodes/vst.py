@@ -20,7 +20,6 @@ from typing import Any
 import numpy as np
 
 from phonon.plugins import Block, Node, Param, Params, PhononError, node, segments, value_at
-from phonon.vst3 import HostedPlugin, parameter_key, plugin_info, resolve_plugin
 
 __all__ = ["VST3"]
 
@@ -34,6 +33,7 @@ class VST3(Node):
     def validate(cls, **static: Any) -> None:
         """The plugin (inside the plugin folders) and every parameter name, checked against
         the scan (a child process loads the plugin once; then the cache answers)."""
+        from phonon.vst3 import parameter_key, plugin_info, resolve_plugin   # only when used
         label = _label(static)
         path = resolve_plugin(label)
         info = plugin_info(path)
@@ -47,6 +47,7 @@ class VST3(Node):
     def __init__(self, **static: Any) -> None:
         super().__init__(**static)
         label = _label(static)
+        from phonon.vst3 import HostedPlugin    # here: a program without vst3 never loads it
         self.host = HostedPlugin(label)
         for name, value in static.items():
             if name != "plugin":

@@ -23,6 +23,7 @@ from ..errors import PhononError
 from ..program_file import ProgramFileError, read_program
 from ..runtime.machine import default_workers
 from . import render_midi
+from .console import console
 from .plugin_paths import add_plugin_path_argument, apply_plugin_paths
 from .render_output import FORMATS, AudioWriter, Levels, RenderOutputError, check_destination, \
     check_size, output_format
@@ -84,10 +85,8 @@ def summary(y: np.ndarray | Levels, sr: int, wall: float) -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
-    from rich.console import Console
-
-    out = Console(highlight=False)
-    err = Console(stderr=True, highlight=False)
+    out = console()
+    err = console(stderr=True)
 
     def fail(message: str, code: int) -> int:
         err.print(f"phonon render: {message}", markup=False, soft_wrap=True)

@@ -40,3 +40,45 @@ arrays the node allocates in `prepare` and passes in every block, so the output 
 on the block size and the state is what `StateArrays` hands over on hot swap. Names starting
 with `_` are helpers of their module, not part of the library.
 """
+
+# -- numba's start-up without the 0.1 s of SciPy it does not need for these kernels ----------
+# When numba prepares its first kernel (compiling it or loading it from the cache) it imports
+# `numba.np.arraymath`, which probes for BLAS at import time by importing `scipy.linalg`
+# (`ensure_blas`): about 90 ms on a 2-core machine (most of a SciPy 1.17 `scipy.linalg` import
+# is its array-API layer), in every process that runs a kernel. The probe's only use is
+# `_HAVE_BLAS`, read when a kernel's `np.convolve`/`np.correlate` is typed (to call `np.dot`,
+# whose own typing imports BLAS itself). `_defer_blas_probe()` imports `numba.np.arraymath` with
+# `scipy.linalg` hidden, then sets `_HAVE_BLAS` to what the probe finds when SciPy is
+# installed, so typing behaves as before and `scipy.linalg` is imported only by a kernel that
+# uses BLAS. It runs when `phonon.dsp` is imported, before any kernel of the library, the
+# nodes or the voice pool. A process that imported `scipy.linalg` or numba's array maths
+# already is left alone.
+import importlib.util  # noqa: E402
+import sys  # noqa: E402
+
+
+class _HideScipyLinalg:
+    """A meta-path finder that makes `scipy.linalg` (and its submodules) unimportable."""
+
+    @staticmethod
+    def find_spec(name: str, path=None, target=None):
+        if name == "scipy.linalg" or name.startswith("scipy.linalg."):
+            raise ModuleNotFoundError(f"{name} hidden while numba starts", name=name)
+        return None
+
+
+def _defer_blas_probe() -> None:
+    """Import numba's array maths without its eager SciPy probe (see the comment above)."""
+    if "numba.np.arraymath" in sys.modules or "scipy.linalg" in sys.modules:
+        return
+    hide = _HideScipyLinalg()
+    sys.meta_path.insert(0, hide)
+    try:
+        import numba.np.arraymath as arraymath
+    finally:
+        sys.meta_path.remove(hide)
+    if not arraymath._HAVE_BLAS:
+        arraymath._HAVE_BLAS = importlib.util.find_spec("scipy") is not None
+
+
+_defer_blas_probe()

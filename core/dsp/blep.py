@@ -10,6 +10,8 @@ corners of the triangle the same way. Against a naive sawtooth this removes abou
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 OVERSAMPLE = 64          # table points per sample
@@ -47,7 +49,21 @@ def make_residual_table() -> np.ndarray:
     return table, -table.sum() / OVERSAMPLE
 
 
-RESIDUAL, DELAY = make_residual_table()
+#: `make_residual_table()`'s table, computed once and shipped (its 2^17-point FFTs cost 35 ms
+#: at every start); `tests/dsp/test_dsp_oscillators.py` checks it equals a fresh computation
+TABLE_FILE = Path(__file__).with_name("blep_residual.npy")
+
+
+def load_residual_table() -> tuple[np.ndarray, float]:
+    """The shipped residual table and its DELAY (computed when the file is missing)."""
+    try:
+        table = np.load(TABLE_FILE)
+    except OSError:
+        return make_residual_table()
+    return table, -table.sum() / OVERSAMPLE
+
+
+RESIDUAL, DELAY = load_residual_table()
 
 
 def make_ramp_table(residual: np.ndarray, delay: float) -> np.ndarray:
