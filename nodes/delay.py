@@ -39,10 +39,19 @@ class Delay(Node):
         self.head = np.zeros(1, dtype=np.int64)
         self.bufs = ParamBuffers(block, "time", "feedback", "mix")
         self.tap = np.zeros(block, dtype=np.float64)
+        #: (time, feedback, mix, n, kernel, delay, feedback) of the last constant block
+        self._last: tuple | None = None
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames
         time, feedback, mix = p.time, p.feedback, p.mix
+        last = self._last
+        if last is not None and type(time) is float and type(feedback) is float \
+                and type(mix) is float and last[0] == time and last[1] == feedback \
+                and last[2] == mix and last[3] == n:   # the same constants as last block
+            last[4](ins[0], out, n, last[5], last[6], mix, self.line, self.head, self.tap)
+            return
+        self._last = None
         if type(time) is float and type(feedback) is float and type(mix) is float \
                 and time == time and feedback == feedback and mix == mix:   # (not NaN)
             d = time * self.sr                  # the kernel's clamps, in the same float64 order
@@ -50,11 +59,11 @@ class Delay(Node):
             if d > n + 1 and n <= self.tap.shape[0]:    # no tap is written in its block
                 fb = 1.0 if feedback > 1.0 else (-1.0 if feedback < -1.0 else feedback)
                 if d.is_integer():                      # contiguous taps: all vectorised
-                    k.feedback_delay_fixed(ins[0], out, n, int(d), fb, mix, self.line,
-                                           self.head, self.tap)
+                    kernel, d = k.feedback_delay_fixed, int(d)
                 else:
-                    k.feedback_delay_constant(ins[0], out, n, d, fb, mix, self.line,
-                                              self.head, self.tap)
+                    kernel = k.feedback_delay_constant
+                kernel(ins[0], out, n, d, fb, mix, self.line, self.head, self.tap)
+                self._last = (time, feedback, mix, n, kernel, d, fb)
                 return
         g = self.bufs.get
         k.feedback_delay(ins[0], out, n, g("time", p.time, n), g("feedback", p.feedback, n),

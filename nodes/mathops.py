@@ -59,6 +59,7 @@ class Mix(Node):
 
     def prepare(self, sr: int, block: int, channels: int) -> None:
         self._cache: dict[int, tuple] = {}
+        self._last: tuple | None = None       # (ins, chunks) of the last kernel block
 
     def _kernel_args(self, ins: list, gains) -> tuple:
         """(inputs in chunks for `mix_sum`, or None: use numpy; float32 gains), cached per
@@ -75,6 +76,10 @@ class Mix(Node):
         return hit[1], hit[2]
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
+        last = self.__dict__.get("_last")
+        if last is not None and last[0] is ins:       # the steady state: the same input list
+            mix_sum(last[1], out, ctx.frames)
+            return
         n = ctx.frames
         o = out[:, :n]
         if not ins:
@@ -86,6 +91,7 @@ class Mix(Node):
         chunks, gains = self._kernel_args(ins, p.gains)
         if chunks is not None:
             mix_sum(chunks, out, n)
+            self._last = (ins, chunks)
             return
         for k, (x, g) in enumerate(zip(ins, gains.tolist())):      # mixed layouts: numpy
             x = x[:, :n]
