@@ -298,14 +298,16 @@ def mix_voices(arena, acc, out, frames, vi, vf):  # pragma: no cover - numba
     """Mix every active dry voice, oldest first, into out[0:2, :frames] (summed in the float64
     scratch `acc`) and advance them one block. Positions are linearly interpolated; integer
     positions (speed +-1, 2, ...) give the sample values exactly. A voice whose last frame has
-    been played is marked inactive at once."""
+    been played is marked inactive at once. Returns how many voices sounded (0: the block
+    is silence, and so is every block until a voice starts)."""
     order = oldest_first(vi)
     if order.shape[0] == 0:                          # nothing sounds: silence, no scratch
         out[:, :frames] = 0.0
-        return
+        return 0
     acc[:, :frames] = 0.0
     _mix_into(arena, acc, order, frames, vi, vf)
     _copy_out(acc, out, frames)
+    return order.shape[0]
 
 
 @njit(cache=True, nogil=True)
@@ -315,8 +317,9 @@ def mix_all(arena, acc, scratch, out, frames, vi, vf, vp, vs, tapes,
     order = oldest_first(vi)
     if order.shape[0] == 0:
         out[:, :frames] = 0.0
-        return
+        return 0
     acc[:, :frames] = 0.0
     _mix_into(arena, acc, order, frames, vi, vf)
     _mix_fx_into(arena, acc, scratch, order, frames, vi, vf, vp, vs, tapes, sr)
     _copy_out(acc, out, frames)
+    return order.shape[0]

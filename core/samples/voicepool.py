@@ -128,6 +128,7 @@ class VoicePool:
         self.no_params = np.zeros(fx.N_PARAMS, np.float64)
         self.serial = 0
         self.fx_live = False      # a voice with effects may sound: mix with `mix_all`
+        self.silent = False       # no voice sounded in the last block nor started since
 
     @property
     def capacity(self) -> int:
@@ -137,6 +138,7 @@ class VoicePool:
         """Silence every voice."""
         self.vi[:] = 0
         self.vf[:] = 0.0
+        self.silent = False                   # (the next mix finds out)
 
     def grow(self) -> None:
         """Double the slots (only when every slot is taken within one block: rare)."""
@@ -228,6 +230,7 @@ class VoicePool:
         if voice is None:
             self.cut(offset, cut, sample)
             return None
+        self.silent = False
         ints = voice.ints
         self.serial += 1
         ints[T] = -int(offset) - voice.delay
@@ -260,12 +263,19 @@ class VoicePool:
     def mix(self, arena: np.ndarray, out: np.ndarray, frames: int) -> None:
         """Write the block's mix of every voice into out[0:2, :frames] and advance them. While
         no voice with effects sounds, the dry kernel alone runs (and alone is compiled: a
-        program without effects never compiles the effect chain)."""
-        if not self.fx_live:
-            mix_voices(arena, self.acc, out, int(frames), self.vi, self.vf)
+        program without effects never compiles the effect chain). After a block in which no
+        voice sounded, no kernel runs until a voice starts (`silent`): the block is zeros."""
+        if self.silent:                       # what the kernel writes, without calling it
+            if frames == out.shape[1]:
+                out.fill(0.0)
+            else:
+                out[:, :frames] = 0.0
             return
-        mix_all(arena, self.acc, self.scratch, out, int(frames), self.vi, self.vf, self.vp,
-                self.vs, self.tapes, float(self.sr))
+        if not self.fx_live:
+            self.silent = mix_voices(arena, self.acc, out, int(frames), self.vi, self.vf) == 0
+            return
+        self.silent = mix_all(arena, self.acc, self.scratch, out, int(frames), self.vi, self.vf,
+                              self.vp, self.vs, self.tapes, float(self.sr)) == 0
         vi = self.vi
         self.fx_live = bool(np.any((vi[FX] != 0) & (vi[ACTIVE] != 0)))
 
@@ -296,6 +306,7 @@ class VoicePool:
         else:
             self.vi[FX, :n] &= ~fx.TAPE_MODULES
         self.serial = max(self.serial, int(state["serial"]))
+        self.silent = False
         self.fx_live = bool(np.any(self.vi[FX, :n] != 0))
         steal_beyond(self.vi, 0, self.max_voices, self.fade)
 
