@@ -1,7 +1,7 @@
 """Phonon against its peers on the reference workload: pyo and SuperCollider's scsynth.
 
     python benchmarks/peers.py [--blocks 64,256,512,2048] [--rounds 5] [--seconds 60]
-                               [--check] [--no-overhead]
+                               [--check] [--no-overhead | --overhead-only] [--against DIR]
 
 Renders tests/data/bench/reference.ph (a copy of ../shared/bench/reference.ph with its four
 samples) with Phonon, pyo (`benchmarks/peer_pyo.py`) and scsynth in non-real-time mode
@@ -15,6 +15,10 @@ Also printed (Phonon only): the per-render fixed cost (open_session of the refer
 parse, compile, plan, bind, start; and close), and the engine's own overhead per block at each
 block size (every node's `process` replaced by a no-op: refresh, triggers, the task loop, the
 master guard, the session's bookkeeping).
+
+`--against DIR` adds a second Phonon to the rounds, engine "before": the package at DIR/phonon
+(`git archive OLD core nodes plugins` laid out as phonon/, phonon/nodes, phonon/plugins), run
+with PYTHONPATH=DIR, so a change's before/after ratio is measured in the same run.
 
 pyo (`pip install pyo`) and scsynth (Debian `supercollider-server`) are optional: a missing
 peer is reported and skipped. `--check` renders the dry drum bus at half level in every engine
@@ -92,8 +96,10 @@ def fixed_cost(rounds: int = 50) -> dict:
     return {"open_ms": ms(opened), "first_block_ms": ms(first), "close_ms": ms(closed)}
 
 
-def engine_overhead(block: int, seconds: float = 10.0) -> float:
-    """µs per block of the engine alone: every node's process() a no-op."""
+def engine_overhead(block: int, seconds: float = 20.0) -> tuple[float, float]:
+    """µs per block of the engine alone (every node's process() a no-op): the least and the
+    median over runs of one cycle (2 s) each; the least is the engine's own cost, the median
+    shows what other processes on the machine added."""
     from phonon.engine import SessionOptions, open_session
     options = SessionOptions(sr=W.SR, block=block, samples=str(W.SAMPLES))
     session = open_session(W.REFERENCE, options)
@@ -107,26 +113,34 @@ def engine_overhead(block: int, seconds: float = 10.0) -> float:
             step.process = nop
     runner = session.executor.runner
     runner.set_jobs(runner.jobs)                                # the steps as the runner holds them
-    blocks = max(1, round(seconds * W.SR / block))
-    best = []
-    for _ in range(5):
+    runs = max(1, round(seconds / 2.0))
+    per_run = max(1, round(2.0 * W.SR / block))
+    times = []
+    for _ in range(runs):
         t0 = time.perf_counter()
-        for _ in range(blocks // 5):
+        for _ in range(per_run):
             session.run_block()
-        best.append((time.perf_counter() - t0) / (blocks // 5) * 1e6)
+        times.append((time.perf_counter() - t0) / per_run * 1e6)
     session.close()
-    return statistics.median(best)
+    return min(times), statistics.median(times)
 
 
 # ------------------------------------------------------------------ the runner
+#: `--against DIR`: a second Phonon (e.g. an older commit laid out as DIR/phonon by
+#: `git archive`), run as the engine "before" with PYTHONPATH=DIR in the same rounds
+AGAINST: str | None = None
+
+
 def run_child(engine: str, block: int, seconds: float, out: str, part: str = "full") -> dict:
-    script = {"phonon": HERE / "peers.py", "pyo": HERE / "peer_pyo.py",
+    script = {"phonon": HERE / "peers.py", "before": HERE / "peers.py", "pyo": HERE / "peer_pyo.py",
               "scsynth": HERE / "peer_scsynth.py"}[engine]
     cmd = [sys.executable, str(script), "--block", str(block), "--seconds", str(seconds),
            "--out", out, "--part", part]
-    if engine == "phonon":
+    if engine in ("phonon", "before"):
         cmd += ["--child"]
     env = dict(os.environ, PYO_GUI_WX="0")
+    if engine == "before":
+        env["PYTHONPATH"] = AGAINST or ""
     proc = subprocess.run(cmd, cwd=HERE, env=env, capture_output=True, text=True)
     if proc.returncode != 0:
         raise RuntimeError(f"{engine} failed: {proc.stderr.strip()[-600:]}")
@@ -203,7 +217,11 @@ def main() -> int:
     ap.add_argument("--check", action="store_true", help="compare the dry drum bus first")
     ap.add_argument("--no-overhead", action="store_true",
                     help="skip the fixed-cost and engine-overhead measurements")
+    ap.add_argument("--overhead-only", action="store_true",
+                    help="only the fixed cost and the engine overhead (no renders, no peers)")
     ap.add_argument("--engines", default=",".join(ENGINES))
+    ap.add_argument("--against", metavar="DIR",
+                    help="also run the Phonon at PYTHONPATH=DIR as engine 'before' (before/after)")
     # child mode (Phonon's render in a process of its own, like the peers')
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--block", type=int, default=512, help=argparse.SUPPRESS)
@@ -214,7 +232,14 @@ def main() -> int:
         print(json.dumps(phonon_child(args.block, args.seconds, args.out, args.part)))
         return 0
     blocks = [int(b) for b in args.blocks.split(",")]
+    if args.overhead_only:
+        print_overhead(blocks)
+        return 0
     engines = []
+    global AGAINST
+    if args.against:
+        AGAINST = str(Path(args.against).resolve())
+        args.engines += ",before"
     for e in args.engines.split(","):
         why = available(e)
         if why:
@@ -229,6 +254,8 @@ def main() -> int:
         if args.check and "phonon" in engines:
             check_music(Path(tmp), engines)
         run_child("phonon", blocks[0], 1.0, f"{tmp}/warm.wav")       # numba cache warm
+        if "before" in engines:
+            run_child("before", blocks[0], 1.0, f"{tmp}/warm.wav")
         stat0, load0 = proc_stat(), os.getloadavg()[0]
         for r in range(args.rounds):
             for block in blocks:
@@ -256,13 +283,19 @@ def main() -> int:
                             f"{cpu_rtf['phonon', block] / cpu_rtf[e, block]:7.2f}")
         print(row)
     if "phonon" in engines and not args.no_overhead:
-        cost = fixed_cost()
-        print(f"\nphonon per-render fixed cost (reference.ph, median of 50): open_session "
-              f"{cost['open_ms']:.2f} ms (read, parse, compile, plan, bind, start), first block "
-              f"{cost['first_block_ms']:.2f} ms, close {cost['close_ms']:.3f} ms")
-        print("phonon engine overhead per block (no-op nodes): " + ", ".join(
-            f"block {b}: {engine_overhead(b):.2f} us" for b in blocks))
+        print_overhead(blocks)
     return 0
+
+
+def print_overhead(blocks: list[int]) -> None:
+    """Phonon's per-render fixed cost and engine overhead per block (see the module doc)."""
+    cost = fixed_cost()
+    print(f"\nphonon per-render fixed cost (reference.ph, median of 50; target open + close <= "
+          f"2 ms): open_session {cost['open_ms']:.2f} ms (read, parse, compile, plan, bind, "
+          f"start), first block {cost['first_block_ms']:.2f} ms, close {cost['close_ms']:.3f} ms")
+    print("phonon engine overhead per block (no-op nodes; least | median of 10 cycles; target "
+          "at block 64: <= 3 us): " + ", ".join(
+              "block {}: {:.2f} | {:.2f} us".format(b, *engine_overhead(b)) for b in blocks))
 
 
 if __name__ == "__main__":
