@@ -119,8 +119,10 @@ class VoicePool:
         cap = self.max_voices + max(64, self.max_voices // 4)      # + room for fading voices
         self.vi = np.zeros((N_INT, cap), np.int64)
         self.vf = np.zeros((N_FLOAT, cap), np.float64)
-        self.vp = np.zeros((cap, fx.N_PARAMS), np.float64)
-        self.vs = np.zeros((cap, fx.N_STATE), np.float64)
+        # effect parameters and state, one row per slot: allocated by the first voice with
+        # effects (`_fx_rows`), so a pool of dry voices starts without 0.6 MB of zeros
+        self.vp = np.zeros((0, fx.N_PARAMS), np.float64)
+        self.vs = np.zeros((0, fx.N_STATE), np.float64)
         self.tape_frames = fx.tape_frames(self.sr)
         self.tapes = np.zeros((1, 2, self.tape_frames), np.float64)
         self.acc = np.zeros((2, block), np.float64)
@@ -133,6 +135,12 @@ class VoicePool:
     @property
     def capacity(self) -> int:
         return self.vi.shape[1]
+
+    def _fx_rows(self) -> None:
+        """The effect rows of every slot (before the first voice with effects starts)."""
+        if self.vp.shape[0] < self.capacity:
+            self.vp = np.zeros((self.capacity, fx.N_PARAMS), np.float64)
+            self.vs = np.zeros((self.capacity, fx.N_STATE), np.float64)
 
     def reset(self) -> None:
         """Silence every voice."""
@@ -237,6 +245,7 @@ class VoicePool:
         ints[SERIAL] = self.serial
         params = voice.params if voice.params is not None else self.no_params
         if ints[FX]:
+            self._fx_rows()
             self.fx_live = True
         if ints[FX] & fx.TAPE_MODULES:
             ints[TAPE] = self._free_tape()
@@ -286,8 +295,14 @@ class VoicePool:
         if idx.size == 0:
             return None
         return {"vi": self.vi[:, idx].copy(), "vf": self.vf[:, idx].copy(),
-                "vp": self.vp[idx].copy(), "vs": self.vs[idx].copy(), "tapes": self.tapes.copy(),
+                "vp": self._rows(self.vp, idx), "vs": self._rows(self.vs, idx),
+                "tapes": self.tapes.copy(),
                 "serial": self.serial}
+
+    @staticmethod
+    def _rows(rows: np.ndarray, idx: np.ndarray) -> np.ndarray:
+        """Copies of the effect rows `idx` (zeros while no voice with effects ever started)."""
+        return rows[idx].copy() if rows.shape[0] else np.zeros((idx.size, rows.shape[1]))
 
     def load_state(self, state: dict) -> None:
         """Replace the voices by those of `state` (from `state()` of another pool)."""
@@ -299,6 +314,7 @@ class VoicePool:
         self.reset()
         self.vi[:, :n] = state["vi"]
         self.vf[:, :n] = state["vf"]
+        self._fx_rows()
         self.vp[:n] = state["vp"]
         self.vs[:n] = state["vs"]
         if state["tapes"].shape[1:] == self.tapes.shape[1:]:
