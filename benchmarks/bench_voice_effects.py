@@ -7,9 +7,10 @@ medians of the rounds):
    block's real-time budget, 11.6 ms), next to the same voices dry and with a heavier chain
    (vowel + hpf + crush + lpf + tremolo).
 2. A dry voice costs no more than before effects existed: the same 256 dry voices mixed by the
-   pool as it was (benchmarks/baseline_voicepool.py, the kernel of commit cd5d82c) and by the
-   current pool (its dry path skips voices with a module mask; the effect loop sees none),
-   both kernels called alone; the `dry` row is the whole `s` node (its Python per block too).
+   pool as it was (core/samples/voicepool.py at commit cd5d82c, loaded from git by
+   benchmarks/git_baseline.py) and by the current pool (its dry path skips voices with a
+   module mask; the effect loop sees none), both kernels called alone; the `dry` row is the
+   whole `s` node (its Python per block too).
 
 Every voice loops a kit crash at a non-unit speed (the interpolating path), its own pan.
 
@@ -34,13 +35,14 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import baseline_voicepool as old  # noqa: E402
+from git_baseline import load  # noqa: E402
 
 from phonon.nodes.voices import SampleVoices  # noqa: E402
 from phonon.plugins.api import Block, Params, Trigger  # noqa: E402
 from phonon.samples import SampleBank  # noqa: E402
 
 SR, BLOCK, VOICES = 44100, 512, 256
+old = load("cd5d82c", "core/samples/voicepool.py", "phonon.samples")   # before effects
 CHAINS = {
     "dry": {},
     "lpf + shape": {"cutoff": 800.0, "resonance": 0.3, "shape": 0.5},

@@ -72,10 +72,7 @@ def _program_figure(args: argparse.Namespace, source: str, file: str):
     from ..plot.events import layout, program_events
     from ..plot.figures import figure
 
-    try:
-        bank = make_sample_bank(args.samples or None, args.sample_rate)
-    except ImportError:
-        bank = None
+    bank = make_sample_bank(args.samples or None, args.sample_rate)
     graph = compile_source(source, file=file, bank=bank)
     cps = Fraction(graph.cps).limit_denominator(10**6)
     cycles = args.cycles if args.cycles is not None else \

@@ -82,7 +82,7 @@ def sinks(graph: GraphIR, registry) -> list[str]:
     out = []
     for nid, n in graph.nodes.items():
         cls = registry.get(n.kind) if n.kind in registry else None
-        if cls is not None and getattr(cls, "sink", False):
+        if cls is not None and cls.sink:
             out.append(nid)
     return out
 

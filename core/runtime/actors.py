@@ -36,7 +36,7 @@ from ..samples.bank import SampleBank
 from ..timing.clock import Clock
 from .binding import bind
 from .blocks import BlockRunner
-from .costmodel import COORDINATOR
+from .costmodel import COORDINATOR, NO_WORKER
 from .inline import InlineExecutor
 from .layout import CHECK, CLOCK, FRAMES, GO, INDEX, START, ActorArena, unique_slots
 from .machine import available_cores, runnable_tasks, worker_budget
@@ -75,7 +75,7 @@ class ActorExecutor(InlineExecutor):
         # nodes that use the session process's own resources (MIDI ports), or play a live
         # source (`midinote`: its notes arrive in this process), never leave it
         pinned = {nid for nid, node in nodes.items()
-                  if getattr(type(node), "in_process", False) or plays_live(graph.nodes[nid])}
+                  if type(node).in_process or plays_live(graph.nodes[nid])}
         self.placement = Placement(graph, self.plan, options.isolate, pinned=pinned)
         isolated = len(self.placement.isolated)
         # `-j N` means up to N: never more busy processes than cores (unless `placement="all"`
@@ -107,8 +107,8 @@ class ActorExecutor(InlineExecutor):
         self._closed = False
         self._owner = os.getpid()
         if self.workers == 0 or options.placement == "none":
-            self.placement.decided = True
-            self.placement.reason = self._no_workers_reason()
+            why = "placement 'none'" if options.placement == "none" else NO_WORKER
+            self.placement.keep_all(why, self._no_workers_reason())
         elif options.placement == "all":
             self.placement.all_to_workers(self.workers)
         self._sync_jobs()
@@ -306,7 +306,8 @@ class ActorExecutor(InlineExecutor):
                              [names.get(self._host_now[i], "?") for i in range(len(tasks))],
                              self.arena.prof, self._prof_first, self.index,
                              barrier_ns=self.waiter.waited_ns, waits_ns=waits,
-                             placement=self.describe())
+                             placement=self.describe(),
+                             whys=[self.placement.why(i) for i in range(len(tasks))])
 
     def describe(self) -> str:
         """How the graph runs (which workers) and why."""
@@ -317,7 +318,8 @@ class ActorExecutor(InlineExecutor):
         if self.workers < self.requested:
             why += (f" (-j {self.requested} means up to {self.requested}: {self.workers} fit "
                     f"beside the coordinator on {self.cores} cores)")
-        return f"runtime: {where} — {why}"
+        kept = self.placement.kept_summary()
+        return f"runtime: {where} — {why}" + (f"; {kept}" if kept else "")
 
     def cpu_seconds(self) -> float:
         """CPU time of the stopped workers."""

@@ -14,7 +14,7 @@ and times each node's `process`. Then `place`:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 COORDINATOR = 0
 
@@ -42,12 +42,24 @@ def median(values: list[float]) -> float:
     return v[n // 2] if n % 2 else 0.5 * (v[n // 2 - 1] + v[n // 2])
 
 
+#: why a task stays with the coordinator (`Decision.kept`; the profile's "why" column)
+LIGHT_GRAPH, LIGHT_NODE, SHARE, NO_GAIN, NO_WORKER = (
+    "light graph", "light node", "its share", "no gain", "no worker")
+
+
 @dataclass
 class Decision:
     """A placement and the reason for it, in words (`phonon render --profile` prints it)."""
 
     host: dict[int, int]           # task index -> 0 coordinator, 1..workers a balance worker
     reason: str
+    #: task index -> why it stays with the coordinator (one of the words above)
+    kept: dict[int, str] = field(default_factory=dict)
+
+
+def _inline(tasks: list[PlacementInput], why: str, reason: str) -> Decision:
+    return Decision({t.index: COORDINATOR for t in tasks}, reason,
+                    {t.index: why for t in tasks})
 
 
 def place(tasks: list[PlacementInput], workers: int, cores: int, **limits: float) -> dict[int, int]:
@@ -64,12 +76,12 @@ def decide(tasks: list[PlacementInput], workers: int, cores: int, *,
     total = sum(t.cost_us for t in tasks)
     shippable = sum(t.cost_us for t in heavy)
     if shippable < total_min_us:                 # light: no worker would pay, however many
-        return Decision(host, f"kept inline by the cost model: the nodes worth shipping (>= "
-                              f"{ship_min_us:.0f} µs each) take {shippable:.0f} of "
-                              f"{total:.0f} µs per block; a worker pays off from "
-                              f"{total_min_us:.0f} µs")
+        return _inline(tasks, LIGHT_GRAPH,
+                       f"kept inline by the cost model: the nodes worth shipping (>= "
+                       f"{ship_min_us:.0f} µs each) take {shippable:.0f} of {total:.0f} µs per "
+                       f"block; a worker pays off from {total_min_us:.0f} µs")
     if workers <= 0:
-        return Decision(host, "kept inline: no worker may run beside the coordinator")
+        return _inline(tasks, NO_WORKER, "kept inline: no worker may run beside the coordinator")
     hosts = list(range(1, workers + 1))
     if workers < cores:
         hosts.insert(0, COORDINATOR)
@@ -98,14 +110,16 @@ def decide(tasks: list[PlacementInput], workers: int, cores: int, *,
     span = makespan(tasks, host, sync_us)
     used = sorted({h for h in host.values() if h != COORDINATOR})
     if span > GAIN_MIN * total:
-        return Decision({t.index: COORDINATOR for t in tasks},
-                        f"kept inline by the cost model: on {len(used)} worker(s) a block would "
+        return _inline(tasks, NO_GAIN,
+                       f"kept inline by the cost model: on {len(used)} worker(s) a block would "
                         f"take ~{span:.0f} µs against {total:.0f} µs inline (it must save "
                         f"{100 * (1 - GAIN_MIN):.0f} %)")
     shipped = sum(1 for h in host.values() if h != COORDINATOR)
+    kept = {t.index: LIGHT_NODE if t.cost_us < ship_min_us else SHARE
+            for t in tasks if host[t.index] == COORDINATOR}
     return Decision(host, f"the cost model put {shipped} of {len(tasks)} nodes on "
                           f"{len(used)} worker(s): ~{span:.0f} µs per block against "
-                          f"{total:.0f} µs inline")
+                          f"{total:.0f} µs inline", kept)
 
 
 def makespan(tasks: list[PlacementInput], host: dict[int, int], sync_us: float) -> float:

@@ -14,7 +14,14 @@ from typing import Iterable
 from ..lang.ir import GraphIR
 from ..plan import Plan
 from .blocks import Job
-from .costmodel import COORDINATOR, PlacementInput, decide
+from .costmodel import COORDINATOR, LIGHT_NODE, SHARE, SHIP_MIN_US, PlacementInput, decide
+
+PINNED = "pinned"              # `Node.in_process`: stays in the session's process
+MEASURING = "measuring"        # before the placement is decided
+
+#: how the summary line words each reason for keeping nodes with the coordinator
+_SUMMARY = {LIGHT_NODE: f"light (< {SHIP_MIN_US:.0f} µs: not worth a hand-over)",
+            SHARE: "the coordinator's share of the work", PINNED: "pinned to the session process"}
 
 
 class Placement:
@@ -42,6 +49,8 @@ class Placement:
                          (graph.nodes[nid].kind in isolate or graph.nodes[nid].options.get("isolate"))]
         self.decided = False                 # the balance placement is made (once)
         self.reason = ""                     # what the cost model decided, and why
+        #: why each task hosted by the coordinator stays there (`why`), once decided
+        self.kept: dict[int, str] = {i: PINNED for i in self.pinned}
         self._next_slot = 1
         for i in self.isolated:
             self.assign([i], isolated=True)
@@ -92,6 +101,34 @@ class Placement:
             self.assign(groups[h], isolated=False)
         self.decided = True
         self.reason = decision.reason
+        self.kept.update(decision.kept)
+
+    def keep_all(self, why: str, reason: str) -> None:
+        """Decide that every non-isolated task stays with the coordinator, and why."""
+        self.decided = True
+        self.reason = reason
+        for i, h in self.host.items():
+            if h == COORDINATOR:
+                self.kept.setdefault(i, why)
+
+    def why(self, i: int) -> str:
+        """Why task `i` is where it is: the reason it stays with the coordinator, or ''."""
+        if self.host[i] != COORDINATOR:
+            return ""
+        return self.kept.get(i, "" if self.decided else MEASURING)
+
+    def kept_summary(self) -> str:
+        """'kept in the coordinator: 9 light (...), 2 ...' once workers run, or ''."""
+        counts: dict[str, int] = {}
+        for i, h in self.host.items():
+            if h == COORDINATOR and (why := self.kept.get(i)):
+                counts[why] = counts.get(why, 0) + 1
+        if not counts or all(h == COORDINATOR for h in self.host.values()):
+            return ""
+        order = list(_SUMMARY)
+        parts = [f"{n} {_SUMMARY.get(why, why)}" for why, n in
+                 sorted(counts.items(), key=lambda c: order.index(c[0]) if c[0] in order else 9)]
+        return "kept in the coordinator: " + ", ".join(parts)
 
     def hosts_now(self, dead: set[int]) -> dict[int, int]:
         """The current host of each task: the tasks of dead workers run in the coordinator."""

@@ -7,11 +7,11 @@ import numpy as np
 import pedalboard
 import pytest
 
+from phonon.engine.render import render
 from phonon.errors import PhononError
 
 from .fxhelp import peak_freq, rms_db
 
-render = pytest.importorskip("phonon.engine.render").render
 SR = 48000
 ZAM = Path("/usr/lib/vst3")
 

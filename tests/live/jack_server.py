@@ -34,23 +34,27 @@ class JackServer:
     (/dev/shm/jack-shm-registry, 8 servers per machine) stays taken until a server of the same
     name starts, so `release` starts and stops one again after a kill."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, ports: int | None = None) -> None:
+        """`ports`: playback ports (None: the dummy driver's default, 2)."""
         self.name = name
+        self.ports = ports
         self.env = jack_env(name)
         self.proc: subprocess.Popen | None = None
         self.killed = False
 
     def start(self, timeout: float = 15) -> None:
         """Start the server and wait until `jack_lsp` lists its playback ports."""
+        extra = ["-P", str(self.ports)] if self.ports is not None else []
         self.proc = subprocess.Popen(["jackd", "-n", self.name, "-d", "dummy", "-r", str(RATE),
-                                      "-p", str(PERIOD)], env=self.env,
+                                      "-p", str(PERIOD), *extra], env=self.env,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        last_port = f"system:playback_{self.ports or 1}".encode()
         deadline = time.monotonic() + timeout
         while True:
             if self.proc.poll() is not None:
                 pytest.fail(f"jackd exited: {self.proc.stderr.read().decode(errors='replace')}")
             ok = subprocess.run(["jack_lsp"], env=self.env, capture_output=True, timeout=10)
-            if ok.returncode == 0 and b"system:playback_1" in ok.stdout:
+            if ok.returncode == 0 and last_port in ok.stdout:
                 return
             if time.monotonic() > deadline:
                 pytest.fail(f"jackd did not answer within {timeout} s")
@@ -88,9 +92,9 @@ def _require_jackd() -> None:
         pytest.skip("jackd is not installed")
 
 
-def _started_server():
+def _started_server(ports: int | None = None):
     _require_jackd()
-    server = JackServer(f"phonon-test-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+    server = JackServer(f"phonon-test-{os.getpid()}-{uuid.uuid4().hex[:8]}", ports)
     try:
         server.start()
         yield server
@@ -99,9 +103,10 @@ def _started_server():
 
 
 @contextmanager
-def dummy_server():
-    """A running `jackd -n <unique> -d dummy` (answering `jack_lsp`); yields its env."""
-    for server in _started_server():
+def dummy_server(ports: int | None = None):
+    """A running `jackd -n <unique> -d dummy` (answering `jack_lsp`); yields its env.
+    `ports`: playback ports (None: the dummy driver's default, 2)."""
+    for server in _started_server(ports):
         yield server.env
 
 

@@ -1,15 +1,12 @@
 """`phonon check` accepts every source and filter name of the Rust original (PHONON-RS.md §5.1,
 §5.2) in the original's argument forms, and the forms mean what they meant there."""
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 
 import phonon
-from phonon.lang import compile_program
 
 from ..measure import SR, cents, spectral_peak
+from ..original_forms import assert_check_accepts_all, assert_form_compiles
 
 PRELUDE = "~x: saw 110 * 0.3\n~y: noise * 0.3\n"
 
@@ -50,18 +47,11 @@ FORMS = {
 
 @pytest.mark.parametrize("name", sorted(FORMS))
 def test_the_original_form_compiles(name):
-    ir = compile_program(PRELUDE + f"out: ({FORMS[name]}) * 0.5", file="forms.ph")
-    assert not ir.warnings, [w.format() for w in ir.warnings]
+    assert_form_compiles(PRELUDE, FORMS[name])
 
 
 def test_phonon_check_accepts_all_of_them_in_one_program(tmp_path):
-    lines = [PRELUDE.strip()] + [f"~f{i}: ({expr}) * 0.5" for i, expr in enumerate(FORMS.values())]
-    lines.append("out: " + " + ".join(f"~f{i}" for i in range(len(FORMS))) + " * 0.01")
-    path = tmp_path / "forms.ph"
-    path.write_text("\n".join(lines) + "\n")
-    proc = subprocess.run([sys.executable, "-m", "phonon", "check", str(path)], capture_output=True,
-                          text=True, timeout=300)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert_check_accepts_all(PRELUDE, FORMS, tmp_path)
 
 
 def test_the_zero_argument_oscillator_is_a_1_hz_lfo():

@@ -171,6 +171,27 @@ def test_auto_placement_ships_heavy_chains_after_measuring_and_stays_identical()
     assert 250 < rows["h0"].us_per_block < 3000
 
 
+def test_the_profile_and_the_summary_say_which_nodes_stay_with_the_coordinator_and_why():
+    g = heavy_graph()
+    y, problems, s = render(g, 40 * 512, 512, workers=1, cores=2)
+    rows = {r.id: r for r in s.executor.profile().rows}
+    assert [w.name for w in s.executor.supervisor.workers] == ["worker 1"]
+    home = {nid for nid, r in rows.items() if r.host == "coordinator"}
+    assert {nid for nid, r in rows.items() if r.why} == home     # a reason for each, only them
+    assert rows["mix"].why == "light node" and rows["hits"].why == "light node"
+    busy_home = [f"h{k}" for k in range(4) if f"h{k}" in home]   # (measured: how many varies)
+    assert busy_home and {rows[h].why for h in busy_home} == {"its share"}
+    light, share = (len([nid for nid in home if rows[nid].why == why])
+                    for why in ("light node", "its share"))
+    assert light + share == len(home)
+    assert (f"; kept in the coordinator: {light} light (< 40 µs: not worth a hand-over), "
+            f"{share} the coordinator's share of the work") in s.executor.describe()
+    table = s.executor.profile().table()
+    assert table.splitlines()[0].endswith("why")
+    assert any(line.startswith("mix ") and line.endswith("light node")
+               for line in table.splitlines())
+
+
 @pytest.mark.parametrize("fork_after", [9, 10, 11])        # every ring slot phase
 def test_switching_to_workers_mid_render_keeps_feedback_exact(monkeypatch, fork_after):
     """Auto placement forks after the warm-up blocks (ring slot 0 only until then): a feedback

@@ -1,7 +1,8 @@
 """Placement from measured costs: light graphs stay inline, heavy chains are balanced."""
 from __future__ import annotations
 
-from phonon.runtime.costmodel import COORDINATOR, PlacementInput, makespan, median, place
+from phonon.runtime.costmodel import COORDINATOR, LIGHT_GRAPH, LIGHT_NODE, NO_GAIN, SHARE, \
+    PlacementInput, decide, makespan, median, place
 
 
 def chains(n_chains: int, costs: list[float], source_us: float = 20.0,
@@ -74,6 +75,25 @@ def test_makespan_counts_cross_process_hand_overs():
     # worker starts after one hand-over (60), finishes at 160, hands back (+60) -> 220 + 10
     assert makespan(tasks, split, 60.0) == 230.0
     assert makespan(tasks, split, 0.0) == 110.0
+
+
+def test_each_node_kept_with_the_coordinator_has_its_reason():
+    tasks = chains(4, [200.0])                 # sources 20 µs, 4 x 200 µs, mix 5 µs
+    d = decide(tasks, workers=1, cores=2)
+    kept = {i for i, h in d.host.items() if h == COORDINATOR}
+    assert set(d.kept) == kept                 # every node kept has a reason, no other node
+    heavy_here = [i for i in range(4, 8) if d.host[i] == COORDINATOR]
+    assert len(heavy_here) == 2 and all(d.kept[i] == SHARE for i in heavy_here)
+    assert d.kept[8] == LIGHT_NODE             # the mix: 5 µs, not worth a hand-over
+    assert all(d.kept[i] == LIGHT_NODE for i in range(4) if i in kept)
+
+
+def test_a_graph_kept_inline_names_the_same_reason_for_every_node():
+    light = decide(chains(2, [100.0]), workers=2, cores=2)
+    assert set(light.kept.values()) == {LIGHT_GRAPH} and len(light.kept) == 5
+    serial = [PlacementInput(0, 0, 10.0, []), PlacementInput(1, 1, 500.0, [0]),
+              PlacementInput(2, 2, 500.0, [1]), PlacementInput(3, 3, 5.0, [2])]
+    assert set(decide(serial, workers=2, cores=2).kept.values()) == {NO_GAIN}
 
 
 def test_median():
