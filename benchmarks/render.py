@@ -11,8 +11,8 @@
    (10..1000), as microseconds per block, per voice and per node; and the share of the
    real-time budget used by 512 voices at block 512.
 
-If the language compiler is not available, the reference graph is built by hand with the same
-nodes the compiler would produce (said so in the output).
+`PHONON_BENCH` names the folder of reference.ph and the baseline (default ../shared/bench
+beside the checkout).
 """
 from __future__ import annotations
 
@@ -30,7 +30,8 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from phonon.engine.session import Session
+from phonon.engine.render import compile_source
+from phonon.engine.session import Session, make_sample_bank
 from phonon.lang.ir import Const, Edge, GraphIR, NodeIR, PatternArg
 from phonon.plan.optimize import optimize
 from phonon.patterns.pattern import Pattern
@@ -66,48 +67,11 @@ class StepPattern(Pattern):
         return out
 
 
-def hand_built_reference() -> GraphIR:
-    """The graph `reference.ph` compiles to (4 voices, drum bus, reverb, delay, returns,
-    compressor, limiter), built without the compiler."""
-    g = GraphIR(cps=0.5)
-
-    def add(id, kind, inputs=(), **params):
-        g.add(NodeIR(id=id, kind=kind, inputs=[Edge(i) for i in inputs], params=params))
-
-    voices = {"kick": ([0, 4, 8, 12], 0.9, 0.0), "snare": ([4, 12], 0.7, 0.0),
-              "hat": (range(16), 0.35, 0.3), "perc": ([2, 3, 7, 10, 11, 14], 0.5, -0.3)}
-    for name, (hits, gain, pan) in voices.items():
-        ctl = {"s": name, "gain": gain, "pan": pan}
-        add(name, "s", pattern=PatternArg(StepPattern.grid(16, hits, ctl)))
-    add("d1", "add", ["kick", "snare"])
-    add("d2", "add", ["d1", "hat"])
-    add("drums", "add", ["d2", "perc"])
-    add("rev", "reverb", ["drums"], room=Const(0.5), damp=Const(0.5), mix=Const(1.0))
-    add("dly", "delay", ["drums"], time=Const(0.25), feedback=Const(0.6), mix=Const(1.0))
-    add("k1", "const", value=Const(0.3))
-    add("k2", "const", value=Const(0.3))
-    add("rv", "mul", ["rev", "k1"])
-    add("dl", "mul", ["dly", "k2"])
-    add("m1", "add", ["drums", "rv"])
-    add("m2", "add", ["m1", "dl"])
-    add("comp", "compressor", ["m2"], threshold=Const(-12.0), ratio=Const(4.0),
-        attack=Const(0.005), release=Const(0.1))
-    add("lim", "limiter", ["comp"], ceiling=Const(-1.0), release=Const(0.1))
-    add("master", "master", ["lim"])
-    g.master = "master"
-    return g
-
-
-def reference_graph(samples: Path) -> tuple[GraphIR, str]:
-    """Compile reference.ph if the compiler exists, else the hand-built equivalent."""
-    try:
-        from phonon.engine.render import compile_source
-        from phonon.engine.session import make_sample_bank
-        text = (BENCH / "reference.ph").read_text()
-        bank = make_sample_bank(str(samples), SR)
-        return compile_source(text, file=str(BENCH / "reference.ph"), bank=bank), "compiled"
-    except ImportError as exc:
-        return hand_built_reference(), f"hand-built (compiler unavailable: {exc})"
+def reference_graph(samples: Path) -> GraphIR:
+    """reference.ph, compiled with its samples at hand."""
+    text = (BENCH / "reference.ph").read_text()
+    bank = make_sample_bank(str(samples), SR)
+    return compile_source(text, file=str(BENCH / "reference.ph"), bank=bank)
 
 
 def time_session(graph: GraphIR, seconds: float, block: int, samples) -> tuple[float, np.ndarray]:
@@ -244,9 +208,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="phonon-bench-") as tmp:
         samples = Path(tmp)
         export_samples(samples)
-        graph, how = reference_graph(samples)
+        graph = reference_graph(samples)
         kept = len(optimize(graph, default_registry()).nodes)
-        print(f"reference.ph: {how} ({len(graph.nodes)} nodes, {kept} after "
+        print(f"reference.ph: compiled ({len(graph.nodes)} nodes, {kept} after "
               f"phonon.plan.optimize); block {args.block}, {args.seconds:g} s, "
               f"median of {args.repeat} interleaved runs")
         ph, base = [], []
@@ -261,7 +225,11 @@ def main() -> int:
                   + ", ".join(f"{r:.1f}" for r in ph) + f"; peak {peak:.1f} dBFS)")
             print(f"  baseline RTF {statistics.median(base):7.1f}   (runs: "
                   + ", ".join(f"{r:.1f}" for r in base) + ")")
-            print(f"  ratio phonon/baseline = {statistics.median(ph) / statistics.median(base):.2f}")
+            rounds = sorted(p / b for p, b in zip(ph, base))
+            print(f"  ratio phonon/baseline = {statistics.median(ph) / statistics.median(base):.2f}"
+                  f" (per round: median {statistics.median(rounds):.2f}, range {rounds[0]:.2f}-"
+                  f"{rounds[-1]:.2f}; load average {os.getloadavg()[0]:.1f} on "
+                  f"{os.cpu_count()} cores)")
         if args.profile:
             profile_nodes(graph, min(args.seconds, 20.0), args.block, str(samples))
         if not args.no_scaling:
