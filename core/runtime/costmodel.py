@@ -139,16 +139,17 @@ def makespan(tasks: list[PlacementInput], host: dict[int, int], sync_us: float) 
 def _attach_light(tasks: list[PlacementInput], host: dict[int, int], cost: dict[int, float],
                   ship_min_us: float) -> None:
     """Light nodes follow heavy ones so that chains cross processes as rarely as possible:
-    a light source (no producers) whose readers all live on one worker moves there, then a
-    light node whose producers all live on one worker moves there (a chain's tail)."""
+    a light node whose readers all live on one worker moves there (in reverse plan order, so
+    a light feeder chain — an LFO and its scaling — follows as a whole), then a light node
+    whose producers all live on one worker moves there (a chain's tail)."""
     readers: dict[int, list[int]] = {t.index: [] for t in tasks}
     for t in tasks:
         for p in t.producers:
             readers.setdefault(p, []).append(t.index)
     light = [t for t in tasks if cost[t.index] < ship_min_us]
-    for t in light:
+    for t in sorted(light, key=lambda t: -t.index):
         hs = {host[r] for r in readers.get(t.index, [])}
-        if not t.producers and len(hs) == 1 and (h := hs.pop()) != COORDINATOR:
+        if len(hs) == 1 and (h := hs.pop()) != COORDINATOR:
             host[t.index] = h
     for t in sorted(light, key=lambda t: t.index):
         hs = {host[p] for p in t.producers}

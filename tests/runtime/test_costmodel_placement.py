@@ -77,6 +77,27 @@ def test_makespan_counts_cross_process_hand_overs():
     assert makespan(tasks, split, 0.0) == 110.0
 
 
+def test_a_light_feeder_chain_follows_the_heavy_node_it_modulates():
+    """16 voices as in benchmarks/parallel.py WIDE: saw -> lpf (heavy) -> delay (heavy), the
+    lpf's cutoff an LFO chain sine -> * -> + (all light): each voice's feeders go with it, so
+    a voice crosses processes once (into the mix), not at every feeder."""
+    tasks, tails, i = [], [], 0
+    for v in range(4):
+        saw, sine, mul, add, lpf, dly = range(i, i + 6)
+        tasks += [PlacementInput(saw, 0, 10.0, []), PlacementInput(sine, 0, 8.0, []),
+                  PlacementInput(mul, 1, 3.0, [sine]), PlacementInput(add, 2, 3.0, [mul]),
+                  PlacementInput(lpf, 3, 150.0, [saw, add]), PlacementInput(dly, 4, 120.0, [lpf])]
+        tails.append(dly)
+        i += 6
+    tasks.append(PlacementInput(i, 5, 5.0, tails))
+    host = place(tasks, workers=1, cores=2)
+    for v in range(4):
+        voice = range(6 * v, 6 * v + 6)
+        assert len({host[k] for k in voice}) == 1, f"voice {v} split: {[host[k] for k in voice]}"
+    assert sorted(host[6 * v] for v in range(4)) == [0, 0, 1, 1]
+    assert host[i] == COORDINATOR
+
+
 def test_each_node_kept_with_the_coordinator_has_its_reason():
     tasks = chains(4, [200.0])                 # sources 20 µs, 4 x 200 µs, mix 5 µs
     d = decide(tasks, workers=1, cores=2)
