@@ -76,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
         status = 130
     finally:
         _set_sigint(signal.SIG_IGN if argv is None else previous)  # exiting: no late traceback
+    if interrupted:         # a Ctrl-C swallowed on the way (a plugin import it broke) still ends it
+        status = 130
     return status
 
 
