@@ -76,7 +76,10 @@ def main(argv: list[str] | None = None) -> int:
         status = 130
     finally:
         _set_sigint(signal.SIG_IGN if argv is None else previous)  # exiting: no late traceback
-    if interrupted:         # a Ctrl-C swallowed on the way (a plugin import it broke) still ends it
+    if interrupted and status not in (0, 130):
+        # the command failed after a Ctrl-C it did not handle (an interrupted plugin import
+        # skipped by the registry): the Ctrl-C ended it. A command that stops on Ctrl-C
+        # (live, dirt) and returns 0 keeps its status.
         status = 130
     return status
 
