@@ -7,6 +7,7 @@ and comes back); `dummy_server()` is the same as a context manager (several serv
 from __future__ import annotations
 
 import os
+from pathlib import Path
 import shutil
 import subprocess
 import time
@@ -100,6 +101,14 @@ def _started_server(ports: int | None = None):
         yield server
     finally:
         server.release()
+        _remove_semaphores(server.name)
+
+
+def _remove_semaphores(name: str) -> None:
+    """JACK leaves `/dev/shm/jack_sem.<uid>_<server>_<client>` files behind when a server or
+    client is killed (the tests kill servers on purpose): remove the stopped server's."""
+    for path in Path("/dev/shm").glob(f"jack_sem.*_{name}_*"):
+        path.unlink(missing_ok=True)
 
 
 @contextmanager

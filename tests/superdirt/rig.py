@@ -1,7 +1,7 @@
 """Helpers for the SuperDirt-parity tests: a root of known test sounds, the `s` node driven
 block by block, and programs rendered over that root.
 
-Test sounds (float WAV, read back bit-exactly; made here, nothing read from ../shared):
+Test sounds (float WAV, read back bit-exactly; made here, nothing read from outside the repository):
     dc     10000 frames of 0.5
     imp    a unit impulse followed by 8191 zeros (filters' impulse responses)
     noise  1 s of white noise (seeded), peak 0.5
