@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import argparse
-import signal
 from pathlib import Path
+
+from .playing import (add_device_arguments, add_run_arguments, device_argument_error,
+                      outage_summary, sigterm_as_interrupt)
 
 HELP = ("be SuperDirt: play the OSC events TidalCycles and Strudel send (port 57120) on an "
         "audio device")
@@ -15,13 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1",
                         help="address to listen on (default 127.0.0.1; 0.0.0.0 for every "
                              "interface)")
-    parser.add_argument("--device", default=None,
-                        help="output device name (substring) or index (see `phonon devices`); "
-                             "default: the JACK server when one runs, else the system default")
-    parser.add_argument("-b", "--block", type=int, default=256,
-                        help="block size in samples (default 256)")
-    parser.add_argument("--latency", type=float, default=0.05,
-                        help="seconds rendered ahead of the device (default 0.05)")
+    add_device_arguments(parser)
     parser.add_argument("--orbits", type=int, default=12,
                         help="number of orbits (default 12: d1..d12 in Tidal's boot file)")
     parser.add_argument("--channels", default="2", metavar="2|2*orbits",
@@ -30,18 +26,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--voices", type=int, default=256,
                         help="most voices sounding at once per orbit (default 256); a new one "
                              "steals the oldest")
-    parser.add_argument("--samples", action="append", default=None, metavar="DIR",
-                        help="sample folder (Dirt-Samples layout); repeatable")
-    parser.add_argument("--duration", type=float, default=None, metavar="SECONDS",
-                        help="stop cleanly after this many seconds of audio")
-    parser.add_argument("--record", default=None, metavar="OUT.wav",
-                        help="also write the stream to this file (on the performance's clock, "
-                             "also while the device is away)")
+    add_run_arguments(parser, "the stream")
     parser.add_argument("--program", default=None, metavar="FILE",
                         help="a Phonon program playing at the same time, hot-reloaded on every "
                              "save; `dirt N` in it is orbit N (out: dirt 0 # reverb 0.4)")
 
     add_sync_arguments(parser)
+
 
 def add_sync_arguments(parser: argparse.ArgumentParser) -> None:
     sync = parser.add_argument_group("playing with others (docs/sync.md)")
@@ -88,10 +79,6 @@ def channel_count(text: str, orbits: int) -> int | None:
     return 2 if text == "2" else None
 
 
-def _terminate(signum, frame):  # noqa: ARG001 - signal handler
-    raise KeyboardInterrupt
-
-
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
@@ -105,8 +92,9 @@ def run(args: argparse.Namespace) -> int:
         err.print(f"phonon dirt: {text}", markup=False)
         return status
 
-    if args.block <= 0 or args.latency < 0:
-        return fail("block must be positive and latency not negative", 2)
+    problem = device_argument_error(args)
+    if problem is not None:
+        return fail(problem, 2)
     if not 1 <= args.orbits <= 64:
         return fail(f"--orbits must be 1..64, got {args.orbits}", 2)
     if not 1 <= args.voices <= 4096:
@@ -124,16 +112,15 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         return fail(str(exc), 2)
     output = AudioOutput(args.device)
-    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
-        return _serve(args, channels, output, console, err, fail, sync_opts)
+        with sigterm_as_interrupt():
+            return _serve(args, channels, output, console, err, fail, sync_opts)
     except KeyboardInterrupt:         # before the music started (choosing, compiling)
         console.print("phonon dirt: stopped", markup=False)
         return 0
     except DeviceError as exc:
         return fail(str(exc), 3)
     finally:
-        signal.signal(signal.SIGTERM, previous)
         output.close()
 
 
@@ -189,6 +176,7 @@ def _serve(args: argparse.Namespace, channels: int, output, console, err, fail,
     finally:
         receiver.close()
     c, rx = engine.counters, receiver.stats
+    lost = f", {c.unheard} events unheard"
     summary = (f"phonon dirt: stopped after {result.seconds:.1f} s; events: {rx.events} "
                f"({c.played} voices, {c.late} late, {c.no_sound} without sound, "
                f"{c.flooded + c.overflowed} dropped in floods, at most {c.most_voices} "
@@ -198,11 +186,8 @@ def _serve(args: argparse.Namespace, channels: int, output, console, err, fail,
                f"render cost: mean {result.cpu_mean:.0f}%, peak {result.cpu_peak:.0f}% of "
                f"the block; clock: device {1e6 * (engine.clock.rate / sr - 1):+.1f} ppm, "
                f"{engine.clock.resets} restarts, {engine.clock.jumps} timeline moves followed"
-               f"{sync_summary(sync)}")
-    if result.outages:
-        summary += (f"; audio device lost {result.outages} time"
-                    f"{'s' if result.outages != 1 else ''} ({result.outage_s:.1f} s without "
-                    f"sound, {c.unheard} events unheard)")
+               f"{sync_summary(sync)}"
+               f"{outage_summary(result.outages, result.outage_s, lost)}")
     console.print(summary, markup=False, highlight=False, soft_wrap=True)
     return 0
 

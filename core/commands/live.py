@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import argparse
-import math
-import signal
 from pathlib import Path
 
+from .playing import (add_device_arguments, add_run_arguments, device_argument_error,
+                      outage_summary, sigterm_as_interrupt)
 from .plugin_paths import add_plugin_path_argument, apply_plugin_paths
 
 HELP = "play a program live on an audio device; edits to the file are heard at the next cycle"
@@ -13,22 +13,10 @@ HELP = "play a program live on an audio device; edits to the file are heard at t
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", help="the .ph program to play (watched for edits)")
-    parser.add_argument("--device", default=None,
-                        help="output device name (substring) or index (see `phonon devices`); "
-                             "default: the JACK server when one runs, else the system default")
-    parser.add_argument("-b", "--block", type=int, default=256,
-                        help="block size in samples (default 256)")
-    parser.add_argument("--latency", type=float, default=0.05,
-                        help="seconds rendered ahead of the device (default 0.05)")
+    add_device_arguments(parser)
     parser.add_argument("--workers", type=int, default=0,
                         help="worker processes for the graph (default 0: render inline)")
-    parser.add_argument("--samples", action="append", default=None, metavar="DIR",
-                        help="sample folder (Dirt-Samples layout); repeatable")
-    parser.add_argument("--duration", type=float, default=None, metavar="SECONDS",
-                        help="stop cleanly after this many seconds of audio")
-    parser.add_argument("--record", default=None, metavar="OUT.wav",
-                        help="also write the program's output to this file (on the performance's clock, "
-                             "also while the device is away)")
+    add_run_arguments(parser, "the program's output")
     parser.add_argument("--swap", choices=("cycle", "block"), default="cycle",
                         help="when an edit takes over: at the next cycle boundary (default) "
                              "or at the next block")
@@ -56,20 +44,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                            "connected to DEST if given")
 
 
-def _terminate(signum, frame):  # noqa: ARG001 - signal handler
-    raise KeyboardInterrupt
-
-
 def run(args: argparse.Namespace) -> int:
     """SIGTERM stops like Ctrl-C from the start (clean exit, nothing left behind)."""
-    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
-        return _run(args)
+        with sigterm_as_interrupt():
+            return _run(args)
     except KeyboardInterrupt:         # before the music started (choosing, compiling)
         print("phonon live: stopped before playing", flush=True)
         return 130
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -82,16 +64,11 @@ def _run(args: argparse.Namespace) -> int:
     err = Console(stderr=True, soft_wrap=True, highlight=False)
     path = Path(args.file)
     apply_plugin_paths(args)
-    from ..engine.limits import BLOCK_MAX
-    if not 1 <= args.block <= BLOCK_MAX or not 0 <= args.latency <= 10:
-        err.print(f"phonon live: the block must be 1-{BLOCK_MAX} frames and the latency 0-10 s",
-                  markup=False)
-        return 2
-    if args.workers < 0:
-        err.print("phonon live: --workers must not be negative", markup=False)
-        return 2
-    if args.duration is not None and not (math.isfinite(args.duration) and args.duration > 0):
-        err.print("phonon live: --duration must be a positive number of seconds", markup=False)
+    problem = device_argument_error(args)
+    if problem is None and args.workers < 0:
+        problem = "--workers must not be negative"
+    if problem is not None:
+        err.print(f"phonon live: {problem}", markup=False)
         return 2
     if args.quantum <= 0 or args.beats_per_cycle <= 0:
         err.print("phonon live: quantum and beats per cycle must be positive", markup=False)
@@ -155,11 +132,7 @@ def _play(args: argparse.Namespace, text: str, output, console, err) -> int:
     summary = (f"phonon live: stopped after {result.seconds:.1f} s; "
                f"underruns: {result.underruns}; device xruns: {result.device_xruns}; "
                f"reloads: {result.reloads_ok} ok, {result.reloads_failed} failed; "
-               f"swaps: {len(result.swaps)}")
-    if result.outages:
-        summary += (f"; audio device lost {result.outages} time"
-                    f"{'s' if result.outages != 1 else ''} ({result.outage_s:.1f} s without "
-                    f"sound)")
+               f"swaps: {len(result.swaps)}{outage_summary(result.outages, result.outage_s)}")
     console.print(summary, markup=False, highlight=False, soft_wrap=True)
     link = runner.link
     if result.underruns:

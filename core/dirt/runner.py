@@ -14,7 +14,6 @@ back the clock is measured afresh.
 """
 from __future__ import annotations
 
-import gc
 import sys
 import threading
 import time
@@ -23,20 +22,16 @@ from typing import Any
 
 import numpy as np
 
-from ..engine.kernel_compiles import KernelCompiles
 from ..live.link import Link
 from ..live.output import AudioOutput, OutputEvent
-from ..live.record import RecordTap
+from ..live.priority import raise_priority
 from ..live.ring import BlockRing
-from ..live.runner import (DURATION_SLACK_S, ignoring_stop_signals, normal_priority,
-                           raise_all_threads, raise_priority)
+from ..live.stream_runner import StreamRunner, ignoring_stop_signals, ring_target
 from .engine import DirtEngine
 from .program import DirtProgram
 from .receiver import DirtReceiver
 from .status import DirtStatus
 from .warmup import warm_synths, warm_voice_kernels
-
-SWITCH_INTERVAL = 0.0005
 
 
 @dataclass
@@ -57,46 +52,32 @@ class DirtResult:
     cpu_peak: float = 0.0        # and the costliest block
 
 
-class DirtRunner:
+class DirtRunner(StreamRunner):
     """Plays a `DirtEngine` through `output` (device already chosen) while a `DirtReceiver`
     feeds it."""
 
     def __init__(self, engine: DirtEngine, receiver: DirtReceiver, options: DirtOptions, *,
                  output: AudioOutput, console: Any,
                  program: "DirtProgram | None" = None, sync: Any = None) -> None:
+        super().__init__(output, console, engine.sr, sync)   # sync: phonon.dirt.sync.DirtSync
         self.engine = engine
-        self.sync = sync                    # phonon.dirt.sync.DirtSync: Link, MIDI (or None)
         self.receiver = receiver
         self.program = program
-        self.output = output
-        self.device = output.device
-        self._reports: list[str] = []
-        self._reports_lock = threading.Lock()
         self.opt = options
-        self.console = console
-        self.sr = engine.sr
-        self.link: Link | None = None
         self.load = 0.0                     # render cost, % of the block budget (smoothed)
         self.peak = 0.0
         self.cost_sum = 0.0                 # for the mean over the run
         self.blocks = 0
-        self.tap: RecordTap | None = None
         self._warned = 0                    # bank warnings printed so far
-        self._stop = threading.Event()
-        output.on_event = self._on_output
 
-    def _on_output(self, ev: OutputEvent) -> None:
-        """The audio device went away or came back (the output's watch thread)."""
-        where = f"{ev.device.name!r} [{ev.device.hostapi}]"
-        if ev.kind == "lost":
-            self.report(f"audio device lost: {where}: {ev.text}; still listening on "
-                        f"{self.receiver.host}:{self.receiver.port} (events are counted as "
-                        f"unheard until the device is back); reconnecting; Ctrl-C to stop")
-        elif ev.kind == "back":
-            self.report(f"audio device back after {ev.seconds:.1f} s: {where}; "
-                        f"{self.engine.counters.unheard} events unheard so far")
-        else:
-            self.report(f"audio device: {ev.text}")
+    def _device_lost(self, where: str, ev: OutputEvent) -> str:
+        return (f"audio device lost: {where}: {ev.text}; still listening on "
+                f"{self.receiver.host}:{self.receiver.port} (events are counted as "
+                f"unheard until the device is back); reconnecting; Ctrl-C to stop")
+
+    def _device_back(self, where: str, ev: OutputEvent) -> str:
+        return (f"audio device back after {ev.seconds:.1f} s: {where}; "
+                f"{self.engine.counters.unheard} events unheard so far")
 
     # -- the render side
     def _render_loop(self, link: Link, target: int) -> None:
@@ -129,9 +110,7 @@ class DirtRunner:
             played = counters.played
             t0 = time.perf_counter()
             out = self._render_block()
-            ring.write(out)
-            if self.tap is not None:
-                self.tap.write(out)
+            self._write(ring, out)
             if not heard:
                 counters.unheard += counters.played - played
             share = 100.0 * (time.perf_counter() - t0) / budget
@@ -154,137 +133,76 @@ class DirtRunner:
             sync.after_block(start, engine.block)
         return out
 
-    def report(self, text: str) -> None:
-        """Print `text` from any thread (the main thread prints it above the status)."""
-        with self._reports_lock:
-            self._reports.append(text)
-
     # -- main
     def run(self) -> DirtResult:
         engine, opt = self.engine, self.opt
         block = engine.block
-        target = max(2 * block, int(round(opt.latency * self.sr / block)) * block)
+        target = ring_target(block, opt.latency, self.sr)
         link = self.link = Link.create(target + 2 * block, engine.channels)
         ring = link.ring
         if self.sync is not None:
             self.sync.live.link = link        # where the device stream is (LiveSync.on_stream)
             self.output.on_opened = self.sync.stream_opened   # MIDI runs after the audio
-        render = live = None
+        render = None
         switch = sys.getswitchinterval()
         t_start = time.time()
         try:
-            self.tap = self._open_record(ring)
+            self._open_record(opt.record, ring, channels=engine.channels)
             self._prime(ring, target)
             render = threading.Thread(target=self._render_loop, args=(link, target),
                                       name="phonon-render", daemon=True)
-            sys.setswitchinterval(SWITCH_INTERVAL)
-            self.output.start(link, self.sr, block)
-            t_start = time.time()
+            t_start = self._start_output(link, block)
             render.start()
             self.receiver.start()
             if self.program is not None:
                 self.program.start()
-            raise_all_threads()
-            latency_ms = 1000.0 * (target / self.sr + self.output.latency)
-            self._print(f"phonon dirt: listening on {self.receiver.host}:{self.receiver.port} "
-                        f"(SuperDirt's OSC); playing on {self.device.name!r} "
-                        f"[{self.device.hostapi}], {self.sr} Hz, {engine.channels} channels, "
-                        f"block {block}, output latency {latency_ms:.1f} ms; Ctrl-C to stop")
-            if self.console.is_terminal:
-                from rich.live import Live
-                live = Live(console=self.console, refresh_per_second=4, transient=True)
-                live.start()
-            self._play(ring, live, latency_ms, t_start)
+            latency_ms = self._announce(target, lambda latency_ms: (
+                f"phonon dirt: listening on {self.receiver.host}:{self.receiver.port} "
+                f"(SuperDirt's OSC); playing on {self.device.name!r} "
+                f"[{self.device.hostapi}], {self.sr} Hz, {engine.channels} channels, "
+                f"block {block}, output latency {latency_ms:.1f} ms; Ctrl-C to stop"))
+            status = DirtStatus(self.engine, self.receiver)
+            self._wait(ring, opt.duration, t_start, lambda: self._tick(status, ring, latency_ms))
         except KeyboardInterrupt:
             pass
         finally:
             with ignoring_stop_signals():     # a second Ctrl-C must not break the clean-up
-                self.output.close()           # first: the device stops taking frames
-                self._stop.set()
-                sys.setswitchinterval(switch)
-                normal_priority()
-                if live is not None:
-                    live.stop()
+                self._stop_output(switch)
                 self.receiver.close()
-                if render is not None and render.ident is not None:
-                    render.join(timeout=5)
-                if self.sync is not None:
-                    self.sync.close(ring.read)    # notes off, clock stop, leave Link
+                self._close_stream(render, ring)
                 if self.program is not None:
                     self.program.close()
-                if self.tap is not None:
-                    self.tap.close()
                 self._warn_new()
                 link.close()
         return DirtResult(time.time() - t_start, ring.underruns, link.xruns,
                           self.output.outages, self.output.outage_s,
                           self.cost_sum / max(self.blocks, 1), self.peak)
 
-    def _open_record(self, ring: BlockRing) -> RecordTap | None:
-        """The `--record` tap (None without `--record`); DeviceError when it cannot write."""
-        from ..live.device import DeviceError
-        if not self.opt.record:
-            return None
-        try:
-            return RecordTap(self.opt.record, self.sr, played=lambda: ring.read,
-                             channels=self.engine.channels)
-        except (RuntimeError, OSError) as exc:
-            raise DeviceError(f"cannot write {self.opt.record}: {exc}") from exc
-
     def _prime(self, ring: BlockRing, target: int) -> None:
         """Warm the kernels and fill the ring before the device starts."""
-        with KernelCompiles(self._announce_compiling) as jit:
+        with self._compiling():
             warm_voice_kernels(self.engine)
             warm_synths(self.engine)
-        if jit.count:
-            self._print(f"compiled {jit.count} DSP kernel{'s' if jit.count != 1 else ''} in "
-                        f"{jit.seconds:.1f} s (first run only; cached for the next runs)")
-        while ring.filled + self.engine.block <= target:
-            out = self._render_block()
-            ring.write(out)
-            if self.tap is not None:
-                self.tap.write(out)
-        gc.collect()
-        gc.freeze()
+        self._fill(ring, target, self.engine.block, self._render_block)
+        self._freeze_heap()
 
-    def _play(self, ring: BlockRing, live: Any, latency_ms: float, t_start: float) -> None:
-        """Until Ctrl-C or `duration` seconds were played (by the device, or on the clock
-        while it is away; never more than DURATION_SLACK_S late on the wall clock)."""
-        opt = self.opt
-        until = None if opt.duration is None else opt.duration * self.sr
-        status = DirtStatus(self.engine, self.receiver)
-        while not self._stop.is_set():
-            if until is not None and (ring.read >= until or
-                                      time.time() - t_start > opt.duration + DURATION_SLACK_S):
-                break
-            time.sleep(0.02)
-            self._warn_new(live)
-            if live is not None:
-                out = self.output
-                audio = "" if out.state == "playing" else \
-                    f"LOST {self.device.name!r}, reconnecting ({out.away_for():.0f} s)"
-                live.update(status.line(self.load, self.peak, ring.underruns, self.link.xruns,
-                                        latency_ms, audio,
-                                        self.sync.status() if self.sync is not None else ""))
+    def _tick(self, status: DirtStatus, ring: BlockRing, latency_ms: float) -> None:
+        """Every 20 ms while playing: new warnings and reports, the status line."""
+        self._warn_new()
+        if self._display is not None:
+            self._display.update(status.line(
+                self.load, self.peak, ring.underruns, self.link.xruns, latency_ms,
+                self._audio_state(), self.sync.status() if self.sync is not None else ""))
 
-    def _warn_new(self, live: Any = None) -> None:
+    def _warn_new(self) -> None:
         """Print the sample bank's new warnings (unknown sounds: once each, as SuperDirt), the
         program's reload results and swaps."""
         warnings = self.engine.bank.warnings
         while self._warned < len(warnings):
-            self._print(f"phonon dirt: {warnings[self._warned]}", live)
+            self._print(f"phonon dirt: {warnings[self._warned]}")
             self._warned += 1
-        with self._reports_lock:
-            reports, self._reports = self._reports, []
+        reports = self._take_reports()
         if self.program is not None:
             reports += self.program.swaps_to_report()
         for text in reports:
-            self._print(text, live)
-
-    def _announce_compiling(self, name: str, n: int) -> None:
-        if n == 1:
-            self._print("compiling DSP kernels (first run only)...")
-
-    def _print(self, text: str, live: Any = None) -> None:
-        (live.console if live is not None else self.console).print(
-            text, markup=False, highlight=False, soft_wrap=True)
+            self._print(text)

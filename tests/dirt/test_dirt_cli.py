@@ -21,12 +21,28 @@ def test_bad_channels_orbits_and_voices_are_usage_errors():
     for args, words in ((["--channels", "5"], "--channels must be 2 or 2*orbits (24)"),
                         (["--orbits", "0"], "--orbits must be 1..64"),
                         (["--voices", "0"], "--voices must be 1..4096"),
-                        (["-b", "0"], "block must be positive"),
+                        (["-b", "0"], "the block must be 1-65536 frames and the latency 0-10 s"),
                         (["--program", "x.ph", "--channels", "24"], "--program plays in stereo"),
                         (["--program", "/no/such.ph"], "cannot read /no/such.ph")):
         proc = subprocess.run(PHONON + args, capture_output=True, text=True, timeout=60)
         assert proc.returncode == 2 and words in proc.stderr, proc.stderr
         assert "Traceback" not in proc.stderr
+
+
+def test_block_latency_and_duration_are_checked_as_in_live():
+    """The same bounds and words as `phonon live` (before, dirt took a block of 10^9 frames,
+    a latency of a minute and `--duration nan`, which never ended)."""
+    for args, words in ((["-b", "1000000000"], "the block must be 1-65536 frames and the "
+                                               "latency 0-10 s"),
+                        (["--latency", "-0.1"], "the block must be 1-65536 frames and the "
+                                                "latency 0-10 s"),
+                        (["--latency", "60"], "the block must be 1-65536 frames and the "
+                                              "latency 0-10 s"),
+                        (["--duration", "nan"], "--duration must be a positive number of seconds"),
+                        (["--duration", "0"], "--duration must be a positive number of seconds")):
+        proc = subprocess.run(PHONON + ["--port", "0", *args], capture_output=True, text=True,
+                              timeout=60)
+        assert (proc.returncode, proc.stderr) == (2, f"phonon dirt: {words}\n"), args
 
 
 def test_a_taken_port_says_so():
