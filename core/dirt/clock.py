@@ -1,9 +1,10 @@
 """Wall time -> output frame: where an OSC timetag lands in the stream the device plays.
 
 The audio callback says, for the first frame it hands to the device (ring frame `read`), when
-that frame reaches the DAC in wall-clock seconds. Each such stamp is late by the callback's
-wake-up jitter (never early), and the device's clock drifts against the wall clock (the JACK
-dummy driver by ~15 ppm, sound cards by tens of ppm). So:
+that frame reaches the DAC in wall-clock seconds (on JACK from JACK's clock, elsewhere from
+PortAudio's; see `phonon.live.device_process.make_callback`). A stamp can be late (a callback
+or a cycle woken late on a loaded machine), never early, and the device's clock drifts against
+the wall clock (the JACK dummy driver by ~15 ppm, sound cards by tens of ppm). So:
 
 - the stamps are taken in windows of `WINDOW_S`; of each window only the earliest stamp
   (the one with the least delay: smallest `wall - read / sr`) is kept;

@@ -114,6 +114,7 @@ class JackFrames:
 
     def __init__(self) -> None:
         self.frame = None
+        self.usecs = None
         self._lib = self._client = None
         try:
             lib = ctypes.CDLL(ctypes.util.find_library("jack") or "libjack.so.0")
@@ -124,6 +125,9 @@ class JackFrames:
                                          ctypes.POINTER(ctypes.c_int)]
         lib.jack_last_frame_time.restype = ctypes.c_uint32
         lib.jack_last_frame_time.argtypes = [ctypes.c_void_p]
+        lib.jack_frames_to_time.restype = ctypes.c_uint64
+        lib.jack_frames_to_time.argtypes = [ctypes.c_void_p, ctypes.c_uint32]
+        lib.jack_get_time.restype = ctypes.c_uint64
         lib.jack_client_close.argtypes = [ctypes.c_void_p]
         status = ctypes.c_int(0)
         client = lib.jack_client_open(b"phonon-clock", self.NO_START_SERVER,
@@ -131,6 +135,15 @@ class JackFrames:
         if client:
             self._lib, self._client = lib, client
             self.frame = lambda: lib.jack_last_frame_time(client)
+            self.usecs = lambda frame: lib.jack_frames_to_time(client, frame)
+
+    def offsets(self) -> tuple[float, float] | None:
+        """(time.time() - JACK's clock in s, host µs - JACK's µs), from the tightest of a few
+        bracketed readings; None without a client."""
+        if not self._client:
+            return None
+        jack_now = self._lib.jack_get_time
+        return bracketed(time.time, jack_now, 1e-6), bracketed(host_usecs, jack_now, 1.0)
 
     def close(self) -> None:
         """Close the client (only while its server runs: never after a loss)."""
@@ -138,6 +151,7 @@ class JackFrames:
             self._lib.jack_client_close(self._client)
             self._client = None
             self.frame = None
+            self.usecs = None
 
 
 def host_usecs() -> float:
@@ -145,27 +159,37 @@ def host_usecs() -> float:
     return time.clock_gettime_ns(time.CLOCK_MONOTONIC_RAW) / 1000.0
 
 
-def measure_offset(stream: Any) -> float | None:
-    """time.time() - the stream's clock, from the tightest of a few bracketed readings taken
-    outside the callback (whose own wake-up jitter would otherwise enter every stamp)."""
+def bracketed(ours: Any, theirs: Any, scale: float) -> float:
+    """ours() - theirs() * scale, from the tightest of a few readings of theirs between two of
+    ours (taken outside the callback, whose wake-up jitter would otherwise enter every stamp)."""
     best = None
     for _ in range(5):
-        a = time.time()
-        st = stream.time
-        b = time.time()
-        if st > 0 and (best is None or b - a < best[0]):
-            best = (b - a, (a + b) / 2 - st)
-    return None if best is None else best[1]
+        a = ours()
+        t = theirs() * scale
+        b = ours()
+        if best is None or b - a < best[0]:
+            best = (b - a, (a + b) / 2 - t)
+    return best[1]
 
 
-def make_callback(link: Any, sr: int, fade: int, jack_frame=None, clock: dict | None = None):
+def measure_offset(stream: Any) -> float | None:
+    """time.time() - the stream's clock (None while the stream has no time yet)."""
+    return bracketed(time.time, lambda: stream.time, 1.0) if stream.time > 0 else None
+
+
+def make_callback(link: Any, sr: int, fade: int, jack: JackFrames | None = None,
+                  clock: dict | None = None):
     """The audio callback: copies the ring out (only while the render side lets the device
     consume it, from where the clock says when it takes over), stamps the heartbeat and where
     its first frame is heard (wall time, host µs, and the JACK frame it is output at when
-    `jack_frame` reads JACK's cycle frame: a callback's first frame goes out in the cycle it
-    runs in, where the previous callback of that cycle stopped); fades in over `fade` frames.
-    The DAC wall time is the stream's `outputBufferDacTime` plus `clock["offset"]` once it is
-    measured (`measure_offset`), before that the callback's own wall time plus the delay."""
+    `jack` reads JACK's cycle frame: a callback's first frame goes out in the cycle it runs in,
+    where the previous callback of that cycle stopped); fades in over `fade` frames.
+
+    When it is heard: on JACK, the JACK frame's time on JACK's clock (its delay-locked loop:
+    free of this callback's wake-up jitter) plus the port latency, moved to the wall and host
+    clocks by `clock["jack"]` (`JackFrames.offsets`); elsewhere the stream's
+    `outputBufferDacTime` plus `clock["offset"]` (`measure_offset`); before either is measured,
+    the callback's own wall time plus the delay."""
     from .link import (BEAT_WALL, BEATS, DEVICE, KEEP_AT, N_UNDERRUN_AT, N_XRUN_AT, OWNER,
                        RESUME, RESUME_FRAME, RESUME_WALL, XRUNS)
     ring, ctl, wall = link.ring, link.ctl, link.wall
@@ -202,14 +226,19 @@ def make_callback(link: Any, sr: int, fade: int, jack_frame=None, clock: dict | 
         dac, cur = time_info.outputBufferDacTime, time_info.currentTime
         delay = dac - cur if dac > 0 and cur > 0 else 0.0
         frame = -1
-        if jack_frame is not None:
-            cycle = int(jack_frame())
+        if jack is not None and jack.frame is not None:
+            cycle = int(jack.frame())
             state["offset"] = state["offset"] + state["frames"] if cycle == state["cycle"] else 0
             state["cycle"], state["frames"] = cycle, frames
             frame = (cycle + state["offset"]) % (1 << 32)
-        offset = clock.get("offset")
-        heard = dac + offset if offset is not None and dac > 0 else now + delay
-        link.stamp_dac(before, heard, frame, host_usecs() + delay * 1e6)
+        offsets, offset = clock.get("jack"), clock.get("offset")
+        if frame >= 0 and offsets is not None:
+            jack_us = jack.usecs(frame) + delay * 1e6
+            heard, heard_us = jack_us / 1e6 + offsets[0], jack_us + offsets[1]
+        else:
+            heard = dac + offset if offset is not None and dac > 0 else now + delay
+            heard_us = host_usecs() + delay * 1e6
+        link.stamp_dac(before, heard, frame, heard_us)
     return callback
 
 
@@ -224,7 +253,7 @@ def play(sd: Any, device: Any, cmd: dict, cmds: queue.Queue) -> None:
     clock: dict = {}
     try:
         callback = make_callback(link, sr, int(cmd.get("fade", 0)),
-                                 frames.frame if frames is not None else None, clock)
+                                 frames, clock)
         stream = sd.OutputStream(device=device.index, samplerate=sr, blocksize=int(cmd["block"]),
                                  channels=channels, dtype="float32", latency="low",
                                  callback=callback)
@@ -241,6 +270,7 @@ def play(sd: Any, device: Any, cmd: dict, cmds: queue.Queue) -> None:
                               f"with {channels} channels: {exc}")
         os._exit(3)
     clock["offset"] = measure_offset(stream)
+    clock["jack"] = frames.offsets() if frames is not None else None
     next_offset = time.monotonic() + OFFSET_EVERY_S
     emit("playing", latency=float(stream.latency), **describe_device(device))
     while True:
@@ -262,6 +292,7 @@ def play(sd: Any, device: Any, cmd: dict, cmds: queue.Queue) -> None:
             os._exit(0)               # PortAudio is unusable now: no stop, no terminate
         if time.monotonic() > next_offset:
             clock["offset"] = measure_offset(stream) or clock["offset"]
+            clock["jack"] = frames.offsets() if frames is not None else None
             next_offset = time.monotonic() + OFFSET_EVERY_S
 
 

@@ -86,3 +86,52 @@ def test_a_device_taking_over_resumes_on_the_wall_clock_and_fades_in():
         assert link.ring.read == before + 8 and (out == 1).all()
     finally:
         link.close()
+
+
+class FakeJack:
+    """JackFrames' two calls: the running cycle's first frame and a frame's time on JACK's
+    clock (µs); here JACK's clock starts at 5 s and runs at SR frames per second."""
+
+    def __init__(self) -> None:
+        self.cycle = 0
+
+    def frame(self) -> int:
+        return self.cycle
+
+    def usecs(self, frame: int) -> int:
+        return 5_000_000 + frame * 1_000_000 // SR
+
+
+def test_on_jack_the_stamps_come_from_jacks_clock_not_from_the_callbacks_wake_up():
+    """The heard time of a callback's first frame is the JACK frame's time on JACK's clock plus
+    the port latency, moved to the wall and host clocks by the measured offsets: however late
+    the callback wakes (its own `time.time()` and PortAudio's `currentTime` jitter by ms under
+    load), frames a cycle apart are stamped exactly a cycle apart."""
+    link, jack = Link.create(4096), FakeJack()
+    try:
+        link.ring.write(np.zeros((2, 4000), np.float32))
+        link.ctl[OWNER] = DEVICE
+        clock = {"offset": 1000.0, "jack": (2000.0, 7_000_000.0)}   # wall - JACK s, host - JACK µs
+        cb = make_callback(link, SR, fade=0, jack=jack, clock=clock)
+        out = np.empty((8, 2), np.float32)
+        stamps = []
+        for k, late in enumerate([0.0, 0.004, 0.0, 0.011]):      # wake-up delays, s
+            jack.cycle = 16 * k
+            times = SimpleNamespace(currentTime=3.0 + 0.016 * k + late,
+                                    outputBufferDacTime=3.0 + 0.016 * k + late + 0.032)
+            cb(out, 8, times, OK)                                # two callbacks per cycle
+            stamps.append(link.stamps())
+            cb(out, 8, times, OK)
+            stamps.append(link.stamps())
+        assert [s[0] for s in stamps] == list(range(0, 64, 8))                # ring frames
+        assert [s[2] for s in stamps] == [0, 8, 16, 24, 32, 40, 48, 56]       # JACK frames
+        # frame f is heard at JACK's 5 s + f ms + 32 ms of port latency (dac - current)
+        assert np.allclose([s[1] for s in stamps],
+                           [2000.0 + 5.032 + f / SR for f in range(0, 64, 8)], atol=1e-9)
+        assert np.allclose([s[3] for s in stamps],
+                           [7_000_000 + 5_032_000 + f * 1000 for f in range(0, 64, 8)])
+        clock["jack"] = None                 # not measured (yet): the stream's time + offset
+        cb(out, 8, SimpleNamespace(currentTime=9.0, outputBufferDacTime=9.032), OK)
+        assert link.stamps()[1] == 1009.032
+    finally:
+        link.close()
