@@ -31,7 +31,6 @@ actually get are printed before and after.
 from __future__ import annotations
 
 import argparse
-import math
 import multiprocessing as mp
 import os
 import re
@@ -49,28 +48,14 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine_load import free_cores  # noqa: E402
+
 SR = 44100
 CPS = 0.5625
 
 
 # --------------------------------------------------------------------------- the machine
-def free_cores(seconds: float = 1.0) -> float:
-    """How many cores two CPU-bound processes get right now (other jobs share the machine)."""
-    def burn() -> None:
-        end = time.perf_counter() + seconds
-        while time.perf_counter() < end:
-            pass
-
-    c0 = time.process_time()
-    pid = os.fork()
-    if pid == 0:
-        burn()
-        os._exit(0)
-    burn()
-    _, _, usage = os.wait4(pid, 0)
-    return (time.process_time() - c0 + usage.ru_utime + usage.ru_stime) / seconds
-
-
 def machine_line() -> str:
     return (f"load average {os.getloadavg()[0]:.2f}; two busy processes get "
             f"{free_cores():.2f} of {os.cpu_count()} cores")

@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import sys
 import time
 from pathlib import Path
 
@@ -34,6 +35,9 @@ from phonon.engine.session import Session, make_sample_bank
 from phonon.lang.ir import Const, GraphIR, Loc, NodeIR
 from phonon.runtime.machine import available_cores, default_workers
 from phonon.runtime.options import RuntimeOptions
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine_load import free_cores  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE.parent / "tests" / "data" / "bench"
@@ -157,24 +161,6 @@ def bench_overhead(block: int, blocks: int, repeat: int) -> None:
     print(f"  inline: {inline:.1f} µs/block; node on a worker: {actor:.1f} µs/block; "
           f"the actor runtime adds {actor - inline:.1f} µs/block")
     print(f"  barrier (publish -> worker runs -> done seen): {statistics.median(barrier):.1f} µs")
-
-
-def free_cores(seconds: float = 1.0) -> float:
-    """How many cores two CPU-bound processes actually get right now (other jobs share the
-    machine): the ceiling of any parallel speed-up measured in this run."""
-    def burn() -> None:
-        end = time.perf_counter() + seconds
-        while time.perf_counter() < end:
-            pass
-
-    c0 = time.process_time()
-    pid = os.fork()
-    if pid == 0:
-        burn()
-        os._exit(0)
-    burn()
-    _, _, usage = os.wait4(pid, 0)
-    return (time.process_time() - c0 + usage.ru_utime + usage.ru_stime) / seconds
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,18 +18,11 @@ from tests.process_lines import Lines
 from tests.terminal import Terminal
 
 from .jack_server import RATE, JackServer, jack_control  # noqa: F401 - the fixture
+from .live_process import BEAT, frame_at, live_process, run_capture, wall_time
 
-CAPTURE = Path(__file__).with_name("jack_capture.py")
-BEAT = 'cps: 1\n~beat: s "rim ~ ~ ~"\nout: ~beat\n'
 # the same through a filter in a worker process of its own (`--workers 1`, `:isolate 1`)
 WORKER_BEAT = 'cps: 1\n~beat: s "rim ~ ~ ~"\nout: ~beat # lpf 8000 0.7 :isolate 1\n'
 CENTER = np.float32(np.cos(np.pi / 4))       # a mono sample panned to the centre
-
-
-def start_live(env: dict, prog: Path, *args: str) -> tuple[subprocess.Popen, Lines, Lines]:
-    live = subprocess.Popen([sys.executable, "-m", "phonon", "live", str(prog), *args],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    return live, Lines(live), Lines(live, live.stderr)
 
 
 def descendants(pid: int) -> set[int]:
@@ -105,9 +98,8 @@ def test_a_killed_server_is_reported_within_a_second_and_the_run_ends_on_time(
     prog = tmp_path / "beat.ph"
     prog.write_text(WORKER_BEAT)
     record = tmp_path / "rec.wav"
-    live, out, err = start_live(jack_control.env, prog, "--duration", "5", "--workers", "1",
-                                "--record", str(record))
-    try:
+    with live_process(jack_control.env, prog, "--duration", "5", "--workers", "1",
+                      "--record", str(record)) as (live, out, err):
         out.wait_for("playing", 60)
         t_play = time.monotonic()
         helpers = descendants(live.pid)
@@ -119,10 +111,6 @@ def test_a_killed_server_is_reported_within_a_second_and_the_run_ends_on_time(
         live.wait(timeout=30)
         t_exit = time.monotonic()
         stdout, stderr = out.text(10), err.text(10)
-    finally:
-        if live.poll() is None:
-            live.kill()
-            live.wait()
     print(f"\nloss reported {1000 * lost_after:.0f} ms after SIGKILL; exit "
           f"{t_exit - t_play:.2f} s after playing (--duration 5)")
     assert live.returncode == 0, stderr
@@ -150,9 +138,8 @@ def test_ctrl_c_and_sigterm_stop_within_a_second_while_the_device_is_gone(jack_c
         prog = tmp_path / f"beat-{sig.name}.ph"
         prog.write_text(WORKER_BEAT)
         record = tmp_path / f"rec-{sig.name}.wav"
-        live, out, err = start_live(jack_control.env, prog, "--workers", "1", "--record",
-                                    str(record))
-        try:
+        with live_process(jack_control.env, prog, "--workers", "1", "--record",
+                          str(record)) as (live, out, err):
             out.wait_for("playing", 60)
             helpers = descendants(live.pid)
             assert len(workers(helpers)) == 1
@@ -164,10 +151,6 @@ def test_ctrl_c_and_sigterm_stop_within_a_second_while_the_device_is_gone(jack_c
             live.wait(timeout=30)
             took = time.monotonic() - t_sig
             stdout, stderr = out.text(10), err.text(10)
-        finally:
-            if live.poll() is None:
-                live.kill()
-                live.wait()
         print(f"\n{sig.name} while the device is gone: exit after {1000 * took:.0f} ms")
         assert live.returncode == 0, (sig, stderr)
         assert took < 1.0, (sig, took)
@@ -185,8 +168,7 @@ def test_a_frozen_server_is_caught_by_the_callback_watchdog_and_sound_resumes(ja
     watchdog reports it within a second, and after SIGCONT a new stream takes over."""
     prog = tmp_path / "beat.ph"
     prog.write_text(BEAT)
-    live, out, err = start_live(jack_control.env, prog, "--duration", "5")
-    try:
+    with live_process(jack_control.env, prog, "--duration", "5") as (live, out, err):
         out.wait_for("playing", 60)
         time.sleep(1.0)                           # the music plays for a while
         t_stop = time.monotonic()
@@ -202,10 +184,6 @@ def test_a_frozen_server_is_caught_by_the_callback_watchdog_and_sound_resumes(ja
                                text=True, timeout=10).stdout
         live.wait(timeout=30)
         stdout, stderr = out.text(10), err.text(10)
-    finally:
-        if live.poll() is None:
-            live.kill()
-            live.wait()
     print(f"\nfrozen server reported after {1000 * lost_after:.0f} ms; back "
           f"{1000 * back_after:.0f} ms after SIGCONT")
     assert live.returncode == 0, stderr
@@ -241,29 +219,13 @@ def capture_stamps(npz: Path) -> tuple[np.ndarray, np.ndarray]:
     return data["audio"][:, 0], data["stamps"]
 
 
-def wall_of(stamps: np.ndarray, frame: int) -> float:
-    i = max(int(np.searchsorted(stamps[:, 0], frame, side="right")) - 1, 0)
-    return stamps[i, 1] + (frame - stamps[i, 0]) / RATE
-
-
-def frame_at(stamps: np.ndarray, t: float) -> int:
-    i = max(int(np.searchsorted(stamps[:, 1], t, side="right")) - 1, 0)
-    return int(stamps[i, 0] + (t - stamps[i, 1]) * RATE)
-
-
 def origin(audio: np.ndarray, stamps: np.ndarray, frame: int, ref: np.ndarray) -> float:
     """Wall time at which the program's sample 0 played, from the chirp heard at `frame`:
     the captured stretch must be the sample, bit for bit, at the position it says."""
     chunk = audio[frame:frame + 8192]
     p = position_in(ref, chunk)
     assert np.abs(chunk - ref[p:p + chunk.size]).max() < 1e-6, "not the sample's own frames"
-    return wall_of(stamps, frame) - p / RATE
-
-
-def run_capture(env: dict, seconds: float, npz: Path) -> tuple[subprocess.Popen, Lines]:
-    cap = subprocess.Popen([sys.executable, str(CAPTURE), "phonon", str(seconds), str(npz)],
-                           env=env, stdout=subprocess.PIPE, text=True)
-    return cap, Lines(cap)
+    return wall_time(stamps, frame) - p / RATE
 
 
 def test_a_restarted_server_brings_the_program_back_on_its_clock_with_the_edits(
@@ -281,9 +243,8 @@ def test_a_restarted_server_brings_the_program_back_on_its_clock_with_the_edits(
     prog.write_text(LONG)
     record = tmp_path / "rec.wav"
     env = jack_control.env
-    live, out, err = start_live(env, prog, "--duration", "13", "--latency", "0.1",
-                                "--samples", str(tmp_path / "samples"), "--record", str(record))
-    try:
+    with live_process(env, prog, "--duration", "13", "--latency", "0.1", "--samples",
+                      str(tmp_path / "samples"), "--record", str(record)) as (live, out, err):
         out.wait_for("playing", 60)
         cap1, _ = run_capture(env, 1.0, tmp_path / "before.npz")
         assert cap1.wait(timeout=60) == 0
@@ -299,10 +260,6 @@ def test_a_restarted_server_brings_the_program_back_on_its_clock_with_the_edits(
         assert cap2.wait(timeout=60) == 0
         live.wait(timeout=60)
         stdout, stderr = out.text(10), err.text(10)
-    finally:
-        if live.poll() is None:
-            live.kill()
-            live.wait()
     assert live.returncode == 0, stderr
     assert "(heard when the audio device is back)" in stdout, stdout
     assert back.startswith("audio device back after ") and "resuming at cycle 0." in back, back
@@ -318,12 +275,12 @@ def test_a_restarted_server_brings_the_program_back_on_its_clock_with_the_edits(
           f"{1000 * (o2 - o1):+.1f} ms")
     assert abs(o2 - o1) < 0.01                            # on the clock, not paused
     # the edit: the sample again, at half level, from the next cycle boundary (10 s) on
-    after_old = frame_at(s2, o1 + (CHIRP_S + 1 / CPS) / 2)     # between the two chirps
+    after_old = int(frame_at(s2, o1 + (CHIRP_S + 1 / CPS) / 2))   # between the two chirps
     assert not a2[after_old - 1000:after_old + 1000].any()
     onset = int(np.flatnonzero(a2[after_old:])[0]) + after_old - 1   # the chirp starts at 0.0
     new = a2[onset:onset + 8192]
     assert np.abs(new - heard[:8192] * np.float32(0.5)).max() < 1e-6
-    assert abs(wall_of(s2, onset) - (o1 + 1 / CPS)) < 0.01
+    assert abs(wall_time(s2, onset) - (o1 + 1 / CPS)) < 0.01
 
     rec, sr = sf.read(record, dtype="float32")
     cycle = int(RATE / CPS)

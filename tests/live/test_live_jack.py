@@ -14,10 +14,10 @@ import soundfile as sf
 from tests.process_lines import Lines
 
 from .jack_server import RATE, jack_server  # noqa: F401 - the fixture
+from .live_process import BEAT, frame_at, live_process, run_capture, wall_time
 
-CAPTURE = Path(__file__).with_name("jack_capture.py")
 CYCLE = RATE                    # cps 1
-OLD = 'cps: 1\n~beat: s "rim ~ ~ ~"\nout: ~beat\n'
+OLD = BEAT
 BROKEN = 'cps: 1\n~beat: s "rim ~ rim ~" #\nout: ~beat\n'
 NEW = 'cps: 1\n~beat: s "rim ~ rim ~"\nout: ~beat\n'
 
@@ -37,17 +37,6 @@ def onsets(x: np.ndarray, level: float = 0.05, quiet: int = 400) -> np.ndarray:
         return loud
     keep = np.concatenate([[True], np.diff(loud) > quiet])
     return loud[keep]
-
-
-def wall_time(stamps: np.ndarray, frame: float) -> float:
-    """Wall time of capture frame `frame` (from the capture callback stamps)."""
-    i = max(int(np.searchsorted(stamps[:, 0], frame, side="right")) - 1, 0)
-    return stamps[i, 1] + (frame - stamps[i, 0]) / RATE
-
-
-def frame_at(stamps: np.ndarray, t: float) -> float:
-    i = max(int(np.searchsorted(stamps[:, 1], t, side="right")) - 1, 0)
-    return stamps[i, 0] + (t - stamps[i, 1]) * RATE
 
 
 def recorded_exactly(audio: np.ndarray, on: np.ndarray, rec: np.ndarray) -> bool:
@@ -98,15 +87,9 @@ def hot_reload_once(env: dict, tmp_path: Path) -> None:
     prog.write_text(OLD)
     record = tmp_path / "rec.wav"
     npz = tmp_path / "capture.npz"
-    live = subprocess.Popen(
-        [sys.executable, "-m", "phonon", "live", str(prog), "--duration", "16",
-         "--latency", "0.1", "--record", str(record)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    out_lines, err_lines = Lines(live), Lines(live, live.stderr)
-    try:
-        cap = subprocess.Popen([sys.executable, str(CAPTURE), "phonon", "10", str(npz)],
-                               env=env, stdout=subprocess.PIPE, text=True)
-        progress = Lines(cap)
+    with live_process(env, prog, "--duration", "16", "--latency", "0.1",
+                      "--record", str(record)) as (live, out_lines, err_lines):
+        cap, progress = run_capture(env, 10, npz)
         progress.wait_for("connected", 40)
         wait_captured(progress, 3 * CYCLE)                  # the old rhythm, 3 cycles of it
         t_broken = save(prog, BROKEN)
@@ -117,10 +100,6 @@ def hot_reload_once(env: dict, tmp_path: Path) -> None:
         assert cap.wait(timeout=60) == 0
         live.wait(timeout=60)
         out, err = out_lines.text(10), err_lines.text(10)
-    finally:
-        if live.poll() is None:
-            live.kill()
-            live.wait()
     assert live.returncode == 0, err
     # the CLI: the broken save was reported with line and column, then the good one swapped
     assert f"{prog}:2:" in out and "reload failed, the old program keeps playing" in out
@@ -178,20 +157,12 @@ def test_ctrl_c_stops_cleanly_closing_the_device_and_leaving_no_shared_memory(
 
     prog = tmp_path / "beat.ph"
     prog.write_text(OLD)
-    live = subprocess.Popen([sys.executable, "-m", "phonon", "live", str(prog), "--workers", "1"],
-                            env=jack_server, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
-    out_lines = Lines(live)
-    try:
+    with live_process(jack_server, prog, "--workers", "1") as (live, out_lines, err_lines):
         out_lines.wait_for("playing", 40)          # the device stream runs
         assert leftover_segments(live.pid)         # and so does its worker runtime (shm)
         live.send_signal(signal.SIGINT)
         live.wait(timeout=30)
-        out, err = out_lines.text(10), live.stderr.read()
-    finally:
-        if live.poll() is None:
-            live.kill()
-            live.wait()
+        out, err = out_lines.text(10), err_lines.text(10)
     assert live.returncode == 0, err
     assert "phonon live: stopped after" in out and "underruns: 0;" in out, out
     ports = subprocess.run(["jack_lsp"], env=jack_server, capture_output=True, text=True).stdout

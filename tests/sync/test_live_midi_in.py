@@ -3,7 +3,11 @@ had (a constant delay: the render-ahead), and `record` on standard input prints 
 played, quantised, as mini-notation."""
 from __future__ import annotations
 
+import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import numpy as np
 
@@ -16,15 +20,27 @@ def wait_frames(probe: JackProbe, frame: int) -> None:
         time.sleep(0.01)
 
 
+@contextmanager
+def live_with_midi_in(env: dict, prog: Path, *, duration: float, probe_seconds: float = 30,
+                      settle: float = 1.0,
+                      stdin: bool = False) -> Iterator[tuple[JackProbe, subprocess.Popen]]:
+    """`phonon live PROG --midi-in probe:out` with its output recorded by the probe, after
+    `settle` seconds of playing; the probe is closed on the way out."""
+    probe = JackProbe("probe", seconds=probe_seconds, audio=True)
+    try:
+        live = start_live(env, prog, "--midi-in", "probe:out", duration=duration, stdin=stdin)
+        attach(probe, live)
+        time.sleep(settle)
+        yield probe, live
+    finally:
+        probe.close()
+
+
 def test_a_controller_steps_the_signal_at_the_exact_spacing_of_its_messages(jack_here,
                                                                              tmp_path):
     prog = tmp_path / "knob.ph"
     prog.write_text("out: midicc 74 :channel 2 :init 0.25\n")
-    probe = JackProbe("probe", seconds=30, audio=True)
-    try:
-        live = start_live(jack_here, prog, "--midi-in", "probe:out", duration=5)
-        attach(probe, live)
-        time.sleep(1.0)
+    with live_with_midi_in(jack_here, prog, duration=5) as (probe, live):
         sent = probe.frame_now() + RATE // 2
         steps = [(0, 127), (1234, 64), (1234 + 777, 0), (1234 + 778, 127)]
         for gap, value in steps:
@@ -32,8 +48,6 @@ def test_a_controller_steps_the_signal_at_the_exact_spacing_of_its_messages(jack
         probe.send_at(sent + 100, bytes((0xB0, 74, 5)))          # channel 1: ignored
         probe.send_at(sent + 200, bytes((0xB1, 75, 5)))          # another controller
         out = finish(live)
-    finally:
-        probe.close()
     assert "underruns: 0;" in out, out
     x = probe.audio[:probe.audio_n].astype(np.float64)
     playing = int(np.argmax(x == 0.25))                  # the program's sound has started
@@ -53,11 +67,8 @@ def test_a_controller_steps_the_signal_at_the_exact_spacing_of_its_messages(jack
 def test_record_prints_the_notes_played_as_mini_notation(jack_here, tmp_path):
     prog = tmp_path / "beat.ph"
     prog.write_text('cps: 1\nout: s "rim"\n')
-    probe = JackProbe("probe", seconds=40, audio=True)
-    try:
-        live = start_live(jack_here, prog, "--midi-in", "probe:out", duration=12, stdin=True)
-        attach(probe, live)
-        time.sleep(2.5)
+    with live_with_midi_in(jack_here, prog, duration=12, probe_seconds=40, settle=2.5,
+                           stdin=True) as (probe, live):
         starts = audio_onsets(probe)[1:]                      # cycle starts (graph frames)
         heard = probe.clock.playback_latency(probe.client.get_port_by_name("phonon:out_0"))
         k = int((probe.frame_now() - starts[0]) // RATE) + 2  # a cycle safely ahead
@@ -73,8 +84,6 @@ def test_record_prints_the_notes_played_as_mini_notation(jack_here, tmp_path):
         live.stdin.flush()
         time.sleep(1.0)
         out = finish(live)
-    finally:
-        probe.close()
     assert 'recorded 2 cycles: note "<[c3 [e3,g3] b3 ~] [c4 ~ ~ e4]>"' in out, out
 
 
@@ -82,18 +91,12 @@ def test_played_notes_sound_at_their_exact_spacing_held_until_the_keys_come_up(j
                                                                                tmp_path):
     prog = tmp_path / "keys.ph"
     prog.write_text('~lead: sine 220 # gain 0.5\nout: midinote # s "~lead" # release 0.02\n')
-    probe = JackProbe("probe", seconds=30, audio=True)
-    try:
-        live = start_live(jack_here, prog, "--midi-in", "probe:out", duration=5)
-        attach(probe, live)
-        time.sleep(1.0)
+    with live_with_midi_in(jack_here, prog, duration=5) as (probe, live):
         at = probe.frame_now() + RATE // 2
         for frame, data in ((at, b"\x90\x45\x64"), (at + 1500, b"\x80\x45\x00"),
                             (at + 3000, b"\x90\x39\x64"), (at + 6000, b"\x80\x39\x00")):
             probe.send_at(frame, data)
         out = finish(live)
-    finally:
-        probe.close()
     assert "underruns: 0;" in out, out
     x = np.abs(probe.audio[:probe.audio_n].astype(np.float64))
     loud = np.flatnonzero(x > 1e-4)
