@@ -58,7 +58,9 @@ class _Pedal(Node):
         except ValueError:                              # an array where a float was
             constant = False
         if constant and x is self._input_ok and n == self._frames_ok:
-            out[...] = pedal.process(self.plugin, x, self.sr)       # the steady state
+            # the steady state: the plugin has played (a primed one's first call resets it,
+            # see `pedal.process`) and the block fits one call
+            out[...] = self.plugin.process(x, self.sr, pedal.PRIME_FRAMES, False)
             return
         if not constant:
             constant = not any(type(v) is np.ndarray for v in values)
@@ -73,7 +75,7 @@ class _Pedal(Node):
                     x = self._copy_in(x, n)
                 else:
                     self._input_ok = x
-                    self._frames_ok = n if n == out.shape[1] else -1
+                    self._frames_ok = n if n == out.shape[1] and n <= pedal.PRIME_FRAMES else -1
             y = pedal.process(self.plugin, x, self.sr)
             if n == out.shape[1]:
                 out[...] = y                    # (cheaper than np.copyto for one block)

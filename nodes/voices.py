@@ -78,6 +78,8 @@ class SampleVoices(Node):
         self._voices_seen: object = _UNSET          # the `voices` value last applied
         self._prepared: dict[int, tuple] = {}       # id(control map) -> `_prepare` result
         self.orbit: OrbitEffects | None = None      # the node's own orbit (made on first use)
+        #: a subclass that sums audio inputs into the voices (`dirt_orbit`)
+        self._adds_inputs = type(self).add_inputs is not SampleVoices.add_inputs
 
     def prepare(self, sr: int, block: int, channels: int) -> None:
         if self.samples is None:
@@ -144,15 +146,22 @@ class SampleVoices(Node):
                 self.max_voices = wanted
                 self.pool.resize(wanted)
         events = ctx.events
-        if len(events) > 1:
-            events = sorted(events, key=_offset)
-        for trig in events:
-            self.start(trig, ctx.cps)
+        if events:
+            if len(events) > 1:
+                events = sorted(events, key=_offset)
+            for trig in events:
+                self.start(trig, ctx.cps)
         frames = ctx.frames
         mix = out if self._mix is None else self._mix
-        self.pool.mix(self.samples.arena, mix, frames)
-        self.add_inputs(ins, mix, frames)
-        self.orbit_effects(ctx, events, mix)
+        pool = self.pool
+        if pool.silent and mix is out and frames == out.shape[1]:
+            out.fill(0.0)                         # what `pool.mix` writes, without the call
+        else:
+            pool.mix(self.samples.arena, mix, frames)
+        if self._adds_inputs:
+            self.add_inputs(ins, mix, frames)
+        if events or self.orbit is not None:      # (no event, no orbit yet: nothing to run)
+            self.orbit_effects(ctx, events, mix)
         if self._mix is not None:                 # mono (or >2 channels): centre = unity
             out[:, :frames] = (mix[0, :frames] + mix[1, :frames]) * np.float32(math.sqrt(0.5))
 
