@@ -6,6 +6,7 @@ import mmap
 import numpy as np
 
 from phonon.dsp import delay as k
+from phonon.dsp.direct import compiled
 from phonon.plugins import Block, Node, Param, ParamBuffers, Params, node
 
 __all__ = ['Delay']
@@ -41,6 +42,14 @@ class Delay(Node):
         self.tap = np.zeros(block, dtype=np.float64)
         #: (time, feedback, mix, n, kernel, delay, feedback) of the last constant block
         self._last: tuple | None = None
+
+    def steady_call(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> tuple | None:
+        """The constant-parameter kernel `process` chose, with the values it computed."""
+        last = self._last
+        if last is None or last[3] != ctx.frames:
+            return None
+        args = (ins[0], out, last[3], last[5], last[6], last[2], self.line, self.head, self.tap)
+        return compiled(last[4], args), args
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames

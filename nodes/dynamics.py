@@ -16,6 +16,7 @@ import pedalboard
 from phonon.dsp import dynamics as dyn
 from phonon.dsp import pedal
 from phonon.dsp import limiter as lim
+from phonon.dsp.direct import compiled
 from phonon.plugins import (Block, Node, Param, ParamBuffers, Params, StateArrays, node, segments,
                             value_at)
 
@@ -98,6 +99,19 @@ class _Pedal(Node):
             y = pedal.process(self.plugin, buf[:, a:b], self.sr)
             out[:, a:b] = y
 
+    def steady_plugin_call(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> tuple | None:
+        """`run_plugin`'s steady state as a call: the plugin (configured for these constant
+        values) on the same input block, into `out`."""
+        x = ins[0]
+        if x is not self._input_ok or ctx.frames != self._frames_ok \
+                or self._configured is None or tuple(p.__dict__.values()) != self._configured:
+            return None
+        plugin, sr, frames = self.plugin, self.sr, pedal.PRIME_FRAMES
+
+        def run() -> None:
+            out[...] = plugin.process(x, sr, frames, False)
+        return run, ()
+
     def _copy_in(self, x: np.ndarray, n: int) -> np.ndarray:
         """x[:, :n] as a contiguous float32 (channels, n) view of the node's buffer."""
         if self.buf.shape[1] < n:
@@ -133,6 +147,12 @@ class Reverb(_Pedal):
         # JUCE's Reverb (inside pedalboard) scales dry_level by 2: half of it is (1 - mix)
         self.plugin.dry_level = (1.0 - mix) * 0.5
 
+    def steady_call(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> tuple | None:
+        """The plugin's steady state (not the dry path of mix 0)."""
+        if type(p.mix) is not float or p.mix <= 0.0:
+            return None
+        return self.steady_plugin_call(ctx, ins, p, out)
+
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames
         if not isinstance(p.mix, np.ndarray) and p.mix <= 0.0:
@@ -162,6 +182,12 @@ class Compressor(_Pedal):
         self.plugin.ratio = max(value_at(p.ratio, i), 1.0)
         self.plugin.attack_ms = max(value_at(p.attack, i), 0.0) * 1000.0
         self.plugin.release_ms = max(value_at(p.release, i), 0.0) * 1000.0
+
+    def steady_call(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> tuple | None:
+        """The plugin's steady state, without make-up gain."""
+        if type(p.makeup) is not float or p.makeup != 0.0:
+            return None
+        return self.steady_plugin_call(ctx, ins, p, out)
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames
@@ -194,6 +220,16 @@ class Limiter(StateArrays, Node):
         self.gain = np.zeros(block, dtype=np.float64)   # scratch of the two-pass stereo kernel
         #: (input, output, (ceiling, release, n), their arrays) of the last stereo block
         self._last: tuple | None = None
+
+    def steady_call(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> tuple | None:
+        """The stereo kernel with the parameter arrays `process` filled."""
+        last = self._last
+        if last is None or last[0] is not ins[0] or last[1] is not out \
+                or last[2][2] != ctx.frames:
+            return None
+        args = (ins[0], out, ctx.frames, last[3], last[4], self.audio, self.need, self.env,
+                self.st, self.sr, self.gain)
+        return compiled(lim.limiter_stereo, args), args
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames

@@ -89,6 +89,7 @@ class SampleVoices(Node):
         self.pool = VoicePool(self.max_voices, sr, block, FADE_S)
         self._prepared = {}                         # voice rows depend on the pool's sr/fade
         self._mix = None if channels == 2 else np.zeros((2, block), np.float32)
+        self._plain = self._mix is None and not self._adds_inputs   # writes `out` directly
         self.sr, self.block = sr, block
         self.orbit = None
         pending, self._pending = self._pending, None
@@ -146,6 +147,10 @@ class SampleVoices(Node):
                 self.max_voices = wanted
                 self.pool.resize(wanted)
         events = ctx.events
+        if not events and self.pool.silent and self._plain and self.orbit is None \
+                and ctx.frames == out.shape[1]:
+            out.fill(0.0)                         # idle: no voice, no event, nothing to add
+            return
         if events:
             if len(events) > 1:
                 events = sorted(events, key=_offset)

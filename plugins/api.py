@@ -297,6 +297,15 @@ class Node:
         input buffers, read-only; `out`: the node's `(channels, block)` float32 buffer)."""
         raise NotImplementedError
 
+    def steady_call(self, ctx: Block, ins: list, p: Params, out) -> tuple | None:
+        """Optional fast path: right after `process` ran a full block, `(f, args)` such that
+        `f(*args)` does exactly what `process(ctx, ins, p, out)` would do on every following
+        full block (same input and output buffers, same constant parameters), or None (the
+        default). The block runner asks only nodes without events and without patterned or
+        signal parameters, then calls `f(*args)` instead of `process` until the graph's steps
+        change or the node is reset (docs/plugins.md, "Steady calls")."""
+        return None
+
     def state(self) -> dict | None:
         """Hot swap: the state to hand to the successor node (phase, filter memory, tails)."""
         return None

@@ -62,16 +62,39 @@ def run_steps(steps: Iterable[Step], failed: Callable[[Task, np.ndarray], None])
 
 
 def run_calls(calls: list[Call], failed: Callable[[Task, np.ndarray], None]) -> None:
-    """`run_steps` over precomputed `calls_of` tuples (the per-block path)."""
+    """`run_steps` over precomputed `calls_of` tuples (the per-block path); a tuple whose ctx
+    is None is a steady call (`steady_of`): `process(*ins)`."""
     for process, ctx, ins, params, out, mods, task in calls:
         if mods:
             for a, b, buf in mods:
                 np.add(a, b, out=buf)
                 np.multiply(buf, 0.5, out=buf)
         try:
-            process(ctx, ins, params, out)
+            if ctx is None:
+                process(*ins)
+            else:
+                process(ctx, ins, params, out)
         except Exception:  # noqa: BLE001 - a node must never stop the music
             failed(task, out)
+
+
+#: full blocks after which the runner asks its nodes for steady calls (a node's fast path is
+#: usually set up by its first full block)
+STEADY_ASKS = 2
+
+
+def steady_of(s: Step) -> Call | None:
+    """The node's steady call (`Node.steady_call`) as a `calls_of` tuple, or None."""
+    task = s.task
+    if task.triggers is not None or task.stepped or task.modulations or s.mods:
+        return None                               # its parameters or events change per block
+    if s.process != task.node.process:            # patched (a spy, a silenced node): as it is
+        return None
+    found = task.node.steady_call(s.ctx, s.ins, s.params, s.out)
+    if found is None:
+        return None
+    f, args = found
+    return (f, None, tuple(args), None, s.out, (), task)
 
 
 def run_checked(s: Step, frames: int, block: int, check: bool,
@@ -141,6 +164,7 @@ class BlockRunner:
         self._steps = [[j.task.steps[r] for j in live] for r in range(self.ring)]
         self._calls = [calls_of(steps) for steps in self._steps]
         self._edits = Step.edits
+        self._asks = [STEADY_ASKS] * self.ring       # full blocks left to ask for steady calls
         self.solo = all(not j.silent and not j.remote and not j.shared for j in self.jobs)
         self._event_tasks = [j.task for j in live if j.task.triggers is not None]
         self._stepped = [(j.task.params.__dict__, name, sp, j.task)
@@ -154,15 +178,21 @@ class BlockRunner:
             self._told.add(key)
             self.emit(kind, task.id, message)
 
+    def _unsteady(self) -> None:
+        """Drop the steady calls (a node failed or was reset): fresh tuples next block."""
+        self._edits = -1
+
     def _failed(self, task: Task, out: np.ndarray) -> None:
         out.fill(0.0)
         if task.id in self.failed:
             return
+        self._unsteady()
         self.failed.add(task.id)
         self.emit("exception", task.id, exception_report(task.id, task.kind))
 
     def _reset(self, task: Task, out: np.ndarray) -> None:
         out.fill(0.0)
+        self._unsteady()
         try:
             task.node.prepare(self.bound.sr, self.block, task.channels)
         except Exception:  # noqa: BLE001
@@ -231,6 +261,21 @@ class BlockRunner:
             if sp.problem is not None:
                 self._tell(f"value:{name}", t, value_report(t.id, t.kind, name, sp.problem))
 
+    def _ask_steady(self, r: int) -> None:
+        """After a full block: replace the tuples of ring slot `r` whose node offers a steady
+        call (`Node.steady_call`) by that call."""
+        self._asks[r] -= 1
+        calls = self._calls[r]
+        for k, s in enumerate(self._steps[r]):
+            if calls[k][1] is None:                  # a steady call already
+                continue
+            try:
+                steady = steady_of(s)
+            except Exception:  # noqa: BLE001 - an optimisation only: keep calling process
+                steady = None
+            if steady is not None:
+                calls[k] = steady
+
     def run(self, go: int, frames: int, check: bool,
             peer_check: Callable[[], None] | None = None) -> None:
         """Run every job not yet published for block number `go` (seq < go), in plan order.
@@ -244,7 +289,10 @@ class BlockRunner:
                 if self._edits != Step.edits:        # a step was patched: fresh tuples
                     self._calls = [calls_of(steps) for steps in self._steps]
                     self._edits = Step.edits
+                    self._asks = [STEADY_ASKS] * self.ring
                 run_calls(self._calls[r], self._failed)
+                if self._asks[r] and self._edits == Step.edits:
+                    self._ask_steady(r)
             else:
                 for s in self._steps[r]:
                     run_checked(s, frames, self.block, check, self._failed, self._reset)

@@ -21,6 +21,7 @@ import numpy as np
 from numba import njit
 
 from ..dsp import voice_fx as fx
+from ..dsp.direct import compiled
 from .bank import SampleRef
 from .voice_events import PHONON, SoundPlan, effect_row, envelope_end, event_freq, sound_plan
 from .voicemix import (ACCEL, ACTIVE, ATT, CUT, FADE, FIRST_PASS, FX, GL, GR, KILL_AT, KILL_LEN,
@@ -131,6 +132,7 @@ class VoicePool:
         self.serial = 0
         self.fx_live = False      # a voice with effects may sound: mix with `mix_all`
         self.silent = False       # no voice sounded in the last block nor started since
+        self._dry: tuple | None = None    # (arena, out, compiled dry kernel) of the last block
 
     @property
     def capacity(self) -> int:
@@ -281,7 +283,15 @@ class VoicePool:
                 out[:, :frames] = 0.0
             return
         if not self.fx_live:
-            self.silent = mix_voices(arena, self.acc, out, int(frames), self.vi, self.vf) == 0
+            dry = self._dry
+            if dry is None or dry[0] is not arena or dry[1] is not out:
+                # the kernel's compiled version for these arrays' types (the pool's own arrays
+                # keep theirs: `grow` makes arrays of the same kind)
+                args = (arena, self.acc, out, int(frames), self.vi, self.vf)
+                self.silent = mix_voices(*args) == 0      # (compiles or loads it if new)
+                self._dry = (arena, out, compiled(mix_voices, args))
+                return
+            self.silent = dry[2](arena, self.acc, out, int(frames), self.vi, self.vf) == 0
             return
         self.silent = mix_all(arena, self.acc, self.scratch, out, int(frames), self.vi, self.vf,
                               self.vp, self.vs, self.tapes, float(self.sr)) == 0

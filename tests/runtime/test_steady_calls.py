@@ -1,0 +1,101 @@
+"""Steady calls (`Node.steady_call`): the block runner calls a node's steady-state kernel
+directly, and the output is bit for bit what calling `process` gives: on the reference program
+at several block sizes with partial blocks between full ones, after a node is reset for NaN,
+and after a step is patched."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from phonon.engine import SessionOptions, open_session
+from phonon.engine.session import Session
+from phonon.runtime import blocks
+from phonon.runtime.blocks import BlockRunner
+
+from tests.data_paths import REFERENCE, REFERENCE_SAMPLES
+from tests.graph_fixtures import full_registry, graph, n
+
+#: the reference's nodes that have no events and constant parameters
+STEADY_KINDS = {"mix", "reverb", "delay", "compressor", "limiter"}
+
+
+@pytest.fixture
+def no_steady_calls(monkeypatch):
+    """Runners never ask for steady calls: every node runs `process` (the reference)."""
+    def disable():
+        monkeypatch.setattr(BlockRunner, "_ask_steady", lambda self, r: None)
+    return disable
+
+
+def reference_session(block: int) -> Session:
+    return open_session(REFERENCE, SessionOptions(sr=44100, block=block,
+                                                  samples=str(REFERENCE_SAMPLES)))
+
+
+def render_in_pieces(block: int, pieces: list[int]) -> np.ndarray:
+    with reference_session(block) as s:
+        return np.concatenate([s.run_block(k).copy() for k in pieces], axis=1)
+
+
+def steady_ids(s: Session) -> set[str]:
+    return {c[6].id for c in s.executor.runner._calls[0] if c[1] is None}
+
+
+@pytest.mark.parametrize("block", [64, 256, 1024])
+def test_the_reference_with_steady_calls_equals_calling_process(block, no_steady_calls):
+    # full blocks, then partial ones (a live player's odd sizes), then full ones again
+    pieces = [block] * 40 + [block // 3, block - block // 3, 7] + [block] * 40
+    with reference_session(block) as s:
+        y = np.concatenate([s.run_block(k).copy() for k in pieces], axis=1)
+        kinds = {c[6].kind for c in s.executor.runner._calls[0] if c[1] is None}
+    assert kinds == STEADY_KINDS                 # the path under test is the one taken
+    no_steady_calls()
+    reference = render_in_pieces(block, pieces)
+    assert np.abs(reference).max() > 0.1
+    np.testing.assert_array_equal(y, reference)
+
+
+def nan_into_delay() -> Session:
+    """`bad` turns NaN in block 4 (until reset), through a delay and a mix into the master."""
+    g = graph(n("bad", "blowup", at=4.0),
+              n("echo", "delay", ["bad"], time=0.003, feedback=0.5, mix=0.5),
+              n("out", "mix", ["echo", "bad"], gains=[0.5, 0.25]),
+              master="out")
+    return Session(g, 44100, 64, registry=full_registry(), reporter=lambda m: None)
+
+
+def test_a_node_reset_for_nan_drops_its_steady_call(no_steady_calls):
+    s = nan_into_delay()
+    y = s.render(64 * 40)
+    assert {"echo", "out"} <= steady_ids(s)      # taken again after the reset
+    assert s.executor.reset_nodes >= {"bad", "echo"}
+    no_steady_calls()
+    reference = nan_into_delay().render(64 * 40)
+    np.testing.assert_array_equal(y, reference)
+    assert np.all(np.isfinite(y)) and np.abs(y[:, -64:]).min() > 0.1   # plays again
+
+
+def test_a_patched_step_is_called_instead_of_the_steady_call():
+    with reference_session(64) as s:
+        s.run_block()
+        s.run_block()
+        assert "~dly/0#1:delay" in steady_ids(s)
+        task = next(t for t in s.bound.tasks if t.kind == "delay")
+        seen = []
+        task.steps[0].process = lambda ctx, ins, p, out: seen.append(ctx.frames)
+        s.run_block()
+        s.run_block()
+    assert seen == [64, 64]
+
+
+def test_nodes_are_asked_for_a_limited_number_of_blocks(monkeypatch):
+    asked = []
+    real = blocks.steady_of
+    monkeypatch.setattr(blocks, "steady_of", lambda s: asked.append(s.task.id) or real(s))
+    with reference_session(64) as s:
+        for _ in range(10):
+            s.run_block()
+    ids = [t.id for t in s.bound.tasks]
+    steady = steady_ids(s)
+    # after the first full block every step, after the second the others, then none
+    assert asked == ids + [i for i in ids if i not in steady]
