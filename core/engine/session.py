@@ -244,6 +244,16 @@ class Session:
         self.executor.plan_ahead(self._rendered, need)       # (the actor runtime pipelines)
         caller = set_seed(self.seed)                         # in force for the whole render
         try:
+            if self.engine_block == block and not self._carry_n:   # blocks straight through
+                run_block = self.executor.run_block
+                while done < frames:
+                    n = min(block, frames - done)
+                    consume(run_block(self.position, n), done)
+                    self.position += n
+                    self._rendered = self.position
+                    done += n
+                    if progress is not None:
+                        progress(done)
             while done < frames:
                 n = min(block, frames - done)
                 consume(self._run_block(n), done)

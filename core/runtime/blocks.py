@@ -78,6 +78,12 @@ def run_calls(calls: list[Call], failed: Callable[[Task, np.ndarray], None]) -> 
             failed(task, out)
 
 
+def events_of(tasks: list[Task]) -> list[tuple]:
+    """(task, its ctx, its trigger source, that source's event stream) of event-driven tasks:
+    what `BlockRunner.refresh` reads every block."""
+    return [(t, t.ctx, t.triggers, t.triggers.stream) for t in tasks]
+
+
 #: full blocks after which the runner asks its nodes for steady calls (a node's fast path is
 #: usually set up by its first full block)
 STEADY_ASKS = 2
@@ -166,7 +172,7 @@ class BlockRunner:
         self._edits = Step.edits
         self._asks = [STEADY_ASKS] * self.ring       # full blocks left to ask for steady calls
         self.solo = all(not j.silent and not j.remote and not j.shared for j in self.jobs)
-        self._event_tasks = [j.task for j in live if j.task.triggers is not None]
+        self._events = events_of([j.task for j in live if j.task.triggers is not None])
         self._stepped = [(j.task.params.__dict__, name, sp, j.task)
                          for j in live for name, sp in j.task.stepped]
 
@@ -217,27 +223,24 @@ class BlockRunner:
         ctx = self.bound.shared_ctx
         ctx.index, ctx.start, ctx.frames, ctx.cycle, ctx.cps = index, start, frames, cycle, cps
         if jobs is None:
-            event_tasks, stepped = self._event_tasks, self._stepped
+            events, stepped = self._events, self._stepped
         else:
             live = [j for j in jobs if not j.silent]
-            event_tasks = [j.task for j in live if j.task.triggers is not None]
+            events = events_of([j.task for j in live if j.task.triggers is not None])
             stepped = [(j.task.params.__dict__, name, sp, j.task)
                        for j in live for name, sp in j.task.stepped]
-        if event_tasks:
-            self._refresh_events(event_tasks, index, start, frames, cycle, cps, clock.version)
+        if events:
+            self._refresh_events(events, index, start, frames, cycle, cps, clock.version)
         if stepped:
             self._refresh_stepped(stepped, start, frames)
 
-    def _refresh_events(self, tasks: list[Task], index: int, start: int, frames: int,
+    def _refresh_events(self, events: list[tuple], index: int, start: int, frames: int,
                         cycle: float, cps: float, version: int) -> None:
-        """Each event-driven task's `ctx` and `ctx.events`; a stream that knows its next onset
-        lies beyond the block is not called at all."""
+        """Each event-driven task's `ctx` and `ctx.events` (`events_of` tuples); a stream that
+        knows its next onset lies beyond the block is not called at all."""
         end = start + frames
-        for t in tasks:
-            c = t.ctx
+        for t, c, triggers, stream in events:
             c.index, c.start, c.frames, c.cycle, c.cps = index, start, frames, cycle, cps
-            triggers = t.triggers
-            stream = triggers.stream
             if stream.next_sample >= end and stream.horizon >= end \
                     and stream.version == version:       # no onset in this block: no call
                 if c.events:
