@@ -139,7 +139,7 @@ class SampleVoices(Node):
         return c, timing, (name, index), ref, voice, cut
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
-        voices = p.get("voices") if p is not None else None
+        voices = p.__dict__.get("voices") if p is not None else None
         if voices is not self._voices_seen:        # the same constant object every block
             self._voices_seen = voices
             wanted = _voice_limit(voices, self.max_voices)
