@@ -10,14 +10,45 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+import numpy as np
+
+#: (kernel, argument kinds) -> the compiled version found for them (numba's own typing of the
+#: arguments costs ~10 us each: once per process and kind, not per session)
+_found: dict[tuple, Callable[..., Any]] = {}
+
 
 def compiled(kernel: Any, args: tuple) -> Callable[..., Any]:
     """The compiled version of numba function `kernel` that `kernel(*args)` runs (the kernel
     has run with such arguments before), callable with arguments of exactly those types; the
     kernel itself when there is none (not compiled for these exact types, or not numba)."""
     try:
+        key = (kernel, tuple(_kind(a) for a in args))
+    except TypeError:                           # an argument of a kind not keyed here
+        key = None
+    found = _found.get(key) if key is not None else None
+    if found is not None:
+        return found
+    try:
         signature = tuple(kernel.typeof_pyval(a) for a in args)
         version = kernel.overloads.get(signature)
     except Exception:  # noqa: BLE001 - not a numba dispatcher: call it as it is
         return kernel
-    return kernel if version is None else version.entry_point
+    if version is None:
+        return kernel
+    if key is not None:
+        _found[key] = version.entry_point
+    return version.entry_point
+
+
+def _kind(a: Any) -> tuple:
+    """What numba's type of argument `a` depends on (arrays: class, dtype, rank, layout,
+    writability, alignment; tuples: their items'; numbers: their Python or numpy type)."""
+    if isinstance(a, np.ndarray):
+        f = a.flags
+        return (type(a), a.dtype.str, a.ndim, f.c_contiguous, f.f_contiguous, f.writeable,
+                f.aligned)
+    if isinstance(a, tuple):
+        return ("tuple",) + tuple(_kind(x) for x in a)
+    if isinstance(a, (bool, int, float, complex, np.generic)):
+        return (type(a),)
+    raise TypeError(f"no kind for {type(a).__name__}")

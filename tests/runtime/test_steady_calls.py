@@ -99,3 +99,30 @@ def test_nodes_are_asked_for_a_limited_number_of_blocks(monkeypatch):
     steady = steady_ids(s)
     # after the first full block every step, after the second the others, then none
     assert asked == ids + [i for i in ids if i not in steady]
+
+
+def test_compiled_finds_the_version_numba_runs_for_each_kind_of_argument():
+    from numba import njit
+
+    from phonon.dsp.direct import compiled
+
+    @njit(cache=False)
+    def scaled(x, out, g):
+        for i in range(x.shape[0]):
+            out[i] = x[i] * g
+
+    x32, out32 = np.arange(4, dtype=np.float32), np.zeros(4, np.float32)
+    x64, out64 = np.arange(4, dtype=np.float64), np.zeros(4, np.float64)
+    scaled(x32, out32, 2.0)
+    scaled(x64, out64, 2.0)
+    scaled(x64[::2], out64[:2], 2.0)                       # a strided (layout A) version
+    f32 = compiled(scaled, (x32, out32, 2.0))
+    f64 = compiled(scaled, (x64, out64, 2.0))
+    fa = compiled(scaled, (x64[::2], out64[:2], 2.0))
+    assert len({f32, f64, fa}) == 3 and scaled not in (f32, f64, fa)
+    assert compiled(scaled, (np.zeros(4, np.float32), np.zeros(4, np.float32), 3.0)) is f32
+    f64(x64, out64, 3.0)
+    np.testing.assert_array_equal(out64, [0.0, 3.0, 6.0, 9.0])
+    # never compiled for int arrays: the dispatcher itself (which compiles when called)
+    assert compiled(scaled, (np.zeros(4, np.int64), np.zeros(4, np.int64), 1.0)) is scaled
+    assert compiled(len, ([1],)) is len                   # not numba: as it is
