@@ -11,34 +11,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .primitives import clamp, next_index, read_linear, wrap
+
 TWO_PI = 2.0 * np.pi
-
-
-@njit(cache=True, inline="always")
-def _clamp(v: float, lo: float, hi: float) -> float:
-    """v limited to lo..hi; NaN gives lo."""
-    if not (v >= lo):
-        return lo
-    if v > hi:
-        return hi
-    return v
-
-
-@njit(cache=True, inline="always")
-def _tap(buf: np.ndarray, write: int, delay: float) -> float:
-    """Linear-interpolated read `delay` samples behind `write` (1 <= delay <= size - 2)."""
-    size = buf.shape[0]
-    pos = write - delay
-    if pos < 0.0:
-        pos += size
-    i0 = int(pos)
-    frac = pos - i0
-    if i0 >= size:
-        i0 -= size
-    i1 = i0 + 1
-    if i1 >= size:
-        i1 = 0
-    return buf[i0] + frac * (buf[i1] - buf[i0])
 
 
 @njit(cache=True, inline="always")
@@ -67,23 +42,19 @@ def tape_delay(x: np.ndarray, out: np.ndarray, n: int, time: np.ndarray, feedbac
     flutter = state[2]
     top = size - 2.0
     for i in range(n):
-        base = _clamp(time[i], 0.0, 10.0) * sr
-        d = base * (1.0 + _clamp(wow_depth[i], 0.0, 0.5) * np.sin(TWO_PI * wow)) \
-            + _clamp(flutter_depth[i], 0.0, 20.0) * 0.001 * sr * np.sin(TWO_PI * flutter)
-        d = _clamp(d, 1.0, top)
-        fb = _clamp(feedback[i], -0.99, 0.99)
-        drive = 1.0 + 4.0 * _clamp(saturation[i], 0.0, 1.0)
+        base = clamp(time[i], 0.0, 10.0) * sr
+        d = base * (1.0 + clamp(wow_depth[i], 0.0, 0.5) * np.sin(TWO_PI * wow)) \
+            + clamp(flutter_depth[i], 0.0, 20.0) * 0.001 * sr * np.sin(TWO_PI * flutter)
+        d = clamp(d, 1.0, top)
+        fb = clamp(feedback[i], -0.99, 0.99)
+        drive = 1.0 + 4.0 * clamp(saturation[i], 0.0, 1.0)
         for c in range(channels):
-            wet = _tap(buf[c], write, d)
+            wet = read_linear(buf[c], write, size, d)
             buf[c, write] = _saturate(x[c, i] + fb * wet, drive)
             out[c, i] = wet
-        wow += _clamp(wow_rate[i], 0.0, 100.0) / sr
-        wow -= np.floor(wow)
-        flutter += _clamp(flutter_rate[i], 0.0, 100.0) / sr
-        flutter -= np.floor(flutter)
-        write += 1
-        if write >= size:
-            write = 0
+        wow = wrap(wow + clamp(wow_rate[i], 0.0, 100.0) / sr)
+        flutter = wrap(flutter + clamp(flutter_rate[i], 0.0, 100.0) / sr)
+        write = next_index(write, size)
     state[0] = write
     state[1] = wow
     state[2] = flutter
@@ -100,19 +71,17 @@ def multitap(x: np.ndarray, out: np.ndarray, n: int, time: np.ndarray, feedback:
     write = int(state[0])
     top = (size - 2.0) / taps
     for i in range(n):
-        d = _clamp(time[i] * sr, 1.0, top)
-        fb = _clamp(feedback[i], -0.99, 0.99)
+        d = clamp(time[i] * sr, 1.0, top)
+        fb = clamp(feedback[i], -0.99, 0.99)
         for c in range(channels):
             acc = 0.0
             last = 0.0
             for k in range(1, taps + 1):
-                last = _tap(buf[c], write, k * d)
+                last = read_linear(buf[c], write, size, k * d)
                 acc += last * (taps - k + 1) / taps
             buf[c, write] = x[c, i] + fb * last
             out[c, i] = acc
-        write += 1
-        if write >= size:
-            write = 0
+        write = next_index(write, size)
     state[0] = write
 
 
@@ -132,8 +101,8 @@ def chorus_voices(x: np.ndarray, out: np.ndarray, n: int, separation: np.ndarray
     phase = state[1]
     top = size - 2.0
     for i in range(n):
-        sep = _clamp(separation[i], 0.0, 0.1) * sr
-        var = _clamp(variation[i], 0.0, 0.1) * sr
+        sep = clamp(separation[i], 0.0, 0.1) * sr
+        var = clamp(variation[i], 0.0, 0.1) * sr
         for c in range(channels):
             buf[c, write] = x[c, i]
         for c in range(channels):
@@ -141,13 +110,10 @@ def chorus_voices(x: np.ndarray, out: np.ndarray, n: int, separation: np.ndarray
             for k in range(voices):
                 ph = phase + (k + 0.5 * c) / voices
                 d = 1.0 + k * sep + var * 0.5 * (1.0 + np.sin(TWO_PI * ph))
-                acc += _tap(buf[c], write, _clamp(d, 1.0, top))
+                acc += read_linear(buf[c], write, size, clamp(d, 1.0, top))
             out[c, i] = acc / voices
-        phase += _clamp(rate[i], 0.0, 100.0) / sr
-        phase -= np.floor(phase)
-        write += 1
-        if write >= size:
-            write = 0
+        phase = wrap(phase + clamp(rate[i], 0.0, 100.0) / sr)
+        write = next_index(write, size)
     state[0] = write
     state[1] = phase
 
@@ -168,18 +134,15 @@ def vibrato(x: np.ndarray, out: np.ndarray, n: int, rate: np.ndarray, depth: np.
     phase = state[1]
     top = size - 2.0
     for i in range(n):
-        r = _clamp(rate[i], 0.1, 20.0)
-        e = 2.0 ** (_clamp(depth[i], 0.0, 2.0) / 12.0) - 1.0
+        r = clamp(rate[i], 0.1, 20.0)
+        e = 2.0 ** (clamp(depth[i], 0.0, 2.0) / 12.0) - 1.0
         amp = e * sr / (TWO_PI * r)
-        d = _clamp(1.0 + amp * (1.0 - np.cos(TWO_PI * phase)), 1.0, top)
+        d = clamp(1.0 + amp * (1.0 - np.cos(TWO_PI * phase)), 1.0, top)
         for c in range(channels):
             buf[c, write] = x[c, i]
-            out[c, i] = _tap(buf[c], write, d)
-        phase += r / sr
-        phase -= np.floor(phase)
-        write += 1
-        if write >= size:
-            write = 0
+            out[c, i] = read_linear(buf[c], write, size, d)
+        phase = wrap(phase + r / sr)
+        write = next_index(write, size)
     state[0] = write
     state[1] = phase
 
@@ -200,12 +163,12 @@ def phaser(x: np.ndarray, out: np.ndarray, n: int, rate: np.ndarray, depth: np.n
     phase = state[0]
     top = 0.49 * sr
     for i in range(n):
-        fb = _clamp(feedback[i], -0.95, 0.95)
-        dep = _clamp(depth[i], 0.0, 1.0)
-        fc = _clamp(centre[i], 20.0, top)
+        fb = clamp(feedback[i], -0.95, 0.95)
+        dep = clamp(depth[i], 0.0, 1.0)
+        fc = clamp(centre[i], 20.0, top)
         for c in range(channels):
             f = fc * 4.0 ** (dep * np.sin(TWO_PI * (phase - 0.25 * c)))
-            t = np.tan(np.pi * _clamp(f, 10.0, top) / sr)
+            t = np.tan(np.pi * clamp(f, 10.0, top) / sr)
             a = (t - 1.0) / (t + 1.0)
             v = x[c, i] + fb * z[c, 2 * stages]
             for s in range(stages):
@@ -215,6 +178,5 @@ def phaser(x: np.ndarray, out: np.ndarray, n: int, rate: np.ndarray, depth: np.n
                 v = y
             z[c, 2 * stages] = v
             out[c, i] = v
-        phase += _clamp(rate[i], 0.0, 100.0) / sr
-        phase -= np.floor(phase)
+        phase = wrap(phase + clamp(rate[i], 0.0, 100.0) / sr)
     state[0] = phase

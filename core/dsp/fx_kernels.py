@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .primitives import next_index, wrap
+
 TWO_PI = 2.0 * np.pi
 
 
@@ -54,11 +56,8 @@ def pitch_shift(x: np.ndarray, out: np.ndarray, n: int, semitones: np.ndarray,
         d2 = 1.0 + p2 * window
         for c in range(channels):
             out[c, i] = g1 * _read_delay(buf[c], write, d1) + g2 * _read_delay(buf[c], write, d2)
-        phase += (1.0 - ratio) / window
-        phase -= np.floor(phase)
-        write += 1
-        if write >= size:
-            write = 0
+        phase = wrap(phase + (1.0 - ratio) / window)
+        write = next_index(write, size)
     state[0] = write
     state[1] = phase
 
@@ -112,11 +111,8 @@ def flanger(x: np.ndarray, out: np.ndarray, n: int, rate: np.ndarray, depth: np.
             out[c, i] = wet
         r = rate[i]
         if r == r:
-            phase += r / sr
-            phase -= np.floor(phase)
-        write += 1
-        if write >= size:
-            write = 0
+            phase = wrap(phase + r / sr)
+        write = next_index(write, size)
     state[0] = write
     state[1] = phase
 
@@ -149,9 +145,7 @@ def pingpong(x: np.ndarray, out: np.ndarray, n: int, time: np.ndarray, feedback:
         buf[1, write] = fb * left
         out[0, i] = left
         out[channels - 1, i] = right if channels > 1 else 0.5 * (left + right)
-        write += 1
-        if write >= size:
-            write = 0
+        write = next_index(write, size)
     state[0] = write
 
 
@@ -165,8 +159,7 @@ def tremolo_gain(gain: np.ndarray, n: int, rate: np.ndarray, depth: np.ndarray,
         gain[i] = 1.0 - dep * 0.5 * (1.0 - np.cos(TWO_PI * phase))
         r = rate[i]
         if r == r:
-            phase += r / sr
-            phase -= np.floor(phase)
+            phase = wrap(phase + r / sr)
     state[0] = phase
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .primitives import clamp, locate, next_index, read_linear, wrap
+
 TWO_PI = 2.0 * np.pi
 
 # Dattorro (1997), "Effect Design part 1", delay lengths at his 29761 Hz
@@ -34,42 +36,17 @@ FDN_DIFFUSERS_MS = (4.7, 3.6, 12.7, 9.3)
 
 
 @njit(cache=True, inline="always")
-def _clamp(v: float, lo: float, hi: float) -> float:
-    if not (v >= lo):
-        return lo
-    if v > hi:
-        return hi
-    return v
-
-
-@njit(cache=True, inline="always")
 def _read(line: np.ndarray, head: int, length: int, back: float) -> float:
     """The sample `back` samples before the newest (back >= 0, fractional: linear), in a
     circular line of `length` samples whose newest sample is at head - 1."""
-    pos = head - 1 - back
-    while pos < 0.0:
-        pos += length
-    i0 = int(pos)
-    frac = pos - i0
-    if i0 >= length:
-        i0 -= length
-    i1 = i0 + 1
-    if i1 >= length:
-        i1 = 0
-    return line[i0] + frac * (line[i1] - line[i0])
+    return read_linear(line, head - 1, length, back)
 
 
 @njit(cache=True, inline="always")
 def _read_cubic(line: np.ndarray, head: int, length: int, back: float) -> float:
     """`_read` with 4-point Hermite interpolation (back >= 1): modulated lines keep their
     high frequencies, so modulation hardly shortens the tail."""
-    pos = head - 1 - back
-    while pos < 0.0:
-        pos += length
-    i1 = int(pos)
-    t = pos - i1
-    if i1 >= length:
-        i1 -= length
+    i1, t = locate(head - 1, length, back)
     i0 = i1 - 1 if i1 > 0 else length - 1
     i2 = i1 + 1 if i1 + 1 < length else 0
     i3 = i2 + 1 if i2 + 1 < length else 0
@@ -92,9 +69,7 @@ def _allpass(line: np.ndarray, heads: np.ndarray, k: int, length: int, delay: fl
     delayed = _read(line, h, length, delay - 1.0)
     w = v + g * delayed
     line[h] = w
-    h += 1
-    if h >= length:
-        h = 0
+    h = next_index(h, length)
     heads[k] = h
     return delayed - g * w
 
@@ -105,9 +80,7 @@ def _delay(line: np.ndarray, heads: np.ndarray, k: int, length: int, v: float) -
     h = int(heads[k])
     out = line[h]
     line[h] = v
-    h += 1
-    if h >= length:
-        h = 0
+    h = next_index(h, length)
     heads[k] = h
     return out
 
@@ -146,17 +119,17 @@ def plate(x: np.ndarray, out: np.ndarray, n: int, predelay: np.ndarray, decay: n
     exc_unit = PLATE_EXCURSION * scale / 0.3
     channels = x.shape[0]
     for i in range(n):
-        t = _clamp(decay[i], 0.1, 30.0)
+        t = clamp(decay[i], 0.1, 30.0)
         if t != last_decay:
             last_decay = t
             g = 10.0 ** (-3.0 * loop / (4.0 * t * sr))
-        diff = _clamp(diffusion[i], 0.0, 1.0)
+        diff = clamp(diffusion[i], 0.0, 1.0)
         in1 = min(0.75 * diff / 0.7, 0.9)
         in2 = min(0.625 * diff / 0.7, 0.9)
         dec1 = min(diff, 0.9)
-        dec2 = _clamp(g + 0.15, 0.25, 0.5)
-        d = 0.8 * _clamp(damping[i], 0.0, 1.0)
-        exc = exc_unit * _clamp(mod_depth[i], 0.0, 1.0)
+        dec2 = clamp(g + 0.15, 0.25, 0.5)
+        d = 0.8 * clamp(damping[i], 0.0, 1.0)
+        exc = exc_unit * clamp(mod_depth[i], 0.0, 1.0)
         # pre-delay and input band-limiting
         v = 0.0
         for c in range(channels):
@@ -165,12 +138,10 @@ def plate(x: np.ndarray, out: np.ndarray, n: int, predelay: np.ndarray, decay: n
         if not (v == v):
             v = 0.0
         pre[ph] = v
-        back = _clamp(predelay[i], 0.0, 500.0) * 0.001 * sr
+        back = clamp(predelay[i], 0.0, 500.0) * 0.001 * sr
         if back > pre_len - 2.0:
             back = pre_len - 2.0
-        ph += 1
-        if ph >= pre_len:
-            ph = 0
+        ph = next_index(ph, pre_len)
         v = _read(pre, ph, pre_len, back)
         bw = bw + 0.9995 * (v - bw)
         v = bw
@@ -204,8 +175,7 @@ def plate(x: np.ndarray, out: np.ndarray, n: int, predelay: np.ndarray, decay: n
                 right += v
         out[0, i] = 0.6 * left
         out[channels - 1, i] = 0.6 * right if channels > 1 else 0.3 * (left + right)
-        phase += 1.0 / sr
-        phase -= np.floor(phase)
+        phase = wrap(phase + 1.0 / sr)
     state[0] = ph
     state[1] = bw
     state[2] = damp_l
@@ -241,14 +211,14 @@ def fdn(x: np.ndarray, out: np.ndarray, n: int, predelay: np.ndarray, decay: np.
     last_decay = -1.0
     fade = 1.0 - np.exp(-1.0 / (0.05 * sr))
     for i in range(n):
-        t = _clamp(decay[i], 0.1, 60.0)
+        t = clamp(decay[i], 0.1, 60.0)
         frozen = freeze[i] >= 0.5
         if t != last_decay:
             last_decay = t
             for k in range(8):
                 gains[k] = 10.0 ** (-3.0 * delays[k] / (t * sr))
-        diff = 0.7 * _clamp(diffusion[i], 0.0, 1.0)
-        d = 0.0 if frozen else 0.7 * _clamp(damping[i], 0.0, 1.0)
+        diff = 0.7 * clamp(diffusion[i], 0.0, 1.0)
+        d = 0.0 if frozen else 0.7 * clamp(damping[i], 0.0, 1.0)
         # frozen, the modulation fades out (50 ms) so the lines settle on whole-sample delays
         # and the loop is lossless; unfrozen it fades back in
         amount = state[10]
@@ -257,7 +227,7 @@ def fdn(x: np.ndarray, out: np.ndarray, n: int, predelay: np.ndarray, decay: np.
         else:
             amount += (1.0 - amount) * fade
         state[10] = amount
-        swing = _clamp(depth[i], 0.0, 5.0) * 0.001 * sr * amount
+        swing = clamp(depth[i], 0.0, 5.0) * 0.001 * sr * amount
         # input: mid and side through the pre-delay, then the diffusers on the mid
         left = x[0, i]
         right = x[channels - 1, i]
@@ -270,12 +240,10 @@ def fdn(x: np.ndarray, out: np.ndarray, n: int, predelay: np.ndarray, decay: np.
             right = 0.0
         pre[ph, 0] = left
         pre[ph, 1] = right
-        back = _clamp(predelay[i], 0.0, 1.0) * sr
+        back = clamp(predelay[i], 0.0, 1.0) * sr
         if back > pre_len - 2.0:
             back = pre_len - 2.0
-        ph += 1
-        if ph >= pre_len:
-            ph = 0
+        ph = next_index(ph, pre_len)
         pos = ph - 1 - back
         while pos < 0.0:
             pos += pre_len
@@ -292,7 +260,7 @@ def fdn(x: np.ndarray, out: np.ndarray, n: int, predelay: np.ndarray, decay: np.
         total = 0.0
         for k in range(8):
             back_k = delays[k] + swing * np.sin(TWO_PI * (phase + k * 0.125)) - 1.0
-            v = _read_cubic(lines[k], int(heads[k]), lengths[k], _clamp(back_k, 1.0, lengths[k] - 3.0))
+            v = _read_cubic(lines[k], int(heads[k]), lengths[k], clamp(back_k, 1.0, lengths[k] - 3.0))
             m = v + d * (state[2 + k] - v)
             state[2 + k] = m
             taps[k] = m if frozen else m * gains[k]
@@ -313,7 +281,6 @@ def fdn(x: np.ndarray, out: np.ndarray, n: int, predelay: np.ndarray, decay: np.
         out_r = taps[1] - taps[3] + taps[5] - taps[7] + 0.5 * (taps[0] + taps[4])
         out[0, i] = 0.85 * out_l
         out[channels - 1, i] = 0.85 * out_r if channels > 1 else 0.425 * (out_l + out_r)
-        phase += _clamp(rate[i], 0.0, 20.0) / sr
-        phase -= np.floor(phase)
+        phase = wrap(phase + clamp(rate[i], 0.0, 20.0) / sr)
     state[0] = ph
     state[1] = phase

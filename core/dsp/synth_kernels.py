@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .primitives import fan_out, wrap
+
 TWO_PI = 2.0 * np.pi
 
 
@@ -33,6 +35,17 @@ def _polyblep(t: float, dt: float) -> float:
     return 0.0
 
 
+@njit(cache=True, inline="always")
+def _hits_at(hits: np.ndarray, j: int, i: int) -> tuple:
+    """Past the hits at sample `i` from index `j` of the sorted `hits`: (next index, whether
+    there was one)."""
+    hit = False
+    while j < hits.shape[0] and hits[j] == i:
+        hit = True
+        j += 1
+    return j, hit
+
+
 @njit(cache=True)
 def fm(out: np.ndarray, n: int, carrier: np.ndarray, modulator: np.ndarray, index: np.ndarray,
        state: np.ndarray, sr: float) -> None:
@@ -42,15 +55,11 @@ def fm(out: np.ndarray, n: int, carrier: np.ndarray, modulator: np.ndarray, inde
     """
     pc = state[0]
     pm = state[1]
-    rows = out.shape[0]
     for i in range(n):
         y = np.sin(TWO_PI * pc + index[i] * np.sin(TWO_PI * pm))
-        for c in range(rows):
-            out[c, i] = y
-        pc += carrier[i] / sr
-        pc -= np.floor(pc)
-        pm += modulator[i] / sr
-        pm -= np.floor(pm)
+        fan_out(out, i, y)
+        pc = wrap(pc + carrier[i] / sr)
+        pm = wrap(pm + modulator[i] / sr)
     state[0] = pc
     state[1] = pm
 
@@ -62,7 +71,6 @@ def supersaw(out: np.ndarray, n: int, freq: np.ndarray, detune: np.ndarray, voic
 
     Voice k of v plays freq * 2**(detune * (2k/(v-1) - 1) / 12); one voice plays freq itself.
     """
-    rows = out.shape[0]
     norm = 1.0 / voices
     for i in range(n):
         y = 0.0
@@ -72,11 +80,9 @@ def supersaw(out: np.ndarray, n: int, freq: np.ndarray, detune: np.ndarray, voic
             ph = phases[k]
             dt = min(abs(inc), 0.5)
             y += 2.0 * ph - 1.0 - _polyblep(ph, dt)
-            ph += inc
-            phases[k] = ph - np.floor(ph)
+            phases[k] = wrap(ph + inc)
         y *= norm
-        for c in range(rows):
-            out[c, i] = y
+        fan_out(out, i, y)
     return
 
 
@@ -86,7 +92,6 @@ def superpwm(out: np.ndarray, n: int, freq: np.ndarray, rate: np.ndarray, depth:
     """PolyBLEP pulse whose width is 0.5 + 0.45 * depth * sin(2 pi lfo); `state` = [phase, lfo]."""
     ph = state[0]
     lfo = state[1]
-    rows = out.shape[0]
     for i in range(n):
         width = 0.5 + 0.45 * depth[i] * np.sin(TWO_PI * lfo)
         inc = freq[i] / sr
@@ -97,12 +102,9 @@ def superpwm(out: np.ndarray, n: int, freq: np.ndarray, rate: np.ndarray, depth:
         if fall < 0.0:
             fall += 1.0
         y -= _polyblep(fall, dt)
-        for c in range(rows):
-            out[c, i] = y
-        ph += inc
-        ph -= np.floor(ph)
-        lfo += rate[i] / sr
-        lfo -= np.floor(lfo)
+        fan_out(out, i, y)
+        ph = wrap(ph + inc)
+        lfo = wrap(lfo + rate[i] / sr)
     state[0] = ph
     state[1] = lfo
 
@@ -117,16 +119,15 @@ def superkick(out: np.ndarray, n: int, hits: np.ndarray, freq: np.ndarray, pitch
 
     `state` = [samples since hit (-1: idle), sine phase, click low-pass memory].
     """
-    rows = out.shape[0]
     t = state[0]
     ph = state[1]
     lp = state[2]
     j = 0
     for i in range(n):
-        while j < hits.shape[0] and hits[j] == i:
+        j, hit = _hits_at(hits, j, i)
+        if hit:
             t = 0.0
             ph = 0.0
-            j += 1
         y = 0.0
         if t >= 0.0:
             sec = t / sr
@@ -144,11 +145,9 @@ def superkick(out: np.ndarray, n: int, hits: np.ndarray, freq: np.ndarray, pitch
                 f = freq[i] * (1.0 + 2.0 * pitch_env[i] * np.exp(-sec / 0.012))
                 lp += 0.25 * (_noise(rng) - lp)
                 y = amp * np.sin(TWO_PI * ph) + noise[i] * lp * np.exp(-sec / 0.004)
-                ph += f / sr
-                ph -= np.floor(ph)
+                ph = wrap(ph + f / sr)
                 t += 1.0
-        for c in range(rows):
-            out[c, i] = y
+        fan_out(out, i, y)
     state[0] = t
     state[1] = ph
     state[2] = lp
@@ -162,7 +161,6 @@ def supersnare(out: np.ndarray, n: int, hits: np.ndarray, freq: np.ndarray, snap
 
     `state` = [samples since hit (-1: idle), body phase, previous noise, high-pass memory].
     """
-    rows = out.shape[0]
     t = state[0]
     ph = state[1]
     prev = state[2]
@@ -170,10 +168,10 @@ def supersnare(out: np.ndarray, n: int, hits: np.ndarray, freq: np.ndarray, snap
     a = np.exp(-TWO_PI * 1000.0 / sr)
     j = 0
     for i in range(n):
-        while j < hits.shape[0] and hits[j] == i:
+        j, hit = _hits_at(hits, j, i)
+        if hit:
             t = 0.0
             ph = 0.0
-            j += 1
         y = 0.0
         if t >= 0.0:
             sec = t / sr
@@ -187,11 +185,9 @@ def supersnare(out: np.ndarray, n: int, hits: np.ndarray, freq: np.ndarray, snap
                 body = 10.0 ** (-3.0 * sec / (0.6 * sus))
                 f = freq[i] * (1.0 + 0.5 * np.exp(-sec / 0.01))
                 y = 0.6 * body * np.sin(TWO_PI * ph) + snappy[i] * hp * 10.0 ** (-3.0 * sec / sus)
-                ph += f / sr
-                ph -= np.floor(ph)
+                ph = wrap(ph + f / sr)
                 t += 1.0
-        for c in range(rows):
-            out[c, i] = y
+        fan_out(out, i, y)
     state[0] = t
     state[1] = ph
     state[2] = prev
@@ -206,7 +202,6 @@ def superhat(out: np.ndarray, n: int, hits: np.ndarray, bright: np.ndarray, sust
 
     `state` = [samples since hit (-1: idle), previous input 1, memory 1, previous input 2, memory 2].
     """
-    rows = out.shape[0]
     t = state[0]
     x1 = state[1]
     y1 = state[2]
@@ -214,9 +209,9 @@ def superhat(out: np.ndarray, n: int, hits: np.ndarray, bright: np.ndarray, sust
     y2 = state[4]
     j = 0
     for i in range(n):
-        while j < hits.shape[0] and hits[j] == i:
+        j, hit = _hits_at(hits, j, i)
+        if hit:
             t = 0.0
-            j += 1
         y = 0.0
         if t >= 0.0:
             sec = t / sr
@@ -233,8 +228,7 @@ def superhat(out: np.ndarray, n: int, hits: np.ndarray, bright: np.ndarray, sust
                 x2 = y1
                 y = 2.0 * y2 * 10.0 ** (-3.0 * sec / sus)
                 t += 1.0
-        for c in range(rows):
-            out[c, i] = y
+        fan_out(out, i, y)
     state[0] = t
     state[1] = x1
     state[2] = y1
@@ -253,6 +247,5 @@ def vibrato(out: np.ndarray, n: int, freq: np.ndarray, rate: np.ndarray, depth: 
         out[i] = freq[i] * (1.0 + d * np.sin(TWO_PI * lfo))
         r = rate[i]
         if np.isfinite(r):
-            lfo += r / sr
-            lfo -= np.floor(lfo)
+            lfo = wrap(lfo + r / sr)
     state[0] = lfo
