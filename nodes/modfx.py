@@ -37,6 +37,15 @@ class _KernelEffect(FiniteInputs, StateArrays, Node):
             self.wet = np.zeros((self.wet.shape[0], n), dtype=np.float32)
         return self.wet
 
+    def render_wet(self, ctx: Block, ins: list, p: Params, kernel: Any, params: tuple,
+                   *state: Any) -> tuple[np.ndarray, np.ndarray, int]:
+        """(input, wet signal, frames): `kernel(x, wet, n, *params per sample, *state)`."""
+        n = ctx.frames
+        x = self.finite(ins, n)[0]
+        wet = self.wet_buffer(n)
+        kernel(x, wet, n, *self.bufs.arrays(p, n, *params), *state)
+        return x, wet, n
+
 
 @node("pitch", inputs=1, category="effect",
       doc="Pitch shift by `semitones` (delay-line grains of 50 ms, no tempo change).")
@@ -52,11 +61,8 @@ class Pitch(_KernelEffect):
         self.pos = np.zeros(2)
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
-        n = ctx.frames
-        ins = self.finite(ins, n)
-        x = ins[0]
-        wet = self.wet_buffer(n)
-        k.pitch_shift(x, wet, n, *self.bufs.arrays(p, n, "semitones"), self.line, self.pos, self.window)
+        x, wet, n = self.render_wet(ctx, ins, p, k.pitch_shift, ("semitones",), self.line,
+                                    self.pos, self.window)
         mix_into(out, x, wet, p.mix, n)
 
 
@@ -74,11 +80,7 @@ class Bitcrush(_KernelEffect):
         self.hold = np.zeros(1 + channels)
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
-        n = ctx.frames
-        ins = self.finite(ins, n)
-        x = ins[0]
-        wet = self.wet_buffer(n)
-        k.bitcrush(x, wet, n, *self.bufs.arrays(p, n, "bits", "rate"), self.hold)
+        x, wet, n = self.render_wet(ctx, ins, p, k.bitcrush, ("bits", "rate"), self.hold)
         mix_into(out, x, wet, p.mix, n)
 
 
@@ -138,12 +140,8 @@ class Flanger(_KernelEffect):
         self.pos = np.zeros(2)
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
-        n = ctx.frames
-        ins = self.finite(ins, n)
-        x = ins[0]
-        wet = self.wet_buffer(n)
-        k.flanger(x, wet, n, *self.bufs.arrays(p, n, "rate", "depth", "feedback"), self.line, self.pos,
-                  self.sr)
+        x, wet, n = self.render_wet(ctx, ins, p, k.flanger, ("rate", "depth", "feedback"),
+                                    self.line, self.pos, self.sr)
         mix_into(out, x, wet, p.mix, n)
 
 
@@ -175,12 +173,9 @@ class Phaser(_KernelEffect):
         self.phase = np.zeros(1)
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
-        n = ctx.frames
-        ins = self.finite(ins, n)
-        x = ins[0]
-        wet = self.wet_buffer(n)
-        echo.phaser(x, wet, n, *self.bufs.arrays(p, n, "rate", "depth", "feedback", "centre"),
-                    self.stages, self.z, self.phase, self.sr)
+        x, wet, n = self.render_wet(ctx, ins, p, echo.phaser,
+                                    ("rate", "depth", "feedback", "centre"), self.stages, self.z,
+                                    self.phase, self.sr)
         mix_into(out, x, wet, p.mix, n)
 
 
@@ -205,11 +200,8 @@ class PingPong(_KernelEffect):
         self.pos = np.zeros(1)
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
-        n = ctx.frames
-        ins = self.finite(ins, n)
-        x = ins[0]
-        wet = self.wet_buffer(n)
-        k.pingpong(x, wet, n, *self.bufs.arrays(p, n, "time", "feedback"), self.line, self.pos, self.sr)
+        x, wet, n = self.render_wet(ctx, ins, p, k.pingpong, ("time", "feedback"), self.line,
+                                    self.pos, self.sr)
         self._place(wet, p, n)
         mix_into(out, x, wet, p.mix, n)
 
@@ -290,13 +282,9 @@ class FChorus(_KernelEffect):
         self.pos = np.zeros(2)
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
-        n = ctx.frames
-        ins = self.finite(ins, n)
-        x = ins[0]
-        wet = self.wet_buffer(n)
-        echo.chorus_voices(x, wet, n, *self.bufs.arrays(p, n, "separation", "variation",
-                                                        "mod_freq"),
-                           self.voices, self.line, self.pos, self.sr)
+        x, wet, n = self.render_wet(ctx, ins, p, echo.chorus_voices,
+                                    ("separation", "variation", "mod_freq"), self.voices,
+                                    self.line, self.pos, self.sr)
         mix_into(out, x, wet, p.mix, n)
 
 

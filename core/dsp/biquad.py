@@ -21,6 +21,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .primitives import finite_state
+
 LOW, HIGH, BAND, NOTCH, PEAK, ALLPASS = 0, 1, 2, 3, 4, 5
 
 
@@ -81,11 +83,7 @@ def biquad(x: np.ndarray, out: np.ndarray, n: int, freq: np.ndarray, q: np.ndarr
     never makes the filter ring NaN forever.
     """
     for c in range(x.shape[0]):
-        z1 = state[c, 0]
-        z2 = state[c, 1]
-        if not (np.isfinite(z1) and np.isfinite(z2)):
-            z1 = 0.0
-            z2 = 0.0
+        z1, z2 = finite_state(state[c, 0], state[c, 1])
         last = (-1.0, -1.0, np.nan)
         b0 = b1 = b2 = a1 = a2 = 0.0
         for i in range(n):
@@ -119,11 +117,7 @@ def peaking_eq(x: np.ndarray, out: np.ndarray, n: int, bands: np.ndarray, state:
             out[c, i] = v if np.isfinite(v) else 0.0
     for b in range(3):
         for c in range(channels):
-            z1 = state[c, b, 0]
-            z2 = state[c, b, 1]
-            if not (np.isfinite(z1) and np.isfinite(z2)):
-                z1 = 0.0
-                z2 = 0.0
+            z1, z2 = finite_state(state[c, b, 0], state[c, b, 1])
             last = (-1.0, -1.0, np.nan)
             b0 = b1 = b2 = a1 = a2 = 0.0
             for i in range(n):

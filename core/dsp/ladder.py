@@ -18,6 +18,14 @@ import numpy as np
 from numba import njit
 
 
+@njit(cache=True, inline="always")
+def _stage(G: float, x: float, s: float) -> tuple:
+    """One trapezoidal one-pole stage: (output, new memory)."""
+    v = G * (x - s)
+    y = v + s
+    return y, y + v
+
+
 @njit(cache=True)
 def ladder(x: np.ndarray, out: np.ndarray, n: int, cutoff: np.ndarray, res: np.ndarray,
            drive: np.ndarray, mix: np.ndarray, state: np.ndarray, sr: float) -> None:
@@ -64,18 +72,10 @@ def ladder(x: np.ndarray, out: np.ndarray, n: int, cutoff: np.ndarray, res: np.n
                 v0 = np.tanh(d * v0)
             S = (G * G * G * s1 + G * G * s2 + G * s3 + s4) * inv
             u = (v0 - k * S) * den
-            v = G * (u - s1)
-            y = v + s1
-            s1 = y + v
-            v = G * (y - s2)
-            y = v + s2
-            s2 = y + v
-            v = G * (y - s3)
-            y = v + s3
-            s3 = y + v
-            v = G * (y - s4)
-            y = v + s4
-            s4 = y + v
+            y, s1 = _stage(G, u, s1)
+            y, s2 = _stage(G, y, s2)
+            y, s3 = _stage(G, y, s3)
+            y, s4 = _stage(G, y, s4)
             m = mix[i]
             out[c, i] = y if m == 1.0 else x0 * (1.0 - m) + y * m
         state[c, 0] = s1

@@ -62,3 +62,12 @@ def fan_out(out: np.ndarray, i: int, y: float) -> None:
     """`y` into sample `i` of every row (channel) of `out`."""
     for c in range(out.shape[0]):
         out[c, i] = y
+
+
+@njit(cache=True, inline="always")
+def finite_state(z1: float, z2: float) -> tuple:
+    """A filter's two memories as stored, or (0, 0) when either is not finite (so one NaN
+    never makes a filter ring NaN forever)."""
+    if np.isfinite(z1) and np.isfinite(z2):
+        return z1, z2
+    return 0.0, 0.0

@@ -14,8 +14,29 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .primitives import finite_state
+
 LOW, HIGH, BAND, NOTCH = 0, 1, 2, 3
 MIN_Q = 0.05
+
+
+@njit(cache=True, inline="always")
+def _coefficients(fc: float, qq: float, sr: float) -> tuple:
+    """(k, a1, a2, a3) of the TPT SVF at cutoff `fc` and quality `qq` (both already clamped)."""
+    g = np.tan(np.pi * fc / sr)
+    k = 1.0 / qq
+    a1 = 1.0 / (1.0 + g * (g + k))
+    a2 = g * a1
+    return k, a1, a2, g * a2
+
+
+@njit(cache=True, inline="always")
+def _tick(v0: float, ic1: float, ic2: float, a1: float, a2: float, a3: float) -> tuple:
+    """One sample of the TPT SVF: (band, low, new ic1, new ic2)."""
+    v3 = v0 - ic2
+    v1 = a1 * ic1 + a2 * v3
+    v2 = ic2 + a2 * ic1 + a3 * v3
+    return v1, v2, 2.0 * v1 - ic1, 2.0 * v2 - ic2
 
 
 @njit(cache=True)
@@ -25,14 +46,9 @@ def svf(x: np.ndarray, out: np.ndarray, n: int, cutoff: np.ndarray, q: np.ndarra
     nyq_guard = 0.4999 * sr
     channels = x.shape[0]
     for c in range(channels):
-        ic1 = state[c, 0]
-        ic2 = state[c, 1]
-        if not (np.isfinite(ic1) and np.isfinite(ic2)):
-            ic1 = 0.0
-            ic2 = 0.0
+        ic1, ic2 = finite_state(state[c, 0], state[c, 1])
         last_fc = -1.0
         last_q = -1.0
-        g = 0.0
         k = 0.0
         a1 = 0.0
         a2 = 0.0
@@ -49,19 +65,11 @@ def svf(x: np.ndarray, out: np.ndarray, n: int, cutoff: np.ndarray, q: np.ndarra
                     fc = nyq_guard
                 if not (qq >= MIN_Q):
                     qq = MIN_Q
-                g = np.tan(np.pi * fc / sr)
-                k = 1.0 / qq
-                a1 = 1.0 / (1.0 + g * (g + k))
-                a2 = g * a1
-                a3 = g * a2
+                k, a1, a2, a3 = _coefficients(fc, qq, sr)
             v0 = x[c, i]
             if not np.isfinite(v0):             # a NaN/Inf input sample counts as silence
                 v0 = 0.0
-            v3 = v0 - ic2
-            v1 = a1 * ic1 + a2 * v3
-            v2 = ic2 + a2 * ic1 + a3 * v3
-            ic1 = 2.0 * v1 - ic1
-            ic2 = 2.0 * v2 - ic2
+            v1, v2, ic1, ic2 = _tick(v0, ic1, ic2, a1, a2, a3)
             if mode == LOW:
                 y = v2
             elif mode == HIGH:
@@ -108,11 +116,7 @@ def djf(x: np.ndarray, out: np.ndarray, n: int, pos: np.ndarray, q: np.ndarray,
     flat, and v = 0.5 exactly is the input itself. v is clamped to 0..1. `state` as `svf`."""
     nyq_guard = 0.4999 * sr
     for c in range(x.shape[0]):
-        ic1 = state[c, 0]
-        ic2 = state[c, 1]
-        if not (np.isfinite(ic1) and np.isfinite(ic2)):
-            ic1 = 0.0
-            ic2 = 0.0
+        ic1, ic2 = finite_state(state[c, 0], state[c, 1])
         last_v = -1.0
         last_q = -1.0
         k = a1 = a2 = a3 = 0.0
@@ -130,19 +134,11 @@ def djf(x: np.ndarray, out: np.ndarray, n: int, pos: np.ndarray, q: np.ndarray,
                     fc = 1000.0
                 fc = min(fc, nyq_guard)
                 qq = max(last_q, MIN_Q) if np.isfinite(last_q) else 0.707
-                g = np.tan(np.pi * fc / sr)
-                k = 1.0 / qq
-                a1 = 1.0 / (1.0 + g * (g + k))
-                a2 = g * a1
-                a3 = g * a2
+                k, a1, a2, a3 = _coefficients(fc, qq, sr)
             v0 = x[c, i]
             if not np.isfinite(v0):
                 v0 = 0.0
-            v3 = v0 - ic2
-            v1 = a1 * ic1 + a2 * v3
-            v2 = ic2 + a2 * ic1 + a3 * v3
-            ic1 = 2.0 * v1 - ic1
-            ic2 = 2.0 * v2 - ic2
+            v1, v2, ic1, ic2 = _tick(v0, ic1, ic2, a1, a2, a3)
             if v < 0.5:
                 out[c, i] = v2
             elif v > 0.5:
