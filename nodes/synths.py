@@ -9,6 +9,8 @@ among the static arguments or in `p.trig`; then the start hit is left out.
 """
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from phonon.dsp import oscillators as osc
@@ -118,8 +120,11 @@ class SuperChip(_Synth):
 
 
 class _Percussion(StateArrays, Node):
-    """A one-voice drum: hits at its start (no `:trig`) or at every `trig` onset."""
+    """A one-voice drum: hits at its start (no `:trig`) or at every `trig` onset, played by
+    `kernel(out, n, hits, *kernel_params per sample, voice, rng, sr)`."""
 
+    kernel: Any
+    kernel_params: tuple[str, ...] = ()
     state_arrays = ("voice", "rng")
     voice_size = 4
     seed = 12345
@@ -153,6 +158,11 @@ class _Percussion(StateArrays, Node):
     def active_voices(self) -> int:
         return int(self.voice[0] >= 0.0)
 
+    def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
+        n = ctx.frames
+        self.kernel(out, n, self.hits(ctx, p), *self.bufs.arrays(p, n, *self.kernel_params),
+                    self.voice, self.rng, self.sr)
+
 
 @node("superkick", doc="Kick drum: sine swept down to `freq`, click of noise; hits at start or on :trig.",
       category="synth")
@@ -162,12 +172,8 @@ class SuperKick(_Percussion):
     sustain = Param(0.3, unit="s", lo=0.01, hi=4.0, doc="length of the hit")
     noise = Param(0.1, lo=0.0, hi=1.0, doc="click level")
     trig = Param("", kind="events", doc="trigger pattern (hit at every onset); none: one hit at start")
-
-    def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
-        n = ctx.frames
-        k.superkick(out, n, self.hits(ctx, p),
-                    *self.bufs.arrays(p, n, "freq", "pitch_env", "sustain", "noise"),
-                    self.voice, self.rng, self.sr)
+    kernel = staticmethod(k.superkick)
+    kernel_params = ("freq", "pitch_env", "sustain", "noise")
 
 
 @node("supersnare", doc="Snare: sine body at `freq` plus high-passed noise; hits at start or on :trig.",
@@ -178,11 +184,8 @@ class SuperSnare(_Percussion):
     sustain = Param(0.08, unit="s", lo=0.01, hi=4.0, doc="time for the noise to fall 60 dB")
     trig = Param("", kind="events", doc="trigger pattern (hit at every onset); none: one hit at start")
     seed = 23456
-
-    def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
-        n = ctx.frames
-        k.supersnare(out, n, self.hits(ctx, p), *self.bufs.arrays(p, n, "freq", "snappy", "sustain"),
-                     self.voice, self.rng, self.sr)
+    kernel = staticmethod(k.supersnare)
+    kernel_params = ("freq", "snappy", "sustain")
 
 
 @node("superhat", doc="Hi-hat: high-passed noise; hits at start or on :trig.", category="synth")
@@ -192,8 +195,5 @@ class SuperHat(_Percussion):
     trig = Param("", kind="events", doc="trigger pattern (hit at every onset); none: one hit at start")
     voice_size = 5
     seed = 34567
-
-    def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
-        n = ctx.frames
-        k.superhat(out, n, self.hits(ctx, p), *self.bufs.arrays(p, n, "bright", "sustain"),
-                   self.voice, self.rng, self.sr)
+    kernel = staticmethod(k.superhat)
+    kernel_params = ("bright", "sustain")

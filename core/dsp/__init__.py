@@ -32,6 +32,7 @@ way (docs/plugins.md, "The kernel library"). Each module is one family:
 | `mixsum` | `weighted_sum`, `weighted_add`, `mix_sum` (left-to-right float32 sum in chunks of at most 64 inputs, bit-identical to an add chain) |
 | `clean` | `clean_clip` (NaN/Inf -> 0 and clip to [-1, 1] in one pass), `finite_copy` (NaN/Inf -> 0) |
 | `direct` | `compiled` (a kernel's compiled version for given arguments, called without numba's type resolution: a node's steady call, docs/plugins.md) |
+| `primitives` | the inlined pieces the kernels share: `clamp`, `wrap`, `next_index`, `locate`, `read_linear`, `fan_out`, `finite_state` |
 
 Conventions shared by every kernel: it renders `n` samples (`ctx.frames`) into `out[:, :n]`
 (float32, one row per channel) from float64 arrays of `n` samples for every modulatable

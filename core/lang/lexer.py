@@ -89,6 +89,11 @@ _HINTS = {
     ">": "'>' alone is not an operator: Tidal's |> and >| take the right side's values",
 }
 
+#: token groups whose value is the text after their sigil (@name, %name, ~bus, :keyword)
+_SIGILED = {"template": TEMPLATE, "patvar": PATVAR, "bus": BUS, "kw": KW}
+#: token groups without a value
+_BARE = {"op": OP, "sigop": OP, "equals": EQUALS, "colon": COLON}
+
 
 def _line_tokens(text: str, lineno: int) -> list[Token]:
     """Tokenize one physical line (comments dropped)."""
@@ -119,24 +124,14 @@ def _line_tokens(text: str, lineno: int) -> list[Token]:
                     append(Token(BAD, tok, lineno, col, space, message=f"number '{tok}' is too large"))
                 else:
                     append(Token(NUM, tok, lineno, col, space, value))
+        elif kind in _SIGILED:
+            append(Token(_SIGILED[kind], tok, lineno, col, space, tok[1:]))
+        elif kind in _BARE:
+            append(Token(_BARE[kind], tok, lineno, col, space))
         elif kind == "str":
             append(Token(STR, tok, lineno, col, space, tok[1:-1]))
-        elif kind == "op" or kind == "sigop":
-            append(Token(OP, tok, lineno, col, space))
-        elif kind == "template":
-            append(Token(TEMPLATE, tok, lineno, col, space, tok[1:]))
-        elif kind == "patvar":
-            append(Token(PATVAR, tok, lineno, col, space, tok[1:]))
-        elif kind == "equals":
-            append(Token(EQUALS, tok, lineno, col, space))
         elif kind == "punct":
             append(Token(tok, tok, lineno, col, space))
-        elif kind == "bus":
-            append(Token(BUS, tok, lineno, col, space, tok[1:]))
-        elif kind == "kw":
-            append(Token(KW, tok, lineno, col, space, tok[1:]))
-        elif kind == "colon":
-            append(Token(COLON, tok, lineno, col, space))
         elif kind == "badstr":
             append(Token(BAD, tok, lineno, col, space, message="unterminated string: missing the closing '\"'"))
             break
