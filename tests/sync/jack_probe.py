@@ -8,6 +8,7 @@ prints `ready` once its ports are connected (SIGTERM ends the capture early); th
 status, data1, data2), `audio` ((frames,) float32 of the first audio source), `audio_first`
 (JACK frame of audio[0]), `latency` (the playback latency of the audio source port),
 `cycles` ((k, 3): frame, usecs, period usecs), `nframes`, `xruns` (JACK's xrun callbacks)
+and `xrun_frames` (JACK's frame time when each was reported)
 and `sr`. A process can talk to one
 JACK server only, so tests that watch two servers run one probe process per server.
 """
@@ -54,12 +55,14 @@ class JackProbe:
         self.late = 0
         self.lock = threading.Lock()
         self.xruns = 0
+        self.xrun_frames: list[int] = []
         self.client.set_process_callback(self._process)
         self.client.set_xrun_callback(self._xrun)
         self.client.activate()
 
     def _xrun(self, delay: float) -> None:
         self.xruns += 1
+        self.xrun_frames.append(self.client.frame_time)      # about when (JACK frames)
 
     def _process(self, frames: int) -> None:
         last = self.client.last_frame_time
