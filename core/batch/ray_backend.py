@@ -40,7 +40,10 @@ class RayBackend:
     def _connect(self, ray, workers: int | None, address: str | None) -> None:
         if not ray.is_initialized():
             if address:
-                ray.init(address=address, log_to_driver=False, logging_level="ERROR")
+                try:
+                    ray.init(address=address, log_to_driver=False, logging_level="ERROR")
+                except Exception as exc:  # noqa: BLE001 - Ray raises several kinds here
+                    raise RuntimeError(join_error(address, exc)) from None
             else:
                 ray.init(num_cpus=max(1, workers or os.cpu_count() or 1), include_dashboard=False,
                          log_to_driver=False, logging_level="ERROR")
@@ -81,6 +84,18 @@ class RayBackend:
         if self._started:
             self.ray.shutdown()
             self._started = False
+
+
+def join_error(address: str, exc: Exception) -> str:
+    """What to check when `ray.init(address=...)` fails."""
+    why = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    text = (f"cannot join the Ray cluster at {address} ({why}); is it running (`ray start "
+            f"--head` on its head node, `ray status` there lists its nodes)?")
+    if os.environ.get("RAY_AUTH_MODE") != "token":
+        text += (" A cluster with token authentication (Ray's default for `ray start`) also "
+                 "needs RAY_AUTH_MODE=token here and the head's token: copy its "
+                 "~/.ray/auth_token to this machine or set RAY_AUTH_TOKEN")
+    return text
 
 
 class RayWorker:

@@ -146,8 +146,10 @@ def run_batch(jobs: list[Job], options: BatchOptions,
     out.mkdir(parents=True, exist_ok=True)
     for stale in out.glob(".*.part"):             # left by a batch that was killed -9
         stale.unlink()
-    journal = Journal(out, fresh=not options.resume)
-    todo = [j for j in jobs if not (options.resume and is_done(j, journal.rows.get(j.name), out))]
+    # a fresh table replaces the old one only once the backend is up: a cluster that cannot be
+    # joined leaves the folder as it was
+    journal = Journal(out, fresh=False) if options.resume else None
+    todo = [j for j in jobs if not (journal and is_done(j, journal.rows.get(j.name), out))]
     report = BatchReport(total=len(jobs), skipped=len(jobs) - len(todo), backend=options.backend,
                          table=out / JOURNAL)
     by_name = {j.name: j for j in jobs}
@@ -159,6 +161,8 @@ def run_batch(jobs: list[Job], options: BatchOptions,
                 backend = make_backend(options.backend, options.workers, options.address,
                                        spool=out)
                 report.workers = backend.workers
+            journal = journal or Journal(out, fresh=True)
+            if todo:
                 if on_start:
                     on_start(report)
                 t0 = time.perf_counter()
@@ -177,8 +181,8 @@ def run_batch(jobs: list[Job], options: BatchOptions,
         finally:
             if backend is not None:
                 backend.close()
-            rows = journal.finish(j.name for j in jobs)
-            if options.table == "parquet":
+            rows = journal.finish(j.name for j in jobs) if journal else []
+            if journal and options.table == "parquet":
                 write_parquet(rows, out / PARQUET)
                 report.table = out / PARQUET
             for stale in out.glob(".*.part"):
