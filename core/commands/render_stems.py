@@ -16,8 +16,9 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import PhononError
-from .render_output import (EXTENSIONS, Destination, RenderOutputError, check_destination,
-                            write_audio)
+from ..engine.stems import MASTER
+from .render_output import (EXTENSIONS, AudioWriter, Destination, RenderOutputError,
+                            check_destination, check_size)
 
 
 def _folder(args: argparse.Namespace) -> Path:
@@ -79,30 +80,49 @@ def run_stems(args: argparse.Namespace, sr: int, out, err, render_fn, print_summ
     if frames <= 0:
         session.close()
         return fail("the length must be positive", 2)
-    try:
-        y, wall, jit = render_fn(session, frames, err)
-        stems = taps.collect(session, frames, y)
-    finally:
-        session.close()
     program = None if args.file == "-" else args.file
     ext = next(e for e, f in EXTENSIONS.items() if f == fmt)            # ".wav"
+    writers: dict[str, AudioWriter] = {}
+
+    def abort() -> None:
+        for w in writers.values():
+            w.abort()
+
     try:
-        for name, audio in stems.items():
+        for name in taps.names:
             dest = check_destination(str(folder / f"{name}{ext}"), fmt, sr, program)
-            write_audio(dest, audio, sr)
+            check_size(dest, frames)
+            writers[name] = AudioWriter(dest, sr)
+        taps.stream(session, lambda name, block: writers[name].write(block))
+        master = writers.get(MASTER)
+        _, wall, jit = render_fn(session, frames, err,
+                                 master.write if master is not None else _discard)
+        for w in writers.values():
+            w.commit()
     except (RenderOutputError, OSError, RuntimeError) as exc:
+        abort()
         return fail(f"cannot write the stems: {getattr(exc, 'strerror', None) or exc}", 1)
+    except BaseException:
+        abort()
+        raise
+    finally:
+        session.close()
     where = "after" if args.stems_post else "before"
-    out.print(f"wrote {len(stems)} stems to {folder.resolve()} ({fmt}, {sr} Hz, stereo, taken "
-              f"{where} the master stage)", markup=False, soft_wrap=True)
-    for name, audio in stems.items():
-        peak = float(np.max(np.abs(audio))) if audio.size else 0.0
-        rms = float(np.sqrt(np.mean(np.square(audio, dtype=np.float64)))) if audio.size else 0.0
-        out.print(f"  {name + ext:<24} peak {_db(peak):6.1f} dBFS   RMS {_db(rms):6.1f} dBFS",
-                  markup=False, soft_wrap=True)
-    if "master" in stems:
-        print_summary(out, err, Destination(folder / f"master{ext}", fmt), y, sr, wall, jit)
+    out.print(f"wrote {len(writers)} stems to {folder.resolve()} ({fmt}, {sr} Hz, stereo, "
+              f"taken {where} the master stage)", markup=False, soft_wrap=True)
+    for name, w in writers.items():
+        levels = w.levels
+        rms = math.sqrt(levels.squares / levels.samples) if levels.samples else 0.0
+        out.print(f"  {name + ext:<24} peak {_db(levels.peak):6.1f} dBFS   RMS {_db(rms):6.1f} "
+                  "dBFS", markup=False, soft_wrap=True)
+    if master is not None:
+        print_summary(out, err, Destination(folder / f"master{ext}", fmt), master.levels, sr,
+                      wall, jit)
     return 0
+
+
+def _discard(block: np.ndarray) -> None:
+    """The master's blocks when `master` is not among the stems asked for."""
 
 
 def _db(x: float) -> float:

@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from typing import Any
+from functools import partial
+from typing import Any, Callable
 
 import numpy as np
 
@@ -41,10 +42,16 @@ class StemTap(Node):
 
     def prepare(self, sr: int, block: int, channels: int) -> None:
         self.blocks: list[list[np.ndarray]] = []
+        #: input index -> consume((2, n) block): set by `StemTaps.stream` (nothing is kept)
+        self.sinks: dict[int, Callable[[np.ndarray], None]] = {}
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames
         out[:, :n] = ins[0][:, :n]
+        if self.sinks:
+            for i, consume in self.sinks.items():
+                consume(np.broadcast_to(ins[i][:, :n], (2, n)))
+            return
         if not self.blocks:
             self.blocks = [[] for _ in ins]
         for keep, x in zip(self.blocks, ins):
@@ -222,6 +229,16 @@ class StemTaps:
                     got[label] = audio
         got[MASTER] = master
         return {n: got[n] for n in self.names if n in got}
+
+    def stream(self, session, consume: Callable[[str, np.ndarray], None]) -> None:
+        """Hand each stem's blocks to `consume(name, (2, n) block)` as they are rendered (a view
+        valid during the call) instead of keeping them: memory stays bounded whatever the
+        length (`phonon render --stems` writes each block to its file). `master` is the
+        session's own output: take it from the render."""
+        for tid, labels in self.taps:
+            session.nodes[tid].sinks = {i: partial(consume, label)
+                                        for i, label in enumerate(labels)
+                                        if label and label in self.names}
 
     def mixes(self, session, frames: int) -> dict[str, np.ndarray]:
         """Output name -> its pre-master mix (what the pre stems add up to); pre taps only."""

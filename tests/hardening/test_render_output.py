@@ -150,3 +150,29 @@ def test_on_a_terminal_the_progress_bar_moves_from_the_first_block(monkeypatch):
     finally:
         session.close()
     assert moves == [(1000, 1000), (2000, 2000), (3000, 3000), (4000, 4000), (4500, 4500)]
+
+
+def test_stems_stream_to_their_files_in_bounded_memory(tone):
+    """`--stems` kept every stem's blocks in memory until the end (3 stems of 120 s: ~130 MB,
+    twice that while joining them): now each stem's blocks go to its file as they are rendered,
+    like the single-file render."""
+    (tone / "two.ph").write_text("~a: sine 440 * 0.25\n~b: sine 660 * 0.125\nout: ~a + ~b\n")
+    short = phonon("render", "two.ph", "short", "--stems", "-d", "5", cwd=tone, timeout=60)
+    long = phonon("render", "two.ph", "long", "--stems", "-d", "120", cwd=tone, timeout=300)
+    assert short.status == long.status == 0 and short.clean and long.clean, long.stderr
+    assert sorted(p.name for p in (tone / "long").iterdir()) == ["a.wav", "b.wav", "master.wav"]
+    assert long.peak_rss_mb < short.peak_rss_mb + 40, (short.peak_rss_mb, long.peak_rss_mb)
+    t = np.arange(119 * 44100, 120 * 44100) / 44100
+    for name, ref in (("a", 0.25 * np.sin(2 * np.pi * 440 * t)),
+                      ("b", 0.125 * np.sin(2 * np.pi * 660 * t))):
+        with sf.SoundFile(tone / "long" / f"{name}.wav") as f:
+            assert f.frames == 120 * 44100
+            f.seek(119 * 44100)
+            tail = f.read(44100, dtype="float32")
+        assert np.abs(tail[:, 0] - ref).max() < 1e-3
+    a, _ = sf.read(tone / "long" / "a.wav", dtype="float32", frames=44100 * 10)
+    b, _ = sf.read(tone / "long" / "b.wav", dtype="float32", frames=44100 * 10)
+    m, _ = sf.read(tone / "long" / "master.wav", dtype="float32", frames=44100 * 10)
+    assert np.abs(m - (a + b)).max() < 1e-6          # the pre-master stems add up (no effects)
+    assert "a.wav                    peak  -12.0 dBFS   RMS  -15.1 dBFS" in long.stdout, long.stdout
+    assert not leftover(long.pid)
