@@ -30,6 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import PhononError, did_you_mean
+from ..program_file import ProgramFileError, read_program, read_text_file
+
+MAX_MANIFEST_BYTES = 64 << 20     # 64 MiB: a job list of hundreds of thousands of lines
 
 FORMATS = ("wav", "flac")
 JOB_KEYS = {"name", "program", "seconds", "cycles", "sr", "block", "format", "seed", "params",
@@ -62,6 +65,7 @@ class Job:
     samples: tuple[str, ...] = ()      # sample roots (absolute)
     stems: tuple[str, ...] | None = None   # None: no stems; (): every bus; else these names
     stems_post: bool = False           # stems after the master stage
+    plugin_paths: tuple[str, ...] = ()  # --allow-plugin-path folders (absolute)
 
     @property
     def filename(self) -> str:
@@ -84,12 +88,15 @@ class Job:
 
 # ------------------------------------------------------------------------------- reading
 def load_manifest(path: str | Path) -> list[Job]:
-    """Read a .toml or .json manifest and build every job (programs read, params substituted)."""
+    """Read a .toml or .json manifest and build every job (programs read, params substituted);
+    `ProgramFileError` (an OSError) when the manifest cannot be read, `ManifestError` (with
+    its location) for what it says."""
     path = Path(path)
     try:
-        text = path.read_text()
-    except OSError as exc:
-        raise ManifestError(f"cannot read manifest {path}: {exc.strerror or exc}") from None
+        text = read_text_file(path, MAX_MANIFEST_BYTES, "a manifest",
+                              "give a .toml or .json manifest")
+    except ProgramFileError as exc:
+        raise ProgramFileError(f"manifest {path}", exc.reason) from None
     data = _parse(text, path)
     return build_jobs(data, path, text)
 
@@ -189,9 +196,9 @@ def _job(spec: dict, path: Path, where: _Where, what: str, seed: int | None = No
     label = f"{what} '{name}'"
     prog_path = (path.parent / program)
     try:
-        text = prog_path.read_text()
-    except OSError as exc:
-        raise where.error(f"{label}: cannot read program {prog_path}: {exc.strerror or exc}",
+        text = read_program(prog_path)
+    except ProgramFileError as exc:
+        raise where.error(f"{label}: cannot read program {prog_path}: {exc.reason}",
                           f'"{program}"', needle) from None
     params = spec.get("params", {}) or {}
     if not isinstance(params, dict):

@@ -119,6 +119,8 @@ class WarmEngine:
         """The job's audio, (2, n) float32, and its stems by name (none unless the job asks);
         raises PhononError for a broken program and RuntimeError when a node failed."""
         from ..engine.render import compile_source, render
+        from ..vst3.bundles import allow_plugin_folders
+        allow_plugin_folders(list(job.plugin_paths))      # this job's, not an earlier one's
         bank = self.bank(job.samples, job.sr)
         graph = compile_source(job.source, file=job.program, registry=self.registry, bank=bank)
         cps = Fraction(graph.cps).limit_denominator(10**6)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import PhononError
+from .plugin_paths import add_plugin_path_argument
 
 HELP = "render many jobs from a manifest (TOML/JSON) on local processes or Ray; metadata table"
 
@@ -29,6 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="also write metadata.parquet (needs pyarrow); the JSON-lines "
                              "journal is always kept")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    add_plugin_path_argument(parser)
 
 
 def _progress(err, total: int):
@@ -53,9 +56,15 @@ def run(args: argparse.Namespace) -> int:
     manifest = Path(args.manifest)
     try:
         jobs = load_manifest(manifest)
+    except OSError as exc:                       # phonon.program_file.ProgramFileError
+        err.print(f"phonon batch: {exc}", markup=False)
+        return 1
     except PhononError as exc:
         err.print(exc.format(), markup=False)
         return 1
+    if args.allow_plugin_path:                   # every worker, local or on a cluster
+        paths = tuple(str(Path(d).expanduser().resolve()) for d in args.allow_plugin_path)
+        jobs = [replace(job, plugin_paths=paths) for job in jobs]
     out = Path(args.out) if args.out else manifest.with_suffix("")
     if out.exists() and not out.is_dir():
         err.print(f"phonon batch: --out {out} is a file, not a folder", markup=False)

@@ -15,6 +15,8 @@ from fractions import Fraction
 from pathlib import Path
 
 from ..errors import PhononError
+from ..program_file import ProgramFileError, check_regular_file, read_program
+from .plugin_paths import add_plugin_path_argument, apply_plugin_paths
 
 HELP = "draw a program's events (roll, punchcard) or its sound (wave, spectrogram) to PNG/SVG"
 
@@ -51,6 +53,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--width", type=float, default=11.0, metavar="INCHES",
                         help="picture width in inches (default 11)")
     parser.add_argument("--dpi", type=int, default=100, help="PNG resolution (default 100)")
+    add_plugin_path_argument(parser)
 
 
 def _fail(message: str, code: int = 1) -> int:
@@ -106,6 +109,7 @@ def _audio_figure(args: argparse.Namespace):
     from ..plot.figures import figure
     if args.kind in ("roll", "punchcard"):
         raise ValueError(f"--kind {args.kind} needs a program: an audio file has no events")
+    check_regular_file(args.file, "give an audio file")
     y, sr = sf.read(args.file, dtype="float32", always_2d=True)
     fig = figure(args.kind, signals={Path(args.file).name: y.T}, sr=sr, cps=args.cps,
                  width=args.width, dpi=args.dpi)
@@ -124,6 +128,7 @@ def _save(fig, out: Path, fmt: str, dpi: int) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    apply_plugin_paths(args)
     out = _destination(args)
     fmt = PICTURE_FORMATS.get(out.suffix.lower())
     if fmt is None:
@@ -137,11 +142,13 @@ def run(args: argparse.Namespace) -> int:
         if is_audio:
             fig, what = _audio_figure(args)
         else:
-            source = sys.stdin.read() if args.file == "-" else Path(args.file).read_text()
+            source = sys.stdin.read() if args.file == "-" else read_program(args.file)
             fig, what = _program_figure(args, source, file)
     except PhononError as exc:
         print(exc.with_source(source).format(), file=sys.stderr)
         return 1
+    except ProgramFileError as exc:
+        return _fail(str(exc))
     except OSError as exc:
         return _fail(f"cannot read {args.file}: {exc.strerror or exc}")
     except ValueError as exc:

@@ -4,6 +4,7 @@ parameter, convolve file) with its location, and hostile sample folders and prog
 (FIFOs, devices, absurd headers) cost one warning or one line, never a hang or a crash."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import struct
@@ -158,3 +159,57 @@ def test_a_huge_program_file_is_refused(tmp_path):
     assert run.status == 1 and run.clean
     assert run.stderr == ("phonon check: cannot read big.ph: 67108864 bytes is too large for a "
                           "program (at most 4 MiB)\n")
+
+
+def test_plot_and_batch_refuse_a_device_or_a_fifo_in_one_line(tmp_path):
+    """`phonon plot /dev/zero`, a FIFO program, a FIFO "audio file", a manifest that is a
+    device, a job whose program is a FIFO: each hung (or read without end) before."""
+    os.mkfifo(tmp_path / "beat.ph")
+    os.mkfifo(tmp_path / "take.wav")
+    (tmp_path / "set.json").write_text('{"jobs": [{"name": "a", "program": "beat.ph", '
+                                       '"seconds": 1}]}')
+    special = "not a regular file (a device, FIFO or socket)"
+    runs = {
+        ("plot", "/dev/zero"): f"phonon plot: cannot read /dev/zero: {special}: give a .ph "
+                               "program file\n",
+        ("plot", "beat.ph"): f"phonon plot: cannot read beat.ph: {special}: give a .ph program "
+                             "file\n",
+        ("plot", "take.wav"): f"phonon plot: cannot read take.wav: {special}: give an audio "
+                              "file\n",
+        ("batch", "/dev/zero"): f"phonon batch: cannot read manifest /dev/zero: {special}: give "
+                                "a .toml or .json manifest\n",
+        ("batch", "set.json"): f"set.json:1:36: job 1 'a': cannot read program beat.ph: "
+                               f"{special}: give a .ph program file\n",
+    }
+    for (command, file), message in runs.items():
+        extra = ["-o", "p.png"] if command == "plot" else ["--out", "out", "-q"]
+        run = phonon(command, file, *extra, cwd=tmp_path, timeout=60, address_space=2 << 30)
+        assert run.status == 1 and run.clean and run.seconds < 30, (command, file, run.stderr)
+        assert run.stderr.startswith(message), (command, file, run.stderr)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["beat.ph", "set.json", "take.wav"]
+
+
+@needs_zam
+def test_plot_and_batch_take_allow_plugin_path_too(evil):
+    """Plot and batch follow the plugin-folder rule like render, and take the same flag (batch
+    hands the folders to every worker, local or on a Ray cluster)."""
+    (evil / "set.json").write_text('{"sr": 48000, "jobs": [{"name": "a", "program": "p.ph", '
+                                   '"seconds": 0.5}]}')
+    refused = phonon("batch", "set.json", "--out", "no", "-q", cwd=evil, timeout=120)
+    assert refused.status == 1 and refused.clean
+    row = json.loads((evil / "no" / "metadata.jsonl").read_text())
+    assert row["status"] == "failed" and row["error"].startswith("p.ph:1:23: " + OUTSIDE), row
+    batch = phonon("batch", "--allow-plugin-path", "evil", "set.json", "--out", "yes", "-q",
+                   cwd=evil, timeout=120)
+    assert batch.status == 0, batch.stderr
+    render = phonon("render", "--allow-plugin-path", "evil", "p.ph", "r.wav", "-d", "0.5",
+                    "-s", "48000", cwd=evil, timeout=60)
+    assert render.status == 0, render.stderr
+    np.testing.assert_array_equal(sf.read(evil / "yes" / "a.wav", dtype="float32")[0],
+                                  sf.read(evil / "r.wav", dtype="float32")[0])
+    plot = phonon("plot", "p.ph", "-o", "p.png", "--kind", "wave", "-c", "1", cwd=evil,
+                  timeout=120)
+    assert plot.status == 1 and plot.clean and OUTSIDE in plot.stderr, plot.stderr
+    plot = phonon("plot", "--allow-plugin-path", "evil", "p.ph", "-o", "p.png", "--kind", "wave",
+                  "-c", "1", cwd=evil, timeout=120)
+    assert plot.status == 0 and (evil / "p.png").stat().st_size > 1000, plot.stderr
