@@ -11,7 +11,8 @@ import soundfile as sf
 
 from phonon.osc import message, parse_packet
 
-from .helpers import LEVEL, LONG, RATE, finish, onsets, runs, start_dirt
+from .helpers import (LEVEL, LONG, RATE, TimelineMoved, finish, on_grid_or_moved, onsets, runs,
+                      start_dirt)
 from .jack import jack2  # noqa: F401 - the fixture
 from .strudel_client import controls, note_to_midi, play_bundle
 
@@ -36,6 +37,17 @@ def values(k: int) -> dict:
 
 
 def test_strudel_bundles_play_on_their_grid_with_their_controls(jack2, tmp_path):
+    """Run again (twice at most) only when the device's timeline moved during the run."""
+    for attempt in range(3):
+        try:
+            return strudel_bundles(jack2, tmp_path / f"attempt{attempt}")
+        except TimelineMoved as moved:
+            print(f"retrying: {moved}")
+    raise AssertionError("the device's timeline moved in every attempt")
+
+
+def strudel_bundles(jack2, tmp_path):
+    tmp_path.mkdir()
     dirt, lines, port = start_dirt(jack2, tmp_path, duration=None)
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     sock.settimeout(5)
@@ -63,7 +75,7 @@ def test_strudel_bundles_play_on_their_grid_with_their_controls(jack2, tmp_path)
     found = runs(audio[:, 0])
     assert len(found) == 12
     starts = np.array([s for s, _ in found])
-    assert np.abs(np.diff(starts) - STEP * RATE).max() <= HALF_MS
+    on_grid_or_moved(out, np.diff(starts) - STEP * RATE, HALF_MS)
     for k, (start, length) in enumerate(found):
         level = audio[start + 10, 0]
         if k % 4 == 0:                                    # note "c5" -> midinote 72: rate 2

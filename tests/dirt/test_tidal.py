@@ -15,7 +15,8 @@ from scipy.signal import lfilter
 
 from phonon.dsp.voice_fx import rlpf_coefficients
 
-from .helpers import LEVEL, LONG, RATE, finish, onsets, runs, start_dirt
+from .helpers import (LEVEL, LONG, RATE, TimelineMoved, finish, on_grid_or_moved, onsets, runs,
+                      start_dirt)
 from .jack import jack6  # noqa: F401 - the fixture
 
 HALF_MS = RATE // 2000             # 22 frames: the grid tolerance of the issue
@@ -49,6 +50,17 @@ def ghci() -> str:
 
 
 def test_tidal_patterns_play_on_their_grid_with_their_controls_and_orbits(jack6, tmp_path):
+    """Run again (twice at most) only when the device's timeline moved during the run."""
+    for attempt in range(3):
+        try:
+            return tidal_patterns(jack6, tmp_path / f"attempt{attempt}")
+        except TimelineMoved as moved:
+            print(f"retrying: {moved}")
+    raise AssertionError("the device's timeline moved in every attempt")
+
+
+def tidal_patterns(jack6, tmp_path):
+    tmp_path.mkdir()
     exe = ghci()
     dirt, lines, port = start_dirt(jack6, tmp_path, "--orbits", "3", "--channels", "2*orbits",
                                    duration=None)
@@ -74,7 +86,7 @@ def test_tidal_patterns_play_on_their_grid_with_their_controls_and_orbits(jack6,
     on = onsets(audio[:, 0])
     assert on.size >= 12, on
     gaps = np.diff(on)[2:]                        # after the tempo change has settled
-    assert np.abs(gaps - RATE / 4).max() <= HALF_MS, gaps
+    on_grid_or_moved(out, gaps - RATE / 4, HALF_MS)
     # gain "1 1.2 1 1", pan 0: hard left, amp 0.4 x gain^4
     levels = audio[on + 100, 0]
     loud = np.isclose(levels, LEVEL * 0.4 * 1.2 ** 4, rtol=1e-5)
@@ -97,5 +109,4 @@ def test_tidal_patterns_play_on_their_grid_with_their_controls_and_orbits(jack6,
     for s in starts:
         got = audio[s:s + LONG, 4].astype(np.float64)
         assert np.abs(got - want).max() < 1e-5
-    gaps = np.diff(starts)
-    assert np.abs(gaps - RATE).max() <= HALF_MS, gaps
+    on_grid_or_moved(out, np.diff(starts) - RATE, HALF_MS)
