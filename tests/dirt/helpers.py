@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +39,19 @@ def start_dirt(env: dict, tmp: Path, *extra: str, duration: float | None = 20.0)
     line = lines.wait_for("listening on", 90)
     port = int(re.search(r"listening on [\d.]+:(\d+)", line).group(1))
     return proc, lines, port
+
+
+@contextmanager
+def dirt_process(env: dict, tmp: Path, *extra: str,
+                 duration: float | None = 20.0) -> Iterator[tuple[subprocess.Popen, Lines, int]]:
+    """`start_dirt`, killed on the way out if it still runs (a failed assertion inside)."""
+    proc, lines, port = start_dirt(env, tmp, *extra, duration=duration)
+    try:
+        yield proc, lines, port
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
 
 
 def finish(proc: subprocess.Popen, lines: Lines, timeout: float = 60) -> str:

@@ -21,7 +21,7 @@ from tests.live.jack_server import jack_control  # noqa: F401 - the fixture
 from tests.live.test_live_audioloss import alive, descendants
 from tests.terminal import Terminal
 
-from .helpers import LEVEL, RATE, finish, onsets, sample_folder, start_dirt
+from .helpers import LEVEL, RATE, dirt_process, finish, onsets, sample_folder
 
 CAPTURE = Path(__file__).parents[1] / "live" / "jack_capture.py"
 STEP = 0.25                     # an event every 250 ms
@@ -61,30 +61,27 @@ class Sender:
 def test_dirt_keeps_listening_counts_the_unheard_events_and_plays_again(jack_control,
                                                                       tmp_path):
     env = jack_control.env
-    dirt, lines, port = start_dirt(env, tmp_path, duration=9.0)
-    t_play = time.monotonic()
-    sender = Sender(port)
-    try:
-        time.sleep(2.0)
-        t_kill, w_kill = time.monotonic(), time.time()
-        jack_control.stop(kill=True)
-        lost = lines.wait_for("audio device lost", 10)
-        lost_after = time.monotonic() - t_kill
-        time.sleep(1.5)                               # events keep coming, nobody hears them
-        jack_control.start()
-        lines.wait_for("audio device back", 30)
-        w_back = time.time()
-        cap = subprocess.Popen([sys.executable, str(CAPTURE), "phonon", "2.0",
-                                str(tmp_path / "after.npz")], env=env, stdout=subprocess.PIPE,
-                               text=True)
-        assert cap.wait(timeout=60) == 0
-        out = finish(dirt, lines)
-        t_exit = time.monotonic()
-    finally:
-        sender.stop()
-        if dirt.poll() is None:
-            dirt.kill()
-            dirt.wait()
+    with dirt_process(env, tmp_path, duration=9.0) as (dirt, lines, port):
+        t_play = time.monotonic()
+        sender = Sender(port)
+        try:
+            time.sleep(2.0)
+            t_kill, w_kill = time.monotonic(), time.time()
+            jack_control.stop(kill=True)
+            lost = lines.wait_for("audio device lost", 10)
+            lost_after = time.monotonic() - t_kill
+            time.sleep(1.5)                               # events keep coming, nobody hears them
+            jack_control.start()
+            lines.wait_for("audio device back", 30)
+            w_back = time.time()
+            cap = subprocess.Popen([sys.executable, str(CAPTURE), "phonon", "2.0",
+                                    str(tmp_path / "after.npz")], env=env, stdout=subprocess.PIPE,
+                                   text=True)
+            assert cap.wait(timeout=60) == 0
+            out = finish(dirt, lines)
+            t_exit = time.monotonic()
+        finally:
+            sender.stop()
     print(f"\nloss reported {1000 * lost_after:.0f} ms after SIGKILL; exit "
           f"{t_exit - t_play:.2f} s after listening (--duration 9)")
     assert lost_after < 1.0, lost_after
@@ -130,24 +127,21 @@ def test_ctrl_c_and_sigterm_stop_dirt_within_a_second_while_the_device_is_gone(
         if jack_control.proc.poll() is not None:
             jack_control.start()
         tmp = tmp_path / sig.name
-        dirt, lines, port = start_dirt(jack_control.env, tmp, duration=None)
-        sender = Sender(port)
-        try:
-            helpers = descendants(dirt.pid)
-            time.sleep(1.0)
-            jack_control.stop(kill=True)
-            lines.wait_for("audio device lost", 10)
-            time.sleep(0.3)
-            t_sig = time.monotonic()
-            dirt.send_signal(sig)
-            dirt.wait(timeout=30)
-            took = time.monotonic() - t_sig
-            out, err = lines.text(10), dirt.stderr.read()
-        finally:
-            sender.stop()
-            if dirt.poll() is None:
-                dirt.kill()
-                dirt.wait()
+        with dirt_process(jack_control.env, tmp, duration=None) as (dirt, lines, port):
+            sender = Sender(port)
+            try:
+                helpers = descendants(dirt.pid)
+                time.sleep(1.0)
+                jack_control.stop(kill=True)
+                lines.wait_for("audio device lost", 10)
+                time.sleep(0.3)
+                t_sig = time.monotonic()
+                dirt.send_signal(sig)
+                dirt.wait(timeout=30)
+                took = time.monotonic() - t_sig
+                out, err = lines.text(10), dirt.stderr.read()
+            finally:
+                sender.stop()
         print(f"\n{sig.name} while the device is gone: exit after {1000 * took:.0f} ms")
         assert dirt.returncode == 0 and "Traceback" not in err, err
         assert took < 1.0, (sig, took)

@@ -11,7 +11,7 @@ import soundfile as sf
 
 from phonon.osc import bundle, message
 
-from .helpers import RATE, finish, runs, start_dirt
+from .helpers import RATE, dirt_process, finish, runs
 from .jack import jack2  # noqa: F401 - the fixture
 
 PHONON = [sys.executable, "-m", "phonon", "dirt"]
@@ -77,9 +77,8 @@ def test_a_program_that_does_not_compile_names_file_line_and_column(jack2, tmp_p
 
 
 def test_a_flood_is_bounded_reported_and_the_music_goes_on(jack2, tmp_path):
-    dirt, lines, port = start_dirt(jack2, tmp_path, "--voices", "64", duration=None)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
+    with (dirt_process(jack2, tmp_path, "--voices", "64", duration=None) as (dirt, lines, port),
+          socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock):
         t0 = time.time() + 0.3
         play = message("/dirt/play", "s", "long", "pan", 0.0)
         sent = 0
@@ -94,11 +93,6 @@ def test_a_flood_is_bounded_reported_and_the_music_goes_on(jack2, tmp_path):
         time.sleep(1.2)
         dirt.send_signal(2)
         out = finish(dirt, lines)
-    finally:
-        sock.close()
-        if dirt.poll() is None:
-            dirt.kill()
-            dirt.wait()
     print(f"sent {sent}\n{out}")
     assert sent >= 5000
     summary = next(line for line in out.splitlines() if "stopped after" in line)
@@ -112,10 +106,10 @@ def test_a_flood_is_bounded_reported_and_the_music_goes_on(jack2, tmp_path):
 
 
 def test_host_widens_the_listener_synths_play_and_unknown_sounds_warn_once(jack2, tmp_path):
-    dirt, lines, port = start_dirt(jack2, tmp_path, "--host", "0.0.0.0", duration=None)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    sock.settimeout(10)
-    try:
+    with (dirt_process(jack2, tmp_path, "--host", "0.0.0.0", duration=None) as (dirt, lines,
+                                                                               port),
+          socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock):
+        sock.settimeout(10)
         assert "listening on 0.0.0.0:" in lines.text(0)
         sock.sendto(message("/dirt/handshake"), ("127.0.0.1", port))
         assert sock.recvfrom(65536)[0].startswith(b"/dirt/handshake/reply")
@@ -129,8 +123,6 @@ def test_host_widens_the_listener_synths_play_and_unknown_sounds_warn_once(jack2
         time.sleep(1.5)
         dirt.send_signal(2)
         out = finish(dirt, lines)
-    finally:
-        sock.close()
     assert out.count("nosuchsound") == 1, out          # warned once, like SuperDirt
     assert "3 without sound" in out
     x, _ = sf.read(tmp_path / "rec.wav", dtype="float32", always_2d=True)
