@@ -46,6 +46,17 @@ def _hits_at(hits: np.ndarray, j: int, i: int) -> tuple:
     return j, hit
 
 
+@njit(cache=True, inline="always")
+def _age(t: float, sustain: float, sr: float) -> tuple:
+    """(seconds since the hit, sustain of at least 1 ms, t) of a voice `t` samples after its
+    hit: t becomes -1 (idle) once the sustain is over; an idle voice (t < 0) stays idle."""
+    sec = t / sr
+    sus = max(sustain, 1e-3)
+    if sec >= sus:
+        t = -1.0
+    return sec, sus, t
+
+
 @njit(cache=True)
 def fm(out: np.ndarray, n: int, carrier: np.ndarray, modulator: np.ndarray, index: np.ndarray,
        state: np.ndarray, sr: float) -> None:
@@ -128,10 +139,9 @@ def superkick(out: np.ndarray, n: int, hits: np.ndarray, freq: np.ndarray, pitch
         if hit:
             t = 0.0
             ph = 0.0
+        sec, sus, t = _age(t, sustain[i], sr)
         y = 0.0
         if t >= 0.0:
-            sec = t / sr
-            sus = max(sustain[i], 1e-3)
             decay = 0.7 * sus
             if sec < decay:
                 amp = 0.3 ** (sec / decay)
@@ -139,14 +149,11 @@ def superkick(out: np.ndarray, n: int, hits: np.ndarray, freq: np.ndarray, pitch
                 amp = 0.3 * (1.0 - (sec - decay) / (0.3 * sus))
             if sec < 0.001:
                 amp *= sec / 0.001
-            if sec >= sus:
-                t = -1.0
-            else:
-                f = freq[i] * (1.0 + 2.0 * pitch_env[i] * np.exp(-sec / 0.012))
-                lp += 0.25 * (_noise(rng) - lp)
-                y = amp * np.sin(TWO_PI * ph) + noise[i] * lp * np.exp(-sec / 0.004)
-                ph = wrap(ph + f / sr)
-                t += 1.0
+            f = freq[i] * (1.0 + 2.0 * pitch_env[i] * np.exp(-sec / 0.012))
+            lp += 0.25 * (_noise(rng) - lp)
+            y = amp * np.sin(TWO_PI * ph) + noise[i] * lp * np.exp(-sec / 0.004)
+            ph = wrap(ph + f / sr)
+            t += 1.0
         fan_out(out, i, y)
     state[0] = t
     state[1] = ph
@@ -172,21 +179,17 @@ def supersnare(out: np.ndarray, n: int, hits: np.ndarray, freq: np.ndarray, snap
         if hit:
             t = 0.0
             ph = 0.0
+        sec, sus, t = _age(t, sustain[i], sr)
         y = 0.0
         if t >= 0.0:
-            sec = t / sr
-            sus = max(sustain[i], 1e-3)
-            if sec >= sus:
-                t = -1.0
-            else:
-                w = _noise(rng)
-                hp = a * (hp + w - prev)
-                prev = w
-                body = 10.0 ** (-3.0 * sec / (0.6 * sus))
-                f = freq[i] * (1.0 + 0.5 * np.exp(-sec / 0.01))
-                y = 0.6 * body * np.sin(TWO_PI * ph) + snappy[i] * hp * 10.0 ** (-3.0 * sec / sus)
-                ph = wrap(ph + f / sr)
-                t += 1.0
+            w = _noise(rng)
+            hp = a * (hp + w - prev)
+            prev = w
+            body = 10.0 ** (-3.0 * sec / (0.6 * sus))
+            f = freq[i] * (1.0 + 0.5 * np.exp(-sec / 0.01))
+            y = 0.6 * body * np.sin(TWO_PI * ph) + snappy[i] * hp * 10.0 ** (-3.0 * sec / sus)
+            ph = wrap(ph + f / sr)
+            t += 1.0
         fan_out(out, i, y)
     state[0] = t
     state[1] = ph
@@ -212,22 +215,18 @@ def superhat(out: np.ndarray, n: int, hits: np.ndarray, bright: np.ndarray, sust
         j, hit = _hits_at(hits, j, i)
         if hit:
             t = 0.0
+        sec, sus, t = _age(t, sustain[i], sr)
         y = 0.0
         if t >= 0.0:
-            sec = t / sr
-            sus = max(sustain[i], 1e-3)
-            if sec >= sus:
-                t = -1.0
-            else:
-                fc = 2000.0 + 8000.0 * bright[i]
-                a = np.exp(-TWO_PI * min(fc, 0.45 * sr) / sr)
-                w = _noise(rng)
-                y1 = a * (y1 + w - x1)
-                x1 = w
-                y2 = a * (y2 + y1 - x2)
-                x2 = y1
-                y = 2.0 * y2 * 10.0 ** (-3.0 * sec / sus)
-                t += 1.0
+            fc = 2000.0 + 8000.0 * bright[i]
+            a = np.exp(-TWO_PI * min(fc, 0.45 * sr) / sr)
+            w = _noise(rng)
+            y1 = a * (y1 + w - x1)
+            x1 = w
+            y2 = a * (y2 + y1 - x2)
+            x2 = y1
+            y = 2.0 * y2 * 10.0 ** (-3.0 * sec / sus)
+            t += 1.0
         fan_out(out, i, y)
     state[0] = t
     state[1] = x1
