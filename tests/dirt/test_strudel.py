@@ -11,8 +11,8 @@ import soundfile as sf
 
 from phonon.osc import message, parse_packet
 
-from .helpers import (LEVEL, LONG, RATE, TimelineMoved, finish, on_grid_or_moved, onsets, runs,
-                      start_dirt)
+from .helpers import (LEVEL, LONG, RATE, TimelineMoved, dirt_process, finish, on_grid_or_moved,
+                      onsets, runs)
 from .jack import jack2  # noqa: F401 - the fixture
 from .strudel_client import controls, note_to_midi, play_bundle
 
@@ -48,10 +48,9 @@ def test_strudel_bundles_play_on_their_grid_with_their_controls(jack2, tmp_path)
 
 def strudel_bundles(jack2, tmp_path):
     tmp_path.mkdir()
-    dirt, lines, port = start_dirt(jack2, tmp_path, duration=None)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    sock.settimeout(5)
-    try:
+    with (dirt_process(jack2, tmp_path, duration=None) as (dirt, lines, port),
+          socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock):
+        sock.settimeout(5)
         sock.sendto(message("/dirt/handshake"), ("127.0.0.1", port))
         assert parse_packet(sock.recv(65536))[0].message.address == "/dirt/handshake/reply"
         t0 = round(time.time() + 0.5, 3)
@@ -64,11 +63,6 @@ def strudel_bundles(jack2, tmp_path):
         time.sleep(0.5)
         dirt.send_signal(2)
         out = finish(dirt, lines)
-    finally:
-        sock.close()
-        if dirt.poll() is None:
-            dirt.kill()
-            dirt.wait()
     assert "events: 12 (12 voices, 0 late" in out and "bad packets: 0;" in out, out
     audio, _ = sf.read(tmp_path / "rec.wav", dtype="float32")
     assert not audio[:, 1].any()                         # pan 0 (osc-js `i`): hard left

@@ -15,8 +15,8 @@ from scipy.signal import lfilter
 
 from phonon.dsp.voice_fx import rlpf_coefficients
 
-from .helpers import (LEVEL, LONG, RATE, TimelineMoved, finish, on_grid_or_moved, onsets, runs,
-                      start_dirt)
+from .helpers import (LEVEL, LONG, RATE, TimelineMoved, dirt_process, finish, on_grid_or_moved,
+                      onsets, runs)
 from .jack import jack6  # noqa: F401 - the fixture
 
 HALF_MS = RATE // 2000             # 22 frames: the grid tolerance of the issue
@@ -62,19 +62,14 @@ def test_tidal_patterns_play_on_their_grid_with_their_controls_and_orbits(jack6,
 def tidal_patterns(jack6, tmp_path):
     tmp_path.mkdir()
     exe = ghci()
-    dirt, lines, port = start_dirt(jack6, tmp_path, "--orbits", "3", "--channels", "2*orbits",
-                                   duration=None)
-    try:
+    with dirt_process(jack6, tmp_path, "--orbits", "3", "--channels", "2*orbits",
+                      duration=None) as (dirt, lines, port):
         script = tmp_path / "tidal.ghci"
         script.write_text(SCRIPT.format(port=port))
         tidal = subprocess.run([exe, "-ghci-script", str(script)], stdin=subprocess.DEVNULL,
                                capture_output=True, text=True, timeout=120, env=jack6)
         dirt.send_signal(signal.SIGINT)
         out = finish(dirt, lines)
-    finally:
-        if dirt.poll() is None:
-            dirt.kill()
-            dirt.wait()
     print(out)
     assert "Connected to SuperDirt." in tidal.stdout, tidal.stdout + tidal.stderr
     assert "tidal done" in tidal.stdout, tidal.stdout + tidal.stderr
