@@ -82,23 +82,24 @@ def clip_cutoff(freq: float, sr: float) -> float:
     return min(max(f if f == f else 20.0, 20.0), 0.49 * sr)
 
 
-def rlpf_coefficients(freq: float, rq: float, sr: float) -> tuple[float, float, float]:
-    """SuperCollider's RLPF: (a0, b1, b2) of y0 = a0 x + b1 y1 + b2 y2, out = y0 + 2 y1 + y2."""
+def _resonant_poles(freq: float, rq: float, sr: float) -> tuple[float, float]:
+    """(C, b1) of SuperCollider's RLPF and RHPF, which share their poles."""
     qres = max(0.001, rq)
     pfreq = clip_cutoff(freq, sr) * 2.0 * math.pi / sr
     d = math.tan(pfreq * qres * 0.5)
     c = (1.0 - d) / (1.0 + d)
-    b1 = (1.0 + c) * math.cos(pfreq)
+    return c, (1.0 + c) * math.cos(pfreq)
+
+
+def rlpf_coefficients(freq: float, rq: float, sr: float) -> tuple[float, float, float]:
+    """SuperCollider's RLPF: (a0, b1, b2) of y0 = a0 x + b1 y1 + b2 y2, out = y0 + 2 y1 + y2."""
+    c, b1 = _resonant_poles(freq, rq, sr)
     return (1.0 + c - b1) * 0.25, b1, -c
 
 
 def rhpf_coefficients(freq: float, rq: float, sr: float) -> tuple[float, float, float]:
     """SuperCollider's RHPF: as RLPF with a0 = (1 + C + b1) / 4 and out = y0 - 2 y1 + y2."""
-    qres = max(0.001, rq)
-    pfreq = clip_cutoff(freq, sr) * 2.0 * math.pi / sr
-    d = math.tan(pfreq * qres * 0.5)
-    c = (1.0 - d) / (1.0 + d)
-    b1 = (1.0 + c) * math.cos(pfreq)
+    c, b1 = _resonant_poles(freq, rq, sr)
     return (1.0 + c + b1) * 0.25, b1, -c
 
 

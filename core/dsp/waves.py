@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .primitives import fan_out, wrap
+
 TABLE_SIZE = 4096
 TOP = 0.45                  # the highest partial a wavetable plays, as a fraction of the rate
 
@@ -80,10 +82,8 @@ def wavetable(out: np.ndarray, n: int, freq: np.ndarray, phase: np.ndarray, tabl
         j = int(pos)
         frac = pos - j
         y = tables[level, j] + frac * (tables[level, j + 1] - tables[level, j])
-        for c in range(out.shape[0]):
-            out[c, i] = y
-        ph += f / sr
-        ph -= np.floor(ph)
+        fan_out(out, i, y)
+        ph = wrap(ph + f / sr)
     phase[0] = ph
 
 
@@ -109,10 +109,8 @@ def blip(out: np.ndarray, n: int, freq: np.ndarray, harmonics: np.ndarray, phase
             y = 1.0
         else:
             y = (np.sin((count + 0.5) * x) / (2.0 * s) - 0.5) / count
-        for c in range(out.shape[0]):
-            out[c, i] = y
-        ph += f / sr
-        ph -= np.floor(ph)
+        fan_out(out, i, y)
+        ph = wrap(ph + f / sr)
     phase[0] = ph
 
 
@@ -126,8 +124,7 @@ def impulse(out: np.ndarray, n: int, freq: np.ndarray, phase: np.ndarray, sr: fl
         if ph >= 1.0 - 1e-9:                  # (a period that sums to 1 in float64 counts)
             ph -= np.floor(ph + 1e-9)
             y = 1.0
-        for c in range(out.shape[0]):
-            out[c, i] = y
+        fan_out(out, i, y)
         f = freq[i]
         if np.isfinite(f) and f > 0.0:
             ph += f / sr
@@ -142,12 +139,10 @@ def pm(out: np.ndarray, n: int, carrier: np.ndarray, modulation: np.ndarray, ind
     for i in range(n):
         m = modulation[i] * index[i]
         y = np.sin(2.0 * np.pi * ph + m) if np.isfinite(m) else np.sin(2.0 * np.pi * ph)
-        for c in range(out.shape[0]):
-            out[c, i] = y
+        fan_out(out, i, y)
         f = carrier[i]
         if np.isfinite(f):
-            ph += f / sr
-            ph -= np.floor(ph)
+            ph = wrap(ph + f / sr)
     phase[0] = ph
 
 
@@ -161,6 +156,5 @@ def phasor(out: np.ndarray, n: int, speed: np.ndarray, phase: np.ndarray, step: 
             out[c, i] = ph
         s = speed[i]
         if np.isfinite(s):
-            ph += s * step
-            ph -= np.floor(ph)
+            ph = wrap(ph + s * step)
     phase[0] = ph

@@ -144,22 +144,24 @@ def binary(bit, pat):
 @register_variant("inside", "begin end f:function", "The Rust original's inside b e f: f applied "
                   "to the events starting in [begin, end) of each cycle.")
 def inside_span(b, e, f, pat):
-    b, e = to_time(b), to_time(e)
-
-    def inside_(ev: Event) -> bool:
-        pos = ev.whole.begin - sam(ev.whole.begin)
-        return b <= pos < e
-    return stack(f(pat.filter_events(lambda ev: ev.whole is not None and inside_(ev))),
-                 pat.filter_events(lambda ev: ev.whole is not None and not inside_(ev)))
+    inside, outside = _split_span(b, e, pat)
+    return stack(f(inside), outside)
 
 
 @register_variant("outside", "begin end f:function", "The Rust original's outside b e f: f applied "
                   "to the events starting outside [begin, end) of each cycle.")
 def outside_span(b, e, f, pat):
+    inside, outside = _split_span(b, e, pat)
+    return stack(f(outside), inside)
+
+
+def _split_span(b, e, pat) -> tuple[Pattern, Pattern]:
+    """(the events of `pat` starting in [b, e) of their cycle, those starting elsewhere);
+    events without a whole are in neither."""
     b, e = to_time(b), to_time(e)
 
     def inside_(ev: Event) -> bool:
         pos = ev.whole.begin - sam(ev.whole.begin)
         return b <= pos < e
-    return stack(f(pat.filter_events(lambda ev: ev.whole is not None and not inside_(ev))),
-                 pat.filter_events(lambda ev: ev.whole is not None and inside_(ev)))
+    return (pat.filter_events(lambda ev: ev.whole is not None and inside_(ev)),
+            pat.filter_events(lambda ev: ev.whole is not None and not inside_(ev)))
