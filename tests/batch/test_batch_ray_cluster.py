@@ -24,7 +24,7 @@ from .batch_fixtures import read_rows, write_set
 RAY = [sys.executable, "-c", "import sys; from ray.scripts.scripts import main; sys.exit(main())"]
 
 
-def free_port() -> int:
+def free_port(taken: set[int]) -> int:
     """A free TCP port none of Ray's own ranges uses: above its workers' (10002-19999) and Ray
     Client's per-driver servers' (23000-24000), below the kernel's ephemeral ports (32768-)."""
     for _ in range(200):
@@ -34,19 +34,36 @@ def free_port() -> int:
                 s.bind(("127.0.0.1", port))
             except OSError:
                 continue
+        if port not in taken:
+            taken.add(port)
             return port
     raise RuntimeError("no free port")
 
 
-def wait_for_nodes(env: dict, address: str, count: int, timeout: float = 90) -> None:
+def own_ports(taken: set[int]) -> list[str]:
+    """`ray start` flags giving a node ports of its own, where Ray would otherwise take fixed
+    defaults (the dashboard agent's 52365) that a second cluster on the machine (another test
+    run) also takes, and a worker-port window of its own."""
+    low = 10002 + 100 * secrets.randbelow(99)
+    return [f"--{flag}={free_port(taken)}" for flag in (
+        "node-manager-port", "object-manager-port", "dashboard-agent-listen-port",
+        "dashboard-agent-grpc-port", "metrics-export-port", "runtime-env-agent-port")] + [
+        f"--min-worker-port={low}", f"--max-worker-port={low + 99}"]
+
+
+def wait_for_nodes(env: dict, address: str, count: int, procs: list, logs: list[Path],
+                   timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         status = subprocess.run([*RAY, "status", "--address", address], env=env,
                                 capture_output=True, text=True)
         if status.stdout.count(" node_") >= count:
             return
+        dead = [log for p, log in zip(procs, logs) if p.poll() is not None]
+        assert not dead, "a Ray node stopped: " + "".join(log.read_text()[-3000:] for log in dead)
         time.sleep(1)
-    raise AssertionError(f"the cluster did not reach {count} nodes: {status.stdout}{status.stderr}")
+    raise AssertionError(f"the cluster did not reach {count} nodes: {status.stdout}"
+                         f"{status.stderr[-2000:]}" + "".join(log.read_text()[-2000:] for log in logs))
 
 
 def client_logs(temp: Path) -> str:
@@ -61,21 +78,23 @@ def cluster(tmp_path):
     stop (SIGTERM to `ray start --block`) and take their processes with them."""
     env = dict(os.environ, RAY_AUTH_MODE="token", RAY_AUTH_TOKEN=secrets.token_hex(32),
                RAY_USAGE_STATS_ENABLED="0")
-    gcs, client = free_port(), free_port()
+    taken: set[int] = set()
+    gcs, client = free_port(taken), free_port(taken)
     # a temp dir of its own (short: Ray's socket paths live in it): `ray start` writes the
     # cluster's address there, where no other `ray.init()` on this machine looks for one
     temp = tempfile.mkdtemp(prefix="phray", dir="/tmp")
     common = ["--num-cpus=1", "--block", "--disable-usage-stats"]
+    logs = [tmp_path / "head.log", tmp_path / "node.log"]
     procs = [subprocess.Popen([*RAY, "start", "--head", f"--port={gcs}", "--include-dashboard=false",
                                f"--ray-client-server-port={client}", f"--temp-dir={temp}",
-                               *common], env=env,
-                              stdout=open(tmp_path / "head.log", "w"), stderr=subprocess.STDOUT)]
+                               *own_ports(taken), *common], env=env,
+                              stdout=open(logs[0], "w"), stderr=subprocess.STDOUT)]
     try:
-        wait_for_nodes(env, f"127.0.0.1:{gcs}", 1)
-        procs.append(subprocess.Popen([*RAY, "start", f"--address=127.0.0.1:{gcs}", *common], env=env,
-                                      stdout=open(tmp_path / "node.log", "w"),
-                                      stderr=subprocess.STDOUT))
-        wait_for_nodes(env, f"127.0.0.1:{gcs}", 2)
+        wait_for_nodes(env, f"127.0.0.1:{gcs}", 1, procs, logs)
+        procs.append(subprocess.Popen([*RAY, "start", f"--address=127.0.0.1:{gcs}",
+                                       *own_ports(taken), *common], env=env,
+                                      stdout=open(logs[1], "w"), stderr=subprocess.STDOUT))
+        wait_for_nodes(env, f"127.0.0.1:{gcs}", 2, procs, logs)
         yield env, f"127.0.0.1:{gcs}", f"ray://127.0.0.1:{client}", Path(temp)
     finally:
         for p in reversed(procs):
