@@ -45,6 +45,8 @@ def comb(x: np.ndarray, out: np.ndarray, n: int, freq: np.ndarray, feedback: np.
             pos = w - d
             if pos < 0.0:
                 pos += size
+            if pos >= size:                 # -1e-16 + size rounds to size: read 0
+                pos -= size
             i0 = int(pos)
             frac = pos - i0
             i1 = i0 + 1

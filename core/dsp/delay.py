@@ -30,6 +30,8 @@ def feedback_delay(x: np.ndarray, out: np.ndarray, n: int, time: np.ndarray, fee
             pos = w - d
             if pos < 0.0:
                 pos += size
+            if pos >= size:                 # -1e-16 + size rounds to size: read 0
+                pos -= size
             i0 = int(pos)
             frac = pos - i0
             i1 = i0 + 1
@@ -122,6 +124,8 @@ def feedback_delay_constant(x: np.ndarray, out: np.ndarray, n: int, d: float,
             if pos < 0.0 or w + 1 >= size or pos + 2.0 >= size:
                 if pos < 0.0:                 # a sample near a wrap: the general code
                     pos += size
+                if pos >= size:                 # -1e-16 + size rounds to size: read 0
+                    pos -= size
                 i0 = int(pos)
                 frac = pos - i0
                 i1 = i0 + 1

@@ -102,6 +102,8 @@ def _read(line: np.ndarray, w: int, delay: float) -> float:
     pos = w - delay
     while pos < 0.0:
         pos += size
+    if pos >= size:                 # -1e-16 + size rounds to size: read 0
+        pos -= size
     i0 = int(pos)
     frac = pos - i0
     i1 = i0 + 1
