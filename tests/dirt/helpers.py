@@ -13,6 +13,7 @@ import numpy as np
 import soundfile as sf
 
 from tests.process_lines import Lines
+from tests.retry import MachineFault
 
 RATE = 44100
 LONG = 4000                    # frames of the "long" test sample
@@ -79,7 +80,7 @@ def runs(x: np.ndarray) -> list[tuple[int, int]]:
     return [(int(a), int(b - a)) for a, b in zip(edges[::2], edges[1::2])]
 
 
-class TimelineMoved(AssertionError):
+class TimelineMoved(MachineFault):
     """The device's timeline moved during the run (a JACK dummy driver woken late on a loaded
     machine shifts its frames against the wall clock; the stream clock follows it): events
     placed on the wall clock then land off the recording's frame grid by that shift, rightly.

@@ -11,7 +11,9 @@ import soundfile as sf
 
 from phonon.osc import message, parse_packet
 
-from .helpers import (LEVEL, LONG, RATE, TimelineMoved, dirt_process, finish, on_grid_or_moved,
+from tests.retry import on_a_steady_run
+
+from .helpers import (LEVEL, LONG, RATE, dirt_process, finish, on_grid_or_moved,
                       onsets, runs)
 from .jack import jack2  # noqa: F401 - the fixture
 from .strudel_client import controls, note_to_midi, play_bundle
@@ -38,16 +40,10 @@ def values(k: int) -> dict:
 
 def test_strudel_bundles_play_on_their_grid_with_their_controls(jack2, tmp_path):
     """Run again (twice at most) only when the device's timeline moved during the run."""
-    for attempt in range(3):
-        try:
-            return strudel_bundles(jack2, tmp_path / f"attempt{attempt}")
-        except TimelineMoved as moved:
-            print(f"retrying: {moved}")
-    raise AssertionError("the device's timeline moved in every attempt")
+    on_a_steady_run(lambda folder: strudel_bundles(jack2, folder), tmp_path)
 
 
 def strudel_bundles(jack2, tmp_path):
-    tmp_path.mkdir()
     with (dirt_process(jack2, tmp_path, duration=None) as (dirt, lines, port),
           socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock):
         sock.settimeout(5)

@@ -15,7 +15,9 @@ from scipy.signal import lfilter
 
 from phonon.dsp.voice_fx import rlpf_coefficients
 
-from .helpers import (LEVEL, LONG, RATE, TimelineMoved, dirt_process, finish, on_grid_or_moved,
+from tests.retry import on_a_steady_run
+
+from .helpers import (LEVEL, LONG, RATE, dirt_process, finish, on_grid_or_moved,
                       onsets, runs)
 from .jack import jack6  # noqa: F401 - the fixture
 
@@ -51,16 +53,10 @@ def ghci() -> str:
 
 def test_tidal_patterns_play_on_their_grid_with_their_controls_and_orbits(jack6, tmp_path):
     """Run again (twice at most) only when the device's timeline moved during the run."""
-    for attempt in range(3):
-        try:
-            return tidal_patterns(jack6, tmp_path / f"attempt{attempt}")
-        except TimelineMoved as moved:
-            print(f"retrying: {moved}")
-    raise AssertionError("the device's timeline moved in every attempt")
+    on_a_steady_run(lambda folder: tidal_patterns(jack6, folder), tmp_path)
 
 
 def tidal_patterns(jack6, tmp_path):
-    tmp_path.mkdir()
     exe = ghci()
     with dirt_process(jack6, tmp_path, "--orbits", "3", "--channels", "2*orbits",
                       duration=None) as (dirt, lines, port):

@@ -12,6 +12,7 @@ import numpy as np
 import soundfile as sf
 
 from tests.process_lines import Lines
+from tests.retry import MachineFault, on_a_steady_run
 
 from .jack_server import RATE, jack_server  # noqa: F401 - the fixture
 from .live_process import BEAT, frame_at, live_process, run_capture, wall_time
@@ -67,22 +68,17 @@ def wait_captured(progress: Lines, frames: int, timeout: float = 30) -> None:
     progress.wait(lambda lines: captured(progress) >= frames, timeout, f"{frames} frames captured")
 
 
-class CaptureLostData(AssertionError):
+class CaptureLostData(MachineFault):
     """The independent capture client lost periods (JACK xruns on a loaded machine)."""
 
 
 def test_hot_reload_on_jack_is_sample_exact_and_glitch_free(jack_server, tmp_path):
-    """One retry, only when the capture itself reported lost periods: then its onset grid
-    says nothing about what phonon sent."""
-    try:
-        hot_reload_once(jack_server, tmp_path / "first")
-    except CaptureLostData as lost:
-        print(f"retrying: {lost}")
-        hot_reload_once(jack_server, tmp_path / "second")
+    """Retried (twice at most) only when the capture itself reported lost periods: then its
+    onset grid says nothing about what phonon sent."""
+    on_a_steady_run(lambda folder: hot_reload_once(jack_server, folder), tmp_path)
 
 
 def hot_reload_once(env: dict, tmp_path: Path) -> None:
-    tmp_path.mkdir()
     prog = tmp_path / "beat.ph"
     prog.write_text(OLD)
     record = tmp_path / "rec.wav"

@@ -163,7 +163,8 @@ def main(argv: list[str]) -> int:
         np.savez(args.out, midi=probe.midi_array(), audio=probe.audio[:probe.audio_n],
                  audio_first=-1 if probe.audio_first is None else probe.audio_first,
                  cycles=np.array(probe.cycles, dtype=np.float64).reshape(-1, 3), sr=probe.sr,
-                 latency=latency, nframes=probe.client.blocksize, xruns=probe.xruns)
+                 latency=latency, nframes=probe.client.blocksize, xruns=probe.xruns,
+                 xrun_frames=np.array(probe.xrun_frames, dtype=np.int64))
     finally:
         probe.close()
     print("done", flush=True)

@@ -20,10 +20,11 @@ import pytest
 from phonon.sync.link import LinkSession
 from tests.dirt.helpers import finish, sample_folder, start_dirt
 from tests.dirt.strudel_client import play_bundle
+from tests.retry import on_a_steady_run
 
 from .jack_probe import JackProbe, usecs_of
 from .live_rig import audio_onsets
-from .test_live_link import PeerLog, steady_at
+from .test_live_link import PeerLog, Unsteady, steady_at
 
 STEP_S = 0.25
 EVENTS = 12
@@ -86,7 +87,12 @@ def test_midi_targets_leave_in_the_frame_their_timetag_is_heard(jack_here, tmp_p
                          ids=["dirt", "program"])
 def test_link_and_midi_clock_follow_the_session(jack_here, link_network, tmp_path, program):
     """Without a program, the clock dirt keeps on the Link timeline; with one, the program's
-    own clock (its cps: 0.3 gives way to the session's tempo)."""
+    own clock (its cps: 0.3 gives way to the session's tempo). Retried (twice at most) only
+    when too few pulses were heard with a steady server."""
+    on_a_steady_run(lambda folder: follow_the_session(jack_here, folder, program), tmp_path)
+
+
+def follow_the_session(jack_here, tmp_path, program: str | None) -> None:
     peer = LinkSession(120)
     log = PeerLog(peer)
     probe = JackProbe("probe", seconds=30)
@@ -112,7 +118,7 @@ def test_link_and_midi_clock_follow_the_session(jack_here, link_network, tmp_pat
     status = midi[:, 2].astype(int)
     cycles = np.array(probe.cycles, dtype=np.float64)
     heard = np.array([usecs_of(cycles, nframes, f + latency) for f in midi[:, 0]])
-    steady = steady_at(cycles, nframes, heard)
+    steady = steady_at(cycles, nframes, heard, probe.xrun_frames)
     pulses = (status == 0xF8) & steady
     start = heard[pulses][0] + 1.0e6                  # converged one second after the first
     rows = []
@@ -122,10 +128,13 @@ def test_link_and_midi_clock_follow_the_session(jack_here, link_network, tmp_pat
             continue
         rows.append(((24 * beat - round(24 * beat)) * 60e3 / bpm / 24, bpm))
     err = np.array([r[0] for r in rows])
+    if len(err) <= 200:
+        raise Unsteady(f"only {len(err)} pulses heard with a steady server clock "
+                       f"({int((~steady).sum())} left out); JACK xruns {probe.xruns}")
     print(f"\ndirt MIDI clock on the Link timeline: max {np.abs(err).max():.3f} ms, p99 "
           f"{np.percentile(np.abs(err), 99):.3f} ms over {len(err)} pulses "
           f"({int((~steady).sum())} left out: unsteady server clock; xruns {probe.xruns})")
-    assert len(err) > 200 and np.abs(err).max() <= 1.0
+    assert np.abs(err).max() <= 1.0
     assert {round(r[1]) for r in rows} == {120, 90}     # both tempi, followed
     after = heard[(status == 0xF8) & (heard > change_us + 60e6 / 90)]
     gaps = np.diff(after)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from tests.live.jack_server import PERIOD
+from tests.retry import MachineFault, on_a_steady_run
 
 from .jack_probe import JackProbe
 from .live_rig import RATE, attach, audio_onsets, finish, start_live
@@ -16,21 +17,17 @@ EXPECTED = {0: 60, 5512: 60, 11025: 60, 16538: 60, 22050: 64, 29400: 64, 36750: 
 PULSE = RATE / 96                 # cps 1, 4 beats per cycle, 24 pulses per beat
 
 
-class CaptureLostData(AssertionError):
+class CaptureLostData(MachineFault):
     """The server dropped periods (JACK xruns on a loaded machine): the grid says nothing."""
 
 
 def test_notes_and_clock_leave_at_their_exact_frames(jack_here, tmp_path):
-    """One retry, only when the captured audio itself is off its grid (a JACK xrun)."""
-    try:
-        notes_and_clock(jack_here, tmp_path / "first")
-    except CaptureLostData as lost:
-        print(f"retrying: {lost}")
-        notes_and_clock(jack_here, tmp_path / "second")
+    """Retried (twice at most) only when the captured audio itself is off its grid (a JACK
+    xrun)."""
+    on_a_steady_run(lambda folder: notes_and_clock(jack_here, folder), tmp_path)
 
 
 def notes_and_clock(jack_here, tmp_path):
-    tmp_path.mkdir()
     prog = tmp_path / "synth.ph"
     prog.write_text(PROGRAM)
     probe = JackProbe("probe", seconds=30, audio=True)
