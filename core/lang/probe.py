@@ -9,14 +9,15 @@ and `live` reject such a program alike, with the location of the node playing th
 
 Depth is probed with less stack than any engine thread has left when it queries: the engine
 queries from stacks less than `ENGINE_FRAMES` deep and the probe from a stack at least that
-deep, so a pattern that passes the probe never hits the recursion limit while playing.
+deep, so a pattern that passes the probe never hits the recursion limit while playing. The
+probe goes that deep once per program, through nested generators (`at_engine_depth`).
 """
 from __future__ import annotations
 
 import math
 import sys
 from fractions import Fraction
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from ..patterns.budget import EVENT_BUDGET, EventBudgetError
 from ..patterns.pattern import Pattern
@@ -33,16 +34,20 @@ def probe_patterns(ir: GraphIR, report: Reporter) -> None:
     """Query every pattern of `ir` (see the module doc); each failure is a located error."""
     start = math.floor(ir.start_cycle())
     seen: set[int] = set()
+    played = []
     for node in ir.nodes.values():
         for name, arg in node.params.items():
-            if not isinstance(arg, PatternArg) or not isinstance(arg.pattern, Pattern) \
-                    or id(arg.pattern) in seen:
-                continue
-            seen.add(id(arg.pattern))
-            problem = _probe(arg.pattern, start)
-            if problem is not None:
-                report.error(A.Pos(node.loc.line, node.loc.col),
-                             f"{_named(arg, node.kind, name)} {problem}", _hint(problem))
+            if isinstance(arg, PatternArg) and isinstance(arg.pattern, Pattern) \
+                    and id(arg.pattern) not in seen:
+                seen.add(id(arg.pattern))
+                played.append((node, name, arg))
+    if not played:
+        return
+    problems = at_engine_depth(lambda: [_probe(arg.pattern, start) for _, _, arg in played])
+    for (node, name, arg), problem in zip(played, problems):
+        if problem is not None:
+            report.error(A.Pos(node.loc.line, node.loc.col),
+                         f"{_named(arg, node.kind, name)} {problem}", _hint(problem))
 
 
 def _probe(pattern: Pattern, start: int) -> str | None:
@@ -53,7 +58,7 @@ def _probe(pattern: Pattern, start: int) -> str | None:
         cycles = int(period)
     for c in range(start, start + cycles):
         try:
-            at_engine_depth(lambda: pattern.query(Fraction(c), Fraction(c + 1)))
+            pattern.query(Fraction(c), Fraction(c + 1))
         except EventBudgetError as e:
             return f"makes {e} (cycle {c}; {EVENT_BUDGET} is the most a cycle may make)"
         except RecursionError:
@@ -69,12 +74,21 @@ def _probe(pattern: Pattern, start: int) -> str | None:
 
 def at_engine_depth(fn: Callable[[], Any]) -> Any:
     """`fn()` called at least `ENGINE_FRAMES` frames deep: with no more stack left than an
-    engine thread has when it queries a pattern."""
-    return _descend(ENGINE_FRAMES - _depth(), fn)
+    engine thread has when it queries a pattern.
+
+    The frames are nested generators: each counts against the recursion limit like a call,
+    but its frame lives in the generator object, not on the thread's frame stack. With plain
+    recursive calls, `fn`'s own calls could sit on the boundary of two of CPython's frame-stack
+    chunks, and every call across it then allocates and frees a chunk: a query 5x slower
+    (0.6 -> 3 ms for the reference program's patterns, measured with 3.11)."""
+    return next(_descend(ENGINE_FRAMES - _depth(), fn))
 
 
-def _descend(n: int, fn: Callable[[], Any]) -> Any:
-    return fn() if n <= 0 else _descend(n - 1, fn)
+def _descend(n: int, fn: Callable[[], Any]) -> Iterator[Any]:
+    if n <= 0:
+        yield fn()
+    else:         # delegation, not next(): the first calls of a builtin count twice (3.11)
+        yield from _descend(n - 1, fn)
 
 
 def _depth() -> int:

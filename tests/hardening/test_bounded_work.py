@@ -99,9 +99,17 @@ def _deepest_accepted() -> int:
 def test_the_deepest_nesting_check_accepts_plays_exactly(tmp_path):
     """The probe is stricter than the engine: at the deepest nesting `check` accepts, the
     render is the plain pattern's, sample for sample."""
-    depth = _deepest_accepted()
-    assert 100 < depth < 600
-    (tmp_path / "deep.ph").write_text("out: " + "fast 1 $ " * depth + 's "bd*4"\n')
+    warm = _deepest_accepted()
+    assert 100 < warm < 600
+    # a fresh process queries its first patterns through calls its interpreter has not yet
+    # specialised, some counting twice against the recursion limit: `check` may accept a few
+    # levels fewer than this warm process
+    for depth in range(warm, warm - 10, -1):
+        (tmp_path / "deep.ph").write_text("out: " + "fast 1 $ " * depth + 's "bd*4"\n')
+        if phonon("check", "deep.ph", cwd=tmp_path, timeout=120).status == 0:
+            break
+    else:
+        raise AssertionError(f"check rejects {warm - 9}..{warm} levels, this process {warm}")
     (tmp_path / "flat.ph").write_text('out: s "bd*4"\n')
     for name in ("deep", "flat"):
         run = phonon("render", f"{name}.ph", f"{name}.wav", "-d", "2.5", "-s", "8000",
