@@ -15,7 +15,7 @@ import weakref
 
 import numpy as np
 
-PRIME_FRAMES = 8192
+PRIME_FRAMES = 2048
 
 _primed: "weakref.WeakSet" = weakref.WeakSet()      # primed plugins not yet played
 

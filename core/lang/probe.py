@@ -21,6 +21,7 @@ from typing import Any, Callable, Iterator
 
 from ..patterns.budget import EVENT_BUDGET, EventBudgetError
 from ..patterns.pattern import Pattern
+from ..patterns.signals import get_seed
 from . import ast as A
 from .diagnostics import Reporter
 from .ir import GraphIR, PatternArg
@@ -56,9 +57,11 @@ def _probe(pattern: Pattern, start: int) -> str | None:
     cycles = 1
     if period is not None and period.denominator == 1 and 1 <= period <= PROBE_CYCLES:
         cycles = int(period)
+    queried: dict[int, list] = {}
+    pattern.probed = (get_seed(), queried)         # the engine's first queries (CycleCache)
     for c in range(start, start + cycles):
         try:
-            pattern.query(Fraction(c), Fraction(c + 1))
+            queried[c] = pattern.query(Fraction(c), Fraction(c + 1))
         except EventBudgetError as e:
             return f"makes {e} (cycle {c}; {EVENT_BUDGET} is the most a cycle may make)"
         except RecursionError:

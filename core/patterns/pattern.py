@@ -50,7 +50,7 @@ def attach(read_mini: Callable[[str], "Pattern"], methods: Mapping[str, Any]) ->
 class Pattern:
     """A function from a time span to the events active in it."""
 
-    __slots__ = ("_query", "_pure", "period")
+    __slots__ = ("_query", "_pure", "period", "probed")
 
     def __init__(self, query: Query, pure_value: Any = _NOT_PURE, period: Fraction | None = None) -> None:
         self._query = query
@@ -58,6 +58,9 @@ class Pattern:
         # `period`: cycles after which the pattern repeats exactly (shifted), or None if unknown
         # or aperiodic (randomness, signals). CycleCache uses it to query each cycle only once.
         self.period = period
+        # `probed`: (seed, {cycle: events}) the compile-time probe queried (`phonon.lang.probe`);
+        # `CycleCache` takes those cycles instead of querying them again
+        self.probed: tuple[int, dict[int, list[Event]]] | None = None
 
     # -- querying ------------------------------------------------------------------------
     def query(self, begin: Any, end: Any) -> list[Event]:
