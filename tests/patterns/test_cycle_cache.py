@@ -5,6 +5,7 @@ from fractions import Fraction as F
 
 from phonon.patterns import mini, sine
 from phonon.patterns.schedule import CycleCache
+from phonon.patterns.signals import seeded
 
 
 def test_block_windows_return_each_onset_exactly_once_and_query_each_cycle_once():
@@ -76,3 +77,52 @@ def test_changes_lists_only_value_changes():
     cache = CycleCache(mini("1 1 2 2 <2 3>"))
     assert cache.changes(0, 2) == [(0, 1), (F(2, 5), 2), (1, 1), (F(7, 5), 2), (F(9, 5), 3)]
     assert cache.changes(F(1, 5), F(3, 5)) == [(F(2, 5), 2)]
+
+
+
+def _counted(pat) -> list[int]:
+    """Count the queries that reach `pat`'s own query function from now on."""
+    calls = [0]
+    query = pat._query
+
+    def counting(span):
+        calls[0] += 1
+        return query(span)
+    pat._query = counting
+    return calls
+
+
+def _program_pattern(source: str):
+    from phonon.lang import compile_program
+    from phonon.lang.ir import PatternArg
+    ir = compile_program(source)
+    return next(arg.pattern for node in ir.nodes.values() for arg in node.params.values()
+                if isinstance(arg, PatternArg) and getattr(arg.pattern, "probed", None))
+
+
+def test_the_engine_takes_the_cycles_the_compile_time_probe_queried():
+    """The probe's queries (`phonon.lang.probe`) are the engine's first: not made twice."""
+    pat = _program_pattern('out: s "<bd sn> hh*3"\n')        # period 2: both cycles probed
+    calls = _counted(pat)
+    cache = CycleCache(pat)
+    got = cache.onsets(0, 2)
+    assert calls[0] == 0 and cache.queries == 2
+    fresh = CycleCache(_program_pattern('out: s "<bd sn> hh*3"\n'))
+    fresh.pattern.probed = None                                 # as if never probed
+    assert [(e.whole, e.part, e.value) for e in got] == \
+        [(e.whole, e.part, e.value) for e in fresh.onsets(0, 2)]
+    CycleCache(pat).onsets(0, 2)                                # taken once: asked again now
+    assert calls[0] == 2
+
+
+def test_a_session_with_another_seed_queries_again():
+    pat = _program_pattern('out: s "hh*8?"\n')
+    calls = _counted(pat)
+    with seeded(3):
+        got = CycleCache(pat).onsets(0, 1)
+    assert calls[0] == 1
+    with seeded(3):
+        fresh = CycleCache(_program_pattern('out: s "hh*8?"\n'))
+        fresh.pattern.probed = None
+        want = fresh.onsets(0, 1)
+    assert [(e.whole, e.value) for e in got] == [(e.whole, e.value) for e in want]
