@@ -16,6 +16,17 @@ import numpy as np
 from numba import njit
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _accumulate(o: np.ndarray, x: np.ndarray, g: float, n: int) -> None:  # pragma: no cover
+    """o[:n] = o[:n] + x[:n] * g (x[:n] alone when g is 1)."""
+    if g == 1.0:
+        for i in range(n):
+            o[i] = o[i] + x[i]
+    else:
+        for i in range(n):
+            o[i] = o[i] + x[i] * g
+
+
 @njit(cache=True, nogil=True)
 def weighted_sum(ins, gains: np.ndarray, out: np.ndarray, n: int) -> None:  # pragma: no cover
     """out[:, :n] = sum_k ins[k][:, :n] * gains[k], left to right; `ins` a tuple of arrays of
@@ -31,14 +42,7 @@ def weighted_sum(ins, gains: np.ndarray, out: np.ndarray, n: int) -> None:  # pr
             for i in range(n):
                 o[i] = x[i] * g
         for k in range(1, len(ins)):
-            x = ins[k][c]
-            g = gains[k]
-            if g == 1.0:
-                for i in range(n):
-                    o[i] = o[i] + x[i]
-            else:
-                for i in range(n):
-                    o[i] = o[i] + x[i] * g
+            _accumulate(o, ins[k][c], gains[k], n)
 
 
 @njit(cache=True, nogil=True)
@@ -47,14 +51,7 @@ def weighted_add(ins, gains: np.ndarray, out: np.ndarray, n: int) -> None:  # pr
     for c in range(out.shape[0]):
         o = out[c]
         for k in range(len(ins)):
-            x = ins[k][c]
-            g = gains[k]
-            if g == 1.0:
-                for i in range(n):
-                    o[i] = o[i] + x[i]
-            else:
-                for i in range(n):
-                    o[i] = o[i] + x[i] * g
+            _accumulate(o, ins[k][c], gains[k], n)
 
 
 CHUNK = 64       # inputs per kernel call
