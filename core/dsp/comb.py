@@ -14,6 +14,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .primitives import read_linear
+
 MIN_FREQ = 20.0          # the lowest comb frequency: the delay line holds sr / MIN_FREQ samples
 
 
@@ -31,6 +33,7 @@ def comb(x: np.ndarray, out: np.ndarray, n: int, freq: np.ndarray, feedback: np.
     size = line.shape[1]
     start = int(head[0])
     for c in range(x.shape[0]):
+        row = line[c]
         w = start
         last_f = -1.0
         d = 1.0
@@ -42,17 +45,7 @@ def comb(x: np.ndarray, out: np.ndarray, n: int, freq: np.ndarray, feedback: np.
                 d = max(sr / f, 1.0)
             fb = feedback[i]
             fb = min(max(fb, 0.0), 0.99) if np.isfinite(fb) else 0.0
-            pos = w - d
-            if pos < 0.0:
-                pos += size
-            if pos >= size:                 # -1e-16 + size rounds to size: read 0
-                pos -= size
-            i0 = int(pos)
-            frac = pos - i0
-            i1 = i0 + 1
-            if i1 >= size:
-                i1 = 0
-            tap = line[c, i0] + frac * (line[c, i1] - line[c, i0])
+            tap = read_linear(row, w, size, d)
             v = x[c, i]
             if not np.isfinite(v):
                 v = 0.0

@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, uint64
 
+from .primitives import read_linear
+
 
 @njit(cache=True)
 def feedback_delay(x: np.ndarray, out: np.ndarray, n: int, time: np.ndarray, feedback: np.ndarray,
@@ -20,6 +22,7 @@ def feedback_delay(x: np.ndarray, out: np.ndarray, n: int, time: np.ndarray, fee
     max_delay = size - 2.0
     start = int(head[0])
     for c in range(channels):
+        row = line[c]
         w = start
         for i in range(n):
             d = time[i] * sr
@@ -27,17 +30,7 @@ def feedback_delay(x: np.ndarray, out: np.ndarray, n: int, time: np.ndarray, fee
                 d = 1.0
             elif d > max_delay:
                 d = max_delay
-            pos = w - d
-            if pos < 0.0:
-                pos += size
-            if pos >= size:                 # -1e-16 + size rounds to size: read 0
-                pos -= size
-            i0 = int(pos)
-            frac = pos - i0
-            i1 = i0 + 1
-            if i1 >= size:
-                i1 -= size
-            tap = line[c, i0] + frac * (line[c, i1] - line[c, i0])
+            tap = read_linear(row, w, size, d)
             fb = feedback[i]
             if fb > 1.0:
                 fb = 1.0
@@ -122,17 +115,7 @@ def feedback_delay_constant(x: np.ndarray, out: np.ndarray, n: int, d: float,
         while i < n:
             pos = w - d
             if pos < 0.0 or w + 1 >= size or pos + 2.0 >= size:
-                if pos < 0.0:                 # a sample near a wrap: the general code
-                    pos += size
-                if pos >= size:                 # -1e-16 + size rounds to size: read 0
-                    pos -= size
-                i0 = int(pos)
-                frac = pos - i0
-                i1 = i0 + 1
-                if i1 >= size:
-                    i1 -= size
-                a = lc[i0]
-                tap[i] = a + frac * (lc[i1] - a)
+                tap[i] = read_linear(lc, w, size, d)     # a sample near a wrap: the general code
                 w += 1
                 if w >= size:
                     w = 0

@@ -28,6 +28,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .primitives import read_linear
+
 MIN_FREQ = 20.0
 STATE = 13
 W, S, ETA, GAIN, LP_X, AP_X, AP_Y, BURST, SEED, DELAY, LAST_F, LAST_D, LAST_T = range(STATE)
@@ -95,23 +97,6 @@ def _excite(line: np.ndarray, w: int, delay: int, level: float, state: np.ndarra
         line[(w - delay + m) % size] += burst[m]
 
 
-@njit(cache=True, inline="always")
-def _read(line: np.ndarray, w: int, delay: float) -> float:
-    """Linear-interpolated read `delay` samples behind write index w."""
-    size = line.shape[0]
-    pos = w - delay
-    while pos < 0.0:
-        pos += size
-    if pos >= size:                 # -1e-16 + size rounds to size: read 0
-        pos -= size
-    i0 = int(pos)
-    frac = pos - i0
-    i1 = i0 + 1
-    if i1 >= size:
-        i1 = 0
-    return line[i0] + frac * (line[i1] - line[i0])
-
-
 @njit(cache=True)
 def string(out: np.ndarray, n: int, hits: np.ndarray, freq: np.ndarray, damping: np.ndarray,
            decay: np.ndarray, pickup: np.ndarray, line: np.ndarray, state: np.ndarray,
@@ -137,7 +122,7 @@ def string(out: np.ndarray, n: int, hits: np.ndarray, freq: np.ndarray, damping:
             _excite(line, w, int(state[DELAY]), level, state)
             j += 1
         # the loop: line -> one-zero low-pass -> all-pass -> gain -> (+ excitation) -> line
-        x = _read(line, w, state[DELAY])
+        x = read_linear(line, w, size, state[DELAY])
         s = state[S]
         lp = (1.0 - s) * x + s * state[LP_X]
         state[LP_X] = x
@@ -158,7 +143,7 @@ def string(out: np.ndarray, n: int, hits: np.ndarray, freq: np.ndarray, damping:
             p = min(max(p, 0.02), 0.98)
             a = p * total * 0.5
             b = total - a
-            v = 0.5 * (_read(line, w, a) - _read(line, w, b))
+            v = 0.5 * (read_linear(line, w, size, a) - read_linear(line, w, size, b))
         else:
             v = y
         for c in range(out.shape[0]):
