@@ -126,6 +126,14 @@ class JackProbe:
         i = np.searchsorted(starts, frames, side="right") - 1
         return (i >= 0) & (frames - starts[np.maximum(i, 0)] < self.period)
 
+    def disturbed(self, first: int, last: int) -> np.ndarray:
+        """The JACK frames in [first, last] where the server skipped a cycle of this probe or
+        reported an xrun (a client, Phonon too, missed its cycle): empty on a steady run."""
+        seen = np.array([c[0] for c in self.cycles], dtype=np.int64)
+        lost = np.concatenate([seen[:-1][np.diff(seen) != self.period],
+                               np.array(self.xrun_frames, dtype=np.int64)])
+        return lost[(lost >= first) & (lost <= last)]
+
     def midi_array(self) -> np.ndarray:
         rows = [(f, us, d[0], d[1] if len(d) > 1 else 0, d[2] if len(d) > 2 else 0)
                 for f, us, d in self.events]

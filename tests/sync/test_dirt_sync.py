@@ -23,7 +23,7 @@ from tests.dirt.strudel_client import play_bundle
 from tests.retry import on_a_steady_run
 
 from .jack_probe import JackProbe, usecs_of
-from .live_rig import audio_onsets
+from .live_rig import RATE, audio_onsets
 from .test_live_link import PeerLog, Unsteady, steady_at
 
 STEP_S = 0.25
@@ -40,6 +40,12 @@ def midi_event(k: int) -> dict:
 
 
 def test_midi_targets_leave_in_the_frame_their_timetag_is_heard(jack_here, tmp_path):
+    """Retried (twice at most) only when JACK reported an xrun or skipped a cycle near a
+    message that missed its frame."""
+    on_a_steady_run(lambda folder: midi_targets(jack_here, folder), tmp_path)
+
+
+def midi_targets(jack_here, tmp_path) -> None:
     probe = JackProbe("probe", seconds=30, audio=True)
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     try:
@@ -75,6 +81,9 @@ def test_midi_targets_leave_in_the_frame_their_timetag_is_heard(jack_here, tmp_p
     jitter = np.concatenate([ons[:, 0] - heard[0::2], ccs[:, 0] - heard[1::2]])
     print(f"\ndirt MIDI against the audio of the same timetag: max {np.abs(jitter).max():.0f} "
           f"frames over {len(jitter)} messages")
+    missed = np.concatenate([ons[:, 0], ccs[:, 0]])[jitter != 0].astype(np.int64)
+    if missed.size and probe.disturbed(missed.min() - RATE // 2, missed.max() + RATE // 2).size:
+        raise Unsteady(f"MIDI {jitter.tolist()} frames from its sound, next to a JACK xrun")
     assert (jitter == 0).all(), jitter                  # the same JACK frame as the sound
     assert ons[:, 3].tolist() == [60 + k for k in range(0, EVENTS, 2)]       # n + octave 5
     assert ons[:, 4].tolist() == [63, 50] * 3           # velocity 0.5; amp 0.4 when absent

@@ -214,5 +214,9 @@ def share_tempo_and_downbeats(tmp_path: Path) -> None:
         late = np.abs(b.t[ib] - a.t[ia]) / 1000.0
         print(f"{bpm} BPM: B within {late.max():.2f} ms of A from one beat after A changed")
         assert len(late) >= 3 and late.max() <= TOLERANCE_MS
-        intervals = np.diff(b.t[(b.t > first + beat_us) & (b.t < until)])
+        after = (b.t > first + beat_us) & (b.t < until)
+        t, steady = b.t[after], b.steady[after]
+        intervals = np.diff(t)[steady[1:] & steady[:-1]]     # both ends heard on a steady clock
+        if len(intervals) < 3:
+            raise Unsteady(f"{len(intervals)} steady intervals at {bpm} BPM")
         assert np.allclose(intervals[intervals < 0.75 * beat_us], beat_us / 2, rtol=0.01)

@@ -47,9 +47,8 @@ def steady_around(probe: JackProbe, sent: int, out: str) -> None:
     """`CaptureLostData` when JACK skipped a cycle of the probe or reported an xrun from a
     second before `sent` (a JACK frame) to two seconds after; else Phonon must not have
     underrun."""
-    seen = np.array([c[0] for c in probe.cycles], dtype=np.int64)
-    lost = np.concatenate([seen[:-1][np.diff(seen) != probe.period], probe.xrun_frames])
-    if ((lost > sent - RATE) & (lost < sent + 2 * RATE)).any():
+    lost = probe.disturbed(sent - RATE, sent + 2 * RATE)
+    if lost.size:
         raise CaptureLostData(f"a JACK cycle skipped or late at {lost - sent} frames from the "
                               f"first message (JACK xruns {probe.xruns})")
     assert "underruns: 0;" in out, out
