@@ -11,6 +11,12 @@ Depth is probed with less stack than any engine thread has left when it queries:
 queries from stacks less than `ENGINE_FRAMES` deep and the probe from a stack at least that
 deep, so a pattern that passes the probe never hits the recursion limit while playing. The
 probe goes that deep once per program, through nested generators (`at_engine_depth`).
+
+The probe's results are the engine's first queries: `Pattern.probed` keeps them and
+`CycleCache` takes them instead of querying those cycles again, when the session plays with
+the seed they were made with. Only the default seed's are kept: the seed is the process's (a
+live session sets its own around every block), and a program compiled in another thread
+while a session with another seed plays could see the seed change in the middle of a query.
 """
 from __future__ import annotations
 
@@ -58,7 +64,8 @@ def _probe(pattern: Pattern, start: int) -> str | None:
     if period is not None and period.denominator == 1 and 1 <= period <= PROBE_CYCLES:
         cycles = int(period)
     queried: dict[int, list] = {}
-    pattern.probed = (get_seed(), queried)         # the engine's first queries (CycleCache)
+    if get_seed() == 0:            # see the module doc: the engine's first queries
+        pattern.probed = (0, queried)
     for c in range(start, start + cycles):
         try:
             queried[c] = pattern.query(Fraction(c), Fraction(c + 1))

@@ -121,8 +121,19 @@ def test_a_session_with_another_seed_queries_again():
     with seeded(3):
         got = CycleCache(pat).onsets(0, 1)
     assert calls[0] == 1
+    fresh = CycleCache(_program_pattern('out: s "hh*8?"\n'))
+    fresh.pattern.probed = None
     with seeded(3):
-        fresh = CycleCache(_program_pattern('out: s "hh*8?"\n'))
-        fresh.pattern.probed = None
         want = fresh.onsets(0, 1)
     assert [(e.whole, e.value) for e in got] == [(e.whole, e.value) for e in want]
+
+
+def test_only_the_default_seeds_probe_results_are_kept():
+    """Another thread's session may change the process's seed in the middle of a probe."""
+    from phonon.lang import compile_program
+    from phonon.lang.ir import PatternArg
+    with seeded(3):
+        ir = compile_program('out: s "hh*8?"\n')
+    patterns = [arg.pattern for node in ir.nodes.values() for arg in node.params.values()
+                if isinstance(arg, PatternArg)]
+    assert patterns and all(getattr(p, "probed", None) is None for p in patterns)
