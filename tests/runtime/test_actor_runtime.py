@@ -396,7 +396,8 @@ def test_an_exception_while_rendering_closes_workers_and_unlinks():
 
 
 _SCRIPT = textwrap.dedent("""
-    import sys, time
+    import faulthandler, signal, sys, time
+    faulthandler.register(signal.SIGUSR1, all_threads=True)     # the test asks where it hangs
     sys.path.insert(0, {root!r})
     from phonon.engine.session import Session
     from phonon.runtime.options import RuntimeOptions
@@ -413,6 +414,16 @@ _SCRIPT = textwrap.dedent("""
 """)
 
 
+def _state(pid: int) -> str:
+    """A process's state letter from /proc (R running, S sleeping, D disk wait, Z zombie) or
+    "gone"."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(")")[-1].split()[0]
+    except OSError:
+        return "gone"
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL])
 def test_shared_memory_is_unlinked_when_the_coordinator_is_stopped(sig):
     proc = subprocess.Popen([sys.executable, "-c", _SCRIPT.format(root=str(ROOT))],
@@ -424,7 +435,16 @@ def test_shared_memory_is_unlinked_when_the_coordinator_is_stopped(sig):
         assert os.path.exists(f"/dev/shm/{name}")
         assert lines.next(30).strip() == "playing"              # blocks are running
         proc.send_signal(sig)
-        proc.wait(timeout=10)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGUSR1)                   # its stacks, on stderr
+            time.sleep(1.0)
+            states = {pid: _state(int(pid)) for pid in pids}
+            proc.kill()
+            _, err = proc.communicate(timeout=10)
+            raise AssertionError(f"still running 10 s after signal {sig!r}; workers {states}; "
+                                 f"stderr:\n{err[-6000:]}") from None
         deadline = time.monotonic() + 5
         while os.path.exists(f"/dev/shm/{name}") and time.monotonic() < deadline:
             time.sleep(0.02)
