@@ -398,6 +398,9 @@ def test_an_exception_while_rendering_closes_workers_and_unlinks():
 _SCRIPT = textwrap.dedent("""
     import faulthandler, signal, sys, time
     faulthandler.register(signal.SIGUSR1, all_threads=True)     # the test asks where it hangs
+    # Python's own Ctrl-C handler, as in a terminal: a test run started in the background by a
+    # non-interactive shell (`pytest &`, nohup) ignores SIGINT, and this child inherited that
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     sys.path.insert(0, {root!r})
     from phonon.engine.session import Session
     from phonon.runtime.options import RuntimeOptions
