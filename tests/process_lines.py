@@ -4,7 +4,20 @@ from __future__ import annotations
 import subprocess
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Callable, IO
+
+
+@contextmanager
+def killed_on_exit(proc: subprocess.Popen) -> Iterator[subprocess.Popen]:
+    """`proc`, killed on the way out if it still runs (a failed assertion inside)."""
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
 
 
 class Lines:

@@ -13,10 +13,10 @@ deep, so a pattern that passes the probe never hits the recursion limit while pl
 probe goes that deep once per program, through nested generators (`at_engine_depth`).
 
 The probe's results are the engine's first queries: `Pattern.probed` keeps them and
-`CycleCache` takes them instead of querying those cycles again, when the session plays with
-the seed they were made with. Only the default seed's are kept: the seed is the process's (a
-live session sets its own around every block), and a program compiled in another thread
-while a session with another seed plays could see the seed change in the middle of a query.
+`CycleCache` takes them instead of querying those cycles again. Only the default seed's are
+kept, and taken only by a session playing with it: the seed is the process's (a live session
+sets its own around every block), and a program compiled in another thread while a session
+with another seed plays could see the seed change in the middle of a query.
 """
 from __future__ import annotations
 
@@ -65,7 +65,7 @@ def _probe(pattern: Pattern, start: int) -> str | None:
         cycles = int(period)
     queried: dict[int, list] = {}
     if get_seed() == 0:            # see the module doc: the engine's first queries
-        pattern.probed = (0, queried)
+        pattern.probed = queried
     for c in range(start, start + cycles):
         try:
             queried[c] = pattern.query(Fraction(c), Fraction(c + 1))

@@ -58,9 +58,9 @@ class Pattern:
         # `period`: cycles after which the pattern repeats exactly (shifted), or None if unknown
         # or aperiodic (randomness, signals). CycleCache uses it to query each cycle only once.
         self.period = period
-        # `probed`: (seed, {cycle: events}) the compile-time probe queried (`phonon.lang.probe`);
-        # `CycleCache` takes those cycles instead of querying them again
-        self.probed: tuple[int, dict[int, list[Event]]] | None = None
+        # `probed`: {cycle: events} the compile-time probe queried under the default seed
+        # (`phonon.lang.probe`); `CycleCache` takes those cycles instead of querying them again
+        self.probed: dict[int, list[Event]] | None = None
 
     # -- querying ------------------------------------------------------------------------
     def query(self, begin: Any, end: Any) -> list[Event]:

@@ -97,8 +97,8 @@ class CycleCache:
     def _query_cycle(self, c: int) -> _Cycle:
         begin, end = Fraction(c), Fraction(c + 1)
         self.queries += 1
-        probed = self.pattern.probed
-        found = probed[1].pop(c, None) if probed is not None and probed[0] == get_seed() else None
+        probed = self.pattern.probed        # the compile-time probe's, default seed only
+        found = probed.pop(c, None) if probed is not None and get_seed() == 0 else None
         if found is None:
             found = budgeted(self.pattern._query, TimeSpan(begin, end))
         evs = [e for e in found

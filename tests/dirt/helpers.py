@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from tests.process_lines import Lines
+from tests.process_lines import Lines, killed_on_exit
 from tests.retry import MachineFault
 
 RATE = 44100
@@ -47,21 +47,13 @@ def dirt_process(env: dict, tmp: Path, *extra: str,
                  duration: float | None = 20.0) -> Iterator[tuple[subprocess.Popen, Lines, int]]:
     """`start_dirt`, killed on the way out if it still runs (a failed assertion inside)."""
     proc, lines, port = start_dirt(env, tmp, *extra, duration=duration)
-    try:
+    with killed_on_exit(proc):
         yield proc, lines, port
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
 
 
 def finish(proc: subprocess.Popen, lines: Lines, timeout: float = 60) -> str:
-    try:
+    with killed_on_exit(proc):
         proc.wait(timeout=timeout)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
     out = lines.text(10)
     assert proc.returncode == 0, out + proc.stderr.read()
     return out

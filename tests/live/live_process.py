@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tests.process_lines import Lines
+from tests.process_lines import Lines, killed_on_exit
 
 from .jack_server import RATE
 
@@ -30,12 +30,8 @@ def live_process(env: dict, prog: Path,
                  *args: str) -> Iterator[tuple[subprocess.Popen, Lines, Lines]]:
     """`start_live`, killed on the way out if it still runs (a failed assertion inside)."""
     live, out, err = start_live(env, prog, *args)
-    try:
+    with killed_on_exit(live):
         yield live, out, err
-    finally:
-        if live.poll() is None:
-            live.kill()
-            live.wait()
 
 
 def run_capture(env: dict, seconds: float, npz: Path) -> tuple[subprocess.Popen, Lines]:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
+from tests.process_lines import killed_on_exit
+
 from .jack_probe import JackProbe
 
 RATE = 44100
@@ -23,12 +25,8 @@ def start_live(env: dict, program: Path, *args: str, duration: float = 8.0,
 
 def finish(live: subprocess.Popen, timeout: float = 60) -> str:
     """Wait for `phonon live` to stop; returns its standard output (asserts a clean exit)."""
-    try:
+    with killed_on_exit(live):
         out, err = live.communicate(timeout=timeout)
-    finally:
-        if live.poll() is None:
-            live.kill()
-            live.wait()
     assert live.returncode == 0, f"{out}\n{err}"
     return out
 
