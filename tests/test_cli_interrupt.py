@@ -44,6 +44,12 @@ def interpreter_start() -> float:
     return statistics.median(times)
 
 
+def _terminal_sigint() -> None:
+    """In the child: SIGINT's default action, as from a terminal (a test run started in the
+    background by a non-interactive shell ignores SIGINT, and children inherit that)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def interrupt(args: list[str], delay: float, cwd: Path, done: str) -> tuple[int | None, str]:
     """Start `phonon ARGS`, SIGINT it after `delay` s; (status, stderr), status None when the
     command had already finished (nothing was interrupted): it had exited before the signal,
@@ -52,7 +58,7 @@ def interrupt(args: list[str], delay: float, cwd: Path, done: str) -> tuple[int 
     signal). A command that swallowed a Ctrl-C and went on would be counted as finished, so
     MIN_INTERRUPTED real interruptions per command are required."""
     proc = subprocess.Popen([*PHONON, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, cwd=cwd)
+                            text=True, cwd=cwd, preexec_fn=_terminal_sigint)
     time.sleep(delay)
     finished = proc.poll() is not None
     if not finished:
@@ -71,12 +77,14 @@ def test_ctrl_c_from_the_first_milliseconds_exits_130_without_traceback(tmp_path
         start = interpreter_start() * (1 + attempt)
         for offset in OFFSETS:
             status, err = interrupt(args, start + offset, tmp_path, done)
+            wrote = (tmp_path / "out.wav").exists()
+            (tmp_path / "out.wav").unlink(missing_ok=True)      # a finished render's
             if status is None or before_main(err):
                 continue
             assert "Traceback" not in err, f"SIGINT after {start + offset:.3f} s:\n{err}"
             assert status == 130, f"SIGINT after {start + offset:.3f} s: status {status}\n{err}"
+            assert not wrote, f"SIGINT after {start + offset:.3f} s: out.wav written"
             interrupted += 1
         if interrupted >= MIN_INTERRUPTED:
             break
     assert interrupted >= MIN_INTERRUPTED
-    assert not (tmp_path / "out.wav").exists()             # an interrupted render writes nothing
