@@ -45,7 +45,10 @@ def read_text_file(path: str | os.PathLike, limit: int, what: str, instead: str)
             raise ProgramFileError(name, f"{st.st_size} bytes is too large for "
                                    f"{what} (at most {limit >> 20} MiB)")
         with os.fdopen(os.dup(fd), "rb") as f:
-            data = f.read(limit + 1)
+            # as much as fstat said (a read of `limit` would allocate that much first) ...
+            data = f.read(st.st_size + 1)
+            if len(data) > st.st_size:            # ... and on, if it grew since, to the limit
+                data += f.read(limit + 1 - len(data))
     except ProgramFileError:
         raise
     except OSError as exc:

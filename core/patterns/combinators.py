@@ -6,7 +6,7 @@ import math
 from fractions import Fraction
 from typing import Any, Iterable
 
-from .pattern import Pattern, int_period, lcm_period, reify, silence
+from .pattern import REST, Pattern, int_period, lcm_period, reify, silence, steps
 from .timespan import Event, TimeSpan, to_time
 
 
@@ -37,10 +37,13 @@ def slowcat(*pats: Any) -> Pattern:
     n = len(ps)
 
     def q(span: TimeSpan) -> list[Event]:
-        cycle = span.begin.numerator // span.begin.denominator
+        begin = span.begin
+        cycle = begin.numerator // begin.denominator
         pat = ps[cycle % n]
-        offset = Fraction(cycle - math.floor(span.begin / n))
-        shifted = TimeSpan(span.begin - offset, span.end - offset)
+        offset = cycle - begin.numerator // (begin.denominator * n)    # cycle - floor(begin / n)
+        if offset == 0:                  # (events are never changed in place: shared as they are)
+            return pat._query(span)
+        shifted = TimeSpan(begin - offset, span.end - offset)
         return [e.with_span(lambda s: TimeSpan(s.begin + offset, s.end + offset))
                 for e in pat._query(shifted)]
     periods = [int_period(p.period) for p in ps]
@@ -68,7 +71,10 @@ def fastcat(*pats: Any) -> Pattern:
     """All patterns squeezed into one cycle, one after the other."""
     if len(pats) <= 1:
         return slowcat(*pats)
-    return slowcat(*pats)._fast(len(pats))
+    ps = [fastcat(*p) if isinstance(p, list) else reify(p) for p in pats]
+    if all(p is silence or p.is_pure for p in ps):      # "bd ~ sn ~": values and rests
+        return steps([REST if p is silence else p.pure_value for p in ps], Fraction(len(ps)))
+    return slowcat(*ps)._fast(len(ps))
 
 
 def sequence(*pats: Any) -> Pattern:

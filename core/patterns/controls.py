@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from .notes import note_number
-from .pattern import Pattern, reify
+from .pattern import Pattern, pure, reify
 
 #: The controls of SuperDirt's per-event effect modules, by module, in SuperDirt's order
 #: (core-modules.scd, then library/default-effects-extra.scd); docs/samples.md gives each
@@ -87,7 +87,13 @@ def _control_value(name: str, v: Any) -> dict:
 def control(name: str, value: Pattern | str | float) -> Pattern:
     """A pattern of `{name: value}` dicts from a pattern, mini-notation string or number."""
     key = _ALIASES.get(name, name)
-    return reify(value).fmap(lambda v: _control_value(key, v))
+    pat = reify(value)
+    if pat.is_pure:          # `gain 0.8`: pure, so `#` with it need not query it (Pattern.app_left)
+        try:
+            return pure(_control_value(key, pat.pure_value))
+        except Exception:    # noqa: BLE001 - a bad value fails where it always did: when queried
+            pass
+    return pat.fmap(lambda v: _control_value(key, v))
 
 
 def s(value: Any) -> Pattern:

@@ -86,6 +86,11 @@ class Pattern:
     def is_pure(self) -> bool:
         return self._pure is not _NOT_PURE
 
+    @property
+    def pure_value(self) -> Any:
+        """The value of a `pure` pattern (check `is_pure` first)."""
+        return self._pure
+
     # -- functor -------------------------------------------------------------------------
     def fmap(self, func: Callable[[Any], Any]) -> "Pattern":
         """Apply `func` to every value."""
@@ -160,33 +165,26 @@ class Pattern:
     def app_both(self, other: "Pattern", func: Callable[[Any, Any], Any]) -> "Pattern":
         """Combine values of two patterns; structure from both (wholes intersect)."""
         qa, qb = self._query, other._query
+        if other._pure is not _NOT_PURE:
+            return Pattern(_with_pure_right(qa, other, func, True),
+                           period=lcm_period(self.period, other.period))
 
         def q(span: TimeSpan) -> list[Event]:
-            out = []
             evs_b = qb(span)
-            evs_a = qa(span)
-            overlapping = _overlap_finder(evs_b, len(evs_a))
-            for a in evs_a:
-                for b in overlapping(a.part):
-                    part = a.part.intersection(b.part)
-                    if part is None:
-                        continue
-                    whole = None if a.whole is None or b.whole is None else a.whole.intersection_e(b.whole)
-                    out.append(Event(whole, part, func(a.value, b.value)))
-            return out
+            return _app_both_events(qa(span), evs_b, func)
         return Pattern(q, period=lcm_period(self.period, other.period))
 
     def app_left(self, other: "Pattern", func: Callable[[Any, Any], Any]) -> "Pattern":
         """Combine values; structure (wholes) from the left, like Tidal's `|+`."""
         qa, qb = self._query, other._query
+        if other._pure is not _NOT_PURE:
+            return Pattern(_with_pure_right(qa, other, func, False),
+                           period=lcm_period(self.period, other.period))
 
         def q(span: TimeSpan) -> list[Event]:
             out = []
             for a in qa(span):
-                for b in qb(a.whole_or_part()):
-                    part = a.part.intersection(b.part)
-                    if part is not None:
-                        out.append(Event(a.whole, part, func(a.value, b.value)))
+                _app_left_event(a, qb, func, out)
             return out
         return Pattern(q, period=lcm_period(self.period, other.period))
 
@@ -271,6 +269,8 @@ class Pattern:
             return silence
         if factor < 0:
             return self._fast(-factor)._rev()
+        if self._pure is not _NOT_PURE:
+            return steps([self._pure], factor)
         out = self.with_query_time(lambda t: t * factor).with_event_time(lambda t: t / factor)
         out.period = None if self.period is None else self.period / factor
         return out
@@ -531,6 +531,91 @@ def lcm_period(*periods: Fraction | None) -> Fraction | None:
     num = math.lcm(*[p.numerator for p in periods])
     den = math.gcd(*[p.denominator for p in periods])
     return Fraction(num, den)
+
+
+def _app_both_events(evs_a: list[Event], evs_b: list[Event],
+                     func: Callable[[Any, Any], Any]) -> list[Event]:
+    """`app_both` of two queries' events: every overlap of an `a` part with a `b` part."""
+    out = []
+    overlapping = _overlap_finder(evs_b, len(evs_a))
+    for a in evs_a:
+        for b in overlapping(a.part):
+            part = a.part.intersection(b.part)
+            if part is None:
+                continue
+            whole = None if a.whole is None or b.whole is None else a.whole.intersection_e(b.whole)
+            out.append(Event(whole, part, func(a.value, b.value)))
+    return out
+
+
+def _app_left_event(a: Event, qb: Query, func: Callable[[Any, Any], Any],
+                    out: list[Event]) -> None:
+    """`app_left` for one left event `a`: `b`'s events over its whole, cut to its part."""
+    for b in qb(a.whole_or_part()):
+        part = a.part.intersection(b.part)
+        if part is not None:
+            out.append(Event(a.whole, part, func(a.value, b.value)))
+
+
+def _within_a_cycle(span: TimeSpan) -> bool:
+    """True when non-empty `span` lies inside one cycle [c, c + 1]."""
+    b, e = span.begin, span.end
+    bn, bd, en, ed = b.numerator, b.denominator, e.numerator, e.denominator
+    return bn * ed < en * bd and en <= (bn // bd + 1) * ed
+
+
+def _with_pure_right(qa: Query, right: Pattern, func: Callable[[Any, Any], Any],
+                     both: bool) -> Query:
+    """The query of `app_left` (`both`: `app_both`) with a `pure` right side (`# gain 0.8`,
+    `+ 3`): a left event whose part (and, for `app_both`, whole) lies inside one cycle meets
+    exactly that cycle's pure event, which covers it, so it keeps its spans and order and only
+    its value changes, without querying the pure side. Other events take the general way."""
+    value, qb = right._pure, right._query
+
+    def q(span: TimeSpan) -> list[Event]:
+        events = qa(span)
+        out = []
+        for a in events:
+            whole = a.whole
+            if _within_a_cycle(a.part) and (not both or whole is None or _within_a_cycle(whole)):
+                out.append(Event(whole, a.part, func(a.value, value)))
+            elif both:                          # an event across cycles: as without the shortcut
+                return _app_both_events(events, qb(span), func)
+            else:
+                _app_left_event(a, qb, func, out)
+        return out
+    return q
+
+
+REST = object()          # a step of `steps` without an event (`~`)
+
+
+def steps(values: list[Any], factor: Fraction) -> "Pattern":
+    """`values` one after another, each a step of 1/`factor` cycle, repeating; a `REST` step
+    has no event. The events of the general constructions, made in one step:
+    `pure(v)._fast(f)` (`"hat*16"`: `steps([v], f)`) and `fastcat` of values and rests
+    (`"~ sn ~ sn"`: `steps(values, n)`), with the same spans; a whole step's part is its
+    whole."""
+    n = len(values)
+    num, den = factor.numerator, factor.denominator
+
+    def q(span: TimeSpan) -> list[Event]:
+        out = []
+        for sub in TimeSpan(span.begin * factor, span.end * factor).span_cycles():
+            b, e = sub.begin, sub.end
+            k = b.numerator // b.denominator
+            value = values[k % n]
+            if value is REST:
+                continue
+            whole = TimeSpan(Fraction(k * den, num), Fraction((k + 1) * den, num))
+            if b.denominator == 1 and e.denominator == 1 and b.numerator == k \
+                    and e.numerator == k + 1:
+                part = whole
+            else:
+                part = TimeSpan(b / factor, e / factor)
+            out.append(Event(whole, part, value))
+        return out
+    return Pattern(q, period=Fraction(n * den, num))
 
 
 # ---------------------------------------------------------------- constructors

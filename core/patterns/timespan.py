@@ -63,19 +63,27 @@ class TimeSpan:
         """Split at cycle boundaries (a zero-width span is returned as is). Every fragment
         counts against the event budget of the running query (`budget.spend`)."""
         begin, end = self.begin, self.end
-        if begin == end:
+        # integer arithmetic on the (normalised) fractions: a Fraction comparison costs more
+        # than the rest of a one-cycle query
+        bn, bd, en, ed = begin.numerator, begin.denominator, end.numerator, end.denominator
+        if bn == en and bd == ed:
             return [self]
-        spans = []
-        end_sam = end.numerator // end.denominator
-        spend(end_sam - begin.numerator // begin.denominator + (end.denominator != 1))  # budget
-        while end > begin:
-            cycle = begin.numerator // begin.denominator
+        spans: list[TimeSpan] = []
+        end_sam = en // ed
+        cycle = bn // bd
+        spend(end_sam - cycle + (ed != 1))                               # budget
+        if en * bd <= bn * ed:                                           # end <= begin
+            return spans
+        while True:
             if cycle == end_sam:
                 spans.append(TimeSpan(begin, end))
                 break
-            nxt = Fraction(cycle + 1)
+            cycle += 1
+            nxt = Fraction(cycle)
             spans.append(TimeSpan(begin, nxt))
             begin = nxt
+            if en <= cycle * ed:                                         # end <= begin
+                break
         return spans
 
     @property
