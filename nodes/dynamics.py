@@ -44,11 +44,12 @@ class _Pedal(Node):
     def prepare(self, sr: int, block: int, channels: int) -> None:
         self.sr = float(sr)
         self.plugin = self.make_plugin()
-        pedal.prime(self.plugin, channels, self.sr)     # same output for any block size
+        pedal.prime(self.plugin, channels, self.sr, block)   # same output for any block size
         self.buf = np.zeros((channels, block), dtype=np.float32)
         self._configured: tuple | None = None     # the constant values the plugin has
         self._input_ok: np.ndarray | None = None  # an input array found usable without a copy
         self._frames_ok = -1                        # ... for blocks of this many frames
+        self._size = pedal.prepared_frames(self.plugin)    # the plugin's largest call
 
     def run_plugin(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames
@@ -61,7 +62,7 @@ class _Pedal(Node):
         if constant and x is self._input_ok and n == self._frames_ok:
             # the steady state: the plugin has played (a primed one's first call resets it,
             # see `pedal.process`) and the block fits one call
-            out[...] = self.plugin.process(x, self.sr, pedal.PRIME_FRAMES, False)
+            out[...] = self.plugin.process(x, self.sr, self._size, False)
             return
         if not constant:
             constant = not any(type(v) is np.ndarray for v in values)
@@ -76,7 +77,8 @@ class _Pedal(Node):
                     x = self._copy_in(x, n)
                 else:
                     self._input_ok = x
-                    self._frames_ok = n if n == out.shape[1] and n <= pedal.PRIME_FRAMES else -1
+                    self._size = pedal.prepared_frames(self.plugin)
+                    self._frames_ok = n if n == out.shape[1] and n <= self._size else -1
             y = pedal.process(self.plugin, x, self.sr)
             if n == out.shape[1]:
                 out[...] = y                    # (cheaper than np.copyto for one block)
@@ -106,7 +108,7 @@ class _Pedal(Node):
         if x is not self._input_ok or ctx.frames != self._frames_ok \
                 or self._configured is None or tuple(p.__dict__.values()) != self._configured:
             return None
-        plugin, sr, frames = self.plugin, self.sr, pedal.PRIME_FRAMES
+        plugin, sr, frames = self.plugin, self.sr, self._size
 
         def run() -> None:
             out[...] = plugin.process(x, sr, frames, False)
@@ -127,6 +129,7 @@ class _Pedal(Node):
         if isinstance(plugin, type(self.plugin)):
             self.plugin = plugin
             self._configured = None             # its settings are the predecessor's
+            self._input_ok, self._frames_ok = None, -1      # ... and so is its prepared size
 
 
 @node("reverb", doc="Freeverb-style room reverb (pedalboard.Reverb); out = dry*(1-mix) + wet*mix.",

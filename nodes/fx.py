@@ -66,6 +66,7 @@ class PedalboardEffect(Node):
     per sample by the node."""
 
     mix = Param(0.5, lo=0.0, hi=1.0, doc="dry/wet: dry*(1-mix) + wet*mix (1 = pure wet)")
+    prime_frames: int | None = None     # the plugin's largest call (None: the block; `pedal`)
 
     def make_plugin(self) -> pb.Plugin:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -79,7 +80,8 @@ class PedalboardEffect(Node):
     def prepare(self, sr: int, block: int, channels: int) -> None:
         self.sr = float(sr)
         self.plugin = self.make_plugin()
-        pedal.prime(self.plugin, channels, self.sr)     # same output for any block size
+        pedal.prime(self.plugin, channels, self.sr,     # same output for any block size
+                    self.prime_frames or block)
         self.controls = self.bind()
         self.last: dict[str, float] = {}
         self.wet = np.zeros((channels, block), dtype=np.float32)
@@ -206,6 +208,7 @@ class Convolve(FiniteInputs, PedalboardEffect):
     file = Param("", kind="text", doc="impulse response file (WAV/FLAC/AIFF); none: the built-in "
                                       "1.6 s room")
     mix = Param(0.5, lo=0.0, hi=1.0, doc="dry/wet (1 = pure wet)")
+    prime_frames = pedal.PRIME_FRAMES   # its partitioned FFT rounds by the prepared size
 
     @classmethod
     def validate(cls, **static: Any) -> None:
