@@ -300,6 +300,8 @@ def playback_latency(env: dict, port: str) -> int:
 def timing_error(runs: list[tuple[int, int]], seconds: float, clicks_per_s: float = 8.0) -> None:
     import jack as jackc
 
+    from phonon.sync.jacklib import RealtimeExit
+
     print(f"\n3. timetag-to-output error on a JACK dummy server ({machine_line()})")
     print("   block  JACK period  playback latency  clicks  error median  min .. max (ms)   "
           "spread (ms)")
@@ -308,6 +310,7 @@ def timing_error(runs: list[tuple[int, int]], seconds: float, clicks_per_s: floa
         for block, period in runs:
             server = Jack(period)
             client = None
+            ends = RealtimeExit(jackc)         # the callback ends its thread before close
             try:
                 proc, port, lines = start_dirt(server, samples, seconds + 1.5, "-b", str(block))
                 client = jackc.Client("dirt-observer", no_start_server=True,
@@ -318,6 +321,7 @@ def timing_error(runs: list[tuple[int, int]], seconds: float, clicks_per_s: floa
 
                 @client.set_process_callback
                 def process(frames: int) -> None:
+                    ends.check()
                     t = client.last_frame_time
                     if not first:
                         first.append(t)
@@ -347,10 +351,9 @@ def timing_error(runs: list[tuple[int, int]], seconds: float, clicks_per_s: floa
                 finish_dirt(proc, lines)
                 stop.set()
                 reader.join()
-                client.deactivate()
             finally:
                 if client is not None:
-                    client.close()
+                    ends.close(client)
                 server.close()
             errors = click_errors(capture, first[0], pairs, latency, times)
             print(f"   {block:5d}  {period:11d}  {latency:10d} frames  {len(errors):6d}  "

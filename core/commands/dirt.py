@@ -212,5 +212,8 @@ def sync_summary(sync) -> str:
     if sync.midi is not None:
         m = sync.midi.counters
         text += f"; MIDI: {m.sent} events sent, {m.unsupported} unsupported"
+    delivery = sync.live.delivery()
+    if delivery:
+        text += f"; {delivery}"
     status = sync.status()
     return text + (f"; {status}" if status else "")

@@ -133,6 +133,9 @@ def _play(args: argparse.Namespace, text: str, output, console, err) -> int:
                f"underruns: {result.underruns}; device xruns: {result.device_xruns}; "
                f"reloads: {result.reloads_ok} ok, {result.reloads_failed} failed; "
                f"swaps: {len(result.swaps)}{outage_summary(result.outages, result.outage_s)}")
+    delivery = sync.delivery()
+    if delivery:
+        summary += f"; {delivery}"
     console.print(summary, markup=False, highlight=False, soft_wrap=True)
     link = runner.link
     if result.underruns:

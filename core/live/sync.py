@@ -97,6 +97,7 @@ class LiveSync:
         self._program_cps: Fraction | None = None
         self._audio_port: str | None = None
         self._stamp: tuple | None = None
+        self._played: tuple[int, int, int] | None = None   # MIDI late/dropped/unrouted at stop
         self.link: Any = None             # phonon.live.link.Link of the device stream
 
     # -- setup (main thread)
@@ -225,6 +226,17 @@ class LiveSync:
             parts.append(f"midi out {self.scheduler.sent} in {self.midi_in.received}")
         return "  ".join(parts)
 
+    def delivery(self) -> str:
+        """`MIDI out: N sent, L late, D dropped` for the stop line (empty without JACK MIDI):
+        late messages left in a later JACK period than their frame (phonon's MIDI client missed
+        a cycle, or rendering fell behind), dropped ones found no room in JACK's buffer."""
+        jack = self.jack
+        if jack is None:
+            return ""
+        late, dropped, unrouted = self._played or (jack.late, jack.dropped, jack.unrouted)
+        text = f"MIDI out: {self.scheduler.sent} sent, {late} late, {dropped} dropped"
+        return text + (f", {unrouted} to no port" if unrouted else "")
+
     def record(self, session: Any, played: int, cycles: int = 4, grid: int = 16) -> str:
         """The notes played in the last `cycles` whole cycles before sample `played`, as
         mini-notation (`note "..."`)."""
@@ -236,7 +248,11 @@ class LiveSync:
         return f'note "{to_mini(notes, first, cycles, grid)}"'
 
     def close(self, sample: int) -> None:
-        """All notes off and clock Stop at `sample`, give JACK a moment to send them, leave."""
+        """All notes off and clock Stop at `sample`, give JACK a moment to send them, leave.
+        They leave at once: `sample` (where the audio stopped) is already past, and they are
+        not counted late."""
+        if self.jack is not None:
+            self._played = (self.jack.late, self.jack.dropped, self.jack.unrouted)
         live.install("midinote", None)
         self.scheduler.panic(sample)
         if self.clock_out is not None:
@@ -245,10 +261,9 @@ class LiveSync:
             self.follower.link.close()
         jack = self.jack
         if jack is not None:
-            import time
-            deadline = time.time() + 0.5
-            while self.scheduler.next_sample() is not None and time.time() < deadline:
-                time.sleep(0.01)
+            if not jack.drain(0.5):     # a JACK server that stopped running cycles: leave anyway
+                self.report("MIDI: the last messages (notes off, Stop) may not have left: "
+                            "JACK ran no cycle for 0.5 s")
             jack.close()
 
 

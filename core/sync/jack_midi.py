@@ -12,11 +12,12 @@ Each cycle the process callback also records JACK's cycle times in the `StreamTi
 """
 from __future__ import annotations
 
+import time
 import traceback
 from typing import Any, Callable
 
 from . import SyncUnavailable
-from .jacklib import JackClock, import_jack
+from .jacklib import JackClock, RealtimeExit, import_jack
 from .midi_out import MidiScheduler
 from .timeline import StreamTimeline
 
@@ -47,6 +48,8 @@ class JackMidi:
         self.dropped = 0               # messages JACK had no room for
         self.unrouted = 0              # messages for a port that does not exist
         self.error: str | None = None  # the first exception in the process callback
+        self.cycles = 0                # process callbacks completed (see `drain`)
+        self._exit = RealtimeExit(self._jack)      # see `close`
         self.before_cycle: Callable[[], None] | None = None   # first thing in every cycle
         self._outs: dict[str, Any] = {}
         self._ins: tuple[tuple[str, Any], ...] = ()
@@ -105,11 +108,13 @@ class JackMidi:
 
     # -- the process callback (JACK's realtime thread)
     def _process(self, frames: int) -> None:
+        self._exit.check()
         try:
             self._cycle(frames)
         except Exception:  # noqa: BLE001 - never raise into JACK; report the first one
             if self.error is None:
                 self.error = traceback.format_exc()
+        self.cycles += 1
 
     def _cycle(self, frames: int) -> None:
         if self.before_cycle is not None:
@@ -143,9 +148,25 @@ class JackMidi:
                 for offset, data in port.incoming_midi_events():
                     self.on_input((last + offset) % 2 ** 32, bytes(data), name)
 
+    def drain(self, timeout: float = 0.5) -> bool:
+        """Wait until every scheduled message has reached the ports' readers: the scheduler is
+        empty, then two more process cycles ran (the one that wrote the last messages may
+        still be running when the scheduler empties; the readers get them in that cycle).
+        False when `timeout` seconds passed first."""
+        deadline = time.monotonic() + timeout
+        scheduler = self.scheduler
+        while scheduler is not None and scheduler.next_sample() is not None:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.005)
+        seen = self.cycles
+        while self.cycles < seen + 2:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.002)
+        return True
+
     def close(self) -> None:
-        """Deactivate and close the client (its ports disappear)."""
-        try:
-            self.client.deactivate()
-        finally:
-            self.client.close()
+        """Deactivate and close the client (its ports disappear). The realtime thread ends
+        itself from the process callback first (`RealtimeExit`), never stopped in Python."""
+        self._exit.close(self.client)

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import threading
+import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from . import SyncUnavailable
@@ -16,6 +19,63 @@ INSTALL = 'pip install "phonon-live[sync]"'
 CAPTURE_LATENCY, PLAYBACK_LATENCY = 0, 1       # jack_latency_callback_mode_t
 
 _lib: ctypes.CDLL | None = None
+_THREAD_END_WAIT = 0.5     # s at most from the callback's last return to the thread's exit
+
+
+class RealtimeExit:
+    """Closes a JACK client whose process callback is Python without ever cancelling its
+    realtime thread in the middle of Python code.
+
+    jack2's `jack_deactivate` kills the client's realtime thread (`pthread_cancel`); a thread
+    stopped inside the callback can leave the GIL or a malloc lock taken, and the whole
+    process hangs (a test process hung that way in `deactivate`). A process callback that
+    returns non-zero instead makes the thread deactivate the client and exit by itself, at a
+    clean point; `deactivate` then has nothing left to stop. So the callback calls `check()`
+    first, and `close(client)` asks for that exit and waits for it.
+
+    `jack_client_close` cancels the client's notification thread the same way, so a client
+    closed like this should set no other Python callback (xrun, port or shutdown callbacks run
+    on that thread). When the server has died, the thread waits in libjack for a cycle that
+    never comes: `close` waits its `timeout` (1 s), then deactivates (measured: 1.0 s)."""
+
+    def __init__(self, jack: Any) -> None:
+        self._exit = jack.CallbackExit
+        self.requested = False
+        self.done = threading.Event()
+        self._thread_id = 0
+
+    def check(self) -> None:
+        """First thing in the process callback: end the realtime thread when asked to."""
+        if self.requested:
+            self._thread_id = threading.get_native_id()
+            self.done.set()
+            raise self._exit
+
+    def _wait_thread_end(self) -> None:
+        """The thread deactivates the client in the server (which waits for the next cycle),
+        then exits: about one period. Linux shows it leave /proc/self/task."""
+        task = Path(f"/proc/self/task/{self._thread_id}")
+        if not Path("/proc/self/task").is_dir():
+            time.sleep(_THREAD_END_WAIT)
+            return
+        deadline = time.monotonic() + _THREAD_END_WAIT
+        while task.exists() and time.monotonic() < deadline:
+            time.sleep(0.001)
+
+    def close(self, client: Any, timeout: float = 1.0) -> None:
+        """Let the callback end the realtime thread, then deactivate and close `client`. A
+        callback that never runs again (its server stopped calling it) is deactivated as
+        usual after `timeout` seconds: its thread then waits in libjack, not in Python. A
+        second call does nothing."""
+        if self.requested:
+            return
+        self.requested = True
+        if self.done.wait(timeout):
+            self._wait_thread_end()
+        try:
+            client.deactivate()
+        finally:
+            client.close()
 
 
 def import_jack() -> Any:

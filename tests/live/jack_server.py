@@ -35,10 +35,11 @@ class JackServer:
     (/dev/shm/jack-shm-registry, 8 servers per machine) stays taken until a server of the same
     name starts, so `release` starts and stops one again after a kill."""
 
-    def __init__(self, name: str, ports: int | None = None) -> None:
-        """`ports`: playback ports (None: the dummy driver's default, 2)."""
+    def __init__(self, name: str, ports: int | None = None, period: int = PERIOD) -> None:
+        """`ports`: playback ports (None: the dummy driver's default, 2); `period` in frames."""
         self.name = name
         self.ports = ports
+        self.period = period
         self.env = jack_env(name)
         self.proc: subprocess.Popen | None = None
         self.killed = False
@@ -47,7 +48,7 @@ class JackServer:
         """Start the server and wait until `jack_lsp` lists its playback ports."""
         extra = ["-P", str(self.ports)] if self.ports is not None else []
         self.proc = subprocess.Popen(["jackd", "-n", self.name, "-d", "dummy", "-r", str(RATE),
-                                      "-p", str(PERIOD), *extra], env=self.env,
+                                      "-p", str(self.period), *extra], env=self.env,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         last_port = f"system:playback_{self.ports or 1}".encode()
         deadline = time.monotonic() + timeout
@@ -93,9 +94,9 @@ def _require_jackd() -> None:
         pytest.skip("jackd is not installed")
 
 
-def _started_server(ports: int | None = None):
+def _started_server(ports: int | None = None, period: int = PERIOD):
     _require_jackd()
-    server = JackServer(f"phonon-test-{os.getpid()}-{uuid.uuid4().hex[:8]}", ports)
+    server = JackServer(f"phonon-test-{os.getpid()}-{uuid.uuid4().hex[:8]}", ports, period)
     try:
         server.start()
         yield server
@@ -112,10 +113,10 @@ def _remove_semaphores(name: str) -> None:
 
 
 @contextmanager
-def dummy_server(ports: int | None = None):
+def dummy_server(ports: int | None = None, period: int = PERIOD):
     """A running `jackd -n <unique> -d dummy` (answering `jack_lsp`); yields its env.
-    `ports`: playback ports (None: the dummy driver's default, 2)."""
-    for server in _started_server(ports):
+    `ports`: playback ports (None: the dummy driver's default, 2); `period` in frames."""
+    for server in _started_server(ports, period):
         yield server.env
 
 
