@@ -4,13 +4,12 @@ at exact frames. Used in-process, or as a subprocess for `phonon live` tests:
 
     python -m tests.sync.jack_probe SECONDS OUT.npz [--audio SRC_PORT] [--midi SRC_PORT]...
 
-prints `ready` once its ports are connected (SIGTERM ends the capture early); the npz holds `midi` ((n, 5): frame, usecs,
-status, data1, data2), `audio` ((frames,) float32 of the first audio source), `audio_first`
-(JACK frame of audio[0]), `latency` (the playback latency of the audio source port),
-`cycles` ((k, 3): frame, usecs, period usecs), `nframes`, `xruns` (JACK's xrun callbacks)
-and `xrun_frames` (JACK's frame time when each was reported)
-and `sr`. A process can talk to one
-JACK server only, so tests that watch two servers run one probe process per server.
+prints `ready` once its ports are connected (SIGTERM ends the capture early); the npz holds
+`midi` ((n, 5): frame, usecs, status, data1, data2), `audio` ((frames,) float32 of the first
+audio source), `audio_first` (JACK frame of audio[0]), `latency` (the playback latency of the
+audio source port), `cycles` ((k, 3): frame, usecs, period usecs), `nframes`, `xruns` (the
+xruns JACK reported), `xrun_frames` (JACK's frame time when each was seen) and `sr`. A process
+can talk to one JACK server only, so tests that watch two servers run one probe process per server.
 """
 from __future__ import annotations
 
@@ -22,7 +21,9 @@ import time
 
 import numpy as np
 
-from phonon.sync.jacklib import JackClock, import_jack
+from phonon.sync.jacklib import JackClock, RealtimeExit, import_jack
+
+from .jack_xruns import XrunCounter
 
 
 def usecs_of(cycles: np.ndarray, nframes: int, frame: float) -> float:
@@ -54,17 +55,23 @@ class JackProbe:
         self.outbox: list[tuple[int, bytes]] = []      # (JACK frame, data), sorted
         self.late = 0
         self.lock = threading.Lock()
-        self.xruns = 0
-        self.xrun_frames: list[int] = []
+        self._exit = RealtimeExit(jack)           # see `close`
         self.client.set_process_callback(self._process)
-        self.client.set_xrun_callback(self._xrun)
+        self._xruns = XrunCounter(self.client)    # JACK's xrun reports (no Python callback)
         self.client.activate()
 
-    def _xrun(self, delay: float) -> None:
-        self.xruns += 1
-        self.xrun_frames.append(self.client.frame_time)      # about when (JACK frames)
+    @property
+    def xruns(self) -> int:
+        """The xruns JACK reported so far."""
+        return self._xruns.count
+
+    @property
+    def xrun_frames(self) -> list[int]:
+        """JACK's frame time when each xrun was seen (within a few ms)."""
+        return self._xruns.frames
 
     def _process(self, frames: int) -> None:
+        self._exit.check()
         last = self.client.last_frame_time
         t = self.clock.cycle_times(frames)
         if t is not None and (not self.cycles or self.cycles[-1][0] != t.frames):
@@ -140,8 +147,11 @@ class JackProbe:
         return np.array(rows, dtype=np.float64).reshape(-1, 5)
 
     def close(self) -> None:
-        self.client.deactivate()
-        self.client.close()
+        """Deactivate and close the client; its realtime thread ends itself first from the
+        process callback (`RealtimeExit`): jack2 cancelling it inside Python code once hung a
+        test process in `deactivate`."""
+        self._xruns.stop()
+        self._exit.close(self.client)
 
 
 def main(argv: list[str]) -> int:
@@ -163,11 +173,22 @@ def main(argv: list[str]) -> int:
             probe.arm_audio()
         stop = threading.Event()                # SIGTERM: stop early, save what was heard
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
+
+        def latency_now() -> int:
+            return probe.clock.playback_latency(probe.client.get_port_by_name(args.audio)) \
+                if args.audio else 0
+
+        # the source's playback latency, read every 0.5 s while it plays: the test stops the
+        # source right after this probe, and a stopped stream is disconnected from the
+        # playback ports, so a late read said 0 (every onset then seemed 2 periods early:
+        # 11.6 ms at 256 frames, in one run on a loaded machine)
+        latency = latency_now()
         print("ready", flush=True)
-        stop.wait(args.seconds)
-        latency = 0
-        if args.audio:
-            latency = probe.clock.playback_latency(probe.client.get_port_by_name(args.audio))
+        deadline = time.monotonic() + args.seconds
+        while not stop.wait(min(0.5, max(0.0, deadline - time.monotonic()))):
+            if time.monotonic() >= deadline:
+                break
+            latency = latency_now()
         np.savez(args.out, midi=probe.midi_array(), audio=probe.audio[:probe.audio_n],
                  audio_first=-1 if probe.audio_first is None else probe.audio_first,
                  cycles=np.array(probe.cycles, dtype=np.float64).reshape(-1, 3), sr=probe.sr,

@@ -20,6 +20,7 @@ import pytest
 from phonon.sync.link import LinkSession
 from tests.dirt.helpers import finish, sample_folder, start_dirt
 from tests.dirt.strudel_client import play_bundle
+from tests.live.jack_server import PERIOD
 from tests.retry import on_a_steady_run
 
 from .jack_probe import JackProbe, usecs_of
@@ -70,9 +71,12 @@ def midi_targets(jack_here, tmp_path) -> None:
         probe.close()
     assert "events: 24 (12 voices, 0 late" in out, out
     assert "MIDI: 12 events sent, 0 unsupported" in out, out
+    assert "; MIDI out: 19 sent, " in out and ", 0 dropped" in out, out
+    midi = probe.midi_array()
+    if not probe.disturbed(int(midi[0, 0]) - PERIOD, 2 ** 62).size:   # steady while it sent
+        assert "; MIDI out: 19 sent, 0 late, 0 dropped" in out, out
     heard = audio_onsets(probe)
     assert len(heard) == EVENTS, np.diff(heard)
-    midi = probe.midi_array()
     frames, status = midi[:, 0].astype(int), midi[:, 2].astype(int)
     ons = midi[status == 0x92]
     offs = midi[status == 0x82]
@@ -127,8 +131,10 @@ def follow_the_session(jack_here, tmp_path, program: str | None) -> None:
     status = midi[:, 2].astype(int)
     cycles = np.array(probe.cycles, dtype=np.float64)
     heard = np.array([usecs_of(cycles, nframes, f + latency) for f in midi[:, 0]])
-    steady = steady_at(cycles, nframes, heard, probe.xrun_frames)
+    steady = steady_at(cycles, nframes, probe.sr, heard, probe.xrun_frames)
     pulses = (status == 0xF8) & steady
+    if not pulses.any():
+        raise Unsteady(f"no pulse heard with a steady server clock; JACK xruns {probe.xruns}")
     start = heard[pulses][0] + 1.0e6                  # converged one second after the first
     rows = []
     for t in heard[pulses & (heard > start)]:
@@ -226,7 +232,14 @@ putStrLn "tidal done"
 def test_real_tidal_plays_a_midi_target_in_step_with_its_samples(jack_here, tmp_path):
     """TidalCycles 1.7 (ghci) sends `n "0 4 7 12" # s "midi" # midichan 1 # legato 0.5`
     beside `s "long*4"`: every note leaves in the JACK frame where the sample of the same
-    cycle position is heard, on channel 2, held half a step."""
+    cycle position is heard, on channel 2, held half a step. Retried (twice at most) only when
+    the audio heard or a note's length does not match and phonon reports a device xrun (its
+    stream restarted: the capture has a glitch there; a landing saw one note-off a period
+    late with 'device xruns: 1')."""
+    on_a_steady_run(lambda folder: tidal_midi_target(jack_here, folder), tmp_path)
+
+
+def tidal_midi_target(jack_here, tmp_path) -> None:
     from tests.dirt.test_tidal import ghci
     exe = ghci()
     probe = JackProbe("probe", seconds=40, audio=True)
@@ -250,10 +263,18 @@ def test_real_tidal_plays_a_midi_target_in_step_with_its_samples(jack_here, tmp_
     status = midi[:, 2].astype(int)
     ons, offs = midi[status == 0x91], midi[status == 0x81]
     print(f"\nTidal: {len(ons)} notes, {len(heard)} sample onsets; {out.splitlines()[-1]}")
+    if len(ons) != len(heard) and "device xruns: 0;" not in out:
+        raise Unsteady(f"{len(ons)} notes, {len(heard)} sample onsets heard, with a device "
+                       f"xrun: {out.splitlines()[-1]}")
     assert len(ons) >= 8 and len(ons) == len(heard), (len(ons), len(heard))
     assert (ons[:, 0] == heard).all(), ons[:, 0] - heard      # the same frames
     keys = ons[:, 3].astype(int).tolist()
     k = keys.index(60)
     assert keys[k:] == ([60, 64, 67, 72] * 4)[:len(keys) - k]    # n + octave 5, in order
     assert set(ons[:, 4]) == {50}                                 # amp 0.4: velocity 50
-    assert ((offs[:len(ons), 0] - ons[:, 0]) == 5512).all()       # legato 0.5 of 1/4 s
+    held = offs[:len(ons), 0] - ons[:, 0]
+    if (held != 5512).any() and "device xruns: 0;" not in out:
+        # a note-off one period late, where phonon's stream restarted after an xrun
+        raise Unsteady(f"notes held {held.tolist()} frames, with a device xrun: "
+                       f"{out.splitlines()[-1]}")
+    assert (held == 5512).all(), held                              # legato 0.5 of 1/4 s

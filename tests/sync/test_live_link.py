@@ -7,8 +7,9 @@ tempo change is followed by both, and peers joining or leaving never glitch the 
 The dummy driver's clock is the machine's scheduler: on a loaded machine a server can skip
 cycles (xruns) and JACK's delay-locked loop then re-locks for a while, so the host time of a
 frame measured afterwards differs from the one predicted when the audio was rendered. Onsets
-heard while a server's clock was unsteady (a skipped cycle, or a cycle period 100 µs off the
-median, within 0.5 s before or 0.2 s after) are left out, and counted; a real sound card's
+heard while a server's clock was unsteady (a skipped cycle, a cycle period 100 µs off the
+median, or the loop's period estimate still settling, within 0.5 s before or 0.2 s after) are
+left out, and counted; a real sound card's
 clock does not do this. Too few steady onsets left: the run is repeated once."""
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Sequence
 
 import numpy as np
+import pytest
 
 from phonon.sync.link import LinkSession
 from tests.live.jack_server import dummy_server
@@ -36,6 +38,7 @@ from .live_rig import finish, onsets, start_live
 PROGRAM = 'cps: {cps}\nout: s "[rim rim] [~ rim] [rim rim] [rim rim]"\n'
 HALF_BEATS = {0, 1, 3, 4, 5, 6, 7}
 TOLERANCE_MS = 3.0
+DLL_SETTLED_US = 5.0         # a settled server: its period estimate within this of nominal
 
 
 class PeerLog:
@@ -86,6 +89,14 @@ class Capture:
     t: np.ndarray
     steady: np.ndarray
     xruns: int
+    unsteady_t: np.ndarray      # host times the server's clock was unsteady (see `steady_at`)
+
+    def nearest_unsteady_ms(self, x: float) -> float:
+        """Signed ms from host time `x` to the nearest unsteady moment (inf: none)."""
+        if not self.unsteady_t.size:
+            return float("inf")
+        d = self.unsteady_t - x
+        return float(d[np.argmin(np.abs(d))] / 1000.0)
 
 
 class Unsteady(MachineFault):
@@ -97,22 +108,42 @@ def heard(probe: subprocess.Popen, npz: Path) -> Capture:
     assert probe.returncode == 0, out + err
     d = np.load(npz)
     cycles, nframes = d["cycles"], int(d["nframes"])
+    assert int(d["latency"]) > 0, "the probe read no playback latency while phonon played"
     frames = onsets(d["audio"])[1:] + int(d["audio_first"]) + int(d["latency"])
     t = np.array([usecs_of(cycles, nframes, f) for f in frames])
-    steady = steady_at(cycles, nframes, t, d["xrun_frames"])
-    return Capture(t, steady, int(d["xruns"]))
+    bad_t = unsteady_times(cycles, nframes, int(d["sr"]), d["xrun_frames"])
+    return Capture(t, steady_near(bad_t, t), int(d["xruns"]), bad_t)
 
 
-def steady_at(cycles: np.ndarray, nframes: int, t: np.ndarray,
-              xrun_frames: Sequence[int] = ()) -> np.ndarray:
-    """Which host times `t` the server's clock was steady around: no cycle skipped, no cycle
-    period more than 100 µs off the median and no xrun reported (a client, phonon too, missed
-    its cycle: what it sent then arrives a period late) within 0.5 s before and 0.2 s after
-    (what phonon rendered ahead was placed with the cycle times of up to ~0.1 s earlier)."""
-    fr, us = cycles[:, 0], cycles[:, 1]
+def unsteady_times(cycles: np.ndarray, nframes: int, sr: int,
+                   xrun_frames: Sequence[int] = ()) -> np.ndarray:
+    """Host times (µs) where the server skipped a cycle, a cycle period was more than 100 µs
+    off the median, an xrun was reported (a client, phonon too, missed its cycle: what it
+    sent then arrives a period late), or JACK's delay-locked loop was settling: its period
+    estimate more than `DLL_SETTLED_US` off the nominal period. After a late wake-up the dummy
+    driver restarts its timeline a period later, and the loop absorbs that step over several
+    seconds, its period estimate and its cycle times drifting apart meanwhile (seen: the
+    estimate up to 34 µs off for about 5 s after a 5.9 ms step); Phonon extrapolates the
+    loop's times over its render-ahead, so that drift, the server's, moves what it sends by
+    up to ~1 ms."""
+    fr, us, dll = cycles[:, 0], cycles[:, 1], cycles[:, 2]
     period = np.diff(us)
-    bad = (np.diff(fr) != nframes) | (np.abs(period - np.median(period)) > 100.0)
-    bad_t = np.concatenate([us[1:][bad], [usecs_of(cycles, nframes, f) for f in xrun_frames]])
+    settling = np.abs(dll[1:] - nframes * 1e6 / sr) > DLL_SETTLED_US
+    bad = (np.diff(fr) != nframes) | (np.abs(period - np.median(period)) > 100.0) | settling
+    return np.concatenate([us[1:][bad], [usecs_of(cycles, nframes, f) for f in xrun_frames]])
+
+
+def steady_at(cycles: np.ndarray, nframes: int, sr: int, t: np.ndarray,
+              xrun_frames: Sequence[int] = ()) -> np.ndarray:
+    """Which host times `t` the server's clock was steady around (`steady_near` of its
+    `unsteady_times`)."""
+    return steady_near(unsteady_times(cycles, nframes, sr, xrun_frames), t)
+
+
+def steady_near(bad_t: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Which host times `t` have no unsteady moment `bad_t` within 0.5 s before and 0.2 s
+    after (what phonon rendered ahead was placed with the cycle times of up to ~0.1 s
+    earlier)."""
     return np.array([not np.any((bad_t > x - 0.5e6) & (bad_t < x + 0.2e6)) for x in t],
                     dtype=bool)
 
@@ -128,6 +159,25 @@ def nearest(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """For each time in `a`, the index of the nearest time in `b`."""
     i = np.clip(np.searchsorted(b, a), 1, len(b) - 1)
     return np.where(np.abs(a - b[i - 1]) <= np.abs(a - b[i]), i - 1, i)
+
+
+def test_a_settling_delay_locked_loop_marks_the_server_unsteady():
+    """The rule the timing tests rely on, on made-up cycle times of a 256-frame server: a
+    steady loop (period estimate within 1 µs of nominal, cycle lengths jittering 2 µs) gives
+    no unsteady moment; the same cycles with the estimate 6 µs off in cycles 100-149 give
+    exactly those cycles' times, and a reported xrun its own time."""
+    sr, n = 44100, 256
+    nominal = n * 1e6 / sr
+    k = np.arange(400)
+    us = np.round(1e6 + k * nominal + np.where(k % 2, 2.0, 0.0))
+    dll = np.full(400, nominal + 0.4)
+    steady = np.column_stack([k * n, us, dll])
+    assert unsteady_times(steady, n, sr).size == 0
+    dll[100:150] = nominal + 6.0
+    settling = np.column_stack([k * n, us, dll])
+    assert np.array_equal(unsteady_times(settling, n, sr), us[100:150])
+    xrun = unsteady_times(steady, n, sr, [300 * n + 10])
+    assert xrun.tolist() == [pytest.approx(us[300] + 10 * nominal / n, abs=0.1)]
 
 
 def test_two_phonons_and_a_peer_share_tempo_and_downbeats(tmp_path, link_network):
@@ -192,10 +242,18 @@ def share_tempo_and_downbeats(tmp_path: Path) -> None:
     print(f"\nA vs B onsets: max {gaps.max():.2f} ms, median {np.median(gaps):.2f} ms over "
           f"{len(gaps)} onsets ({left_out} left out: unsteady server clock or a tempo change; "
           f"JACK xruns {a.xruns}, {b.xruns})")
-    assert gaps.max() <= TOLERANCE_MS, gaps
+    worst = [(round((b.t[i] - start) / 1e6, 3), round(g, 2), b.nearest_unsteady_ms(b.t[i]),
+              a.nearest_unsteady_ms(a.t[j])) for i, j, g in zip(ib, ia, gaps) if g > TOLERANCE_MS]
+    assert gaps.max() <= TOLERANCE_MS, (
+        f"(s after the check starts, ms apart, ms to B's / A's nearest unsteady clock): {worst}; "
+        f"edit at {(edit_us - start) / 1e6:.3f} s, peer's tempo at {(peer_us - start) / 1e6:.3f} s")
     # 2. both on the Link timeline (the test peer's beats), cycle starts on the quantum
     for name, c in (("A", a), ("B", b)):
-        beats = [log.beat_at(x) for x in c.t[settled(c)]]
+        kept = settled(c)
+        if len(kept) < 20:
+            raise Unsteady(f"only {len(kept)} steady onsets of {name}; JACK xruns "
+                           f"{a.xruns}, {b.xruns}")
+        beats = [log.beat_at(x) for x in c.t[kept]]
         err = np.array([(2 * beat - round(2 * beat)) * 30e3 / bpm for beat, bpm in beats])
         print(f"{name} vs the Link timeline: max {np.abs(err).max():.2f} ms, "
               f"p99 {np.percentile(np.abs(err), 99):.2f} ms")
@@ -208,14 +266,18 @@ def share_tempo_and_downbeats(tmp_path: Path) -> None:
         changed = np.flatnonzero(np.isclose(np.diff(a_new), beat_us / 2, rtol=0.01))
         assert changed.size, (np.diff(a_new), out_a)
         first = a_new[changed[0]]
-        ib = np.flatnonzero((b.t > first + beat_us) & (b.t < until) & b.steady)
+        window = (b.t > first + beat_us) & (b.t < until)
+        assert window.sum() >= 3, f"B played {window.sum()} onsets at {bpm} BPM"
+        ib = np.flatnonzero(window & b.steady)
         ia = nearest(b.t[ib], a.t)
         ib, ia = ib[a.steady[ia]], ia[a.steady[ia]]
         late = np.abs(b.t[ib] - a.t[ia]) / 1000.0
+        if len(late) < 3:                 # B played them, the servers' clocks were unsteady
+            raise Unsteady(f"{len(late)} of B's {window.sum()} onsets at {bpm} BPM heard on "
+                           f"steady clocks; JACK xruns {a.xruns}, {b.xruns}")
         print(f"{bpm} BPM: B within {late.max():.2f} ms of A from one beat after A changed")
-        assert len(late) >= 3 and late.max() <= TOLERANCE_MS
-        after = (b.t > first + beat_us) & (b.t < until)
-        t, steady = b.t[after], b.steady[after]
+        assert late.max() <= TOLERANCE_MS
+        t, steady = b.t[window], b.steady[window]
         intervals = np.diff(t)[steady[1:] & steady[:-1]]     # both ends heard on a steady clock
         if len(intervals) < 3:
             raise Unsteady(f"{len(intervals)} steady intervals at {bpm} BPM")

@@ -52,7 +52,7 @@ def clock_follows_link(jack_here, tmp_path, offset_ms: float) -> None:
     status = midi[:, 2].astype(int)
     cycles = np.array(probe.cycles, dtype=np.float64)
     heard = np.array([usecs_of(cycles, probe.period, f + latency) for f in midi[:, 0]])
-    steady = steady_at(cycles, probe.period, heard, probe.xrun_frames)
+    steady = steady_at(cycles, probe.period, probe.sr, heard, probe.xrun_frames)
     pulses = (status == 0xF8) & steady
     t = heard[pulses][heard[pulses] > heard[(status == 0xF8)][0] + 1.0e6]  # converged after 1 s
     if len(t) <= 100:
