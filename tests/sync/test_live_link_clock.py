@@ -6,6 +6,7 @@ time). Each pulse is placed at the time it is heard: its capture frame plus the 
 of phonon's audio port, on JACK's cycle times."""
 from __future__ import annotations
 
+import re
 import time
 
 import numpy as np
@@ -16,7 +17,7 @@ from tests.retry import on_a_steady_run
 
 from .jack_probe import JackProbe, usecs_of
 from .live_rig import finish, start_live
-from .test_live_link import PeerLog, Unsteady, steady_at
+from .test_live_link import PeerLog, Unsteady, steady_at, unsteady_times
 
 PROGRAM = 'cps: 0.5\nout: s "rim" * 0.1\n'        # 120 BPM: gives way to the session's 100
 BPM = 100.0
@@ -69,7 +70,14 @@ def clock_follows_link(jack_here, tmp_path, offset_ms: float) -> None:
     print(f"\n--link-offset {offset_ms:g}: pulses heard {np.median(raw):+.3f} ms from the "
           f"session's grid (max |error - offset| {np.abs(moved).max():.3f} ms) over {len(t)} "
           f"pulses; JACK xruns {probe.xruns}")
-    assert np.abs(moved).max() <= 1.0                       # on the grid, offset included
+    off = np.abs(moved) > 1.0                                # on the grid, offset included
+    if off.any():
+        why = (f"{int(off.sum())} of {len(t)} pulses more than 1 ms off the grid; worst "
+               f"{worst_pulses(t, moved, heard, cycles, probe)}; phonon: {stop_line(out)}")
+        late = re.search(r"MIDI out: \d+ sent, (\d+) late", out)
+        if late and int(late.group(1)):             # phonon's MIDI client missed JACK cycles
+            raise Unsteady(why)
+        raise AssertionError(why)
     assert np.median(raw) == pytest.approx(-offset_ms, abs=0.5)   # so MS earlier
     gaps = np.diff(heard[status == 0xF8][-50:])
     assert np.median(gaps) == pytest.approx(PULSE_MS * 1000, rel=1e-3)   # the session's tempo
@@ -78,3 +86,22 @@ def clock_follows_link(jack_here, tmp_path, offset_ms: float) -> None:
     assert status[i + 1] == 0xF8 and midi[i + 1, 0] == midi[i, 0]
     start_beat = log.beat_at(heard[i] + offset_ms * 1000.0)[0]
     assert abs(start_beat - 4 * round(start_beat / 4)) < 1 / 48          # half a pulse
+
+
+def stop_line(out: str) -> str:
+    """Phonon's summary line (underruns, device xruns, MIDI delivery)."""
+    return next((line for line in out.splitlines() if "stopped after" in line), out[-500:])
+
+
+def worst_pulses(t: np.ndarray, err_ms: np.ndarray, heard: np.ndarray, cycles: np.ndarray,
+                 probe: JackProbe, count: int = 3) -> str:
+    """Where the worst pulses lie: seconds after the first pulse heard, error, and the
+    nearest unsteady moment of the server (skipped cycle, odd period, xrun, settling loop)."""
+    bad_t = unsteady_times(cycles, probe.period, probe.sr, probe.xrun_frames)
+    parts = []
+    for i in np.argsort(-np.abs(err_ms))[:count]:
+        near = (f"{(bad_t[np.argmin(np.abs(bad_t - t[i]))] - t[i]) / 1e6:+.2f} s"
+                if bad_t.size else "none")
+        parts.append(f"{(t[i] - heard[0]) / 1e6:.2f} s: {err_ms[i]:+.2f} ms (nearest unsteady "
+                     f"moment {near})")
+    return "; ".join(parts) + f"; JACK xruns {probe.xruns}, {bad_t.size} unsteady moments"
