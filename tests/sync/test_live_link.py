@@ -64,6 +64,11 @@ class PeerLog:
         us, beat, bpm = rows[i]
         return beat + (t - us) * bpm / 60e6, bpm
 
+    def tempo_changes(self) -> list[float]:
+        """Host times (µs) at which the peer first saw the session at a new tempo."""
+        rows = np.array(self.rows)
+        return rows[1:, 0][np.diff(rows[:, 2]) != 0].tolist() if len(rows) > 1 else []
+
     def stop(self) -> None:
         self._stop.set()
         self._thread.join()
@@ -223,11 +228,18 @@ def share_tempo_and_downbeats(tmp_path: Path) -> None:
     for out in (out_a, out_b):
         assert "underruns: 0;" in out, out            # joining and leaving never glitch
     start = b.t[0] + 2e6                              # converged: 2 s after B starts
+    # when the session's tempo changed, as the test's peer saw it: A's edit is swapped in at
+    # its next cycle start (up to 2 s after the save at cps 0.5), then the peer's own proposal
+    changes = log.tempo_changes()
+    assert len(changes) == 2 and edit_us < changes[0] < peer_us <= changes[1] < leave_us, \
+        [(x - edit_us) / 1e6 for x in changes]
 
     def settled(c: Capture) -> np.ndarray:
-        """Indices of steady onsets outside the second after each tempo change."""
+        """Indices of steady onsets outside the second after each tempo change (B learns of
+        A's change over the network while it renders ahead: the tempo it rendered meanwhile
+        is caught up by its follower)."""
         keep = (c.t > start) & (c.t < leave_us - 0.2e6) & c.steady
-        for change in (edit_us, peer_us):
+        for change in changes:
             keep &= ~((c.t > change) & (c.t < change + 1.0e6))
         return np.flatnonzero(keep)
 
@@ -241,12 +253,14 @@ def share_tempo_and_downbeats(tmp_path: Path) -> None:
         raise Unsteady(f"only {len(gaps)} steady onsets; JACK xruns {a.xruns}, {b.xruns}")
     print(f"\nA vs B onsets: max {gaps.max():.2f} ms, median {np.median(gaps):.2f} ms over "
           f"{len(gaps)} onsets ({left_out} left out: unsteady server clock or a tempo change; "
-          f"JACK xruns {a.xruns}, {b.xruns})")
+          f"JACK xruns {a.xruns}, {b.xruns}); the session's tempo changed "
+          f"{[round((x - edit_us) / 1e6, 3) for x in changes]} s after the edit")
     worst = [(round((b.t[i] - start) / 1e6, 3), round(g, 2), b.nearest_unsteady_ms(b.t[i]),
               a.nearest_unsteady_ms(a.t[j])) for i, j, g in zip(ib, ia, gaps) if g > TOLERANCE_MS]
     assert gaps.max() <= TOLERANCE_MS, (
         f"(s after the check starts, ms apart, ms to B's / A's nearest unsteady clock): {worst}; "
-        f"edit at {(edit_us - start) / 1e6:.3f} s, peer's tempo at {(peer_us - start) / 1e6:.3f} s")
+        f"edit at {(edit_us - start) / 1e6:.3f} s, peer's tempo at {(peer_us - start) / 1e6:.3f} s, "
+        f"the session's tempo changed at {[round((x - start) / 1e6, 3) for x in changes]} s")
     # 2. both on the Link timeline (the test peer's beats), cycle starts on the quantum
     for name, c in (("A", a), ("B", b)):
         kept = settled(c)
