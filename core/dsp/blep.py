@@ -50,7 +50,8 @@ def make_residual_table() -> np.ndarray:
 
 
 #: `make_residual_table()`'s table, computed once and shipped (its 2^17-point FFTs cost 35 ms
-#: at every start); `tests/dsp/test_dsp_oscillators.py` checks it against a fresh computation (to 1e-12: other CPUs round the FFTs differently in the last bits)
+#: at every start); `tests/dsp/test_dsp_oscillators.py` checks it against a fresh computation
+#: (to 1e-12: other CPUs round the FFTs differently in the last bits)
 TABLE_FILE = Path(__file__).with_name("blep_residual.npy")
 
 

@@ -259,7 +259,8 @@ def share_tempo_and_downbeats(tmp_path: Path) -> None:
               a.nearest_unsteady_ms(a.t[j])) for i, j, g in zip(ib, ia, gaps) if g > TOLERANCE_MS]
     assert gaps.max() <= TOLERANCE_MS, (
         f"(s after the check starts, ms apart, ms to B's / A's nearest unsteady clock): {worst}; "
-        f"edit at {(edit_us - start) / 1e6:.3f} s, peer's tempo at {(peer_us - start) / 1e6:.3f} s, "
+        f"edit at {(edit_us - start) / 1e6:.3f} s, "
+        f"peer's tempo at {(peer_us - start) / 1e6:.3f} s, "
         f"the session's tempo changed at {[round((x - start) / 1e6, 3) for x in changes]} s")
     # 2. both on the Link timeline (the test peer's beats), cycle starts on the quantum
     for name, c in (("A", a), ("B", b)):
