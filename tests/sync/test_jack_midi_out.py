@@ -50,7 +50,12 @@ def test_messages_leave_at_the_exact_frame_of_their_sample(jack_here):
     np.testing.assert_array_equal(ons[:, 2].astype(int) & 15,
                                   np.array([i % 16 for i in range(40)])[keep])
     np.testing.assert_array_equal(np.sort(offs[:, 0] - start), want_off)
-    assert midi.late == 0 and midi.dropped == 0 and midi.error is None
+    # phonon's client can miss the cycle JACK skipped for the probe (an xrun): it writes those
+    # messages late, at the start of its next cycle, and they never arrive (checked above);
+    # every other message leaves on time
+    missed = int((~probe.ran(start + np.array(onsets + offsets))).sum())
+    assert midi.late <= missed, (midi.late, missed, probe.xruns)
+    assert midi.dropped == 0 and midi.error is None
 
 
 @contextlib.contextmanager
