@@ -174,8 +174,9 @@ def test_auto_placement_ships_heavy_chains_after_measuring_and_stays_identical()
 def test_the_profile_and_the_summary_say_which_nodes_stay_with_the_coordinator_and_why(
         monkeypatch):
     """Which nodes are light is measured (`hits`, a Python loop, was light on the machines
-    before and 46 us on an AMD EPYC one), so each reason is checked against the cost placement
-    measured for its node."""
+    before and 46 us on an AMD EPYC one; a preemption in the warm-up blocks makes any node
+    look heavy: `mix`, 12 us, once measured over 40), so each reason is checked against the
+    cost placement measured for its node."""
     from phonon.runtime import costmodel, placement
     measured: dict[str, float] = {}
     by_cost = placement.Placement.by_cost
@@ -192,19 +193,19 @@ def test_the_profile_and_the_summary_say_which_nodes_stay_with_the_coordinator_a
     assert {nid for nid, r in rows.items() if r.why} == home     # a reason for each, only them
     assert set(measured) == set(rows)
     for nid in home:                      # light: measured under the hand-over's worth
-        light = measured[nid] < costmodel.SHIP_MIN_US
-        assert rows[nid].why == ("light node" if light else "its share"), (nid, measured[nid])
-    assert rows["mix"].why == "light node"                   # a sum of five: light anywhere
+        is_light = measured[nid] < costmodel.SHIP_MIN_US
+        assert rows[nid].why == ("light node" if is_light else "its share"), (nid, measured[nid])
     busy_home = [f"h{k}" for k in range(4) if f"h{k}" in home]   # (measured: how many varies)
     assert busy_home and {rows[h].why for h in busy_home} == {"its share"}
     light, share = (len([nid for nid in home if rows[nid].why == why])
                     for why in ("light node", "its share"))
-    assert light + share == len(home)
+    assert light + share == len(home) and light >= 1     # (the amps measure ~4 us)
     assert (f"; kept in the coordinator: {light} light (< 40 µs: not worth a hand-over), "
             f"{share} the coordinator's share of the work") in s.executor.describe()
     table = s.executor.profile().table()
     assert table.splitlines()[0].endswith("why")
-    assert any(line.startswith("mix ") and line.endswith("light node")
+    some_light = next(nid for nid in home if rows[nid].why == "light node")
+    assert any(line.startswith(f"{some_light} ") and line.endswith("light node")
                for line in table.splitlines())
 
 
