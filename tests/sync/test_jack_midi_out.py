@@ -13,6 +13,7 @@ import numpy as np
 from phonon.sync.jack_midi import JackMidi
 from phonon.sync.midi_out import MidiScheduler
 from phonon.sync.timeline import StreamTimeline
+from tests.retry import MachineFault, on_a_steady_run
 
 from .jack_probe import JackProbe
 
@@ -86,14 +87,24 @@ def test_a_message_scheduled_too_late_leaves_at_once_and_is_counted(jack_here):
     assert got[0, 0] - now > 0.09 * 44100
 
 
-def test_drain_returns_once_the_last_messages_reached_the_reader(jack_here):
+def test_drain_returns_once_the_last_messages_reached_the_reader(jack_here, tmp_path):
     """`phonon live` stops with notes off and Stop, then drains and closes its client: what
-    `drain` waited for is in the reader's hands before the ports go away."""
+    `drain` waited for is in the reader's hands before the ports go away. Retried (twice at
+    most) only when the reader's count is off and JACK reported xruns (a fresh-clone run read
+    34 messages after 33 sent)."""
+    on_a_steady_run(lambda _: drain_reaches_the_reader(), tmp_path)
+
+
+def drain_reaches_the_reader() -> None:
     with client_and_probe(5) as (sched, midi, probe, now):
         for k in range(40):                          # at once, as the messages of a stop
             sched.send(probe.frame_now() + 64 * k, "out", bytes((0xB0, 123, 0)))
             assert midi.drain(2.0)
-            assert len(probe.events) == k + 1, k     # before any close
+            read = len(probe.events)
+            if read != k + 1 and probe.xruns:
+                raise MachineFault(f"{read} messages read after {k + 1} sent; JACK xruns "
+                                   f"{probe.xruns}")
+            assert read == k + 1, k                  # before any close
         sched.send(probe.frame_now() + 10 * 44100, "out", bytes((0xFC,)))   # not due for 10 s
         t0 = time.monotonic()
         assert not midi.drain(0.2)                   # gives up at its timeout
