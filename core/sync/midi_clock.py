@@ -3,9 +3,10 @@
 A beat is `1 / beats_per_cycle` of a cycle, so pulse k falls on cycle `k / (24 *
 beats_per_cycle)` and is scheduled at the sample the clock maps that cycle to (the same
 rounding as pattern onsets): pulses follow tempo changes, hot swaps and Link exactly. Start
-(0xFA) is sent at the first cycle boundary after the clock starts, immediately before the pulse
-there, so a receiver's bar 1 is a Phonon cycle start; pulses run before it (receivers lock their
-tempo on them). Stop (0xFC) is sent by `stop(sample)`.
+(0xFA) is sent with the first pulse sent on a cycle boundary, immediately before it, so a
+receiver's bar 1 is a Phonon cycle start; pulses run before it (receivers lock their tempo on
+them). That holds whatever the clock does before it: a first block that begins just after a
+boundary, a Link jump over one. Stop (0xFC) is sent by `stop(sample)`.
 """
 from __future__ import annotations
 
@@ -30,7 +31,6 @@ class MidiClock:
         self.started_at: int | None = None          # sample of the Start message
         self.stopped = False
         self._next: int | None = None               # index of the next pulse to schedule
-        self._start_pulse: int | None = None
 
     def block(self, clock: Any, start: int, frames: int) -> int:
         """Schedule the pulses that fall in [start, start + frames); returns how many."""
@@ -41,11 +41,7 @@ class MidiClock:
         # the pulse at or before `start` (its sample may round to `start` or later); a
         # pulse already sent is never repeated, whatever the tempo did since
         first = math.floor(clock.cycle_at(start) * per)
-        if self._next is None:
-            self._next = first
-            self._start_pulse = math.ceil(Fraction(first) / per) * per
-        else:
-            self._next = max(self._next, first)
+        self._next = first if self._next is None else max(self._next, first)
         count = 0
         while True:
             k = self._next
@@ -53,7 +49,7 @@ class MidiClock:
             if sample >= end:
                 break
             if sample >= start:
-                if k == self._start_pulse and self.started_at is None:
+                if self.started_at is None and (k / per).denominator == 1:   # a cycle start
                     self.scheduler.send(sample, self.port, START)
                     self.started_at = sample
                 self.scheduler.send(sample, self.port, PULSE)

@@ -62,6 +62,42 @@ def test_clock_pulses_fall_on_24ths_of_a_beat_whatever_the_block(cps):
         assert msgs[i + 1].data == PULSE and msgs[i + 1].sample == starts[0]
 
 
+def starts_and_pulses(clock: Clock, first_block: int, blocks: int, jumps: dict) -> tuple:
+    """Run a MidiClock for `blocks` blocks of 256 from `first_block`; before block i in
+    `jumps`, the clock is retimed there to cycle `jumps[i]` (as a Link jump does). Returns
+    the messages, the indices of Start among them, and the cycle Start was sent on."""
+    s = MidiScheduler()
+    mc = MidiClock(s, beats_per_cycle=4)
+    start_cycle = None                               # the cycle Start was sent at, then
+    for i in range(blocks):
+        b = first_block + 256 * i
+        if i in jumps:
+            clock.retime(b, jumps[i], clock.cps)
+        mc.block(clock, b, 256)
+        if start_cycle is None and mc.started_at is not None:
+            start_cycle = clock.cycle_at(mc.started_at)
+    msgs = s.due(10 ** 12)
+    starts = [i for i, m in enumerate(msgs) if m.data == START]
+    return msgs, starts, start_cycle
+
+
+@pytest.mark.parametrize("first_block, jumps, start_cycle", [
+    (88201, {}, 2),                                  # one sample after cycle 1's pulse
+    (88200 - 5 * 256, {2: Fraction(51, 50)}, 2),     # Link jumps from before cycle 1 past it
+    (88200 - 5 * 256, {2: Fraction(99, 100), 20: Fraction(1, 2)}, 1),   # ... back: no repeat
+])
+def test_start_goes_out_with_the_first_pulse_sent_on_a_cycle_start(first_block, jumps,
+                                                                    start_cycle):
+    """The CI run that lost Start: the bar the clock first aimed at was never sent (its
+    block began after it, or Link jumped over it), and Start never went out."""
+    clock = Clock(44100, Fraction(1, 2))
+    msgs, starts, cycle = starts_and_pulses(clock, first_block, 800, jumps)
+    assert len(starts) == 1 and cycle == start_cycle
+    i = starts[0]
+    assert msgs[i + 1].data == PULSE and msgs[i + 1].sample == msgs[i].sample
+    assert all(m.data == PULSE for m in msgs[:i])          # pulses ran before it
+
+
 def test_clock_follows_a_tempo_change_without_repeating_a_pulse():
     sr = 48000
     s = MidiScheduler()
