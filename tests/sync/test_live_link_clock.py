@@ -83,7 +83,9 @@ def clock_follows_link(jack_here, tmp_path, offset_ms: float) -> None:
     gaps = np.diff(heard[status == 0xF8][-50:])
     assert np.median(gaps) == pytest.approx(PULSE_MS * 1000, rel=1e-3)   # the session's tempo
     # Start goes out with the pulse on a bar (the pulses' timing is checked above)
-    i = np.flatnonzero(status == 0xFA)[0]
+    starts = np.flatnonzero(status == 0xFA)
+    assert len(starts) == 1, f"{len(starts)} Start messages among {len(status)} received"
+    i = starts[0]
     assert status[i + 1] == 0xF8 and midi[i + 1, 0] == midi[i, 0]
     start_beat = log.beat_at(heard[i] + offset_ms * 1000.0)[0]
     assert abs(start_beat - 4 * round(start_beat / 4)) < 1 / 48          # half a pulse
