@@ -17,7 +17,7 @@ import signal
 import sys
 import warnings
 
-from . import __version__
+from . import __version__, collector
 from .commands import COMMANDS
 
 SIGPIPE_STATUS = 128 + 13       # what a Unix tool reports when the reader of its output left
@@ -55,8 +55,13 @@ def command_of(argv: list[str]) -> str | None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run `phonon ARGS` (`argv`, default the command line); the exit status. Called as the
-    process's entry point (`argv` None), it leaves SIGINT ignored once the command is over."""
+    process's entry point (`argv` None), it leaves SIGINT ignored once the command is over,
+    and keeps the garbage collector out of the process's start-up and exit
+    (`phonon.collector`)."""
     interrupted: list[int] = []
+    entry = argv is None
+    if entry:
+        collector.pause_for_start_up()
 
     def on_sigint(signum: int, frame: object) -> None:
         interrupted.append(signum)
@@ -81,6 +86,8 @@ def main(argv: list[str] | None = None) -> int:
         # skipped by the registry): the Ctrl-C ended it. A command that stops on Ctrl-C
         # (live, dirt) and returns 0 keeps its status.
         status = 130
+    if entry:
+        collector.freeze_for_exit()
     return status
 
 

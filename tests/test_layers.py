@@ -21,7 +21,7 @@ SOURCES = {"core": "phonon", "nodes": "phonon.nodes", "plugins": "phonon.plugins
 #: Bottom first. A component is a module or package; a module belongs to the longest component
 #: that is a prefix of its name (`phonon.lang.ir` to itself, `phonon.lang.parser` to `phonon.lang`).
 LAYERS: list[tuple[str, ...]] = [
-    ("phonon.errors", "phonon.program_file"),               # error types; reading a program
+    ("phonon.errors", "phonon.program_file", "phonon.collector"),   # errors; reading a program; GC phases
     ("phonon.patterns", "phonon.lang.ir", "phonon.dsp", "phonon.osc"),   # pure foundations
     ("phonon.plugins", "phonon.samples", "phonon.vst3"),    # node API + registry; samples; VST3 host
     ("phonon.lang", "phonon.plan", "phonon.nodes"),         # compiler; planner; node library

@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from .. import collector
 from ..lang.ir import GraphIR
 from ..program_file import read_program
 from ..runtime.options import RuntimeOptions
@@ -54,11 +55,13 @@ def open_session(source: str | os.PathLike | GraphIR, options: SessionOptions | 
     else:
         samples = make_sample_bank(samples, options.sr)
         graph = compile_source(source, file=file or "<input>", registry=registry, bank=samples)
-    return Session(graph, options.sr, options.block, registry=registry, samples=samples,
-                   reporter=reporter, workers=options.workers, runtime=options.runtime,
-                   start=start, clock=clock, feedback_block=options.feedback_block,
-                   optimize_graph=options.optimize, seed=options.seed,
-                   resources=options.resources)
+    session = Session(graph, options.sr, options.block, registry=registry, samples=samples,
+                      reporter=reporter, workers=options.workers, runtime=options.runtime,
+                      start=start, clock=clock, feedback_block=options.feedback_block,
+                      optimize_graph=options.optimize, seed=options.seed,
+                      resources=options.resources)
+    collector.start_up_over()          # the command line's start-up is over (no-op otherwise)
+    return session
 
 
 def render(source: str | os.PathLike | GraphIR, seconds: float, sr: int = 44100,

@@ -25,6 +25,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from .. import collector
 from ..samples.bank import SampleBank
 from ..timing.clock import Clock
 from .binding import Bound
@@ -94,6 +95,7 @@ class Supervisor:
                     # a node crashing its worker is reported by the coordinator in one line;
                     # the interpreter's fatal-error dump would only repeat it as noise
                     faulthandler.disable()
+                    collector.start_up_over()    # the usual thresholds, if the CLI paused them
                     ours.close()
                     self._become_worker(slot, jobs, last, crowded, failed, theirs)
                 finally:
