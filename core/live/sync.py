@@ -210,9 +210,12 @@ class LiveSync:
     def after_block(self, session: Any, start: int, frames: int) -> None:
         # with Link, the clock starts once the stream places samples on the Link timeline (the
         # blocks rendered before the device runs only guess their heard time: a Start sent
-        # then would miss the session's bar)
-        if self.clock_out is not None and (self.follower is None or self.timeline.anchored):
-            self.clock_out.block(session.clock, start, frames)
+        # then would miss the session's bar), and Start waits until the follower has settled
+        # there (its first heard times may still be a few ms off)
+        follower = self.follower
+        if self.clock_out is not None and (follower is None or self.timeline.anchored):
+            self.clock_out.block(session.clock, start, frames,
+                                 follower is None or follower.settled)
 
     # -- main thread
     def status(self) -> str:

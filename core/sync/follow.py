@@ -6,8 +6,11 @@ is the same moment. Before each block the render thread calls `before_block(cloc
 
 1. t = the host time sample `start` will be heard (`heard(start)`: the stream timeline, i.e.
    JACK's cycle times + the device's playback latency + `--link-offset`);
-2. the error is Link's cycle at t minus the clock's cycle at `start`. More than `jump_s`
-   (at start, or when the session's timeline itself jumps) re-anchors the clock there;
+2. the error is Link's cycle at t minus the clock's cycle at `start`. The first block whose
+   heard time comes from the stream (the blocks before it only guessed when they are heard)
+   puts the clock exactly on the timeline: joining peers, the clock re-anchors there whatever
+   the error; alone, the session's timeline moves to the clock. Later, an error of more than
+   `jump_s` (the session's timeline itself jumped) re-anchors the clock;
 3. otherwise the clock is retimed, without a jump, to the tempo that reaches Link's cycle at
    the end of the current correction window (`horizon_s` long; a new window starts when one
    ends): the error is gone at the window's end (not merely shrinking), tempo changes are
@@ -28,6 +31,7 @@ from .link import LinkSession
 
 GRID = 2 ** 24
 MAX_SLEW = 0.12                 # the followed tempo stays within +-12 % of the session's
+SETTLED_MS = 1.0                # `settled`: the last block's phase error at most this
 
 
 @dataclass
@@ -67,6 +71,14 @@ class LinkFollower:
         self._estimate: tuple[int, float] | None = None
         self._window_end = 0                  # the sample the current correction aims at
         self._started = False
+        self._heard = False                   # a heard time from the stream has been seen
+
+    @property
+    def settled(self) -> bool:
+        """Whether the clock is on the timeline at the stream's heard time: a heard time from
+        the stream has been seen and the last block's phase error was within `SETTLED_MS`
+        (a MIDI clock's Start waits for it, so it falls on the session's bar)."""
+        return self._heard and abs(self.stats.error_ms) <= SETTLED_MS
 
     def cps_of(self, bpm: float) -> float:
         return bpm / 60.0 / self.bpc
@@ -79,6 +91,9 @@ class LinkFollower:
         t = self.heard(sample)
         if t is not None:
             return t
+        return self._estimated(sample)
+
+    def _estimated(self, sample: int) -> float:
         if self._estimate is None:
             self._estimate = (sample, self.link.now_us() + self.expected_latency_s * 1e6)
         s0, t0 = self._estimate
@@ -94,16 +109,24 @@ class LinkFollower:
             if self.link.peers == 0:
                 beat = float(clock.cycle_at(start)) * self.bpc
                 self.link.request_beat(beat, self.heard_at(start))
-        t = self.heard_at(start)
+        t = self.heard(start)
+        first_heard = t is not None and not self._heard
+        if t is None:
+            t = self._estimated(start)
+        else:
+            self._heard = True
+        here = clock.cycle_at(start)
+        alone = self.link.peers == 0
+        if first_heard and alone:              # the session's timeline moves to the clock
+            self.link.request_beat(float(here) * self.bpc, t)
         state = self.link.capture(t)
         stats = self.stats
         stats.tempo, stats.phase, stats.peers = state.tempo, state.phase_at(t), self.link.peers
         cps_link = self.cps_of(state.tempo)
         target = state.ref_beat / self.bpc
-        here = clock.cycle_at(start)
         error = target - float(here)
         stats.error_ms = 1000.0 * error / cps_link
-        if abs(error / cps_link) > self.jump_s:
+        if (first_heard and not alone) or abs(error / cps_link) > self.jump_s:
             clock.retime(start, on_grid(Fraction(target)), cps_link)
             stats.jumps += 1
             self._window_end = 0

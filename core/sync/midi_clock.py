@@ -6,7 +6,9 @@ rounding as pattern onsets): pulses follow tempo changes, hot swaps and Link exa
 (0xFA) is sent with the first pulse sent on a cycle boundary, immediately before it, so a
 receiver's bar 1 is a Phonon cycle start; pulses run before it (receivers lock their tempo on
 them). That holds whatever the clock does before it: a first block that begins just after a
-boundary, a Link jump over one. Stop (0xFC) is sent by `stop(sample)`.
+boundary, a Link jump over one. A caller may hold Start back (`block(..., start_ok=False)`,
+Link's follower not yet settled on the heard timeline): it then goes out with the first
+cycle-start pulse of a block that allows it. Stop (0xFC) is sent by `stop(sample)`.
 """
 from __future__ import annotations
 
@@ -32,8 +34,9 @@ class MidiClock:
         self.stopped = False
         self._next: int | None = None               # index of the next pulse to schedule
 
-    def block(self, clock: Any, start: int, frames: int) -> int:
-        """Schedule the pulses that fall in [start, start + frames); returns how many."""
+    def block(self, clock: Any, start: int, frames: int, start_ok: bool = True) -> int:
+        """Schedule the pulses that fall in [start, start + frames); returns how many. Start
+        goes out only in a block with `start_ok`."""
         if self.stopped:
             return 0
         end = start + frames
@@ -49,7 +52,8 @@ class MidiClock:
             if sample >= end:
                 break
             if sample >= start:
-                if self.started_at is None and (k / per).denominator == 1:   # a cycle start
+                if self.started_at is None and start_ok \
+                        and (k / per).denominator == 1:                      # a cycle start
                     self.scheduler.send(sample, self.port, START)
                     self.started_at = sample
                 self.scheduler.send(sample, self.port, PULSE)

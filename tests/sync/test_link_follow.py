@@ -92,3 +92,43 @@ def test_a_tempo_proposed_by_the_program_reaches_the_other_peer_within_a_beat(pe
     follower = LinkFollower(mine, lambda n: None, SR, beats_per_cycle=4)
     follower.propose_cps(0.75)                    # cps: 0.75 at 4 beats per cycle = 180 BPM
     assert wait_for_tempo(other, 180) < 60 / 180
+
+
+@pytest.mark.parametrize("joining", [True, False], ids=["joining", "alone"])
+def test_the_first_heard_time_from_the_stream_puts_the_clock_exactly_on_the_timeline(peers,
+                                                                                    joining):
+    """Blocks rendered before the stream runs only guess when they are heard (now + the
+    expected latency); when the stream's heard time arrives, 30 ms later than the guess here
+    (under the 50 ms jump threshold), the clock is on the Link timeline from that block on,
+    not slewed onto it over the next correction window: joining peers, it re-anchors; alone,
+    the session's timeline moves to it and the clock runs on undisturbed."""
+    mine = peers(120)
+    other = peers(120) if joining else None
+    if joining:
+        wait_for_peers(other, mine)
+    clock = Clock(SR, Fraction(1, 2))
+    real = []                                     # [t0] once the stream "runs"
+    follower = LinkFollower(mine, lambda n: real[0] + n * 1e6 / SR if real else None, SR,
+                            beats_per_cycle=4)
+    errors, cycles, settled = [], [], []
+    for k in range(40):
+        start = k * BLOCK
+        if k == 10:                               # the stream runs: heard 30 ms after the guess
+            real.append(follower.heard_at(0) + 30_000.0)
+        follower.before_block(clock, start, BLOCK)
+        settled.append(follower.settled)
+        cycles.append(float(clock.cycle_at(start)))
+        if real:
+            view = mine.capture(follower.heard_at(start))
+            errors.append(1000 * (cycles[-1] - view.ref_beat / 4) / (view.tempo / 240))
+    assert max(abs(e) for e in errors) < 0.05, errors[:3]      # ms, from the first heard block
+    assert follower.settled                       # what lets a MIDI clock send Start
+    assert not any(settled[:10])                  # guessed heard times never settle it
+    assert all(settled[11:])
+    if joining:
+        assert follower.stats.jumps == 2          # onto the timeline (guessed), then exactly
+        assert not settled[10]                    # the block it jumped at measured 30 ms
+    else:
+        assert follower.stats.jumps == 0          # alone: the timeline moved, not the clock
+        steps = [b - a for a, b in zip(cycles, cycles[1:])]
+        assert max(steps) - min(steps) < 1e-9     # the clock ran on at its own tempo

@@ -98,6 +98,24 @@ def test_start_goes_out_with_the_first_pulse_sent_on_a_cycle_start(first_block, 
     assert all(m.data == PULSE for m in msgs[:i])          # pulses ran before it
 
 
+def test_start_held_back_goes_out_with_the_first_cycle_start_pulse_once_allowed():
+    """Link's follower not yet settled (`start_ok` False) holds Start back, not the pulses:
+    cycle 1's pulse goes out alone, Start comes with cycle 2's, the first allowed."""
+    clock = Clock(44100, Fraction(1, 2))
+    s = MidiScheduler()
+    mc = MidiClock(s, beats_per_cycle=4)
+    settle = clock.sample_at(Fraction(3, 2))          # settled from cycle 1.5 on
+    for b in range(0, 4 * 88200, 256):
+        mc.block(clock, b, 256, start_ok=b >= settle)
+    msgs = s.due(10 ** 12)
+    starts = [i for i, m in enumerate(msgs) if m.data == START]
+    assert len(starts) == 1 and msgs[starts[0]].sample == clock.sample_at(Fraction(2))
+    assert msgs[starts[0] + 1].data == PULSE and msgs[starts[0] + 1].sample == 176400
+    pulses = [m.sample for m in msgs if m.data == PULSE]
+    assert pulses == [clock.sample_at(Fraction(k, 96)) for k in range(len(pulses))]
+    assert 88200 in pulses                            # cycle 1's pulse, without Start
+
+
 def test_clock_follows_a_tempo_change_without_repeating_a_pulse():
     sr = 48000
     s = MidiScheduler()
