@@ -10,9 +10,9 @@ For the command-line process only (`phonon.cli.main` as the entry point):
 - `pause_for_start_up()`: the youngest generation's threshold is raised to
   `START_UP_THRESHOLD`, so start-up triggers no collection (and a command that never opens a
   session still collects, after that many new objects);
-- `start_up_over()`, called when a session is open: what exists now is long-lived and is frozen
-  (kept out of every later collection: the render loop's and a live set's collections stay
-  short), and the usual thresholds are back;
+- `start_up_over()`, called when a session is open (and by `phonon batch` when its workers
+  run): what exists now is long-lived and is frozen (kept out of every later collection: the
+  render loop's and a live set's collections stay short), and the usual thresholds are back;
 - `freeze_for_exit()`: when the command is over, everything still alive is frozen, so the
   interpreter's last collections skip it. Exit still runs the `atexit` hooks (shared-memory
   unlinking, `weakref.finalize` callbacks such as `tap`'s file) and frees what reference

@@ -8,6 +8,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from .. import collector
 from ..errors import PhononError
 from .plugin_paths import add_plugin_path_argument
 
@@ -83,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
 
     def started(report) -> None:
         nonlocal task
+        collector.start_up_over()        # the workers run: this process's start-up is over
         err.print(f"phonon batch: {report.total - report.skipped} jobs on {report.workers} "
                   f"{report.backend} workers" + (f", {report.skipped} done before (--resume)"
                                                  if report.skipped else ""), markup=False)
