@@ -77,9 +77,11 @@ def test_render_starts_without_collections_then_freezes_start_up_and_collects_as
 
 
 def test_exit_still_writes_a_tap_shorter_than_the_render_and_leaves_no_shared_memory(tmp_path):
+    """With a worker forked during start-up (the saw isolated): the render, the tap's file
+    (its finalizer runs at exit) and no segment left behind."""
     before = {n for n in os.listdir("/dev/shm") if n.startswith("phonon_")}
     program = "cps: 1\nout: saw 110 * 0.3 # tap \"t.wav\" 2\n"
-    seen = run_cli(tmp_path, program, "-d", "0.5", "-j", "1")
+    seen = run_cli(tmp_path, program, "-d", "0.5", "--isolate", "saw")   # a forked worker
     assert seen["exit"]["status"] == 0
     data, sr = sf.read(tmp_path / "t.wav", dtype="float32", always_2d=True)
     out, _ = sf.read(tmp_path / "out.wav", dtype="float32", always_2d=True)
