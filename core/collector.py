@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import gc
 
-__all__ = ["START_UP_THRESHOLD", "pause_for_start_up", "start_up_over", "freeze_for_exit"]
+__all__ = ["START_UP_THRESHOLD", "pause_for_start_up", "start_up_over", "paused",
+           "freeze_for_exit"]
 
 #: new container objects after which start-up collects anyway (a command's start-up makes
 #: ~180 k; the default threshold is 700)

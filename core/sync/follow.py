@@ -102,13 +102,8 @@ class LinkFollower:
     def before_block(self, clock: Any, start: int, frames: int) -> None:
         """Retime `clock` for the block [start, start + frames) (call before rendering it).
         Alone in the session, the first call puts the session's timeline where the clock is
-        (the program starts at cycle 0 as without Link); with peers it joins their timeline
-        as it is."""
-        if not self._started:
-            self._started = True
-            if self.link.peers == 0:
-                beat = float(clock.cycle_at(start)) * self.bpc
-                self.link.request_beat(beat, self.heard_at(start))
+        (the program starts at cycle 0 as without Link), and again at the first heard time
+        from the stream; with peers it joins their timeline as it is."""
         t = self.heard(start)
         first_heard = t is not None and not self._heard
         if t is None:
@@ -117,8 +112,9 @@ class LinkFollower:
             self._heard = True
         here = clock.cycle_at(start)
         alone = self.link.peers == 0
-        if first_heard and alone:              # the session's timeline moves to the clock
+        if alone and (first_heard or not self._started):   # the timeline moves to the clock
             self.link.request_beat(float(here) * self.bpc, t)
+        self._started = True
         state = self.link.capture(t)
         stats = self.stats
         stats.tempo, stats.phase, stats.peers = state.tempo, state.phase_at(t), self.link.peers
