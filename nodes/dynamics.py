@@ -1,7 +1,7 @@
-"""Dynamics and space: reverb and compressor (pedalboard wrappers), limiter, expander and
-transient shaper (own kernels).
+"""Dynamics and space: compressor (pedalboard wrapper), reverb (JUCE's Freeverb as an own
+kernel, bit-identical to pedalboard's), limiter, expander and transient shaper (own kernels).
 
-Each node owns one pedalboard plugin and calls it with `reset=False` on every block, so the
+The compressor owns one pedalboard plugin and calls it with `reset=False` on every block, so the
 plugin keeps its state across blocks (the output does not depend on the block size). A
 parameter that arrives as an array is applied per segment: split where a pattern steps, or
 every 64 samples for a modulating signal (see `phonon.plugins.segments`).
@@ -14,6 +14,7 @@ import numpy as np
 import pedalboard
 
 from phonon.dsp import dynamics as dyn
+from phonon.dsp.freeverb import Freeverb, freeverb
 from phonon.dsp import pedal
 from phonon.dsp import limiter as lim
 from phonon.dsp.direct import compiled
@@ -25,6 +26,22 @@ from .common import FiniteInputs
 __all__ = ['Reverb', 'Compressor', 'Limiter', 'Expander', 'TransientShaper']
 
 MIN_SEGMENT = 4   # pattern steps closer than this are applied together (fewer plugin calls)
+
+
+def parameter_spans(p: Params, n: int) -> list[tuple[int, int]]:
+    """The spans of a block over which the parameters are applied as constants: split where a
+    pattern steps or every 64 samples of a signal (`segments`), spans shorter than
+    `MIN_SEGMENT` folded into their predecessor (fewer parameter changes)."""
+    spans = segments([v for _, v in p.items()], n)
+    if len(spans) > 1:
+        merged = [spans[0]]
+        for a, b in spans[1:]:
+            if b - a < MIN_SEGMENT or merged[-1][1] - merged[-1][0] < MIN_SEGMENT:
+                merged[-1] = (merged[-1][0], b)
+            else:
+                merged.append((a, b))
+        spans = merged
+    return spans
 
 
 def level_to_db(value: float) -> float:
@@ -87,16 +104,7 @@ class _Pedal(Node):
             return
         self._configured = None
         buf = self._copy_in(x, n)
-        spans = segments([v for _, v in p.items()], n)
-        if len(spans) > 1:   # fold spans shorter than MIN_SEGMENT into their predecessor
-            merged = [spans[0]]
-            for a, b in spans[1:]:
-                if b - a < MIN_SEGMENT or merged[-1][1] - merged[-1][0] < MIN_SEGMENT:
-                    merged[-1] = (merged[-1][0], b)
-                else:
-                    merged.append((a, b))
-            spans = merged
-        for a, b in spans:
+        for a, b in parameter_spans(p, n):
             self.configure(p, a)
             y = pedal.process(self.plugin, buf[:, a:b], self.sr)
             out[:, a:b] = y
@@ -132,39 +140,82 @@ class _Pedal(Node):
             self._input_ok, self._frames_ok = None, -1      # ... and so is its prepared size
 
 
-@node("reverb", doc="Freeverb-style room reverb (pedalboard.Reverb); out = dry*(1-mix) + wet*mix.",
-      inputs=1, category="fx")
-class Reverb(_Pedal):
+@node("reverb", doc="Freeverb room reverb (JUCE's, as in pedalboard.Reverb: the same output); "
+      "out = dry*(1-mix) + wet*mix.", inputs=1, category="fx")
+class Reverb(StateArrays, Node):
+    """`phonon.dsp.freeverb`: pedalboard's reverb algorithm as an own kernel, bit-identical to
+    `pedalboard.Reverb` and cheaper to call (docs/speed.md)."""
+
     room = Param(0.5, lo=0.0, hi=1.0, doc="room size")
     damp = Param(0.5, lo=0.0, hi=1.0, doc="high-frequency damping")
     mix = Param(0.33, lo=0.0, hi=1.0, doc="0 dry (bit-exact) .. 1 reverb only")
+    state_arrays = Freeverb.state_arrays
 
-    def make_plugin(self):
-        return pedalboard.Reverb()
+    def prepare(self, sr: int, block: int, channels: int) -> None:
+        self.reverb = Freeverb(float(sr), block)
+        for name in self.state_arrays:                 # the arrays `StateArrays` hands over
+            setattr(self, name, getattr(self.reverb, name))
+        self.buf = np.zeros((2, block), dtype=np.float32)   # input not usable as it is
+        self.tail = np.zeros((2, block), dtype=np.float32)  # the wet output of a dry block
+        self._steady: tuple | None = None       # (input, output, frames, values) of the last block
 
     def configure(self, p: Params, i: int) -> None:
+        """The parameters at sample `i` as pedalboard's Reverb node had them."""
         mix = min(max(value_at(p.mix, i), 0.0), 1.0)
-        self.plugin.room_size = min(max(value_at(p.room, i), 0.0), 1.0)
-        self.plugin.damping = min(max(value_at(p.damp, i), 0.0), 1.0)
-        self.plugin.wet_level = mix
-        # JUCE's Reverb (inside pedalboard) scales dry_level by 2: half of it is (1 - mix)
-        self.plugin.dry_level = (1.0 - mix) * 0.5
+        room = min(max(value_at(p.room, i), 0.0), 1.0)
+        damp = min(max(value_at(p.damp, i), 0.0), 1.0)
+        # JUCE's Reverb scales dry_level by 2: half of it is (1 - mix)
+        self.reverb.set(room, damp, mix, (1.0 - mix) * 0.5, 1.0)
+
+    def _input(self, x: np.ndarray, n: int) -> np.ndarray:
+        """`x` as a C-contiguous float32 stereo block (copied into `buf` when it is not)."""
+        if x.dtype == np.float32 and x.flags.c_contiguous and x.shape[0] == 2 \
+                and x.shape[1] >= n:
+            return x
+        if self.buf.shape[1] < n:
+            self.buf = np.zeros((2, n), dtype=np.float32)
+        self.buf[:, :n] = x[:, :n]
+        return self.buf
 
     def steady_call(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> tuple | None:
-        """The plugin's steady state (not the dry path of mix 0)."""
-        if type(p.mix) is not float or p.mix <= 0.0:
+        """The kernel on the same input and output (not the dry path of mix 0)."""
+        last = self._steady
+        if last is None or last[0] is not ins[0] or last[1] is not out \
+                or last[2] != ctx.frames or last[3] != tuple(p.__dict__.values()):
             return None
-        return self.steady_plugin_call(ctx, ins, p, out)
+        args = self.reverb.args(ins[0], out, 0, ctx.frames)
+        return compiled(freeverb, args), args
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames
-        if not isinstance(p.mix, np.ndarray) and p.mix <= 0.0:
-            out[:, :n] = ins[0][:, :n]          # bit-exact dry; keep the tail running
+        x = self._input(ins[0], n)
+        self._steady = None
+        values = tuple(p.__dict__.values())
+        if not any(type(v) is np.ndarray for v in values):
             self.configure(p, 0)
-            self._configured = None
-            pedal.process(self.plugin, ins[0][:, :n], self.sr)
+            if p.mix <= 0.0:
+                out[:, :n] = ins[0][:, :n]          # bit-exact dry; keep the tail running
+                self.reverb.process(x, self._tail(n), 0, n)
+                return
+            self.reverb.process(x, out, 0, n)
+            if x is ins[0] and out.shape[1] == n:
+                self._steady = (x, out, n, values)
             return
-        self.run_plugin(ctx, ins, p, out)
+        for a, b in parameter_spans(p, n):
+            self.configure(p, a)
+            self.reverb.process(x, out, a, b)
+
+    def load_state(self, state: dict) -> None:
+        """The predecessor's delay lines and ramps; its parameters are set again on the next
+        block (an unchanged value does not ramp, as in JUCE)."""
+        super().load_state(state)
+        self.reverb.params = ()
+        self._steady = None
+
+    def _tail(self, n: int) -> np.ndarray:
+        if self.tail.shape[1] < n:
+            self.tail = np.zeros((2, n), dtype=np.float32)
+        return self.tail
 
 
 @node("compressor", doc="Feed-forward compressor (pedalboard.Compressor) with make-up gain; "

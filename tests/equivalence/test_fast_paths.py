@@ -297,4 +297,6 @@ def test_reverb_reconfigures_after_a_dry_block():
     rev.process(ctx(2048), [x], Params(room=0.5, damp=0.5, mix=0.0), out)
     assert np.array_equal(out, x)                           # dry block: bit-exact input
     rev.process(ctx(2048), [x], wet, out)                   # the same constants as block 1
-    assert rev.plugin.wet_level == 0.5 and rev.plugin.dry_level == 0.25   # JUCE doubles it: (1-mix)
+    assert rev.reverb.params == (0.5, 0.5, 0.5, 0.25, 1.0)     # JUCE doubles dry: (1-mix)
+    from phonon.dsp.freeverb import DRY, WET1
+    assert rev.reverb.smooth[WET1, 1] == np.float32(1.5) and rev.reverb.smooth[DRY, 1] == 0.5

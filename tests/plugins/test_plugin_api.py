@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PUBLIC = {"phonon.plugins", "phonon.dsp", "phonon.samples", "phonon.samples.voicepool",
           "phonon.vst3"}
 KERNEL_MODULES = {"biquad", "blep", "clean", "comb", "control", "delay", "direct", "dynamics",
-                  "echo", "envelopes", "fx_kernels", "grains", "ladder", "limiter", "mixsum",
-                  "modulation", "orbit_fx", "oscillators", "pedal", "primitives", "reverbs",
+                  "echo", "envelopes", "freeverb", "fx_kernels", "grains", "ladder", "limiter",
+                  "mixsum", "modulation", "orbit_fx", "oscillators", "pedal", "primitives", "reverbs",
                   "strings", "svf", "synth_kernels", "vocoder", "voice_fx", "voice_fx_extra",
                   "waves"}
 
