@@ -1,21 +1,20 @@
-"""Dynamics and space: compressor (pedalboard wrapper), reverb (JUCE's Freeverb as an own
-kernel, bit-identical to pedalboard's), limiter, expander and transient shaper (own kernels).
+"""Dynamics and space: reverb and compressor (JUCE's, as pedalboard plays them, reproduced as
+own kernels with bit-identical output), limiter, expander and transient shaper (own kernels).
 
-The compressor owns one pedalboard plugin and calls it with `reset=False` on every block, so the
-plugin keeps its state across blocks (the output does not depend on the block size). A
-parameter that arrives as an array is applied per segment: split where a pattern steps, or
-every 64 samples for a modulating signal (see `phonon.plugins.segments`).
+Reverb and compressor keep their state across blocks (the output does not depend on the block
+size). A parameter that arrives as an array is applied per segment: split where a pattern
+steps, or every 64 samples for a modulating signal (see `phonon.plugins.segments`).
 """
 from __future__ import annotations
 
 import math
+from typing import Callable
 
 import numpy as np
-import pedalboard
 
 from phonon.dsp import dynamics as dyn
+from phonon.dsp.compressor import JuceCompressor, compress
 from phonon.dsp.freeverb import Freeverb, freeverb
-from phonon.dsp import pedal
 from phonon.dsp import limiter as lim
 from phonon.dsp.direct import compiled
 from phonon.plugins import (Block, Node, Param, ParamBuffers, Params, StateArrays, node, segments,
@@ -25,7 +24,7 @@ from .common import FiniteInputs
 
 __all__ = ['Reverb', 'Compressor', 'Limiter', 'Expander', 'TransientShaper']
 
-MIN_SEGMENT = 4   # pattern steps closer than this are applied together (fewer plugin calls)
+MIN_SEGMENT = 4   # pattern steps closer than this are applied together (fewer parameter sets)
 
 
 def parameter_spans(p: Params, n: int) -> list[tuple[int, int]]:
@@ -49,123 +48,23 @@ def level_to_db(value: float) -> float:
     return 20.0 * math.log10(value) if value > 0.0 else float(value)
 
 
-class _Pedal(Node):
-    """Runs `self.plugin` over the block, setting its parameters per segment via `configure`."""
+class _JuceKernel(StateArrays, Node):
+    """An effect of JUCE's (as pedalboard plays it) reproduced as an own kernel: `self.fx`
+    holds its state arrays and `args(x, out, start, stop)`, `kernel(*args)` runs it, and
+    `configure(p, i)` sets the parameters at sample i. Constant parameters are set once per
+    block; arrays are applied per span (`parameter_spans`)."""
 
-    def make_plugin(self):  # pragma: no cover - abstract
-        raise NotImplementedError
+    kernel: Callable[..., None]
+
+    def prepare_kernel(self, fx, block: int) -> None:
+        self.fx = fx
+        for name in fx.state_arrays:                   # the arrays `StateArrays` hands over
+            setattr(self, name, getattr(fx, name))
+        self.buf = np.zeros((2, block), dtype=np.float32)    # input not usable as it is
+        self._steady: tuple | None = None    # (input, output, frames, values) of the last block
 
     def configure(self, p: Params, i: int) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
-
-    def prepare(self, sr: int, block: int, channels: int) -> None:
-        self.sr = float(sr)
-        self.plugin = self.make_plugin()
-        pedal.prime(self.plugin, channels, self.sr, block)   # same output for any block size
-        self.buf = np.zeros((channels, block), dtype=np.float32)
-        self._configured: tuple | None = None     # the constant values the plugin has
-        self._input_ok: np.ndarray | None = None  # an input array found usable without a copy
-        self._frames_ok = -1                        # ... for blocks of this many frames
-        self._size = pedal.prepared_frames(self.plugin)    # the plugin's largest call
-
-    def run_plugin(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
-        n = ctx.frames
-        x = ins[0]
-        values = tuple(p.__dict__.values())
-        try:
-            constant = values == self._configured       # the common case: all as last block
-        except ValueError:                              # an array where a float was
-            constant = False
-        if constant and x is self._input_ok and n == self._frames_ok:
-            # the steady state: the plugin has played (a primed one's first call resets it,
-            # see `pedal.process`) and the block fits one call
-            out[...] = self.plugin.process(x, self.sr, self._size, False)
-            return
-        if not constant:
-            constant = not any(type(v) is np.ndarray for v in values)
-            if constant:
-                self.configure(p, 0)                    # constant parameters: configure once
-                self._configured = values
-        if constant:
-            # feed the input without a copy when it is a contiguous float32 (channels, n) block
-            if x is not self._input_ok or x.shape[1] != n:
-                if x.shape[1] != n or not x.flags.c_contiguous or x.dtype != np.float32 \
-                        or x.shape[0] != self.buf.shape[0]:
-                    x = self._copy_in(x, n)
-                else:
-                    self._input_ok = x
-                    self._size = pedal.prepared_frames(self.plugin)
-                    self._frames_ok = n if n == out.shape[1] and n <= self._size else -1
-            y = pedal.process(self.plugin, x, self.sr)
-            if n == out.shape[1]:
-                out[...] = y                    # (cheaper than np.copyto for one block)
-            else:
-                out[:, :n] = y
-            return
-        self._configured = None
-        buf = self._copy_in(x, n)
-        for a, b in parameter_spans(p, n):
-            self.configure(p, a)
-            y = pedal.process(self.plugin, buf[:, a:b], self.sr)
-            out[:, a:b] = y
-
-    def steady_plugin_call(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> tuple | None:
-        """`run_plugin`'s steady state as a call: the plugin (configured for these constant
-        values) on the same input block, into `out`."""
-        x = ins[0]
-        if x is not self._input_ok or ctx.frames != self._frames_ok \
-                or self._configured is None or tuple(p.__dict__.values()) != self._configured:
-            return None
-        plugin, sr, frames = self.plugin, self.sr, self._size
-
-        def run() -> None:
-            out[...] = plugin.process(x, sr, frames, False)
-        return run, ()
-
-    def _copy_in(self, x: np.ndarray, n: int) -> np.ndarray:
-        """x[:, :n] as a contiguous float32 (channels, n) view of the node's buffer."""
-        if self.buf.shape[1] < n:
-            self.buf = np.zeros((self.buf.shape[0], n), dtype=np.float32)
-        self.buf[:, :n] = x[:, :n]
-        return self.buf[:, :n]
-
-    def state(self) -> dict:
-        return {"plugin": self.plugin}
-
-    def load_state(self, state: dict) -> None:
-        plugin = state.get("plugin")
-        if isinstance(plugin, type(self.plugin)):
-            self.plugin = plugin
-            self._configured = None             # its settings are the predecessor's
-            self._input_ok, self._frames_ok = None, -1      # ... and so is its prepared size
-
-
-@node("reverb", doc="Freeverb room reverb (JUCE's, as in pedalboard.Reverb: the same output); "
-      "out = dry*(1-mix) + wet*mix.", inputs=1, category="fx")
-class Reverb(StateArrays, Node):
-    """`phonon.dsp.freeverb`: pedalboard's reverb algorithm as an own kernel, bit-identical to
-    `pedalboard.Reverb` and cheaper to call (docs/speed.md)."""
-
-    room = Param(0.5, lo=0.0, hi=1.0, doc="room size")
-    damp = Param(0.5, lo=0.0, hi=1.0, doc="high-frequency damping")
-    mix = Param(0.33, lo=0.0, hi=1.0, doc="0 dry (bit-exact) .. 1 reverb only")
-    state_arrays = Freeverb.state_arrays
-
-    def prepare(self, sr: int, block: int, channels: int) -> None:
-        self.reverb = Freeverb(float(sr), block)
-        for name in self.state_arrays:                 # the arrays `StateArrays` hands over
-            setattr(self, name, getattr(self.reverb, name))
-        self.buf = np.zeros((2, block), dtype=np.float32)   # input not usable as it is
-        self.tail = np.zeros((2, block), dtype=np.float32)  # the wet output of a dry block
-        self._steady: tuple | None = None       # (input, output, frames, values) of the last block
-
-    def configure(self, p: Params, i: int) -> None:
-        """The parameters at sample `i` as pedalboard's Reverb node had them."""
-        mix = min(max(value_at(p.mix, i), 0.0), 1.0)
-        room = min(max(value_at(p.room, i), 0.0), 1.0)
-        damp = min(max(value_at(p.damp, i), 0.0), 1.0)
-        # JUCE's Reverb scales dry_level by 2: half of it is (1 - mix)
-        self.reverb.set(room, damp, mix, (1.0 - mix) * 0.5, 1.0)
 
     def _input(self, x: np.ndarray, n: int) -> np.ndarray:
         """`x` as a C-contiguous float32 stereo block (copied into `buf` when it is not)."""
@@ -177,75 +76,113 @@ class Reverb(StateArrays, Node):
         self.buf[:, :n] = x[:, :n]
         return self.buf
 
-    def steady_call(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> tuple | None:
-        """The kernel on the same input and output (not the dry path of mix 0)."""
+    def run_kernel(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
+        """The kernel over the block, the parameters set once or per span."""
+        n = ctx.frames
+        x = self._input(ins[0], n)
+        values = tuple(p.__dict__.values())
+        if any(type(v) is np.ndarray for v in values):
+            self._steady = None
+            for a, b in parameter_spans(p, n):
+                self.configure(p, a)
+                self.kernel(*self.fx.args(x, out, a, b))
+            return
+        self.configure(p, 0)
+        self.kernel(*self.fx.args(x, out, 0, n))
+        self._steady = (x, out, n, values) if x is ins[0] and out.shape[1] == n else None
+
+    def steady_kernel_call(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> tuple | None:
+        """The kernel on the same input and output with the same constant parameters."""
         last = self._steady
         if last is None or last[0] is not ins[0] or last[1] is not out \
                 or last[2] != ctx.frames or last[3] != tuple(p.__dict__.values()):
             return None
-        args = self.reverb.args(ins[0], out, 0, ctx.frames)
-        return compiled(freeverb, args), args
+        args = self.fx.args(ins[0], out, 0, ctx.frames)
+        return compiled(self.kernel, args), args
+
+    def load_state(self, state: dict) -> None:
+        """The predecessor's state arrays; the parameters are set again on the next block
+        (an unchanged value changes nothing, as in JUCE)."""
+        super().load_state(state)
+        self.fx.params = ()
+        self._steady = None
+
+
+@node("reverb", doc="Freeverb room reverb (JUCE's, as in pedalboard.Reverb: the same output); "
+      "out = dry*(1-mix) + wet*mix.", inputs=1, category="fx")
+class Reverb(_JuceKernel):
+    """`phonon.dsp.freeverb`: pedalboard's reverb algorithm as an own kernel, bit-identical to
+    `pedalboard.Reverb` and cheaper to call (docs/speed.md)."""
+
+    room = Param(0.5, lo=0.0, hi=1.0, doc="room size")
+    damp = Param(0.5, lo=0.0, hi=1.0, doc="high-frequency damping")
+    mix = Param(0.33, lo=0.0, hi=1.0, doc="0 dry (bit-exact) .. 1 reverb only")
+    state_arrays = Freeverb.state_arrays
+    kernel = staticmethod(freeverb)
+
+    def prepare(self, sr: int, block: int, channels: int) -> None:
+        self.prepare_kernel(Freeverb(float(sr), block), block)
+        self.tail = np.zeros((2, block), dtype=np.float32)  # the wet output of a dry block
+
+    def configure(self, p: Params, i: int) -> None:
+        """The parameters at sample `i` as pedalboard's Reverb had them."""
+        mix = min(max(value_at(p.mix, i), 0.0), 1.0)
+        room = min(max(value_at(p.room, i), 0.0), 1.0)
+        damp = min(max(value_at(p.damp, i), 0.0), 1.0)
+        # JUCE's Reverb scales dry_level by 2: half of it is (1 - mix)
+        self.fx.set(room, damp, mix, (1.0 - mix) * 0.5, 1.0)
+
+    def steady_call(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> tuple | None:
+        """The kernel's steady state (not the dry path of mix 0)."""
+        if type(p.mix) is not float or p.mix <= 0.0:
+            return None
+        return self.steady_kernel_call(ctx, ins, p, out)
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames
-        x = self._input(ins[0], n)
-        self._steady = None
-        values = tuple(p.__dict__.values())
-        if not any(type(v) is np.ndarray for v in values):
+        if not isinstance(p.mix, np.ndarray) and p.mix <= 0.0:
+            out[:, :n] = ins[0][:, :n]          # bit-exact dry; keep the tail running
+            self._steady = None
             self.configure(p, 0)
-            if p.mix <= 0.0:
-                out[:, :n] = ins[0][:, :n]          # bit-exact dry; keep the tail running
-                self.reverb.process(x, self._tail(n), 0, n)
-                return
-            self.reverb.process(x, out, 0, n)
-            if x is ins[0] and out.shape[1] == n:
-                self._steady = (x, out, n, values)
+            if self.tail.shape[1] < n:
+                self.tail = np.zeros((2, n), dtype=np.float32)
+            freeverb(*self.fx.args(self._input(ins[0], n), self.tail, 0, n))
             return
-        for a, b in parameter_spans(p, n):
-            self.configure(p, a)
-            self.reverb.process(x, out, a, b)
-
-    def load_state(self, state: dict) -> None:
-        """The predecessor's delay lines and ramps; its parameters are set again on the next
-        block (an unchanged value does not ramp, as in JUCE)."""
-        super().load_state(state)
-        self.reverb.params = ()
-        self._steady = None
-
-    def _tail(self, n: int) -> np.ndarray:
-        if self.tail.shape[1] < n:
-            self.tail = np.zeros((2, n), dtype=np.float32)
-        return self.tail
+        self.run_kernel(ctx, ins, p, out)
 
 
-@node("compressor", doc="Feed-forward compressor (pedalboard.Compressor) with make-up gain; "
-      "`compressor threshold ratio attack release makeup`.", inputs=1, aliases=("comp",),
-      category="fx")
-class Compressor(_Pedal):
+@node("compressor", doc="Feed-forward compressor (JUCE's, as in pedalboard.Compressor: the same "
+      "output) with make-up gain; `compressor threshold ratio attack release makeup`.", inputs=1,
+      aliases=("comp",), category="fx")
+class Compressor(_JuceKernel):
+    """`phonon.dsp.compressor`: pedalboard's compressor as an own kernel, bit-identical to
+    `pedalboard.Compressor` and cheaper to call (docs/speed.md)."""
+
     threshold = Param(-12.0, unit="dB", doc="threshold: <= 0 in dB, > 0 a linear amplitude")
     ratio = Param(4.0, lo=1.0, doc="compression ratio above the threshold")
     attack = Param(0.01, unit="s", lo=0.0, doc="attack time")
     release = Param(0.1, unit="s", lo=0.0, doc="release time")
     makeup = Param(0.0, unit="dB", doc="gain added after compression")
+    state_arrays = JuceCompressor.state_arrays
+    kernel = staticmethod(compress)
 
-    def make_plugin(self):
-        return pedalboard.Compressor()
+    def prepare(self, sr: int, block: int, channels: int) -> None:
+        self.prepare_kernel(JuceCompressor(float(sr), 2), block)
 
     def configure(self, p: Params, i: int) -> None:
-        self.plugin.threshold_db = level_to_db(value_at(p.threshold, i))
-        self.plugin.ratio = max(value_at(p.ratio, i), 1.0)
-        self.plugin.attack_ms = max(value_at(p.attack, i), 0.0) * 1000.0
-        self.plugin.release_ms = max(value_at(p.release, i), 0.0) * 1000.0
+        self.fx.set(level_to_db(value_at(p.threshold, i)), max(value_at(p.ratio, i), 1.0),
+                    max(value_at(p.attack, i), 0.0) * 1000.0,
+                    max(value_at(p.release, i), 0.0) * 1000.0)
 
     def steady_call(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> tuple | None:
-        """The plugin's steady state, without make-up gain."""
+        """The kernel's steady state, without make-up gain."""
         if type(p.makeup) is not float or p.makeup != 0.0:
             return None
-        return self.steady_plugin_call(ctx, ins, p, out)
+        return self.steady_kernel_call(ctx, ins, p, out)
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
         n = ctx.frames
-        self.run_plugin(ctx, ins, p, out)
+        self.run_kernel(ctx, ins, p, out)
         makeup = p.makeup
         if isinstance(makeup, np.ndarray) or makeup != 0.0:
             out[:, :n] *= np.power(10.0, np.asarray(makeup, dtype=np.float64)[..., :n] / 20.0) \

@@ -23,6 +23,7 @@ way (docs/plugins.md, "The kernel library"). Each module is one family:
 | `modulation` | `ring`, `decimate`, `widen` |
 | `reverbs` | `plate` (Dattorro), `fdn` (8-line feedback delay network with freeze) |
 | `freeverb` | `Freeverb` (state and parameters), `freeverb`: JUCE's reverb, bit-identical to `pedalboard.Reverb` |
+| `compressor` | `JuceCompressor` (state and coefficients), `compress`, `decibels_to_gain`: JUCE's compressor, bit-identical to `pedalboard.Compressor` |
 | `dynamics` | `expander_gain`, `transient_gain`, `follower` (peak, attack/release), `moving_rms` |
 | `control` | `asr` (gate-driven envelope), `schmidt`, `sample_hold`, `timer` |
 | `synth_kernels` | `fm`, `supersaw`, `superpwm`, `superkick`, `supersnare`, `superhat`, `vibrato` |

@@ -137,7 +137,7 @@ def test_limiter_constant_parameters_are_reused_until_they_change():
     assert np.abs(out).max() <= 10 ** (-12 / 20) + 1e-7
 
 
-# -- pedalboard wrapper: configured once, no input copy, same samples
+# -- JUCE's compressor as a kernel: constant parameters == the same values as arrays
 def test_compressor_fast_path_equals_segmented_path_and_follows_parameter_changes():
     x = stereo(4096, scale=0.8)
     fast, slow = Compressor(), Compressor()
@@ -151,7 +151,7 @@ def test_compressor_fast_path_equals_segmented_path_and_follows_parameter_change
         slow.process(ctx(2048), [blk], Params(threshold=np.full(2048, thr), ratio=4.0,
                                              attack=0.005, release=0.1, makeup=0.0),
                      ys[:, a:a + 2048])
-    assert fast.plugin.threshold_db == -6.0
+    assert fast.fx.params == (-6.0, 4.0, 5.0, 100.0)
     assert np.array_equal(yf, ys)
     assert np.sqrt(np.mean(yf[:, 2048:] ** 2)) > np.sqrt(np.mean(yf[:, :2048] ** 2))
 
@@ -297,6 +297,6 @@ def test_reverb_reconfigures_after_a_dry_block():
     rev.process(ctx(2048), [x], Params(room=0.5, damp=0.5, mix=0.0), out)
     assert np.array_equal(out, x)                           # dry block: bit-exact input
     rev.process(ctx(2048), [x], wet, out)                   # the same constants as block 1
-    assert rev.reverb.params == (0.5, 0.5, 0.5, 0.25, 1.0)     # JUCE doubles dry: (1-mix)
+    assert rev.fx.params == (0.5, 0.5, 0.5, 0.25, 1.0)         # JUCE doubles dry: (1-mix)
     from phonon.dsp.freeverb import DRY, WET1
-    assert rev.reverb.smooth[WET1, 1] == np.float32(1.5) and rev.reverb.smooth[DRY, 1] == 0.5
+    assert rev.fx.smooth[WET1, 1] == np.float32(1.5) and rev.fx.smooth[DRY, 1] == 0.5

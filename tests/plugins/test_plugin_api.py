@@ -20,11 +20,11 @@ ROOT = Path(__file__).resolve().parents[2]
 #: bank and voice pool (the `samples` resource, docs/samples.md) and the VST3 host.
 PUBLIC = {"phonon.plugins", "phonon.dsp", "phonon.samples", "phonon.samples.voicepool",
           "phonon.vst3"}
-KERNEL_MODULES = {"biquad", "blep", "clean", "comb", "control", "delay", "direct", "dynamics",
-                  "echo", "envelopes", "freeverb", "fx_kernels", "grains", "ladder", "limiter",
-                  "mixsum", "modulation", "orbit_fx", "oscillators", "pedal", "primitives", "reverbs",
-                  "strings", "svf", "synth_kernels", "vocoder", "voice_fx", "voice_fx_extra",
-                  "waves"}
+KERNEL_MODULES = {"biquad", "blep", "clean", "comb", "compressor", "control", "delay", "direct",
+                  "dynamics", "echo", "envelopes", "freeverb", "fx_kernels", "grains", "ladder",
+                  "limiter", "mixsum", "modulation", "orbit_fx", "oscillators", "pedal",
+                  "primitives", "reverbs", "strings", "svf", "synth_kernels", "vocoder", "voice_fx",
+                  "voice_fx_extra", "waves"}
 
 
 def phonon_imports(path: Path) -> set[str]:
