@@ -13,6 +13,7 @@ from phonon.dsp.compressor import (ATTACK, EXPONENT, RELEASE, THRESHOLD, JuceCom
 from phonon.nodes.dynamics import Compressor, level_to_db, parameter_spans
 from phonon.plugins import value_at
 from phonon.plugins.api import Block, Params
+from tests.dsp.side_by_side import assert_plays_alike
 
 RNG = np.random.default_rng(23)
 
@@ -111,17 +112,7 @@ def block_params(k: int, n: int) -> Params:
 def test_the_node_plays_what_the_pedalboard_node_played(block):
     blocks = 9 if block >= 512 else 80
     x = (RNG.standard_normal((2, block * blocks)) * 0.6).astype(np.float32)
-    node = Compressor()
-    node.prepare(44100, block, 2)
-    old = PedalboardCompressor(44100, block)
-    got, want = np.zeros((2, block), np.float32), np.zeros((2, block), np.float32)
-    for k in range(blocks):
-        xb = np.ascontiguousarray(x[:, k * block:(k + 1) * block])
-        p = block_params(k, block)
-        node.process(Block(index=k, start=k * block, frames=block, sr=44100, cps=0.5,
-                           cycle=0.0), [xb], p, got)
-        old.process(xb, p, want, block)
-        assert np.array_equal(got, want), f"block {k}"
+    assert_plays_alike(Compressor(), PedalboardCompressor(44100, block), x, block, block_params)
 
 
 def test_the_steady_call_and_a_hot_swap_continue_exactly():

@@ -12,6 +12,7 @@ from phonon.dsp.freeverb import DAMPING, DRY, FEEDBACK, WET1, WET2, Freeverb, fr
 from phonon.nodes.dynamics import Reverb, parameter_spans
 from phonon.plugins import value_at
 from phonon.plugins.api import Block, Params
+from tests.dsp.side_by_side import assert_plays_alike
 
 RNG = np.random.default_rng(11)
 
@@ -112,18 +113,8 @@ def block_params(k: int, n: int) -> Params:
 @pytest.mark.parametrize("block", [1, 2, 17, 64, 512, 2048])
 def test_the_node_plays_what_the_pedalboard_node_played(block):
     blocks = 9 if block >= 512 else 60
-    x = noise(block * blocks)
-    node = Reverb()
-    node.prepare(44100, block, 2)
-    old = PedalboardReverb(44100, block)
-    got, want = np.zeros((2, block), np.float32), np.zeros((2, block), np.float32)
-    for k in range(blocks):
-        xb = np.ascontiguousarray(x[:, k * block:(k + 1) * block])
-        p = block_params(k, block)
-        node.process(Block(index=k, start=k * block, frames=block, sr=44100, cps=0.5,
-                           cycle=0.0), [xb], p, got)
-        old.process(xb, p, want, block)
-        assert np.array_equal(got, want), f"block {k}"
+    assert_plays_alike(Reverb(), PedalboardReverb(44100, block), noise(block * blocks), block,
+                       block_params)
 
 
 def test_the_steady_call_continues_exactly_as_process_would():
