@@ -78,6 +78,8 @@ def compress(x: np.ndarray, out: np.ndarray, start: int, stop: int, envelope: np
              coefficients: np.ndarray) -> None:
     """`juce::dsp::Compressor::process` on frames [start, stop) of `x` (channels, frames) into
     the same frames of `out`, channel after channel."""
+    if stop > x.shape[1] or stop > out.shape[1] or envelope.shape[0] < x.shape[0]:
+        raise ValueError("compress: frames beyond the block, or more channels than envelopes")
     threshold = coefficients[0]
     inverse = coefficients[1]
     exponent = coefficients[2]

@@ -26,7 +26,7 @@ COMB_TUNINGS = (1116, 1188, 1277, 1356, 1422, 1491, 1557, 1617)
 ALLPASS_TUNINGS = (556, 441, 341, 225)
 STEREO_SPREAD = 23
 SMOOTH_SECONDS = 0.01
-FIXED_GAIN = np.float32(0.015)
+FIXED_GAIN = np.float32(0.015)      # JUCE's input gain of the combs (not frozen)
 
 #: rows of the smoothed values (`Freeverb.smooth`: current, target, step; `countdown`)
 DAMPING, FEEDBACK, DRY, WET1, WET2 = range(5)
@@ -179,9 +179,11 @@ def freeverb(x: np.ndarray, out: np.ndarray, start: int, stop: int, combs: np.nd
     The channels are independent but for their common input, so each runs on its own, in
     stretches in which no delay line wraps around: the combs' positions and damped states
     stay in registers (the same operations on the same values as JUCE's loop)."""
-    one = np.float32(1.0)
-    gain = np.float32(0.015)
     n = stop - start
+    if n > mono.shape[0] or stop > x.shape[1] or stop > out.shape[1]:
+        raise ValueError("freeverb: more frames than the block or the scratch arrays hold")
+    one = np.float32(1.0)
+    gain = FIXED_GAIN
     _ramp(smooth, countdown, ramps, n)
     damping, feedback = ramps[0], ramps[1]
     x0, x1 = x[0, start:stop], x[1, start:stop]

@@ -156,3 +156,18 @@ def test_a_hot_swapped_reverb_continues_the_tail_of_its_predecessor():
     other.prepare(48000, block, 2)                      # other delay lengths: starts fresh
     other.load_state(whole.state())
     assert not other.combs.any()
+
+
+def test_the_kernels_refuse_more_frames_than_their_arrays_hold():
+    from phonon.dsp.compressor import JuceCompressor, compress
+    reverb = Freeverb(44100.0, 64)
+    x, out = noise(128), np.zeros((2, 128), np.float32)
+    with pytest.raises(ValueError):
+        freeverb(*reverb.args(x, out, 0, 128))          # the scratch holds 64 frames
+    reverb.process(x, out, 0, 128)                      # `process` grows it
+    wide, want = Freeverb(44100.0, 128), np.zeros_like(out)
+    freeverb(*wide.args(x, want, 0, 128))
+    assert np.array_equal(out, want) and np.abs(want).max() > 0.01
+    comp = JuceCompressor(44100.0)
+    with pytest.raises(ValueError):
+        compress(*comp.args(x, out, 0, 129))            # beyond the block
