@@ -170,6 +170,13 @@ class SampleVoices(Node):
         if self._mix is not None:                 # mono (or >2 channels): centre = unity
             out[:, :frames] = (mix[0, :frames] + mix[1, :frames]) * np.float32(math.sqrt(0.5))
 
+    def quiet_call(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> tuple | None:
+        """Blocks without events, while the voices write `out` directly (stereo, no inputs, no
+        orbit effects yet): the pool's dry mix kernel."""
+        if not self._plain or self.orbit is not None or ctx.frames != out.shape[1]:
+            return None
+        return self.pool.quiet_call(self.samples.arena, out, ctx.frames)
+
     def add_inputs(self, ins: list, mix: np.ndarray, frames: int) -> None:
         """Audio inputs summed into the voices before the orbit's effects (`dirt_orbit`'s
         instruments; `s` has none)."""

@@ -306,6 +306,15 @@ class Node:
         change or the node is reset (docs/plugins.md, "Steady calls")."""
         return None
 
+    def quiet_call(self, ctx: Block, ins: list, p: Params, out) -> tuple | None:
+        """Optional fast path of an event-driven node: right after `process` ran a full block
+        without events, `(f, args)` such that `f(*args)` does exactly what `process` would do
+        on every following full block without events, or None (the default). The block runner
+        asks only nodes without patterned or signal parameters, calls `f(*args)` in blocks
+        that bring no events, runs `process` again for the next block with events and asks
+        again after it (docs/plugins.md, "Steady calls")."""
+        return None
+
     def state(self) -> dict | None:
         """Hot swap: the state to hand to the successor node (phase, filter memory, tails)."""
         return None

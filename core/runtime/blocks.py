@@ -34,6 +34,7 @@ from .reports import exception_report, nonfinite_report, pattern_failure_report,
 from .shm import Waiter
 
 Emit = Callable[[str, str, str], None]          # (kind, node id, message)
+NEVER = 1 << 62                                  # "no onset known": beyond any sample
 
 
 @dataclass
@@ -78,10 +79,11 @@ def run_calls(calls: list[Call], failed: Callable[[Task, np.ndarray], None]) -> 
             failed(task, out)
 
 
-def events_of(tasks: list[Task]) -> list[tuple]:
-    """(task, its ctx, its trigger source, that source's event stream) of event-driven tasks:
-    what `BlockRunner.refresh` reads every block."""
-    return [(t, t.ctx, t.triggers, t.triggers.stream) for t in tasks]
+def events_of(tasks: list[Task], quiet: dict[str, "QuietSlot"] | None = None) -> list[tuple]:
+    """(task, its ctx, its trigger source, that source's event stream, its `QuietSlot` or
+    None) of event-driven tasks: what `BlockRunner.refresh` reads every block."""
+    quiet = quiet or {}
+    return [(t, t.ctx, t.triggers, t.triggers.stream, quiet.get(t.id)) for t in tasks]
 
 
 #: full blocks after which the runner asks its nodes for steady calls (a node's fast path is
@@ -101,6 +103,37 @@ def steady_of(s: Step) -> Call | None:
         return None
     f, args = found
     return (f, None, tuple(args), None, s.out, (), task)
+
+
+class QuietSlot:
+    """An event-driven step's place in a runner's call list (ring slot 0) and its quiet call
+    (`Node.quiet_call`): installed after a full block without events, dropped by the next block
+    that brings events (the node may change with them), asked for again after it."""
+
+    __slots__ = ("step", "k", "busy", "call", "asks", "wanted")
+
+    def __init__(self, step: Step, k: int, busy: Call) -> None:
+        self.step, self.k, self.busy = step, k, busy
+        self.call: Call | None = None         # the installed quiet call
+        self.asks = STEADY_ASKS               # quiet full blocks left to ask in
+        self.wanted = True                    # in the runner's list of slots to ask for
+
+
+def may_be_quiet(s: Step) -> bool:
+    """An event-driven step whose blocks without events may run a quiet call: no patterned or
+    signal parameters, its node's own `process` (not a spy, not a silenced node)."""
+    task = s.task
+    return task.triggers is not None and not task.stepped and not task.modulations \
+        and not s.mods and s.process == task.node.process
+
+
+def quiet_of(s: Step) -> Call | None:
+    """The node's quiet call (`Node.quiet_call`) as a `calls_of` tuple, or None."""
+    found = s.task.node.quiet_call(s.ctx, s.ins, s.params, s.out)
+    if found is None:
+        return None
+    f, args = found
+    return (f, None, tuple(args), None, s.out, (), s.task)
 
 
 def run_checked(s: Step, frames: int, block: int, check: bool,
@@ -159,6 +192,10 @@ class BlockRunner:
         self._told: set[tuple[str, str]] = set()
         self._cps_version = -1
         self._cps = 0.0
+        self._events: list[tuple] = []
+        self._quiet_on = 0                        # event-driven steps on their quiet call
+        self._calm_until = -1                     # see `_refresh_events`
+        self._calm_version = -1
         self.set_jobs([Job(task=t, index=i) for i, t in enumerate(bound.tasks)])
 
     def set_jobs(self, jobs: list[Job]) -> None:
@@ -172,7 +209,7 @@ class BlockRunner:
         self._edits = Step.edits
         self._asks = [STEADY_ASKS] * self.ring       # full blocks left to ask for steady calls
         self.solo = all(not j.silent and not j.remote and not j.shared for j in self.jobs)
-        self._events = events_of([j.task for j in live if j.task.triggers is not None])
+        self._arm_quiet()
         self._stepped = [(j.task.params.__dict__, name, sp, j.task)
                          for j in live for name, sp in j.task.stepped]
 
@@ -183,6 +220,65 @@ class BlockRunner:
         if key not in self._told:
             self._told.add(key)
             self.emit(kind, task.id, message)
+
+    def _arm_quiet(self) -> None:
+        """Fresh `QuietSlot`s over ring slot 0's call list (after it was rebuilt): nothing
+        installed, every event-driven step to be asked."""
+        if self._quiet_on:
+            self._leave_quiet()
+        self._calm_until = -1
+        slots = {}
+        for k, s in enumerate(self._steps[0] if self._steps else ()):
+            if may_be_quiet(s):
+                slots[s.task.id] = QuietSlot(s, k, self._calls[0][k])
+        self._quiet_wanted = list(slots.values())
+        self._events = events_of([s.task for s in (self._steps[0] if self._steps else ())
+                                  if s.task.triggers is not None], slots)
+
+    def _leave_quiet(self) -> None:
+        """Every task back from its quiet call to `process` (a partial or checked block, other
+        processes, fresh call tuples), its ctx brought up to date with the block's."""
+        ctx = self.bound.shared_ctx
+        for _, c, _, _, q in self._events:
+            if q is not None and q.call is not None:
+                c.index, c.start, c.frames, c.cycle, c.cps = \
+                    ctx.index, ctx.start, ctx.frames, ctx.cycle, ctx.cps
+                self._drop_quiet(q)
+
+    def _drop_quiet(self, q: QuietSlot) -> None:
+        """Events reach `q`'s node this block: `process` runs; ask again after a quiet block."""
+        if q.call is not None:
+            self._calls[0][q.k] = q.busy
+            q.call = None
+            self._quiet_on -= 1
+            self._calm_until = -1
+        q.asks = STEADY_ASKS
+        if not q.wanted:
+            q.wanted = True
+            self._quiet_wanted.append(q)
+
+    def _ask_quiet(self) -> None:
+        """After a full block on ring slot 0: install the quiet call of each wanted slot whose
+        node just ran `process` without events."""
+        calls, keep = self._calls[0], []
+        for q in self._quiet_wanted:
+            if q.step.ctx.events:                     # ran with events: ask after a quiet one
+                keep.append(q)
+                continue
+            q.asks -= 1
+            try:
+                found = quiet_of(q.step)
+            except Exception:  # noqa: BLE001 - an optimisation only: keep calling process
+                found = None
+            if found is not None:
+                q.call = calls[q.k] = found
+                q.wanted = False
+                self._quiet_on += 1
+            elif q.asks > 0:
+                keep.append(q)
+            else:
+                q.wanted = False                      # until events come again
+        self._quiet_wanted = keep
 
     def _unsteady(self) -> None:
         """Drop the steady calls (a node failed or was reset): fresh tuples next block."""
@@ -226,31 +322,63 @@ class BlockRunner:
             events, stepped = self._events, self._stepped
         else:
             live = [j for j in jobs if not j.silent]
-            events = events_of([j.task for j in live if j.task.triggers is not None])
+            events = events_of([j.task for j in live if j.task.triggers is not None],
+                               {t.id: q for t, _, _, _, q in self._events if q is not None})
             stepped = [(j.task.params.__dict__, name, sp, j.task)
                        for j in live for name, sp in j.task.stepped]
-        if events:
-            self._refresh_events(events, index, start, frames, cycle, cps, clock.version)
+        if jobs is not None:
+            self._calm_until = -1
+            if events:
+                self._refresh_events(events, index, start, frames, cycle, cps, clock.version)
+        elif start + frames <= self._calm_until and clock.version == self._calm_version \
+                and frames == self.block:
+            pass                 # calm: every event-driven task on its quiet call, no onset yet
+        elif events:
+            self._calm_until = self._refresh_events(events, index, start, frames, cycle, cps,
+                                                    clock.version)
+            self._calm_version = clock.version
         if stepped:
             self._refresh_stepped(stepped, start, frames)
 
     def _refresh_events(self, events: list[tuple], index: int, start: int, frames: int,
-                        cycle: float, cps: float, version: int) -> None:
+                        cycle: float, cps: float, version: int) -> int:
         """Each event-driven task's `ctx` and `ctx.events` (`events_of` tuples); a stream that
-        knows its next onset lies beyond the block is not called at all."""
+        knows its next onset lies beyond the block is not called at all, and a task on its
+        quiet call keeps its ctx (read by nothing until `_leave_quiet` brings it up to date).
+
+        Returns the calm horizon: when every task is on its quiet call, the first sample at
+        which one of their streams may have an onset (blocks ending before it need no
+        refresh of events at all); otherwise -1."""
         end = start + frames
-        for t, c, triggers, stream in events:
-            c.index, c.start, c.frames, c.cycle, c.cps = index, start, frames, cycle, cps
+        full = frames == self.block
+        calm = NEVER
+        for t, c, triggers, stream, quiet in events:
+            on_quiet = full and quiet is not None and quiet.call is not None
             if stream.next_sample >= end and stream.horizon >= end \
                     and stream.version == version:       # no onset in this block: no call
+                if on_quiet:
+                    calm = min(calm, stream.next_sample, stream.horizon)
+                    continue
+                c.index, c.start, c.frames, c.cycle, c.cps = index, start, frames, cycle, cps
                 if c.events:
                     c.events = []
+                calm = -1
                 continue
+            c.index, c.start, c.frames, c.cycle, c.cps = index, start, frames, cycle, cps
             try:
                 c.events = triggers.triggers(start, end)
             except Exception:  # noqa: BLE001 - a pattern that fails to query is silent
                 c.events = []
                 self._pattern_failed(t, "events")
+            if c.events:
+                calm = -1
+                if quiet is not None:
+                    self._drop_quiet(quiet)
+            elif on_quiet and stream.version == version:
+                calm = min(calm, stream.next_sample, stream.horizon)
+            else:
+                calm = -1
+        return calm
 
     def _refresh_stepped(self, stepped: list[tuple], start: int, frames: int) -> None:
         """Each pattern-stepped parameter (params dict, name, SteppedParam, task); a failing
@@ -290,16 +418,25 @@ class BlockRunner:
         if self.solo and not self.profile and not self.resuming:
             if full:
                 if self._edits != Step.edits:        # a step was patched: fresh tuples
+                    self._leave_quiet()
                     self._calls = [calls_of(steps) for steps in self._steps]
                     self._edits = Step.edits
                     self._asks = [STEADY_ASKS] * self.ring
+                    self._arm_quiet()
                 run_calls(self._calls[r], self._failed)
-                if self._asks[r] and self._edits == Step.edits:
-                    self._ask_steady(r)
+                if self._edits == Step.edits:
+                    if self._asks[r]:
+                        self._ask_steady(r)
+                    if self._quiet_wanted and r == 0:
+                        self._ask_quiet()
             else:
+                if self._quiet_on:
+                    self._leave_quiet()
                 for s in self._steps[r]:
                     run_checked(s, frames, self.block, check, self._failed, self._reset)
             return
+        if self._quiet_on:
+            self._leave_quiet()
         seq, waiter, times = self.seq, self.waiter, self._times
         now = time.perf_counter_ns
         for k, job in enumerate(self.jobs):

@@ -269,20 +269,27 @@ def _mix_fx_into(arena, target, scratch, order, frames, vi, vf, vp, vs, tapes,
 
 
 @njit(cache=True, nogil=True)
-def oldest_first(vi):  # pragma: no cover - numba
-    """The active slots ordered by start serial (an insertion sort: few voices, and no
-    library sort to compile on the first run)."""
-    order = vi[SERIAL].copy()
+def oldest_first(vi, order):  # pragma: no cover - numba
+    """The active slots ordered by start serial, written to order[1:1 + n]; returns n (an
+    insertion sort: few voices, and no library sort to compile on the first run).
+
+    order[0] is the pool's reach: no slot at or beyond it holds a voice, so the scan stops
+    there (voices take the first free slot: a few leading slots of the pool), and it is set
+    to one past the last active slot found. The pool raises it when a voice starts beyond."""
+    reach = min(order[0], vi.shape[1])
     n = 0
-    for v in range(vi.shape[1]):
+    last = 0
+    for v in range(reach):
         if vi[ACTIVE, v] != 0:
-            j = n
-            while j > 0 and vi[SERIAL, order[j - 1]] > vi[SERIAL, v]:
+            j = n + 1
+            while j > 1 and vi[SERIAL, order[j - 1]] > vi[SERIAL, v]:
                 order[j] = order[j - 1]
                 j -= 1
             order[j] = v
             n += 1
-    return order[:n]
+            last = v + 1
+    order[0] = last
+    return n
 
 
 @njit(cache=True, nogil=True)
@@ -294,32 +301,33 @@ def _copy_out(acc, out, frames):  # pragma: no cover - numba
 
 
 @njit(cache=True, nogil=True)
-def mix_voices(arena, acc, out, frames, vi, vf):  # pragma: no cover - numba
+def mix_voices(arena, acc, out, frames, vi, vf, order):  # pragma: no cover - numba
     """Mix every active dry voice, oldest first, into out[0:2, :frames] (summed in the float64
     scratch `acc`) and advance them one block. Positions are linearly interpolated; integer
     positions (speed +-1, 2, ...) give the sample values exactly. A voice whose last frame has
     been played is marked inactive at once. Returns how many voices sounded (0: the block
-    is silence, and so is every block until a voice starts)."""
-    order = oldest_first(vi)
-    if order.shape[0] == 0:                          # nothing sounds: silence, no scratch
+    is silence, and so is every block until a voice starts). `order`: `oldest_first`'s."""
+    n = oldest_first(vi, order)
+    if n == 0:                                       # nothing sounds: silence, no scratch
         out[:, :frames] = 0.0
         return 0
     acc[:, :frames] = 0.0
-    _mix_into(arena, acc, order, frames, vi, vf)
+    _mix_into(arena, acc, order[1:n + 1], frames, vi, vf)
     _copy_out(acc, out, frames)
-    return order.shape[0]
+    return n
 
 
 @njit(cache=True, nogil=True)
-def mix_all(arena, acc, scratch, out, frames, vi, vf, vp, vs, tapes,
+def mix_all(arena, acc, scratch, out, frames, vi, vf, order, vp, vs, tapes,
             sr):  # pragma: no cover - numba
     """`mix_voices`, then every voice with per-event effects (see the module doc)."""
-    order = oldest_first(vi)
-    if order.shape[0] == 0:
+    n = oldest_first(vi, order)
+    if n == 0:
         out[:, :frames] = 0.0
         return 0
     acc[:, :frames] = 0.0
-    _mix_into(arena, acc, order, frames, vi, vf)
-    _mix_fx_into(arena, acc, scratch, order, frames, vi, vf, vp, vs, tapes, sr)
+    live = order[1:n + 1]
+    _mix_into(arena, acc, live, frames, vi, vf)
+    _mix_fx_into(arena, acc, scratch, live, frames, vi, vf, vp, vs, tapes, sr)
     _copy_out(acc, out, frames)
-    return order.shape[0]
+    return n

@@ -120,6 +120,8 @@ class VoicePool:
         cap = self.max_voices + max(64, self.max_voices // 4)      # + room for fading voices
         self.vi = np.zeros((N_INT, cap), np.int64)
         self.vf = np.zeros((N_FLOAT, cap), np.float64)
+        #: the mix kernels' `order`: [reach (no voice at or beyond this slot), sorted slots]
+        self.order = np.zeros(cap + 1, np.int64)
         # effect parameters and state, one row per slot: allocated by the first voice with
         # effects (`_fx_rows`), so a pool of dry voices starts without 0.6 MB of zeros
         self.vp = np.zeros((0, fx.N_PARAMS), np.float64)
@@ -156,6 +158,8 @@ class VoicePool:
         self.vf = np.concatenate([self.vf, np.zeros_like(self.vf)], axis=1)
         self.vp = np.concatenate([self.vp, np.zeros_like(self.vp)], axis=0)
         self.vs = np.concatenate([self.vs, np.zeros_like(self.vs)], axis=0)
+        self.order = np.concatenate([self.order, np.zeros(self.capacity + 1 - self.order.size,
+                                                          np.int64)])
 
     def resize(self, max_voices: int) -> None:
         """Change the voice limit; extra voices fade out at once (from the next block's start)."""
@@ -255,6 +259,8 @@ class VoicePool:
             slot = start_voice(self.vi, self.vf, self.vp, self.vs, int(offset), self.max_voices,
                                self.fade, ints, voice.floats, params)
             if slot >= 0:
+                if slot >= self.order[0]:
+                    self.order[0] = slot + 1           # the mix scans the slots below this
                 if ints[FX] & (1 << (fx.WAVELOSS)):
                     self.vp[slot, fx.N_CORE_PARAMS + 1] = (self.serial * 2654435761 + 1) % 2147483647
                 return int(slot)
@@ -287,16 +293,27 @@ class VoicePool:
             if dry is None or dry[0] is not arena or dry[1] is not out:
                 # the kernel's compiled version for these arrays' types (the pool's own arrays
                 # keep theirs: `grow` makes arrays of the same kind)
-                args = (arena, self.acc, out, int(frames), self.vi, self.vf)
+                args = (arena, self.acc, out, int(frames), self.vi, self.vf, self.order)
                 self.silent = mix_voices(*args) == 0      # (compiles or loads it if new)
                 self._dry = (arena, out, compiled(mix_voices, args))
                 return
-            self.silent = dry[2](arena, self.acc, out, int(frames), self.vi, self.vf) == 0
+            self.silent = dry[2](arena, self.acc, out, int(frames), self.vi, self.vf,
+                                 self.order) == 0
             return
         self.silent = mix_all(arena, self.acc, self.scratch, out, int(frames), self.vi, self.vf,
-                              self.vp, self.vs, self.tapes, float(self.sr)) == 0
+                              self.order, self.vp, self.vs, self.tapes, float(self.sr)) == 0
         vi = self.vi
         self.fx_live = bool(np.any((vi[FX] != 0) & (vi[ACTIVE] != 0)))
+
+    def quiet_call(self, arena: np.ndarray, out: np.ndarray, frames: int) -> tuple | None:
+        """`(f, args)`: what `mix(arena, out, frames)` runs while no voice starts, as the dry
+        kernel's direct call (`Node.quiet_call`); None while a voice with effects may sound or
+        before `mix` ran the dry kernel for these arrays. (It runs the kernel where `mix`
+        would skip it after a silent block: the same zeros.)"""
+        dry = self._dry
+        if self.fx_live or dry is None or dry[0] is not arena or dry[1] is not out:
+            return None
+        return dry[2], (arena, self.acc, out, int(frames), self.vi, self.vf, self.order)
 
     # -- hot swap
     def state(self) -> dict | None:
@@ -324,6 +341,7 @@ class VoicePool:
         self.reset()
         self.vi[:, :n] = state["vi"]
         self.vf[:, :n] = state["vf"]
+        self.order[0] = n                               # the mix scans these slots
         self._fx_rows()
         self.vp[:n] = state["vp"]
         self.vs[:n] = state["vs"]

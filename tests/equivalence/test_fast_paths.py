@@ -217,7 +217,8 @@ def test_forward_voice_copies_sample_values_exactly_across_block_edges():
     left, right = 0.5 * math.cos(0.75 * math.pi / 2), 0.5 * math.sin(0.75 * math.pi / 2)
     out = np.full((2, 3 * 2048), 9.0, np.float32)
     for b in range(3):
-        mix_voices(arena, pool.acc, out[:, b * 2048:(b + 1) * 2048], 2048, pool.vi, pool.vf)
+        mix_voices(arena, pool.acc, out[:, b * 2048:(b + 1) * 2048], 2048, pool.vi, pool.vf,
+                   pool.order)
     src = arena[1000:6000].astype(np.float64)
     assert np.array_equal(out[0, 300:5300], (src * left).astype(np.float32))
     assert np.array_equal(out[1, 300:5300], (src * right).astype(np.float32))

@@ -24,6 +24,7 @@ def no_steady_calls(monkeypatch):
     """Runners never ask for steady calls: every node runs `process` (the reference)."""
     def disable():
         monkeypatch.setattr(BlockRunner, "_ask_steady", lambda self, r: None)
+        monkeypatch.setattr(BlockRunner, "_ask_quiet", lambda self: None)
     return disable
 
 
@@ -38,7 +39,8 @@ def render_in_pieces(block: int, pieces: list[int]) -> np.ndarray:
 
 
 def steady_ids(s: Session) -> set[str]:
-    return {c[6].id for c in s.executor.runner._calls[0] if c[1] is None}
+    """Steps on their steady call (not the quiet calls of event-driven steps)."""
+    return {c[6].id for c in s.executor.runner._calls[0] if c[1] is None and c[6].triggers is None}
 
 
 @pytest.mark.parametrize("block", [64, 256, 1024])
@@ -48,7 +50,8 @@ def test_the_reference_with_steady_calls_equals_calling_process(block, no_steady
     with reference_session(block) as s:
         y = np.concatenate([s.run_block(k).copy() for k in pieces], axis=1)
         kinds = {c[6].kind for c in s.executor.runner._calls[0] if c[1] is None}
-    assert kinds == STEADY_KINDS                 # the path under test is the one taken
+    assert kinds - {"s"} == STEADY_KINDS         # the path under test is the one taken
+    # (the sample voices take their quiet calls between events: tests/runtime/test_quiet_calls.py)
     no_steady_calls()
     reference = render_in_pieces(block, pieces)
     assert np.abs(reference).max() > 0.1
@@ -95,10 +98,11 @@ def test_nodes_are_asked_for_a_limited_number_of_blocks(monkeypatch):
     with reference_session(64) as s:
         for _ in range(10):
             s.run_block()
-    ids = [t.id for t in s.bound.tasks]
+    ids = [t.id for t in s.bound.tasks if t.triggers is None]
     steady = steady_ids(s)
-    # after the first full block every step, after the second the others, then none
-    assert asked == ids + [i for i in ids if i not in steady]
+    # after the first full block every step, after the second the others, then none (the
+    # event-driven steps are asked too until they take a quiet call: not counted here)
+    assert [i for i in asked if i in ids] == ids + [i for i in ids if i not in steady]
 
 
 def test_compiled_finds_the_version_numba_runs_for_each_kind_of_argument():
