@@ -200,6 +200,8 @@ class BlockRunner:
 
     def set_jobs(self, jobs: list[Job]) -> None:
         """The jobs this runner owns (kept in plan order)."""
+        if self._quiet_on:
+            self._leave_quiet()                   # (into the call list about to be replaced)
         self.jobs = sorted(jobs, key=lambda j: j.index)
         self._rows = np.array([j.index for j in self.jobs], dtype=np.intp)
         self._times = [0] * len(self.jobs)
@@ -223,9 +225,9 @@ class BlockRunner:
 
     def _arm_quiet(self) -> None:
         """Fresh `QuietSlot`s over ring slot 0's call list (after it was rebuilt): nothing
-        installed, every event-driven step to be asked."""
-        if self._quiet_on:
-            self._leave_quiet()
+        installed, every event-driven step to be asked. Call `_leave_quiet` before the call
+        list is rebuilt."""
+        self._quiet_on = 0
         self._calm_until = -1
         slots = {}
         for k, s in enumerate(self._steps[0] if self._steps else ()):
@@ -330,55 +332,66 @@ class BlockRunner:
             self._calm_until = -1
             if events:
                 self._refresh_events(events, index, start, frames, cycle, cps, clock.version)
-        elif start + frames <= self._calm_until and clock.version == self._calm_version \
-                and frames == self.block:
-            pass                 # calm: every event-driven task on its quiet call, no onset yet
-        elif events:
-            self._calm_until = self._refresh_events(events, index, start, frames, cycle, cps,
-                                                    clock.version)
-            self._calm_version = clock.version
+        elif self._quiet_on == len(events) and frames == self.block:
+            if start + frames > self._calm_until or clock.version != self._calm_version:
+                self._calm_until = self._refresh_quiet(events, index, start, frames, cycle, cps,
+                                                       clock.version)
+                self._calm_version = clock.version
+            # (else calm: every event-driven task on its quiet call, no onset due yet)
+        elif events:                 # (the calm horizon is -1 while a task runs `process`)
+            self._refresh_events(events, index, start, frames, cycle, cps, clock.version)
         if stepped:
             self._refresh_stepped(stepped, start, frames)
 
     def _refresh_events(self, events: list[tuple], index: int, start: int, frames: int,
-                        cycle: float, cps: float, version: int) -> int:
+                        cycle: float, cps: float, version: int) -> None:
         """Each event-driven task's `ctx` and `ctx.events` (`events_of` tuples); a stream that
-        knows its next onset lies beyond the block is not called at all, and a task on its
-        quiet call keeps its ctx (read by nothing until `_leave_quiet` brings it up to date).
-
-        Returns the calm horizon: when every task is on its quiet call, the first sample at
-        which one of their streams may have an onset (blocks ending before it need no
-        refresh of events at all); otherwise -1."""
+        knows its next onset lies beyond the block is not called at all."""
         end = start + frames
-        full = frames == self.block
-        calm = NEVER
         for t, c, triggers, stream, quiet in events:
-            on_quiet = full and quiet is not None and quiet.call is not None
+            c.index, c.start, c.frames, c.cycle, c.cps = index, start, frames, cycle, cps
             if stream.next_sample >= end and stream.horizon >= end \
                     and stream.version == version:       # no onset in this block: no call
-                if on_quiet:
-                    calm = min(calm, stream.next_sample, stream.horizon)
-                    continue
-                c.index, c.start, c.frames, c.cycle, c.cps = index, start, frames, cycle, cps
                 if c.events:
                     c.events = []
-                calm = -1
+                continue
+            self._query(t, c, triggers, quiet, start, end)
+
+    def _refresh_quiet(self, events: list[tuple], index: int, start: int, frames: int,
+                       cycle: float, cps: float, version: int) -> int:
+        """`_refresh_events` of a full block while every event-driven task is on its quiet
+        call: a task whose stream has no onset in the block keeps its ctx (nothing reads it
+        until `_leave_quiet` brings it up to date). Returns the calm horizon: the first sample
+        at which one of the streams may have an onset (blocks ending at or before it need no
+        refresh of events at all), or -1 once a task got events."""
+        end = start + frames
+        calm = NEVER
+        for t, c, triggers, stream, quiet in events:
+            due, known = stream.next_sample, stream.horizon
+            if due >= end and known >= end and stream.version == version:
+                calm = min(calm, due, known)
                 continue
             c.index, c.start, c.frames, c.cycle, c.cps = index, start, frames, cycle, cps
-            try:
-                c.events = triggers.triggers(start, end)
-            except Exception:  # noqa: BLE001 - a pattern that fails to query is silent
-                c.events = []
-                self._pattern_failed(t, "events")
-            if c.events:
+            if self._query(t, c, triggers, quiet, start, end) or stream.version != version:
                 calm = -1
-                if quiet is not None:
-                    self._drop_quiet(quiet)
-            elif on_quiet and stream.version == version:
+            elif calm >= 0:
                 calm = min(calm, stream.next_sample, stream.horizon)
-            else:
-                calm = -1
         return calm
+
+    def _query(self, t: Task, c, triggers, quiet: QuietSlot | None, start: int,
+               end: int) -> bool:
+        """`c.events` of samples [start, end) (none when the pattern fails to query); a task
+        with events leaves its quiet call. True when there are events."""
+        try:
+            c.events = triggers.triggers(start, end)
+        except Exception:  # noqa: BLE001 - a pattern that fails to query is silent
+            c.events = []
+            self._pattern_failed(t, "events")
+        if c.events:
+            if quiet is not None:
+                self._drop_quiet(quiet)
+            return True
+        return False
 
     def _refresh_stepped(self, stepped: list[tuple], start: int, frames: int) -> None:
         """Each pattern-stepped parameter (params dict, name, SteppedParam, task); a failing
@@ -418,17 +431,17 @@ class BlockRunner:
         if self.solo and not self.profile and not self.resuming:
             if full:
                 if self._edits != Step.edits:        # a step was patched: fresh tuples
-                    self._leave_quiet()
+                    if self._quiet_on:
+                        self._leave_quiet()
                     self._calls = [calls_of(steps) for steps in self._steps]
                     self._edits = Step.edits
                     self._asks = [STEADY_ASKS] * self.ring
                     self._arm_quiet()
                 run_calls(self._calls[r], self._failed)
-                if self._edits == Step.edits:
-                    if self._asks[r]:
-                        self._ask_steady(r)
-                    if self._quiet_wanted and r == 0:
-                        self._ask_quiet()
+                if self._asks[r] and self._edits == Step.edits:
+                    self._ask_steady(r)
+                if self._quiet_wanted and r == 0 and self._edits == Step.edits:
+                    self._ask_quiet()
             else:
                 if self._quiet_on:
                     self._leave_quiet()

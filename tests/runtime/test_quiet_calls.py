@@ -67,12 +67,11 @@ def test_the_reference_with_quiet_calls_equals_calling_process(block, counted, m
 
 def test_the_runner_skips_the_event_refresh_while_every_node_is_quiet(monkeypatch):
     passes = []
-    real = BlockRunner._refresh_events
-
-    def spy(self, events, index, start, frames, *rest):
-        passes.append(start)
-        return real(self, events, index, start, frames, *rest)
-    monkeypatch.setattr(BlockRunner, "_refresh_events", spy)
+    for name in ("_refresh_events", "_refresh_quiet"):
+        def spy(self, events, index, start, frames, *rest, real=getattr(BlockRunner, name)):
+            passes.append(start)
+            return real(self, events, index, start, frames, *rest)
+        monkeypatch.setattr(BlockRunner, name, spy)
     blocks = 4 * SR // 64
     render(REFERENCE, 64, [64] * blocks)
     # onsets every 1/16 cycle = 5512.5 samples (each needs a pass, the block after it
@@ -190,3 +189,18 @@ def test_a_node_leaving_its_quiet_call_reads_the_current_block(diagnose_at):
         expected = np.concatenate([reference.run_block(k).copy() for k in pieces], axis=1)
         np.testing.assert_array_equal(y, expected)
         assert s.executor.reset_nodes >= {"bad"}
+
+
+def test_new_jobs_while_nodes_are_quiet_run_the_steps_as_patched():
+    with open_session(REFERENCE, SessionOptions(sr=SR, block=64,
+                                                samples=str(REFERENCE_SAMPLES))) as s:
+        s.render(64 * 200)
+        runner = s.executor.runner
+        assert runner._quiet_on >= 1
+        seen = []
+        for task in s.bound.tasks:
+            for step in task.steps:
+                step.process = lambda ctx, ins, p, out, i=task.id: seen.append(i)
+        runner.set_jobs(runner.jobs)             # (as the actor runtime does when jobs move)
+        s.run_block()
+    assert sorted(seen) == sorted(t.id for t in s.bound.tasks)
