@@ -34,16 +34,13 @@ def profile(block: int, seconds: float, source) -> None:
     timer = [0]
 
     def timed_run_calls(calls, failed):                  # blocks.run_calls, timed per step
-        for process, ctx, ins, params, out, mods, task in calls:
+        for f, args, step in calls:
             t0 = now()
             try:
-                if ctx is None:
-                    process(*ins)
-                else:
-                    process(ctx, ins, params, out)
+                f(*args)
             except Exception:  # noqa: BLE001 - as the runner
-                failed(task, out)
-            nodes.setdefault(task.id, []).append(now() - t0)
+                failed(step.task, step.out)
+            nodes.setdefault(step.task.id, []).append(now() - t0)
         t0 = now()
         timer[0] += (now() - t0) * len(calls)
 

@@ -30,6 +30,16 @@ FIXED_GAIN = np.float32(0.015)      # JUCE's input gain of the combs (not frozen
 
 #: rows of the smoothed values (`Freeverb.smooth`: current, target, step; `countdown`)
 DAMPING, FEEDBACK, DRY, WET1, WET2 = range(5)
+N_COMBS, N_ALLPASSES = len(COMB_TUNINGS), len(ALLPASS_TUNINGS)
+#: rows of `Freeverb.ints`: delay lengths (one row per channel: 8 combs, then 4 all-passes),
+#: positions (the same), the smoothed values' countdowns (first 5 entries)
+LENGTHS, POSITIONS, COUNTDOWN = 0, 2, 4
+#: rows of `Freeverb.floats`: the combs' damped states (one row per channel), then the
+#: smoothed values (current, target, step in the first 3 columns)
+LAST, SMOOTH = 0, 2
+#: rows of `Freeverb.scratch`: the 5 smoothed values per sample, the 2 wet channels, the mono
+#: input of the combs
+RAMPS, WET, MONO = 0, 5, 7
 
 _F = np.float32
 
@@ -48,26 +58,28 @@ class Freeverb:
     lines, JUCE's default parameters (room 0.5, damping 0.5, wet 0.33, dry 0.4, width 1)."""
 
     def __init__(self, sr: float, block: int) -> None:
-        self.comb_len = _lengths(sr, COMB_TUNINGS)
-        self.ap_len = _lengths(sr, ALLPASS_TUNINGS)
-        self.combs = np.zeros((2, len(COMB_TUNINGS), int(self.comb_len.max())), dtype=_F)
-        self.comb_pos = np.zeros(self.comb_len.shape, dtype=np.int64)
-        self.comb_last = np.zeros(self.comb_len.shape, dtype=_F)
-        self.allpasses = np.zeros((2, len(ALLPASS_TUNINGS), int(self.ap_len.max())), dtype=_F)
-        self.ap_pos = np.zeros(self.ap_len.shape, dtype=np.int64)
-        self.smooth = np.zeros((5, 3), dtype=_F)       # current, target, step
-        self.countdown = np.zeros(5, dtype=np.int64)
+        lengths = np.concatenate([_lengths(sr, COMB_TUNINGS), _lengths(sr, ALLPASS_TUNINGS)],
+                                 axis=1)
+        # few arrays, so a call unboxes few (each array argument costs ~35 ns): the delay
+        # lines, the integers, the small float states, the per-block scratch; the names below
+        # are views of them
+        self.lines = np.zeros((2, N_COMBS + N_ALLPASSES, int(lengths.max())), dtype=_F)
+        self.ints = np.zeros((5, N_COMBS + N_ALLPASSES), dtype=np.int64)
+        self.ints[LENGTHS:LENGTHS + 2] = lengths
+        self.floats = np.zeros((7, N_COMBS), dtype=_F)
+        self.combs, self.allpasses = self.lines[:, :N_COMBS], self.lines[:, N_COMBS:]
+        self.comb_len, self.ap_len = lengths[:, :N_COMBS], lengths[:, N_COMBS:]
+        self.comb_last = self.floats[LAST:LAST + 2]
+        self.smooth = self.floats[SMOOTH:SMOOTH + 5, :3]      # current, target, step
+        self.countdown = self.ints[COUNTDOWN, :5]
         self.steps = 0                                  # no ramp while the defaults are set
         self.params: tuple = ()
         self.set(0.5, 0.5, 0.33, 0.4, 1.0)
         self.steps = int(math.floor(SMOOTH_SECONDS * sr))
-        self.ramps = np.zeros((5, block), dtype=_F)     # per-sample smoothed values (scratch)
-        self.wet = np.zeros((2, block), dtype=_F)       # per-channel wet signal (scratch)
-        self.input = np.zeros(block, dtype=_F)          # mono input of the combs (scratch)
+        self.scratch = np.zeros((8, block), dtype=_F)   # ramps, wet signal, mono input
 
     #: the arrays that make up the reverb's state (a hot-swapped successor takes them over)
-    state_arrays = ("combs", "comb_pos", "comb_last", "allpasses", "ap_pos", "smooth",
-                    "countdown")
+    state_arrays = ("lines", "ints", "floats")
 
     def set(self, room: float, damping: float, wet: float, dry: float, width: float) -> None:
         """`juce::Reverb::setParameters`: new targets; a changed one ramps over 10 ms."""
@@ -98,34 +110,31 @@ class Freeverb:
 
     def args(self, x: np.ndarray, out: np.ndarray, start: int, stop: int) -> tuple:
         """The arguments of `freeverb` for frames [start, stop) of `x` into `out`."""
-        return (x, out, start, stop, self.combs, self.comb_len, self.comb_pos, self.comb_last,
-                self.allpasses, self.ap_len, self.ap_pos, self.smooth, self.countdown,
-                self.ramps, self.wet, self.input)
+        return (x, out, start, stop, self.lines, self.ints, self.floats, self.scratch)
 
     def process(self, x: np.ndarray, out: np.ndarray, start: int, stop: int) -> None:
         """Reverberate frames [start, stop) of the stereo float32 block `x` into the same
         frames of `out`."""
         n = stop - start
-        if n > self.input.shape[0]:
-            self.ramps = np.zeros((5, n), dtype=_F)
-            self.wet = np.zeros((2, n), dtype=_F)
-            self.input = np.zeros(n, dtype=_F)
+        if n > self.scratch.shape[1]:
+            self.scratch = np.zeros((8, n), dtype=_F)
         freeverb(*self.args(x, out, start, stop))
 
 
 @njit(cache=True)
-def _ramp(smooth: np.ndarray, countdown: np.ndarray, ramps: np.ndarray, n: int) -> None:
-    """`SmoothedValue::getNextValue` n times for each row, into ramps[row, :n]."""
-    for row in range(smooth.shape[0]):
+def _ramp(floats: np.ndarray, countdown: np.ndarray, scratch: np.ndarray, n: int) -> None:
+    """`SmoothedValue::getNextValue` n times for each smoothed value, into its ramp row."""
+    for row in range(5):
+        smooth = floats[SMOOTH + row]
         left = countdown[row]
-        target = smooth[row, 1]
-        r = ramps[row]
+        target = smooth[1]
+        r = scratch[RAMPS + row]
         if left == 0:
             for i in range(n):
                 r[i] = target
             continue
-        current = smooth[row, 0]
-        step = smooth[row, 2]
+        current = smooth[0]
+        step = smooth[2]
         for i in range(n):
             if left > 0:
                 left -= 1
@@ -136,7 +145,7 @@ def _ramp(smooth: np.ndarray, countdown: np.ndarray, ramps: np.ndarray, n: int) 
                 r[i] = current
             else:
                 r[i] = target
-        smooth[row, 0] = current
+        smooth[0] = current
         countdown[row] = left
 
 
@@ -169,45 +178,43 @@ def _allpass(line: np.ndarray, k: int, v: np.float32) -> np.float32:
 
 
 @njit(cache=True)
-def freeverb(x: np.ndarray, out: np.ndarray, start: int, stop: int, combs: np.ndarray,
-             comb_len: np.ndarray, comb_pos: np.ndarray, comb_last: np.ndarray,
-             allpasses: np.ndarray, ap_len: np.ndarray, ap_pos: np.ndarray, smooth: np.ndarray,
-             countdown: np.ndarray, ramps: np.ndarray, wet: np.ndarray, mono: np.ndarray) -> None:
+def freeverb(x: np.ndarray, out: np.ndarray, start: int, stop: int, lines: np.ndarray,
+             ints: np.ndarray, floats: np.ndarray, scratch: np.ndarray) -> None:
     """`juce::Reverb::processStereo` on frames [start, stop) of `x` (2, frames) into the
-    same frames of `out` (8 combs and 4 all-passes per channel).
+    same frames of `out` (8 combs and 4 all-passes per channel; the state in `Freeverb`'s
+    `lines`, `ints`, `floats`, `scratch`).
 
     The channels are independent but for their common input, so each runs on its own, in
     stretches in which no delay line wraps around: the combs' positions and damped states
     stay in registers (the same operations on the same values as JUCE's loop)."""
     n = stop - start
-    if n > mono.shape[0] or stop > x.shape[1] or stop > out.shape[1]:
+    if n > scratch.shape[1] or stop > x.shape[1] or stop > out.shape[1]:
         raise ValueError("freeverb: more frames than the block or the scratch arrays hold")
     one = np.float32(1.0)
     gain = FIXED_GAIN
-    _ramp(smooth, countdown, ramps, n)
-    damping, feedback = ramps[0], ramps[1]
+    _ramp(floats, ints[COUNTDOWN], scratch, n)
+    damping, feedback = scratch[RAMPS + DAMPING], scratch[RAMPS + FEEDBACK]
+    mono = scratch[MONO]
     x0, x1 = x[0, start:stop], x[1, start:stop]
     for i in range(n):
         mono[i] = (x0[i] + x1[i]) * gain
     for ch in range(2):
-        w = wet[ch]
-        buf, length, pos, last = combs[ch], comb_len[ch], comb_pos[ch], comb_last[ch]
+        w = scratch[WET + ch]
+        buf, length, pos, last = lines[ch], ints[LENGTHS + ch], ints[POSITIONS + ch], \
+            floats[LAST + ch]
         b0, b1, b2, b3, b4, b5, b6, b7 = buf[0], buf[1], buf[2], buf[3], buf[4], buf[5], \
             buf[6], buf[7]
         l0, l1, l2, l3, l4, l5, l6, l7 = last[0], last[1], last[2], last[3], last[4], last[5], \
             last[6], last[7]
-        lines, sizes, spots = allpasses[ch], ap_len[ch], ap_pos[ch]
-        d0, d1, d2, d3 = lines[0], lines[1], lines[2], lines[3]
+        d0, d1, d2, d3 = buf[8], buf[9], buf[10], buf[11]
         a = 0
         while a < n:              # stretches in which no delay line's position wraps around
             m = n - a
-            for j in range(8):
+            for j in range(12):
                 m = min(m, length[j] - pos[j])
-            for j in range(4):
-                m = min(m, sizes[j] - spots[j])
             k0, k1, k2, k3, k4, k5, k6, k7 = pos[0], pos[1], pos[2], pos[3], pos[4], pos[5], \
                 pos[6], pos[7]
-            q0, q1, q2, q3 = spots[0], spots[1], spots[2], spots[3]
+            q0, q1, q2, q3 = pos[8], pos[9], pos[10], pos[11]
             for i in range(m):
                 t = a + i
                 damp = damping[t]
@@ -235,18 +242,15 @@ def freeverb(x: np.ndarray, out: np.ndarray, start: int, stop: int, combs: np.nd
                 acc = _allpass(d1, q1 + i, acc)
                 acc = _allpass(d2, q2 + i, acc)
                 w[t] = _allpass(d3, q3 + i, acc)
-            for j in range(8):
+            for j in range(12):
                 k = pos[j] + m
                 pos[j] = 0 if k >= length[j] else k
-            for j in range(4):
-                k = spots[j] + m
-                spots[j] = 0 if k >= sizes[j] else k
             a += m
         last[0], last[1], last[2], last[3] = l0, l1, l2, l3
         last[4], last[5], last[6], last[7] = l4, l5, l6, l7
-    dry, wet1, wet2 = ramps[2], ramps[3], ramps[4]
+    dry, wet1, wet2 = scratch[RAMPS + DRY], scratch[RAMPS + WET1], scratch[RAMPS + WET2]
     o0, o1 = out[0, start:stop], out[1, start:stop]
-    w0, w1 = wet[0], wet[1]
+    w0, w1 = scratch[WET], scratch[WET + 1]
     for i in range(n):
         left, right = w0[i], w1[i]
         p, q = x0[i], x1[i]

@@ -48,13 +48,29 @@ class Job:
     shared: bool = False                         # some other process reads this output
 
 
-#: one step as the hot loop reads it: (process, ctx, ins, params, out, mods, task)
+#: one step as the hot loop reads it: (f, args, step), run as `f(*args)`; `f` is the step's
+#: `process` with (ctx, ins, params, out) (`call_of`), or a direct call the node offered
+#: (`steady_of`, `quiet_of`)
 Call = tuple
 
 
+def call_of(s: Step) -> Call:
+    """The step's `process` call (its signal-modulated parameters averaged first)."""
+    if not s.mods:
+        return (s.process, (s.ctx, s.ins, s.params, s.out), s)
+    mods, process = s.mods, s.process
+
+    def modulated(ctx, ins, params, out) -> None:
+        for a, b, buf in mods:
+            np.add(a, b, out=buf)
+            np.multiply(buf, 0.5, out=buf)
+        process(ctx, ins, params, out)
+    return (modulated, (s.ctx, s.ins, s.params, s.out), s)
+
+
 def calls_of(steps: Iterable[Step]) -> list[Call]:
-    """The steps' fields as plain tuples (unpacked faster than slots, once per block each)."""
-    return [(s.process, s.ctx, s.ins, s.params, s.out, s.mods, s.task) for s in steps]
+    """The steps' `call_of` tuples (made once, unpacked once per block each)."""
+    return [call_of(s) for s in steps]
 
 
 def run_steps(steps: Iterable[Step], failed: Callable[[Task, np.ndarray], None]) -> None:
@@ -63,20 +79,12 @@ def run_steps(steps: Iterable[Step], failed: Callable[[Task, np.ndarray], None])
 
 
 def run_calls(calls: list[Call], failed: Callable[[Task, np.ndarray], None]) -> None:
-    """`run_steps` over precomputed `calls_of` tuples (the per-block path); a tuple whose ctx
-    is None is a steady call (`steady_of`): `process(*ins)`."""
-    for process, ctx, ins, params, out, mods, task in calls:
-        if mods:
-            for a, b, buf in mods:
-                np.add(a, b, out=buf)
-                np.multiply(buf, 0.5, out=buf)
+    """`run_steps` over precomputed `Call` tuples (the per-block path)."""
+    for f, args, step in calls:
         try:
-            if ctx is None:
-                process(*ins)
-            else:
-                process(ctx, ins, params, out)
+            f(*args)
         except Exception:  # noqa: BLE001 - a node must never stop the music
-            failed(task, out)
+            failed(step.task, step.out)
 
 
 def events_of(tasks: list[Task], quiet: dict[str, "QuietSlot"] | None = None) -> list[tuple]:
@@ -102,7 +110,7 @@ def steady_of(s: Step) -> Call | None:
     if found is None:
         return None
     f, args = found
-    return (f, None, tuple(args), None, s.out, (), task)
+    return (f, tuple(args), s)
 
 
 class QuietSlot:
@@ -133,7 +141,7 @@ def quiet_of(s: Step) -> Call | None:
     if found is None:
         return None
     f, args = found
-    return (f, None, tuple(args), None, s.out, (), s.task)
+    return (f, tuple(args), s)
 
 
 def run_checked(s: Step, frames: int, block: int, check: bool,
@@ -207,8 +215,7 @@ class BlockRunner:
         self._times = [0] * len(self.jobs)
         live = [j for j in self.jobs if not j.silent]
         self._steps = [[j.task.steps[r] for j in live] for r in range(self.ring)]
-        self._calls = [calls_of(steps) for steps in self._steps]
-        self._edits = Step.edits
+        self._fresh_calls()
         self._asks = [STEADY_ASKS] * self.ring       # full blocks left to ask for steady calls
         self.solo = all(not j.silent and not j.remote and not j.shared for j in self.jobs)
         self._arm_quiet()
@@ -222,6 +229,18 @@ class BlockRunner:
         if key not in self._told:
             self._told.add(key)
             self.emit(kind, task.id, message)
+
+    def _fresh_calls(self) -> None:
+        """Each ring slot's call list made from its steps: every step's `process` (`_busy`
+        keeps those tuples; a list entry that is not its `_busy` one is a direct call)."""
+        self._calls = [calls_of(steps) for steps in self._steps]
+        self._busy = [list(calls) for calls in self._calls]
+        self._edits = Step.edits
+
+    def direct_ids(self, r: int = 0) -> set[str]:
+        """Ids of the tasks that ring slot `r` runs by a direct call (steady or quiet)."""
+        return {busy[2].task.id for call, busy in zip(self._calls[r], self._busy[r])
+                if call is not busy}
 
     def _arm_quiet(self) -> None:
         """Fresh `QuietSlot`s over ring slot 0's call list (after it was rebuilt): nothing
@@ -409,9 +428,9 @@ class BlockRunner:
         """After a full block: replace the tuples of ring slot `r` whose node offers a steady
         call (`Node.steady_call`) by that call."""
         self._asks[r] -= 1
-        calls = self._calls[r]
+        calls, busy = self._calls[r], self._busy[r]
         for k, s in enumerate(self._steps[r]):
-            if calls[k][1] is None:                  # a steady call already
+            if calls[k] is not busy[k]:              # a direct call already
                 continue
             try:
                 steady = steady_of(s)
@@ -433,8 +452,7 @@ class BlockRunner:
                 if self._edits != Step.edits:        # a step was patched: fresh tuples
                     if self._quiet_on:
                         self._leave_quiet()
-                    self._calls = [calls_of(steps) for steps in self._steps]
-                    self._edits = Step.edits
+                    self._fresh_calls()
                     self._asks = [STEADY_ASKS] * self.ring
                     self._arm_quiet()
                 run_calls(self._calls[r], self._failed)

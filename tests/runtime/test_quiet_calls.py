@@ -103,8 +103,8 @@ def test_an_orbit_or_voice_effects_refuse_the_quiet_call():
                                                samples=str(REFERENCE_SAMPLES))) as s:
         s.render(SR // 64 * 64)                             # full blocks only
         nodes = {t.id.split("/")[0]: t for t in s.bound.tasks if t.kind == "s"}
-        calls = s.executor.runner._calls[0]
-        quiet = {c[6].id.split("/")[0] for c in calls if c[1] is None and c[6].kind == "s"}
+        quiet = {i.split("/")[0] for i in s.executor.runner.direct_ids() if i in
+                 {t.id for t in nodes.values()}}
         step = nodes["~b"].steps[0]
         assert nodes["~b"].node.orbit is not None           # room: the orbit's reverb
         assert nodes["~b"].node.quiet_call(step.ctx, step.ins, step.params, step.out) is None

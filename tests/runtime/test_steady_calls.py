@@ -40,7 +40,8 @@ def render_in_pieces(block: int, pieces: list[int]) -> np.ndarray:
 
 def steady_ids(s: Session) -> set[str]:
     """Steps on their steady call (not the quiet calls of event-driven steps)."""
-    return {c[6].id for c in s.executor.runner._calls[0] if c[1] is None and c[6].triggers is None}
+    kinds = {t.id: t for t in s.bound.tasks}
+    return {i for i in s.executor.runner.direct_ids() if kinds[i].triggers is None}
 
 
 @pytest.mark.parametrize("block", [64, 256, 1024])
@@ -49,7 +50,8 @@ def test_the_reference_with_steady_calls_equals_calling_process(block, no_steady
     pieces = [block] * 40 + [block // 3, block - block // 3, 7] + [block] * 40
     with reference_session(block) as s:
         y = np.concatenate([s.run_block(k).copy() for k in pieces], axis=1)
-        kinds = {c[6].kind for c in s.executor.runner._calls[0] if c[1] is None}
+        tasks = {t.id: t for t in s.bound.tasks}
+        kinds = {tasks[i].kind for i in s.executor.runner.direct_ids()}
     assert kinds - {"s"} == STEADY_KINDS         # the path under test is the one taken
     # (the sample voices take their quiet calls between events: tests/runtime/test_quiet_calls.py)
     no_steady_calls()
