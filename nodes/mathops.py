@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from phonon.dsp.clean import clean_clip
+from phonon.dsp.clean import clean_clip_counted
 from phonon.dsp.direct import compiled
 from phonon.dsp.mixsum import chunked, mix_sum, same_numba_type, weighted_sum
 from phonon.plugins import Block, Node, Param, Params, node
@@ -130,10 +130,20 @@ class Master(Node):
     clean_output = True      # finite and within [-1, 1]; `input_finite` set by every process
 
     def prepare(self, sr: int, block: int, channels: int) -> None:
-        self.nonfinite_blocks = 0
-        self.input_finite = True
+        self.flags = np.array([1, 0], dtype=np.int64)    # input finite, blocks with NaN/Inf
+
+    @property
+    def input_finite(self) -> bool:
+        return self.flags[0] != 0
+
+    @property
+    def nonfinite_blocks(self) -> int:
+        return int(self.flags[1])
+
+    def steady_call(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> tuple | None:
+        """The cleaning kernel with its flags (full blocks of the same buffers)."""
+        args = (ins[0], out, ctx.frames, self.flags)
+        return compiled(clean_clip_counted, args), args
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
-        self.input_finite = clean_clip(ins[0], out, ctx.frames)
-        if not self.input_finite:
-            self.nonfinite_blocks += 1
+        clean_clip_counted(ins[0], out, ctx.frames, self.flags)

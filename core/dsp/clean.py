@@ -26,6 +26,17 @@ def clean_clip(x: np.ndarray, out: np.ndarray, n: int) -> bool:
 
 
 @njit(cache=True, nogil=True)
+def clean_clip_counted(x: np.ndarray, out: np.ndarray, n: int, flags: np.ndarray) -> None:
+    """`clean_clip`, its answer in flags[0] (1: every input sample finite) and the blocks
+    with NaN/Inf counted in flags[1] (the master's steady call: no Python around it)."""
+    if clean_clip(x, out, n):
+        flags[0] = 1
+    else:
+        flags[0] = 0
+        flags[1] += 1
+
+
+@njit(cache=True, nogil=True)
 def finite_copy(x: np.ndarray, out: np.ndarray, n: int) -> bool:
     """Whether every sample of x[:, :n] is finite; if not, out[:, :n] = x with NaN/Inf as 0
     (out untouched when all are finite: the caller keeps using x)."""

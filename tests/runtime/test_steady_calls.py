@@ -16,7 +16,7 @@ from tests.data_paths import REFERENCE, REFERENCE_SAMPLES
 from tests.graph_fixtures import full_registry, graph, n
 
 #: the reference's nodes that have no events and constant parameters
-STEADY_KINDS = {"mix", "reverb", "delay", "compressor", "limiter"}
+STEADY_KINDS = {"mix", "reverb", "delay", "compressor", "limiter", "master"}
 
 
 @pytest.fixture
@@ -132,3 +132,21 @@ def test_compiled_finds_the_version_numba_runs_for_each_kind_of_argument():
     # never compiled for int arrays: the dispatcher itself (which compiles when called)
     assert compiled(scaled, (np.zeros(4, np.int64), np.zeros(4, np.int64), 1.0)) is scaled
     assert compiled(len, ([1],)) is len                   # not numba: as it is
+
+
+def master_over_nan() -> Session:
+    """The built-in `master` node (on its steady call by block 40) gets NaN in block 40."""
+    g = graph(n("bad", "blowup", at=40.0), n("m", "master", ["bad"]), master="m")
+    return Session(g, 44100, 64, registry=full_registry(), reporter=lambda m: None)
+
+
+def test_the_master_on_its_steady_call_still_raises_the_nan_alarm(no_steady_calls):
+    s = master_over_nan()
+    y = s.render(64 * 60)
+    assert s.executor.guard.trusts_master and "m" in steady_ids(s)
+    assert s.nodes["m"].nonfinite_blocks == 1 and s.executor.reset_nodes == {"bad"}
+    no_steady_calls()
+    reference = master_over_nan()
+    np.testing.assert_array_equal(y, reference.render(64 * 60))
+    assert reference.nodes["m"].nonfinite_blocks == 1
+    assert np.all(y[:, 40 * 64:41 * 64] == 0.0) and np.all(y[:, -64:] == 0.25)
