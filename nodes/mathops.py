@@ -131,10 +131,11 @@ class Master(Node):
 
     def prepare(self, sr: int, block: int, channels: int) -> None:
         self.flags = np.array([1, 0], dtype=np.int64)    # input finite, blocks with NaN/Inf
+        self.finite_flags = self.flags
 
     @property
     def input_finite(self) -> bool:
-        return self.flags[0] != 0
+        return bool(self.flags[0])
 
     @property
     def nonfinite_blocks(self) -> int:

@@ -266,6 +266,11 @@ class Node:
     #: makes the executor look for (and reset) the node that produced NaN/Inf.
     input_finite: bool = True
 
+    #: Optional with `clean_output`: an int64 array whose element 0 the node keeps at 1 while
+    #: its input was finite, 0 after a block with NaN/Inf (a kernel can write it, so a steady
+    #: call needs no Python). The executor then reads it instead of `input_finite`.
+    finite_flags: Any = None                 # (an int64 numpy array)
+
     # -- graph optimiser contract (phonon.plan.optimize, docs/plugins.md)
     #: What the node computes, when it is exactly one of the optimiser's operations; the
     #: optimiser then rewrites it as it rewrites the built-in node of that name, whatever the

@@ -34,6 +34,7 @@ class MasterGuard:
         self.trusts_master = (master.node.clean_output and len(master.ins) == 1
                               and master.out.shape[0] == 2)
         self.clean = self.trusts_master    # False while the master runs in another process
+        self._block = block
         self.diagnose = 0                  # blocks left to check every node's output
         self._found = 0
         self._out = np.zeros((2, block), dtype=np.float32)
@@ -59,10 +60,11 @@ class MasterGuard:
     def finish(self, frames: int, r: int = 0) -> np.ndarray:
         """The block's output from ring slot `r`: a (2, frames) view, finite and in [-1, 1]."""
         if self.clean:
-            if not self._master_node.input_finite:
+            flags = self._master_node.finite_flags
+            if not (flags[0] if flags is not None else self._master_node.input_finite):
                 self._alarm()
             out = self._outs[r]
-            return out if frames == out.shape[1] else out[:, :frames]
+            return out if frames == self._block else out[:, :frames]
         master = self._outs[r][:, :frames]
         result = self._out[:, :frames]
         watch = self._watches[r][:, :frames]
