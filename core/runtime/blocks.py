@@ -10,6 +10,11 @@ the reference semantics:
 - `run` calls each task's `process` once, in plan order, after averaging its signal-modulated
   parameters; partial blocks run on views of `frames` samples, and under NaN diagnosis each
   output is checked right after its node ran;
+- on full blocks of a runner with no other process involved, a node may run as a direct call
+  instead of `process`: its steady call (`Node.steady_call`) every block, or an event-driven
+  node's quiet call (`Node.quiet_call`) in blocks that bring it no events; while every
+  event-driven node is on its quiet call the runner skips the event refresh until the next
+  onset that may come (docs/plugins.md, "Steady calls");
 - a node whose `process` raises is silent for the block and reported once; a node producing
   NaN/Inf is reset (`prepare` again), silenced and reported once; a pattern that fails to query
   is silent (events) or holds its value, reported once. Reports go to `emit(kind, node id,
@@ -351,7 +356,7 @@ class BlockRunner:
             self._calm_until = -1
             if events:
                 self._refresh_events(events, index, start, frames, cycle, cps, clock.version)
-        elif self._quiet_on == len(events) and frames == self.block:
+        elif self._quiet_on == len(events) and frames == self.block and not self.rotating:
             if start + frames > self._calm_until or clock.version != self._calm_version:
                 self._calm_until = self._refresh_quiet(events, index, start, frames, cycle, cps,
                                                        clock.version)

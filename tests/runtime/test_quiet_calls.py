@@ -204,3 +204,29 @@ def test_new_jobs_while_nodes_are_quiet_run_the_steps_as_patched():
         runner.set_jobs(runner.jobs)             # (as the actor runtime does when jobs move)
         s.run_block()
     assert sorted(seen) == sorted(t.id for t in s.bound.tasks)
+
+
+def test_a_rotating_runner_keeps_the_ctx_of_its_other_ring_slots_current():
+    """Two ring slots (the actor runtime's layout once rotating): slot 1's steps run `process`
+    while slot 0's may be quiet, so the calm refresh must not leave their ctx behind."""
+    from phonon.plan.planner import plan
+    from phonon.runtime.binding import bind, instantiate
+    from phonon.timing.clock import Clock
+
+    g = graph(n("r", "rt_quiet_ramp", pattern=CyclePattern.seq([{"gain": 1.0}, None, None, None])),
+              master="r", cps=2.0)
+    reg = full_registry()
+    reg.register(QuietRamp, "tests")
+    p = plan(g, reg)
+    nodes = instantiate(g, p, reg, {}, SR, 64)
+    clock = Clock(SR, 2.0)
+    bound = bind(g, p, nodes, clock, 64, slots=np.zeros((2, p.n_slots, 2, 64), np.float32))
+    runner = BlockRunner(bound, clock, lambda *a: None)
+    runner.rotating = True
+    out = []
+    for k in range(600):
+        runner.refresh(k, k * 64, 64)
+        runner.run(k + 1, 64, False)
+        out.append(bound.master.steps[(k + 1) % 2].out[0].copy())
+    y = np.concatenate(out)
+    np.testing.assert_array_equal(y, np.arange(600 * 64) % 65536 / 65536)
