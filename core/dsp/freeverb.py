@@ -17,6 +17,7 @@ compare with.
 """
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -44,11 +45,15 @@ RAMPS, WET, MONO = 0, 5, 7
 _F = np.float32
 
 
-def _lengths(sr: float, tunings: tuple[int, ...]) -> np.ndarray:
-    """Delay lengths per channel at `sr`, as `juce::Reverb::setSampleRate` computes them."""
-    rate = int(sr)
-    return np.array([[(rate * t) // 44100 for t in tunings],
-                     [(rate * (t + STEREO_SPREAD)) // 44100 for t in tunings]], dtype=np.int64)
+@functools.lru_cache(maxsize=8)
+def _lengths(rate: int) -> np.ndarray:
+    """Delay lengths per channel at sample rate `rate` (the 8 combs, then the 4 all-passes),
+    as `juce::Reverb::setSampleRate` computes them (read-only: a session copies them)."""
+    tunings = COMB_TUNINGS + ALLPASS_TUNINGS
+    lengths = np.array([[(rate * t) // 44100 for t in tunings],
+                        [(rate * (t + STEREO_SPREAD)) // 44100 for t in tunings]], dtype=np.int64)
+    lengths.flags.writeable = False
+    return lengths
 
 
 class Freeverb:
@@ -58,8 +63,7 @@ class Freeverb:
     lines, JUCE's default parameters (room 0.5, damping 0.5, wet 0.33, dry 0.4, width 1)."""
 
     def __init__(self, sr: float, block: int) -> None:
-        lengths = np.concatenate([_lengths(sr, COMB_TUNINGS), _lengths(sr, ALLPASS_TUNINGS)],
-                                 axis=1)
+        lengths = _lengths(int(sr))
         # few arrays, so a call unboxes few (each array argument costs ~35 ns): the delay
         # lines, the integers, the small float states, the per-block scratch; the names below
         # are views of them
@@ -68,7 +72,8 @@ class Freeverb:
         self.ints[LENGTHS:LENGTHS + 2] = lengths
         self.floats = np.zeros((7, N_COMBS), dtype=_F)
         self.combs, self.allpasses = self.lines[:, :N_COMBS], self.lines[:, N_COMBS:]
-        self.comb_len, self.ap_len = lengths[:, :N_COMBS], lengths[:, N_COMBS:]
+        own = self.ints[LENGTHS:LENGTHS + 2]
+        self.comb_len, self.ap_len = own[:, :N_COMBS], own[:, N_COMBS:]
         self.comb_last = self.floats[LAST:LAST + 2]
         self.smooth = self.floats[SMOOTH:SMOOTH + 5, :3]      # current, target, step
         self.countdown = self.ints[COUNTDOWN, :5]

@@ -67,7 +67,6 @@ class Session:
         if registry is None:
             from ..plugins.registry import default_registry
             registry = default_registry()
-        remove_stale_segments()           # left by runs killed with SIGKILL (phonon.runtime.shm)
         runtime = runtime or RuntimeOptions()
         self.options = SessionOptions(sr=int(sr), block=int(block), samples=samples,
                                       workers=workers, runtime=runtime,
@@ -113,6 +112,7 @@ class Session:
         if options.workers > 0 or options.runtime.isolate or any(
                 n.options.get("isolate") for n in graph.nodes.values()):
             from ..runtime.actors import ActorExecutor
+            remove_stale_segments()       # left by runs killed with SIGKILL (phonon.runtime.shm)
             try:
                 return ActorExecutor(graph, self.plan, self.nodes, self.clock, self.engine_block,
                                      workers=options.workers, options=options.runtime,

@@ -81,8 +81,7 @@ class _Rewriter:
         self.kinds = op.producible()
         # private copies: the input graph is never mutated
         self.nodes: dict[str, NodeIR] = {
-            nid: dataclasses.replace(n, inputs=list(n.inputs), params=dict(n.params))
-            for nid, n in graph.nodes.items()}
+            nid: n.copy() for nid, n in graph.nodes.items()}
         self.protected = {graph.master}
         self.from_mul: set[str] = set()      # `gain` nodes this pass made from `mul`
 

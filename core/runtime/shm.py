@@ -15,7 +15,8 @@ up (see `phonon.runtime.worker`).
 Segments are not registered with multiprocessing's resource tracker (Phonon unlinks its own):
 a tracker killed from outside made every unlink print a KeyError traceback at exit. A run
 killed with SIGKILL cannot clean up; its segments carry its pid, and the next run removes the
-segments of every dead pid (`remove_stale_segments`, called when a Session starts).
+segments of every dead pid (`remove_stale_segments`, called when a Session that uses
+worker processes starts).
 
 Waiting (`Waiter`): a process that needs a value in shared memory first spins on it (sub-µs
 reaction while processes <= cores), then calls `sched_yield` (lets a runnable peer use the
