@@ -197,15 +197,13 @@ class Limiter(StateArrays, Node):
 
     ceiling = Param(0.95, doc="ceiling: > 0 a linear amplitude, <= 0 in dB")
     release = Param(0.1, unit="s", lo=0.0, doc="release time constant")
-    state_arrays = ("audio", "need", "env", "st")
+    state_arrays = ("audio", "envelope")
 
     def prepare(self, sr: int, block: int, channels: int) -> None:
         self.sr = float(sr)
         la = lim.lookahead_samples(sr)
         self.audio = np.zeros((channels, la), dtype=np.float64)
-        self.need = np.ones(la + 1, dtype=np.float64)
-        self.env = np.ones(la, dtype=np.float64)
-        self.st = np.array([0.0, float(la), 1.0, 1.0])
+        self.envelope = lim.new_state(la)     # need, env, st (phonon.dsp.limiter)
         self.bufs = ParamBuffers(block, "ceiling", "release")
         self._const: tuple | None = None           # ((ceiling, release, n), their arrays)
         self.gain = np.zeros(block, dtype=np.float64)   # scratch of the two-pass stereo kernel
@@ -218,8 +216,8 @@ class Limiter(StateArrays, Node):
         if last is None or last[0] is not ins[0] or last[1] is not out \
                 or last[2][2] != ctx.frames:
             return None
-        args = (ins[0], out, ctx.frames, last[3], last[4], self.audio, self.need, self.env,
-                self.st, self.sr, self.gain)
+        args = (ins[0], out, ctx.frames, last[3], last[4], self.audio, self.envelope, self.sr,
+                self.gain)
         return compiled(lim.limiter_stereo, args), args
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
@@ -229,8 +227,8 @@ class Limiter(StateArrays, Node):
         last = self._last
         if last is not None and last[0] is x and last[1] is out and type(c) is float \
                 and type(release) is float and last[2] == (c, release, n):
-            lim.limiter_stereo(x, out, n, last[3], last[4], self.audio, self.need, self.env,
-                               self.st, self.sr, self.gain)     # the steady state
+            lim.limiter_stereo(x, out, n, last[3], last[4], self.audio, self.envelope, self.sr,
+                               self.gain)                      # the steady state
             return
         self._last = None
         constant = not isinstance(c, np.ndarray) and not isinstance(release, np.ndarray)
@@ -243,10 +241,10 @@ class Limiter(StateArrays, Node):
                 and n <= self.gain.shape[0]:
             if constant and type(c) is float and type(release) is float:
                 self._last = (x, out, (c, release, n), ceiling, rel)
-            lim.limiter_stereo(x, out, n, ceiling, rel, self.audio, self.need, self.env,
-                               self.st, self.sr, self.gain)
+            lim.limiter_stereo(x, out, n, ceiling, rel, self.audio, self.envelope, self.sr,
+                               self.gain)
             return
-        lim.limiter(x, out, n, ceiling, rel, self.audio, self.need, self.env, self.st, self.sr)
+        lim.limiter(x, out, n, ceiling, rel, self.audio, self.envelope, self.sr)
 
     def _param_arrays(self, c, release, n: int) -> tuple[np.ndarray, np.ndarray]:
         """Per-sample linear ceiling (>= 1e-6) and release time, float64."""

@@ -16,17 +16,34 @@ LOOKAHEAD = 0.0015
 
 def lookahead_samples(sr: float) -> int:
     """The look-ahead (and latency) L in samples at sample rate `sr`; the state arrays are
-    `audio` (channels, L), `need` (L + 1,) and `env` (L,)."""
+    `audio` (channels, L) and `new_state(L)`."""
     return max(1, int(round(LOOKAHEAD * sr)))
+
+
+def new_state(lookahead: int) -> np.ndarray:
+    """A fresh limiter state for look-ahead L, one float64 array (a kernel call unboxes one
+    array, not three): `need` (L+1 required gains), `env` (L smoothed gains), then `st` =
+    (write index, running sum of env, last envelope value, minimum of `need`)."""
+    L = lookahead
+    state = np.ones(2 * L + 5, dtype=np.float64)
+    state[2 * L + 1:] = (0.0, float(L), 1.0, 1.0)
+    return state
+
+
+def state_parts(state: np.ndarray, lookahead: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Views (need, env, st) of a `new_state` array."""
+    L = lookahead
+    return state[:L + 1], state[L + 1:2 * L + 1], state[2 * L + 1:]
 
 
 @njit(cache=True)
 def limiter(x: np.ndarray, out: np.ndarray, n: int, ceiling: np.ndarray, release: np.ndarray,
-            audio: np.ndarray, need: np.ndarray, env: np.ndarray, st: np.ndarray, sr: float) -> None:
+            audio: np.ndarray, state: np.ndarray, sr: float) -> None:
     """Limit `n` samples of `x` into `out`.
 
-    State: `audio` (channels, L) delay line, `need` (L+1) required gains, `env` (L) smoothed
-    gains; `st` = (write index, running sum of env, last envelope value, minimum of `need`).
+    State: `audio` (channels, L) delay line and `state` (`new_state`): `need` (L+1) required
+    gains, `env` (L) smoothed gains, `st` = (write index, running sum of env, last envelope
+    value, minimum of `need`).
     """
     channels = x.shape[0]
     stereo = channels == 2
@@ -34,6 +51,7 @@ def limiter(x: np.ndarray, out: np.ndarray, n: int, ceiling: np.ndarray, release
     o0, o1 = out[0], out[channels - 1]
     a_0, a_1 = audio[0], audio[channels - 1]
     L = audio.shape[1]
+    need, env, st = state[:L + 1], state[L + 1:2 * L + 1], state[2 * L + 1:]
     pos = int(st[0])
     total = st[1]
     last = st[2]
@@ -124,8 +142,8 @@ def limiter(x: np.ndarray, out: np.ndarray, n: int, ceiling: np.ndarray, release
 
 @njit(cache=True)
 def limiter_stereo(x: np.ndarray, out: np.ndarray, n: int, ceiling: np.ndarray,
-                   release: np.ndarray, audio: np.ndarray, need: np.ndarray, env: np.ndarray,
-                   st: np.ndarray, sr: float, gain: np.ndarray) -> None:
+                   release: np.ndarray, audio: np.ndarray, state: np.ndarray, sr: float,
+                   gain: np.ndarray) -> None:
     """`limiter` for two channels, bit-identical, in two passes: the serial gain envelope
     into the float64 scratch `gain` (n,), then the delayed audio times the gain, clamped,
     in loops over slices (no per-sample ring indexing: they vectorise)."""
@@ -133,6 +151,7 @@ def limiter_stereo(x: np.ndarray, out: np.ndarray, n: int, ceiling: np.ndarray,
     o0, o1 = out[0], out[1]
     a_0, a_1 = audio[0], audio[1]
     L = audio.shape[1]
+    need, env, st = state[:L + 1], state[L + 1:2 * L + 1], state[2 * L + 1:]
     pos = int(st[0])
     total = st[1]
     last = st[2]
