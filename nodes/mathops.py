@@ -127,7 +127,7 @@ class Master(Node):
     """Counts the blocks whose input held NaN/Inf in `nonfinite_blocks` (the engine resets the
     node that produced them and reports it once)."""
 
-    clean_output = True      # finite and within [-1, 1]; `input_finite` set by every process
+    clean_output = True      # finite and within [-1, 1]; `finite_flags` says if the input was
 
     def prepare(self, sr: int, block: int, channels: int) -> None:
         self.flags = np.array([1, 0], dtype=np.int64)    # input finite, blocks with NaN/Inf
