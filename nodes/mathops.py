@@ -130,21 +130,20 @@ class Master(Node):
     clean_output = True      # finite and within [-1, 1]; `finite_flags` says if the input was
 
     def prepare(self, sr: int, block: int, channels: int) -> None:
-        self.flags = np.array([1, 0], dtype=np.int64)    # input finite, blocks with NaN/Inf
-        self.finite_flags = self.flags
+        self.finite_flags = np.array([1, 0], dtype=np.int64)  # input finite, NaN/Inf blocks
 
     @property
     def input_finite(self) -> bool:
-        return bool(self.flags[0])
+        return bool(self.finite_flags[0])
 
     @property
     def nonfinite_blocks(self) -> int:
-        return int(self.flags[1])
+        return int(self.finite_flags[1])
 
     def steady_call(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> tuple | None:
         """The cleaning kernel with its flags (full blocks of the same buffers)."""
-        args = (ins[0], out, ctx.frames, self.flags)
+        args = (ins[0], out, ctx.frames, self.finite_flags)
         return compiled(clean_clip_counted, args), args
 
     def process(self, ctx: Block, ins: list, p: Params, out: np.ndarray) -> None:
-        clean_clip_counted(ins[0], out, ctx.frames, self.flags)
+        clean_clip_counted(ins[0], out, ctx.frames, self.finite_flags)

@@ -17,7 +17,7 @@ way (docs/plugins.md, "The kernel library"). Each module is one family:
 | `vocoder` | `vocoder` (channel vocoder), `band_centres`, `band_coefficients` |
 | `envelopes` | `envelope` (perc/ar/adsr from onsets and gates) |
 | `delay` | `feedback_delay` (+ `_fixed`/`_constant` fast paths), `one_pole` (lag) |
-| `limiter` | `limiter`, `limiter_stereo` (look-ahead brick wall), `lookahead_samples` |
+| `limiter` | `limiter`, `limiter_stereo` (look-ahead brick wall), `lookahead_samples`, `new_state` |
 | `fx_kernels` | `pitch_shift`, `bitcrush`, `flanger`, `pingpong`, `tremolo_gain`, `sidechain_gain` |
 | `echo` | `tape_delay`, `multitap`, `chorus_voices`, `vibrato`, `phaser` |
 | `modulation` | `ring`, `decimate`, `widen` |

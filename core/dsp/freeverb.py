@@ -65,16 +65,12 @@ class Freeverb:
     def __init__(self, sr: float, block: int) -> None:
         lengths = _lengths(int(sr))
         # few arrays, so a call unboxes few (each array argument costs ~35 ns): the delay
-        # lines, the integers, the small float states, the per-block scratch; the names below
-        # are views of them
+        # lines, the integers, the small float states, the per-block scratch; `smooth` and
+        # `countdown` are views of the smoothed values (`set` writes them)
         self.lines = np.zeros((2, N_COMBS + N_ALLPASSES, int(lengths.max())), dtype=_F)
         self.ints = np.zeros((5, N_COMBS + N_ALLPASSES), dtype=np.int64)
         self.ints[LENGTHS:LENGTHS + 2] = lengths
         self.floats = np.zeros((7, N_COMBS), dtype=_F)
-        self.combs, self.allpasses = self.lines[:, :N_COMBS], self.lines[:, N_COMBS:]
-        own = self.ints[LENGTHS:LENGTHS + 2]
-        self.comb_len, self.ap_len = own[:, :N_COMBS], own[:, N_COMBS:]
-        self.comb_last = self.floats[LAST:LAST + 2]
         self.smooth = self.floats[SMOOTH:SMOOTH + 5, :3]      # current, target, step
         self.countdown = self.ints[COUNTDOWN, :5]
         self.steps = 0                                  # no ramp while the defaults are set

@@ -30,7 +30,8 @@ def new_state(lookahead: int) -> np.ndarray:
     return state
 
 
-def state_parts(state: np.ndarray, lookahead: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+@njit(cache=True, inline="always")
+def state_parts(state: np.ndarray, lookahead: int) -> tuple:
     """Views (need, env, st) of a `new_state` array."""
     L = lookahead
     return state[:L + 1], state[L + 1:2 * L + 1], state[2 * L + 1:]
@@ -51,7 +52,7 @@ def limiter(x: np.ndarray, out: np.ndarray, n: int, ceiling: np.ndarray, release
     o0, o1 = out[0], out[channels - 1]
     a_0, a_1 = audio[0], audio[channels - 1]
     L = audio.shape[1]
-    need, env, st = state[:L + 1], state[L + 1:2 * L + 1], state[2 * L + 1:]
+    need, env, st = state_parts(state, L)
     pos = int(st[0])
     total = st[1]
     last = st[2]
@@ -151,7 +152,7 @@ def limiter_stereo(x: np.ndarray, out: np.ndarray, n: int, ceiling: np.ndarray,
     o0, o1 = out[0], out[1]
     a_0, a_1 = audio[0], audio[1]
     L = audio.shape[1]
-    need, env, st = state[:L + 1], state[L + 1:2 * L + 1], state[2 * L + 1:]
+    need, env, st = state_parts(state, L)
     pos = int(st[0])
     total = st[1]
     last = st[2]

@@ -104,18 +104,27 @@ def events_of(tasks: list[Task], quiet: dict[str, "QuietSlot"] | None = None) ->
 STEADY_ASKS = 2
 
 
-def steady_of(s: Step) -> Call | None:
-    """The node's steady call (`Node.steady_call`) as a `calls_of` tuple, or None."""
+def _constant_own(s: Step) -> bool:
+    """No patterned or signal parameters (they change per block), and the node's own
+    `process` (a patched step, a spy or a silenced node, runs as it is)."""
     task = s.task
-    if task.triggers is not None or task.stepped or task.modulations or s.mods:
-        return None                               # its parameters or events change per block
-    if s.process != task.node.process:            # patched (a spy, a silenced node): as it is
-        return None
-    found = task.node.steady_call(s.ctx, s.ins, s.params, s.out)
+    return not task.stepped and not task.modulations and not s.mods \
+        and s.process == task.node.process
+
+
+def _direct(s: Step, found: tuple | None) -> Call | None:
+    """A node's `(f, args)` (or None) as the step's `Call`."""
     if found is None:
         return None
     f, args = found
     return (f, tuple(args), s)
+
+
+def steady_of(s: Step) -> Call | None:
+    """The node's steady call (`Node.steady_call`) as a `Call`, or None."""
+    if s.task.triggers is not None or not _constant_own(s):
+        return None
+    return _direct(s, s.task.node.steady_call(s.ctx, s.ins, s.params, s.out))
 
 
 class QuietSlot:
@@ -123,30 +132,23 @@ class QuietSlot:
     (`Node.quiet_call`): installed after a full block without events, dropped by the next block
     that brings events (the node may change with them), asked for again after it."""
 
-    __slots__ = ("step", "k", "busy", "call", "asks", "wanted")
+    __slots__ = ("step", "k", "call", "asks", "wanted")
 
-    def __init__(self, step: Step, k: int, busy: Call) -> None:
-        self.step, self.k, self.busy = step, k, busy
+    def __init__(self, step: Step, k: int) -> None:
+        self.step, self.k = step, k
         self.call: Call | None = None         # the installed quiet call
         self.asks = STEADY_ASKS               # quiet full blocks left to ask in
         self.wanted = True                    # in the runner's list of slots to ask for
 
 
 def may_be_quiet(s: Step) -> bool:
-    """An event-driven step whose blocks without events may run a quiet call: no patterned or
-    signal parameters, its node's own `process` (not a spy, not a silenced node)."""
-    task = s.task
-    return task.triggers is not None and not task.stepped and not task.modulations \
-        and not s.mods and s.process == task.node.process
+    """An event-driven step whose blocks without events may run a quiet call."""
+    return s.task.triggers is not None and _constant_own(s)
 
 
 def quiet_of(s: Step) -> Call | None:
-    """The node's quiet call (`Node.quiet_call`) as a `calls_of` tuple, or None."""
-    found = s.task.node.quiet_call(s.ctx, s.ins, s.params, s.out)
-    if found is None:
-        return None
-    f, args = found
-    return (f, tuple(args), s)
+    """The node's quiet call (`Node.quiet_call`) as a `Call`, or None."""
+    return _direct(s, s.task.node.quiet_call(s.ctx, s.ins, s.params, s.out))
 
 
 def run_checked(s: Step, frames: int, block: int, check: bool,
@@ -256,7 +258,7 @@ class BlockRunner:
         slots = {}
         for k, s in enumerate(self._steps[0] if self._steps else ()):
             if may_be_quiet(s):
-                slots[s.task.id] = QuietSlot(s, k, self._calls[0][k])
+                slots[s.task.id] = QuietSlot(s, k)
         self._quiet_wanted = list(slots.values())
         self._events = events_of([s.task for s in (self._steps[0] if self._steps else ())
                                   if s.task.triggers is not None], slots)
@@ -274,7 +276,7 @@ class BlockRunner:
     def _drop_quiet(self, q: QuietSlot) -> None:
         """Events reach `q`'s node this block: `process` runs; ask again after a quiet block."""
         if q.call is not None:
-            self._calls[0][q.k] = q.busy
+            self._calls[0][q.k] = self._busy[0][q.k]
             q.call = None
             self._quiet_on -= 1
             self._calm_until = -1

@@ -293,7 +293,7 @@ class VoicePool:
             if dry is None or dry[0] is not arena or dry[1] is not out:
                 # the kernel's compiled version for these arrays' types (the pool's own arrays
                 # keep theirs: `grow` makes arrays of the same kind)
-                args = (arena, self.acc, out, int(frames), self.vi, self.vf, self.order)
+                args = self._dry_args(arena, out, frames)
                 self.silent = mix_voices(*args) == 0      # (compiles or loads it if new)
                 self._dry = (arena, out, compiled(mix_voices, args))
                 return
@@ -313,7 +313,11 @@ class VoicePool:
         dry = self._dry
         if self.fx_live or dry is None or dry[0] is not arena or dry[1] is not out:
             return None
-        return dry[2], (arena, self.acc, out, int(frames), self.vi, self.vf, self.order)
+        return dry[2], self._dry_args(arena, out, frames)
+
+    def _dry_args(self, arena: np.ndarray, out: np.ndarray, frames: int) -> tuple:
+        """The arguments of `mix_voices` for a block of `frames` into `out`."""
+        return (arena, self.acc, out, int(frames), self.vi, self.vf, self.order)
 
     # -- hot swap
     def state(self) -> dict | None:
