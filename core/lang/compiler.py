@@ -100,6 +100,15 @@ class Compiler:
     def errors(self) -> list[PhononError]:
         return self.report.errors
 
+    def release(self) -> None:
+        """The compile is over: drop every collaborator. They refer to the compiler (as `Buses`
+        or through `expr`/`chain_into`) and `Lowering` and `OrbitRouting` to each other, so
+        without this the compile's working state (the AST, scopes, pending values) would wait
+        for CPython's cyclic collector; now reference counting frees it when the caller lets
+        go of the compiler, and the graph IR, which refers to none of it, lives on."""
+        self.lowering.orbit_player = None
+        self.__dict__.clear()
+
     # ------------------------------------------------------------------ buses (instruments.Buses)
     def is_defined(self, name: str) -> bool:
         return name in self.bus_defs
@@ -496,10 +505,13 @@ def compile_ast(program: A.Program, *, registry: Registry | None = None, sample_
     c = Compiler(program, registry if registry is not None else default_registry(),
                  patterns if patterns is not None else default_backend(),
                  set(sample_names) if sample_names is not None else None)
-    ir = c.run()
-    if probe and not c.errors:
-        probe_patterns(ir, c.report)
-    return ir, c.errors
+    try:
+        ir = c.run()
+        if probe and not c.errors:
+            probe_patterns(ir, c.report)
+        return ir, c.errors
+    finally:
+        c.release()
 
 
 def compile_program(source: str, *, file: str = "<input>", registry: Registry | None = None,

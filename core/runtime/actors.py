@@ -335,6 +335,7 @@ class ActorExecutor(InlineExecutor):
             self.supervisor.stop(self._published, self.waiter.ring)
         finally:
             self.supervisor.close_segments()
+            self.bound.release()
 
     def __del__(self) -> None:
         try:

@@ -94,6 +94,13 @@ class Bound:
         """R, the number of ring slots (1 inline)."""
         return self.slots.shape[0]
 
+    def release(self) -> None:
+        """The graph will not run again (its executor closed): each task drops its steps,
+        which refer back to it, so reference counting frees the nodes and their buffers at
+        once instead of CPython's cyclic collector later."""
+        for task in self.tasks:
+            task.steps = []
+
 
 def _loc_error(n: NodeIR, message: str, hint: str | None = None) -> PhononError:
     return PhononError(message, file=n.loc.file, line=n.loc.line, col=n.loc.col, hint=hint)

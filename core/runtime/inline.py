@@ -112,4 +112,5 @@ class InlineExecutor:
         return 0.0
 
     def close(self) -> None:
-        """Nothing to release in-process."""
+        """Release the bound graph (no block runs after this)."""
+        self.bound.release()
