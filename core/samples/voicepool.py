@@ -122,12 +122,13 @@ class VoicePool:
         self.vf = np.zeros((N_FLOAT, cap), np.float64)
         #: the mix kernels' `order`: [reach (no voice at or beyond this slot), sorted slots]
         self.order = np.zeros(cap + 1, np.int64)
-        # effect parameters and state, one row per slot: allocated by the first voice with
-        # effects (`_fx_rows`), so a pool of dry voices starts without 0.6 MB of zeros
+        # effect parameters and state, one row per slot, and the tapes: allocated by the
+        # first voice with effects (`_fx_rows`), so a pool of dry voices starts without
+        # 0.7 MB of zeros
         self.vp = np.zeros((0, fx.N_PARAMS), np.float64)
         self.vs = np.zeros((0, fx.N_STATE), np.float64)
         self.tape_frames = fx.tape_frames(self.sr)
-        self.tapes = np.zeros((1, 2, self.tape_frames), np.float64)
+        self.tapes = np.zeros((0, 2, self.tape_frames), np.float64)
         self.acc = np.zeros((2, block), np.float64)
         self.scratch = np.zeros((2, block), np.float64)
         self.no_params = np.zeros(fx.N_PARAMS, np.float64)
@@ -141,10 +142,13 @@ class VoicePool:
         return self.vi.shape[1]
 
     def _fx_rows(self) -> None:
-        """The effect rows of every slot (before the first voice with effects starts)."""
+        """The effect rows of every slot and a first tape (before the first voice with
+        effects starts: `mix_all` hands every such voice a tape, used or not)."""
         if self.vp.shape[0] < self.capacity:
             self.vp = np.zeros((self.capacity, fx.N_PARAMS), np.float64)
             self.vs = np.zeros((self.capacity, fx.N_STATE), np.float64)
+        if self.tapes.shape[0] == 0:
+            self.tapes = np.zeros((1, 2, self.tape_frames), np.float64)
 
     def reset(self) -> None:
         """Silence every voice."""
@@ -350,7 +354,8 @@ class VoicePool:
         self.vp[:n] = state["vp"]
         self.vs[:n] = state["vs"]
         if state["tapes"].shape[1:] == self.tapes.shape[1:]:
-            self.tapes = state["tapes"].copy()
+            if state["tapes"].shape[0]:          # (none: no voice there had effects)
+                self.tapes = state["tapes"].copy()
         else:
             self.vi[FX, :n] &= ~fx.TAPE_MODULES
         self.serial = max(self.serial, int(state["serial"]))

@@ -345,20 +345,23 @@ def test_hot_swap_hands_sounding_voices_over(bank):
 
 
 def test_dry_voices_then_effect_voices_across_a_hot_swap_and_silent_blocks(bank):
-    """The pool keeps no effect rows until a voice with effects starts (issue 19) and skips its
-    kernel after a silent block: a dry voice, silence, a hot swap, then a voice with effects
-    sound exactly as in one uninterrupted render."""
-    events = [(0, {"s": "tone"}, 1), (5000, {"s": "st", "crush": 4, "cutoff": 900}, 1)]
+    """The pool keeps no effect rows and no tape until a voice with effects starts (issue 19)
+    and skips its kernel after a silent block: a dry voice, silence, a hot swap, then a voice
+    with effects (the phaser's on a tape) sound exactly as in one uninterrupted render."""
+    effects = {"s": "st", "crush": 4, "cutoff": 900, "phaserrate": 2, "phaserdepth": 0.5}
+    events = [(0, {"s": "tone"}, 1), (5000, effects, 1)]
     whole = render(voice(bank), events, 16384, block=512)
     first = voice(bank)
     head = render(first, events[:1], 3072, block=512)
     assert first.pool.vp.shape[0] == 0                   # dry so far: no effect rows
+    assert first.pool.tapes.shape[0] == 0                # nor a tape
     successor = voice(bank)
     successor.prepare(SR, 512, 2)
     successor.load_state(first.state())
     later = [(5000 - 3072, events[1][1], 1)]
     tail = render(successor, later, 16384 - 3072, block=512, prepare=False)
     assert successor.pool.vp.shape[0] == successor.pool.capacity
+    assert successor.pool.tapes.shape[0] == 1
     assert np.array_equal(np.concatenate([head, tail], axis=1), whole)
     assert np.any(whole[:, 5000:] != 0.0)
 
