@@ -58,9 +58,12 @@ class Token(NamedTuple):
 
 
 _IDENT_RE = r"[A-Za-z_][A-Za-z0-9_]*'?"
+#: one token and the whitespace before it (group `ws`, possibly empty, possessive: never
+#: given back to `other`): one match per token
 _TOKEN = re.compile(rf"""
-    (?P<ws>[ \t\r\f\v]+)
-  | (?P<comment>--.*)
+    (?P<ws>[ \t\r\f\v]*+)
+  (?:
+    (?P<comment>--.*)
   | (?P<str>"[^"]*")
   | (?P<badstr>".*)
   | (?P<num>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)(?P<tail>{_IDENT_RE})?
@@ -76,6 +79,7 @@ _TOKEN = re.compile(rf"""
   | (?P<equals>=)
   | (?P<punct>[()\[\],])
   | (?P<other>.)
+  )
 """, re.X)
 
 _HINTS = {
@@ -99,18 +103,12 @@ def _line_tokens(text: str, lineno: int) -> list[Token]:
     """Tokenize one physical line (comments dropped)."""
     toks: list[Token] = []
     append = toks.append
-    pos, n = 0, len(text)
-    space = True
-    match = _TOKEN.match
-    while pos < n:
-        m = match(text, pos)
+    for m in _TOKEN.finditer(text):      # (a line's trailing whitespace matches nothing)
         kind = m.lastgroup
-        tok = m.group()
-        col = pos + 1
-        pos = m.end()
-        if kind == "ws":
-            space = True
-            continue
+        start = m.end(1)                 # the token's first character (group 1: whitespace)
+        tok = text[start:m.end()]
+        col = start + 1
+        space = start == 0 or start > m.start()
         if kind == "comment":
             break
         if kind == "name":
@@ -139,7 +137,6 @@ def _line_tokens(text: str, lineno: int) -> list[Token]:
             append(Token(BAD, tok, lineno, col, space, message="expected a bus name after '~' (like ~drums)"))
         else:
             append(Token(BAD, tok, lineno, col, space, _HINTS.get(tok), f"unexpected character '{tok}'"))
-        space = False
     return toks
 
 

@@ -48,23 +48,25 @@ class _StatementParser:
     def __init__(self, toks: list[Token], file: str, lines: list[str]) -> None:
         self.toks = toks
         self.i = 0
+        self.tok: Token = toks[0]           # the current token, toks[i] (kept by advance/replace)
         self.file = file
         self.lines = lines
         self.depth = 0
 
     # -- helpers
-    @property
-    def tok(self) -> Token:
-        return self.toks[self.i]
-
     def peek(self, k: int = 1) -> Token:
         return self.toks[min(self.i + k, len(self.toks) - 1)]
 
     def advance(self) -> Token:
-        t = self.toks[self.i]
+        t = self.tok
         if t.kind != END:      # END is last: stay on it
             self.i += 1
+            self.tok = self.toks[self.i]
         return t
+
+    def replace(self, t: Token) -> None:
+        """Read the current token as `t` instead (a glued `:name` split back into a name)."""
+        self.toks[self.i] = self.tok = t
 
     def error(self, tok: Token, message: str, hint: str | None = None) -> _Fail:
         err = PhononError(message, file=self.file, line=tok.line, col=tok.col, hint=hint,
@@ -163,7 +165,7 @@ class _StatementParser:
         if t.kind in (EQUALS, COLON):
             self.advance()
         elif t.kind == KW and not t.space_before:
-            self.toks[self.i] = Token(NAME, t.value, t.line, t.col + 1, False, value=t.value)
+            self.replace(Token(NAME, t.value, t.line, t.col + 1, False, value=t.value))
         else:
             raise self.error(t, f"expected '=' after the parameters of 'fn {name.text}', found "
                                 f"{t.describe()}", f"fn {name.text} a b = expr")
@@ -211,8 +213,8 @@ class _StatementParser:
         if self.tok.kind == COLON:
             self.advance()
         elif self.tok.kind == KW and not self.tok.space_before:
-            self.toks[self.i] = Token(NAME, self.tok.value, self.tok.line, self.tok.col + 1, False,
-                                      value=self.tok.value)
+            t = self.tok
+            self.replace(Token(NAME, t.value, t.line, t.col + 1, False, value=t.value))
         if word in ("setCycle", "nudge"):
             if self.tok.kind == END:
                 raise self.error(self.tok, f"{word} needs a number of cycles",
@@ -233,7 +235,7 @@ class _StatementParser:
             return
         if t.kind == KW and not t.space_before:
             # `~kick:s "bd"`: split the keyword token back into ':' and a name
-            self.toks[self.i] = Token(NAME, t.value, t.line, t.col + 1, False, value=t.value)
+            self.replace(Token(NAME, t.value, t.line, t.col + 1, False, value=t.value))
             return
         if allow_dollar and t.kind == OP and (t.text == "$" or (allow_chain and t.text == "#")):
             self.advance()
