@@ -82,22 +82,32 @@ class _Rewriter:
         # private copies: the input graph is never mutated
         self.nodes: dict[str, NodeIR] = {
             nid: n.copy() for nid, n in graph.nodes.items()}
+        # kind -> operation of every kind the pass meets (the graph's and the rules' own)
+        self.op_of: dict[str, str | None] = {
+            kind: op(kind) for kind in {n.kind for n in graph.nodes.values()} | self.kinds}
         self.protected = {graph.master}
         self.from_mul: set[str] = set()      # `gain` nodes this pass made from `mul`
 
     # -- queries
     def readers(self) -> dict[str, int]:
-        count = {nid: 0 for nid in self.nodes}
-        for n in self.nodes.values():
-            for e in n.edges():
+        count = dict.fromkeys(self.nodes, 0)
+        for n in self.nodes.values():          # (`NodeIR.edges()`, without its list)
+            for e in n.inputs:
                 if e.node in count:
                     count[e.node] += 1
+            for a in n.params.values():
+                if isinstance(a, Edge) and a.node in count:
+                    count[a.node] += 1
         return count
 
     def plain(self, n: NodeIR, op: str) -> bool:
         """`n` computes `op` (its class says so), has no options and only undelayed inputs."""
-        return (self.op(n.kind) == op and not n.options
-                and all(not e.delayed for e in n.inputs))
+        if self.op_of[n.kind] != op or n.options:
+            return False
+        for e in n.inputs:
+            if e.delayed:
+                return False
+        return True
 
     def const_value(self, e: Edge) -> float | None:
         n = self.nodes.get(e.node)
@@ -120,7 +130,7 @@ class _Rewriter:
         if "const" not in self.kinds:
             return
         for n in list(self.nodes.values()):
-            name = self.op(n.kind)
+            name = self.op_of[n.kind]
             op = ops.get(name)
             if op is None or not self.plain(n, name) or n.params or len(n.inputs) != 2:
                 continue
@@ -131,8 +141,8 @@ class _Rewriter:
                 value = _f32(op(_f32(a), _f32(b)))
             except OverflowError:              # beyond float32: leave it to the nodes
                 continue
-            self.nodes[n.id] = dataclasses.replace(n, kind="const", inputs=[],
-                                                   params={"value": Const(value)})
+            self.nodes[n.id] = n.rewritten(kind="const", inputs=[],
+                                           params={"value": Const(value)})
 
     def gains(self) -> None:
         for n in list(self.nodes.values()):
@@ -146,8 +156,8 @@ class _Rewriter:
                 signal, amount = n.inputs[1], a
             else:
                 continue
-            self.nodes[n.id] = dataclasses.replace(n, kind="gain", inputs=[signal],
-                                                   params={"amount": Const(amount)})
+            self.nodes[n.id] = n.rewritten(kind="gain", inputs=[signal],
+                                           params={"amount": Const(amount)})
             self.from_mul.add(n.id)
 
     def sums(self) -> None:
@@ -169,9 +179,9 @@ class _Rewriter:
                     break
                 inputs = list(left.inputs) + inputs[1:]
                 del self.nodes[left.id]
-            if self.op(n.kind) == "add" and len(inputs) == 2:
+            if self.op_of[n.kind] == "add" and len(inputs) == 2:
                 continue                         # nothing folded: keep the add
-            self.nodes[nid] = dataclasses.replace(n, kind="mix", inputs=inputs)
+            self.nodes[nid] = n.rewritten(kind="mix", inputs=inputs)
         self.weighted_mixes()
 
     def weighted_mixes(self) -> None:
@@ -197,8 +207,8 @@ class _Rewriter:
                     del self.nodes[g.id]
                     readers[g.id] = 0
             if any(x != 1.0 for x in gains):
-                self.nodes[nid] = dataclasses.replace(
-                    n, inputs=inputs, params={"gains": Const(tuple(gains))})
+                self.nodes[nid] = n.rewritten(inputs=inputs,
+                                              params={"gains": Const(tuple(gains))})
 
     def pass_through(self) -> None:
         for nid in list(self.nodes):
@@ -219,7 +229,7 @@ class _Rewriter:
     def drop_unread_consts(self, before: dict[str, int]) -> None:
         after = self.readers()
         for nid, n in list(self.nodes.items()):
-            if self.op(n.kind) == "const" and before.get(nid, 0) > 0 and after[nid] == 0 \
+            if self.op_of[n.kind] == "const" and before.get(nid, 0) > 0 and after[nid] == 0 \
                     and nid not in self.protected:
                 del self.nodes[nid]
 
