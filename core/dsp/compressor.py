@@ -50,8 +50,8 @@ class JuceCompressor:
         db, ratio, attack, release = (_F(v) for v in params)
         threshold = decibels_to_gain(db) if db > MINUS_INFINITY_DB else _F(0.0)
         c = self.coefficients
-        with np.errstate(divide="ignore"):          # a threshold of -200 dB: inverse inf
-            c[THRESHOLD_INVERSE] = _F(1.0) / threshold
+        # a threshold of -200 dB: inverse inf (what the float32 division gives, unwarned)
+        c[THRESHOLD_INVERSE] = _F(np.inf) if threshold == 0 else _F(1.0) / threshold
         c[THRESHOLD] = threshold
         c[EXPONENT] = _F(1.0) / ratio - _F(1.0)
         c[ATTACK] = self._cte(attack)

@@ -56,6 +56,12 @@ def _lengths(rate: int) -> np.ndarray:
     return lengths
 
 
+@functools.lru_cache(maxsize=8)
+def _longest(rate: int) -> int:
+    """The longest delay line at sample rate `rate` (a delay line's row length)."""
+    return int(_lengths(rate).max())
+
+
 class Freeverb:
     """The state of one stereo Freeverb and its parameters (`set`), run by `process`.
 
@@ -67,7 +73,7 @@ class Freeverb:
         # few arrays, so a call unboxes few (each array argument costs ~35 ns): the delay
         # lines, the integers, the small float states, the per-block scratch; `smooth` and
         # `countdown` are views of the smoothed values (`set` writes them)
-        self.lines = np.zeros((2, N_COMBS + N_ALLPASSES, int(lengths.max())), dtype=_F)
+        self.lines = np.zeros((2, N_COMBS + N_ALLPASSES, _longest(int(sr))), dtype=_F)
         self.ints = np.zeros((5, N_COMBS + N_ALLPASSES), dtype=np.int64)
         self.ints[LENGTHS:LENGTHS + 2] = lengths
         self.floats = np.zeros((7, N_COMBS), dtype=_F)

@@ -52,6 +52,19 @@ class Step:
     #: steps as tuples (`calls_of`) and rebuild them when this changed (a spy, a hot patch)
     edits: ClassVar[int] = 0
 
+    def __init__(self, process: Callable[[Block, list, Params, np.ndarray], None], ctx: Block,
+                 ins: list[np.ndarray], params: Params, out: np.ndarray,
+                 mods: tuple[ModSource, ...], task: "Task") -> None:
+        put = object.__setattr__          # a new step counts as one edit, not seven
+        put(self, "process", process)
+        put(self, "ctx", ctx)
+        put(self, "ins", ins)
+        put(self, "params", params)
+        put(self, "out", out)
+        put(self, "mods", mods)
+        put(self, "task", task)
+        Step.edits += 1
+
     def __setattr__(self, name: str, value: Any) -> None:
         object.__setattr__(self, name, value)
         Step.edits += 1

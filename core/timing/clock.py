@@ -44,13 +44,20 @@ class Clock:
         self._refresh()
 
     def _refresh(self) -> None:
-        """Integer pieces of the mapping, so `sample_at` needs no Fraction arithmetic."""
+        """Integer pieces of the mapping, so `sample_at` (and `cycle_at` of a sample) needs
+        no Fraction arithmetic."""
         k = self.sr / self.cps                       # samples per cycle (exact)
         self._kn, self._kd = k.numerator, k.denominator
         self._c0n, self._c0d = self.c0.numerator, self.c0.denominator
+        # cycle_at(n) = (c0n * cpd * sr + (n - n0) * cpn * c0d) / (c0d * cpd * sr)
+        cpn, cpd = self.cps.numerator, self.cps.denominator
+        self._cn, self._cd, self._cc0 = cpn * self._c0d, self._c0d * cpd * self.sr, \
+            self._c0n * cpd * self.sr
 
     def cycle_at(self, n: int | Fraction) -> Fraction:
         """The cycle position of sample `n` (exact)."""
+        if type(n) is int:            # one normalised Fraction instead of four operations
+            return Fraction(self._cc0 + (n - self.n0) * self._cn, self._cd)
         return self.c0 + (n - self.n0) * self.cps / self.sr
 
     def position(self, cycle: Fraction) -> Fraction:

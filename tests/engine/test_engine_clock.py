@@ -112,3 +112,25 @@ def test_onsets_match_the_formula_for_any_block_sequence(steps, cps, sr, blocks)
 def test_integer_sample_at_equals_exact_round(cycle, cps, c0, n0, sr):
     c = Clock(sr, cps, n0=n0, c0=c0)
     assert c.sample_at(cycle) == round(c.position(cycle))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    n=st.integers(-10**7, 10**10),
+    cps=st.fractions(min_value=Fraction(1, 100), max_value=100, max_denominator=1000),
+    c0=st.fractions(min_value=-10, max_value=10, max_denominator=97),
+    n0=st.integers(-10**6, 10**6),
+    sr=st.sampled_from([1, 2, 1000, 44100, 48000, 96000]),
+    later=st.one_of(st.none(), st.tuples(st.integers(0, 10**6),
+                                         st.fractions(min_value=Fraction(1, 10), max_value=10,
+                                                      max_denominator=100))),
+)
+def test_integer_cycle_at_equals_the_exact_formula(n, cps, c0, n0, sr, later):
+    """`cycle_at` of a sample is one integer Fraction (issue 19): the same value as the
+    definition, before and after a tempo change."""
+    c = Clock(sr, cps, n0=n0, c0=c0)
+    if later is not None:
+        c.set_cps(later[1], later[0])
+    exact = c.c0 + Fraction(n - c.n0) * c.cps / c.sr
+    assert c.cycle_at(n) == exact and type(c.cycle_at(n)) is Fraction
+    assert c.cycle_at(Fraction(n)) == exact
