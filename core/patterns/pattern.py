@@ -50,7 +50,7 @@ def attach(read_mini: Callable[[str], "Pattern"], methods: Mapping[str, Any]) ->
 class Pattern:
     """A function from a time span to the events active in it."""
 
-    __slots__ = ("_query", "_pure", "period", "probed")
+    __slots__ = ("_query", "_pure", "period", "probed", "_merged")
 
     def __init__(self, query: Query, pure_value: Any = _NOT_PURE, period: Fraction | None = None) -> None:
         self._query = query
@@ -61,6 +61,8 @@ class Pattern:
         # `probed`: {cycle: events} the compile-time probe queried under the default seed
         # (`phonon.lang.probe`); `CycleCache` takes those cycles instead of querying them again
         self.probed: dict[int, list[Event]] | None = None
+        # `_merged`: (left, dict) when this pattern is `left # pure(dict)` (see `app_left`)
+        self._merged: tuple[Pattern, dict] | None = None
 
     # -- querying ------------------------------------------------------------------------
     def query(self, begin: Any, end: Any) -> list[Event]:
@@ -178,6 +180,17 @@ class Pattern:
         """Combine values; structure (wholes) from the left, like Tidal's `|+`."""
         qa, qb = self._query, other._query
         if other._pure is not _NOT_PURE:
+            value = other._pure
+            if func is merge_values and type(value) is dict:
+                if self._merged is not None:
+                    # `x # gain 0.8 # pan 0.3` is `x # {gain: 0.8, pan: 0.3}`: the same events
+                    # (the union of maps is associative, right wins), one pass over them
+                    left, first = self._merged
+                    return left.app_left(pure(merge_values(first, value)), func)
+                merged = Pattern(_with_pure_right(qa, other, func, False),
+                                 period=lcm_period(self.period, other.period))
+                merged._merged = (self, value)
+                return merged
             return Pattern(_with_pure_right(qa, other, func, False),
                            period=lcm_period(self.period, other.period))
 
