@@ -211,30 +211,36 @@ def chained_only_buses(statements: list[A.Statement]) -> set[str]:
     """Buses used only after `#` (`x # ~fx`): spliced where used, never compiled on their own."""
     chained: set[str] = set()
     plain: set[str] = set()
-    todo: list[tuple[object, bool]] = [(getattr(st, "value", None), False) for st in statements]
-    leaves = (A.Number, A.String, A.TemplateRef, A.PatternRef, type(None), str)
-    while todo:                        # iterative: `1 + 1 + ...` may nest thousands deep
-        e, after_hash = todo.pop()
-        if type(e) in leaves:
-            continue
-        if isinstance(e, A.BusRef):
+    # two work lists (iterative: `1 + 1 + ...` may nest thousands deep): expressions read
+    # plainly and expressions that are stages after `#`; AST classes are final, so the
+    # dispatch is on the exact type, commonest first
+    free: list[object] = [getattr(st, "value", None) for st in statements]
+    staged: list[object] = []
+    while free or staged:
+        after_hash = not free
+        e = staged.pop() if after_hash else free.pop()
+        t = type(e)
+        if t is A.Call:
+            free.extend(e.args)
+            free.extend(k.value for k in e.keywords)
+        elif t is A.BusRef:
             (chained if after_hash else plain).add(e.name)
-        elif isinstance(e, A.Chain):
-            todo.append((e.stages[0], after_hash))
-            todo.extend((stage, True) for stage in e.stages[1:])
-        elif isinstance(e, A.Section):
-            todo.extend((stage, True) for stage in (
-                e.body.stages if isinstance(e.body, A.Chain) else (e.body,)))
-        elif isinstance(e, A.Paren):
-            todo.append((e.expr, after_hash))
-        elif isinstance(e, A.BinOp):     # `x # lpf 800 * 0.3`: the left operand is a stage
-            todo += [(e.left, after_hash), (e.right, False)]
-        elif isinstance(e, A.Neg):
-            todo.append((e.operand, False))
-        elif isinstance(e, A.Call):
-            todo += [(a, False) for a in e.args] + [(k.value, False) for k in e.keywords]
-        elif isinstance(e, (A.BusCall, A.ListExpr, A.Apply)):
-            items = e.args if isinstance(e, A.BusCall) else \
-                e.items if isinstance(e, A.ListExpr) else e.parts
-            todo += [(a, False) for a in items]
+        elif t is A.Chain:
+            (staged if after_hash else free).append(e.stages[0])
+            staged.extend(e.stages[1:])
+        elif t is A.BinOp:               # `x # lpf 800 * 0.3`: the left operand is a stage
+            (staged if after_hash else free).append(e.left)
+            free.append(e.right)
+        elif t is A.Paren:
+            (staged if after_hash else free).append(e.expr)
+        elif t is A.Section:
+            staged.extend(e.body.stages if type(e.body) is A.Chain else (e.body,))
+        elif t is A.Neg:
+            free.append(e.operand)
+        elif t is A.BusCall:
+            free.extend(e.args)
+        elif t is A.ListExpr:
+            free.extend(e.items)
+        elif t is A.Apply:
+            free.extend(e.parts)
     return chained - plain
