@@ -19,6 +19,8 @@ def parse_number(text: str) -> int | float | None:
     s = text.strip(_WS)
     if s == "":
         return None
+    if s[0].isalpha():                 # a word ("bd"): of these only "Infinity" is a number
+        return float("inf") if s == "Infinity" else None
     if _JS_INT_RE.match(s):
         return int(s)
     if _JS_DECIMAL_RE.match(s):
