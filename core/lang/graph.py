@@ -57,17 +57,23 @@ class GraphBuilder:
 
     def add_node(self, spec: NodeSpec, path: str, pos: A.Pos, inputs: list[Edge],
                  params: dict[str, Any], options: dict[str, Any] | None = None) -> str:
+        # the declared parameters in declaration order (defaults filled in, also into
+        # `params`), then any extra keywords
+        ordered = {}
         for p in spec.params:
-            if p.name not in params and p.default is not None and p.kind != "events":
-                params[p.name] = Const(p.default)
+            name = p.name
+            if name in params:
+                ordered[name] = params[name]
+            elif p.default is not None and p.kind != "events":
+                ordered[name] = params[name] = Const(p.default)
+        if len(ordered) != len(params):
+            ordered.update({k: v for k, v in params.items() if k not in ordered})
         nid = f"{self.owner}/{path}:{spec.name}"
         if nid in self.ir.nodes:   # only for generated ids that collide; keep them unique
             k = 2
             while f"{self.owner}/{path}~{k}:{spec.name}" in self.ir.nodes:
                 k += 1
             nid = f"{self.owner}/{path}~{k}:{spec.name}"
-        ordered = {p.name: params[p.name] for p in spec.params if p.name in params}
-        ordered.update({k: v for k, v in params.items() if k not in ordered})
         self.ir.add(NodeIR(nid, spec.name, list(inputs), ordered, self.owner, self.report.loc(pos),
                            options=dict(options or {})))
         return nid
