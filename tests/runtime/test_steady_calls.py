@@ -150,3 +150,18 @@ def test_the_master_on_its_steady_call_still_raises_the_nan_alarm(no_steady_call
     np.testing.assert_array_equal(y, reference.render(64 * 60))
     assert reference.nodes["m"].nonfinite_blocks == 1
     assert np.all(y[:, 40 * 64:41 * 64] == 0.0) and np.all(y[:, -64:] == 0.25)
+
+
+def test_a_step_made_sets_every_field_and_counts_one_edit():
+    """`Step` has its own constructor (one edit counted, not one per field): it must set
+    every field the dataclass declares, and a later assignment still counts."""
+    import dataclasses
+
+    from phonon.runtime.binding import Step
+    values = {f.name: object() for f in dataclasses.fields(Step)}
+    before = Step.edits
+    s = Step(**values)
+    assert Step.edits == before + 1
+    assert all(getattr(s, name) is v for name, v in values.items())
+    s.ctx = object()
+    assert Step.edits == before + 2
