@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from .notes import note_number
-from .pattern import Pattern, pure, reify
+from .pattern import Pattern, map_steps, pure, reify, steps
 
 #: The controls of SuperDirt's per-event effect modules, by module, in SuperDirt's order
 #: (core-modules.scd, then library/default-effects-extra.scd); docs/samples.md gives each
@@ -92,6 +92,11 @@ def control(name: str, value: Pattern | str | float) -> Pattern:
         try:
             return pure(_control_value(key, pat.pure_value))
         except Exception:    # noqa: BLE001 - a bad value fails where it always did: when queried
+            pass
+    if pat._steps is not None:  # `s "hat*16"`, `n "0 ~ 3"`: the values mapped once
+        try:
+            return steps(*map_steps(pat._steps, lambda v: _control_value(key, v)))
+        except Exception:    # noqa: BLE001 - as above
             pass
     return pat.fmap(lambda v: _control_value(key, v))
 

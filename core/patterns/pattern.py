@@ -22,7 +22,7 @@ from typing import Any, Callable, Mapping
 from .arithmetic import (COMBINERS, compose_op, merge_values, num_add, num_div, num_mul, num_sub,
                          truthy)
 from .budget import budgeted, spend
-from .timespan import Event, TimeSpan, sam, to_time
+from .timespan import Event, TimeSpan, int_time, ratio, sam, to_time
 
 _NOT_PURE = object()
 Query = Callable[[TimeSpan], list]
@@ -50,7 +50,7 @@ def attach(read_mini: Callable[[str], "Pattern"], methods: Mapping[str, Any]) ->
 class Pattern:
     """A function from a time span to the events active in it."""
 
-    __slots__ = ("_query", "_pure", "period", "probed", "_merged")
+    __slots__ = ("_query", "_pure", "period", "probed", "_merged", "_steps")
 
     def __init__(self, query: Query, pure_value: Any = _NOT_PURE, period: Fraction | None = None) -> None:
         self._query = query
@@ -63,6 +63,9 @@ class Pattern:
         self.probed: dict[int, list[Event]] | None = None
         # `_merged`: (left, dict) when this pattern is `left # pure(dict)` (see `app_left`)
         self._merged: tuple[Pattern, dict] | None = None
+        # `_steps`: (values, factor) when this pattern is `steps(values, factor)` (its values
+        # can be mapped without querying it: `control`, `# pure(map)` in `app_left`)
+        self._steps: tuple[list, Fraction] | None = None
 
     # -- querying ------------------------------------------------------------------------
     def query(self, begin: Any, end: Any) -> list[Event]:
@@ -187,8 +190,14 @@ class Pattern:
                     # (the union of maps is associative, right wins), one pass over them
                     left, first = self._merged
                     return left.app_left(pure(merge_values(first, value)), func)
-                merged = Pattern(_with_pure_right(qa, other, func, False),
-                                 period=lcm_period(self.period, other.period))
+                period = lcm_period(self.period, other.period)
+                if self._steps is not None and self._steps[1].denominator == 1:
+                    # whole steps of a cycle each: every event meets one pure event, so the
+                    # values can be merged once (the same events, see _with_pure_right)
+                    merged = steps(*map_steps(self._steps, lambda v: merge_values(v, value)))
+                    merged.period = period
+                else:
+                    merged = Pattern(_with_pure_right(qa, other, func, False), period=period)
                 merged._merged = (self, value)
                 return merged
             return Pattern(_with_pure_right(qa, other, func, False),
@@ -539,11 +548,12 @@ def int_period(p: Fraction | None) -> int | None:
 
 def lcm_period(*periods: Fraction | None) -> Fraction | None:
     """Least common multiple of periods (None if any is unknown)."""
-    if not periods or any(p is None for p in periods):
-        return None
-    num = math.lcm(*[p.numerator for p in periods])
-    den = math.gcd(*[p.denominator for p in periods])
-    return Fraction(num, den)
+    num, den = 1, 0
+    for p in periods:
+        if p is None:
+            return None
+        num, den = math.lcm(num, p.numerator), math.gcd(den, p.denominator)
+    return ratio(num, den) if den else None
 
 
 def _app_both_events(evs_a: list[Event], evs_b: list[Event],
@@ -604,31 +614,63 @@ REST = object()          # a step of `steps` without an event (`~`)
 
 
 def steps(values: list[Any], factor: Fraction) -> "Pattern":
-    """`values` one after another, each a step of 1/`factor` cycle, repeating; a `REST` step
-    has no event. The events of the general constructions, made in one step:
+    """`values` one after another, each a step of 1/`factor` cycle (`factor` > 0), repeating;
+    a `REST` step has no event. The events of the general constructions, made in one step:
     `pure(v)._fast(f)` (`"hat*16"`: `steps([v], f)`) and `fastcat` of values and rests
     (`"~ sn ~ sn"`: `steps(values, n)`), with the same spans; a whole step's part is its
-    whole."""
+    whole. The query splits the span at step boundaries in integer arithmetic and spends the
+    event budget as `TimeSpan.span_cycles` of the span in steps would."""
     n = len(values)
     num, den = factor.numerator, factor.denominator
 
     def q(span: TimeSpan) -> list[Event]:
+        b, e = span.begin, span.end
+        bn, bd = b.numerator * num, b.denominator * den      # the span in steps: bn/bd ..
+        en, ed = e.numerator * num, e.denominator * den      # .. en/ed (not reduced)
+        first = bn // bd
+        if bn * ed == en * bd:                   # zero width: one fragment, no budget spent
+            last = first
+        else:
+            partial = en % ed != 0               # the span ends inside a step
+            spend(en // ed - first + partial)
+            if en * bd <= bn * ed:
+                return []
+            last = en // ed if partial else en // ed - 1
         out = []
-        for sub in TimeSpan(span.begin * factor, span.end * factor).span_cycles():
-            b, e = sub.begin, sub.end
-            k = b.numerator // b.denominator
+        start_k, start = None, None              # a step's end is the next one's start
+        for k in range(first, last + 1):
             value = values[k % n]
             if value is REST:
                 continue
-            whole = TimeSpan(Fraction(k * den, num), Fraction((k + 1) * den, num))
-            if b.denominator == 1 and e.denominator == 1 and b.numerator == k \
-                    and e.numerator == k + 1:
+            wb = start if start_k == k else ratio(k * den, num)
+            we = ratio((k + 1) * den, num)
+            start_k, start = k + 1, we
+            whole = TimeSpan(wb, we)
+            if bn <= k * bd and (k + 1) * ed <= en:
                 part = whole
             else:
-                part = TimeSpan(b / factor, e / factor)
+                part = TimeSpan(b if bn > k * bd else wb, e if en < (k + 1) * ed else we)
             out.append(Event(whole, part, value))
         return out
-    return Pattern(q, period=Fraction(n * den, num))
+    pat = Pattern(q, period=ratio(n * den, num))
+    pat._steps = (values, factor)
+    return pat
+
+
+def map_steps(st: tuple[list, Fraction], func: Callable[[Any], Any]) -> tuple[list, Fraction]:
+    """A `_steps` pair with `func` applied to every value but the rests, once per distinct
+    value (`func` must be a pure function of its value): equal steps share one result."""
+    values, factor = st
+    done: dict[Any, Any] = {REST: REST}
+    out = []
+    for v in values:
+        t = type(v)
+        key = (t, v) if t is str or t is float or t is int else v if v is REST else id(v)
+        mapped = done.get(key, done)
+        if mapped is done:
+            mapped = done[key] = func(v)
+        out.append(mapped)
+    return out, factor
 
 
 # ---------------------------------------------------------------- constructors
@@ -638,7 +680,7 @@ def pure(value: Any) -> Pattern:
         out = []
         for sub in span.span_cycles():
             c = sub.begin.numerator // sub.begin.denominator
-            out.append(Event(TimeSpan(Fraction(c), Fraction(c + 1)), sub, value))
+            out.append(Event(TimeSpan(int_time(c), int_time(c + 1)), sub, value))
         return out
     return Pattern(q, value, period=Fraction(1))
 
