@@ -20,6 +20,10 @@ task loop, the master guard, the session's bookkeeping).
 `--against DIR` adds a second Phonon to the rounds, engine "before": the package at DIR/phonon
 (`git archive OLD core nodes plugins` laid out as phonon/, phonon/nodes, phonon/plugins), run
 with PYTHONPATH=DIR, so a change's before/after ratio is measured in the same run.
+`--against-python PY` runs engine "before" with another interpreter (a venv's python with
+Phonon installed; without `--against`, the same code): what the interpreter's build is worth
+(docs/speed.md, "The interpreter"), also for the fixed cost and the engine overhead.
+The header names the interpreter and whether it runs from a shared libpython.
 
 pyo (`pip install pyo`) and scsynth (Debian `supercollider-server`) are optional: a missing
 peer is reported and skipped. `--check` renders the dry drum bus at half level in every engine
@@ -131,18 +135,32 @@ def engine_overhead(block: int, seconds: float = 20.0) -> tuple[float, float]:
 #: `--against DIR`: a second Phonon (e.g. an older commit laid out as DIR/phonon by
 #: `git archive`), run as the engine "before" with PYTHONPATH=DIR in the same rounds
 AGAINST: str | None = None
+#: `--against-python PY`: the interpreter of engine "before" (default: this one)
+AGAINST_PYTHON: str | None = None
+
+
+def interpreter(python: str | None = None) -> str:
+    """`python` (default: this interpreter): version, path and whether libpython is a shared
+    library (position-independent code, as pyenv's default build; distribution builds link
+    it statically with PGO and LTO)."""
+    code = ("import platform, sys; maps = open('/proc/self/maps').read(); "
+            "print(platform.python_implementation(), platform.python_version(), sys.executable, "
+            "'(libpython shared)' if 'libpython' in maps else '(libpython static)')")
+    proc = subprocess.run([python or sys.executable, "-c", code], capture_output=True, text=True)
+    return proc.stdout.strip() or f"{python}: {proc.stderr.strip()[-200:]}"
 
 
 def run_child(engine: str, block: int, seconds: float, out: str, part: str = "full") -> dict:
     script = {"phonon": HERE / "peers.py", "before": HERE / "peers.py", "pyo": HERE / "peer_pyo.py",
               "scsynth": HERE / "peer_scsynth.py"}[engine]
-    cmd = [sys.executable, str(script), "--block", str(block), "--seconds", str(seconds),
+    python = AGAINST_PYTHON if engine == "before" and AGAINST_PYTHON else sys.executable
+    cmd = [python, str(script), "--block", str(block), "--seconds", str(seconds),
            "--out", out, "--part", part]
     if engine in ("phonon", "before"):
         cmd += ["--child"]
     env = dict(os.environ, PYO_GUI_WX="0")
-    if engine == "before":
-        env["PYTHONPATH"] = AGAINST or ""
+    if engine == "before" and AGAINST:
+        env["PYTHONPATH"] = AGAINST
     proc = subprocess.run(cmd, cwd=HERE, env=env, capture_output=True, text=True)
     if proc.returncode != 0:
         raise RuntimeError(f"{engine} failed: {proc.stderr.strip()[-600:]}")
@@ -224,6 +242,9 @@ def main() -> int:
     ap.add_argument("--engines", default=",".join(ENGINES))
     ap.add_argument("--against", metavar="DIR",
                     help="also run the Phonon at PYTHONPATH=DIR as engine 'before' (before/after)")
+    ap.add_argument("--against-python", metavar="PY",
+                    help="run engine 'before' with the interpreter PY (without --against: the "
+                         "same code)")
     # child mode (Phonon's render in a process of its own, like the peers')
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--block", type=int, default=512, help=argparse.SUPPRESS)
@@ -235,12 +256,15 @@ def main() -> int:
         return 0
     blocks = [int(b) for b in args.blocks.split(",")]
     if args.overhead_only:
+        print(f"python: {interpreter()}")
         print_overhead(blocks)
         return 0
     engines = []
-    global AGAINST
+    global AGAINST, AGAINST_PYTHON
     if args.against:
         AGAINST = str(Path(args.against).resolve())
+    AGAINST_PYTHON = args.against_python
+    if args.against or args.against_python:
         args.engines += ",before"
     for e in args.engines.split(","):
         why = available(e)
@@ -251,6 +275,10 @@ def main() -> int:
     print(f"reference.ph, {args.seconds:g} s stereo at {W.SR} Hz; engines: {', '.join(engines)};"
           f" blocks {blocks}; {args.rounds} interleaved rounds; {os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.2f}")
+    print(f"python: {interpreter()}")
+    if "before" in engines:
+        print(f"before: {AGAINST or 'this code'} with "
+              f"{interpreter(AGAINST_PYTHON) if AGAINST_PYTHON else 'the same python'}")
     results: dict[tuple[str, int], list[dict]] = {}
     with tempfile.TemporaryDirectory(prefix="phonon-peers-") as tmp:
         if args.check and "phonon" in engines:
@@ -286,6 +314,13 @@ def main() -> int:
         print(row)
     if "phonon" in engines and not args.no_overhead:
         print_overhead(blocks)
+        if AGAINST_PYTHON:
+            print(f"\nbefore ({AGAINST_PYTHON}):")
+            env = dict(os.environ, PYTHONPATH=AGAINST) if AGAINST else None
+            proc = subprocess.run([AGAINST_PYTHON, str(HERE / "peers.py"), "--overhead-only",
+                                   "--blocks", args.blocks], cwd=HERE, env=env,
+                                  capture_output=True, text=True)
+            print(proc.stdout.strip() or proc.stderr.strip()[-600:])
     return 0
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..errors import PhononError
-from ..lang.ir import GraphIR, NodeIR
+from ..lang.ir import Edge, GraphIR, NodeIR
 
 #: The engine block of graphs with feedback edges: every feedback edge delays by this many
 #: frames, whatever block size the caller renders with (see docs/engine.md).
@@ -63,11 +63,12 @@ def _error(graph: GraphIR, n: NodeIR | None, message: str, hint: str | None = No
     return PhononError(message, file=n.loc.file, line=n.loc.line, col=n.loc.col, hint=hint)
 
 
-def _reachable(graph: GraphIR, root: str) -> set[str]:
+def _reachable(edges: dict[str, list[Edge]], root: str) -> set[str]:
+    """The nodes `root` reads, directly or not (`edges`: each node's `NodeIR.edges()`)."""
     seen = {root}
     stack = [root]
     while stack:
-        for e in graph.nodes[stack.pop()].edges():
+        for e in edges[stack.pop()]:
             if e.node not in seen:
                 seen.add(e.node)
                 stack.append(e.node)
@@ -92,18 +93,19 @@ def plan(graph: GraphIR, registry=None, *, prune: bool = True) -> Plan:
     the compiler (kinds are already canonical in the IR) and checked when given."""
     if not graph.master or graph.master not in graph.nodes:
         raise _error(graph, None, f"the graph has no master node (master={graph.master!r})")
-    for n in graph.nodes.values():
+    edges = {nid: n.edges() for nid, n in graph.nodes.items()}     # (each list made once)
+    for nid, n in graph.nodes.items():
         if registry is not None and n.kind not in registry:
             raise _error(graph, n, f"unknown node kind '{n.kind}'")
-        for e in n.edges():
+        for e in edges[nid]:
             if e.node not in graph.nodes:
                 raise _error(graph, n, f"node {n.id} reads unknown node '{e.node}'")
 
     live = set(graph.nodes)
     if prune:
-        live = _reachable(graph, graph.master)
+        live = _reachable(edges, graph.master)
         for nid in sinks(graph, registry):      # heard outside the graph (MIDI out)
-            live |= _reachable(graph, nid)
+            live |= _reachable(edges, nid)
     ids = [nid for nid in graph.nodes if nid in live]          # deterministic (IR order)
     pruned = [nid for nid in graph.nodes if nid not in live]
 
@@ -113,7 +115,7 @@ def plan(graph: GraphIR, registry=None, *, prune: bool = True) -> Plan:
     delayed_writers: list[str] = []
     feedback: list[tuple[str, str]] = []
     for nid in ids:
-        for e in graph.nodes[nid].edges():
+        for e in edges[nid]:
             if e.delayed:
                 if e.node not in delayed_writers:
                     delayed_writers.append(e.node)
@@ -148,7 +150,7 @@ def plan(graph: GraphIR, registry=None, *, prune: bool = True) -> Plan:
     wave_of = {nid: w for w, wave in enumerate(waves) for nid in wave}
     last_read: dict[str, int] = {}
     for nid in ids:
-        for e in graph.nodes[nid].edges():
+        for e in edges[nid]:
             if not e.delayed:
                 last_read[e.node] = max(last_read.get(e.node, -1), wave_of[nid])
     pinned = set(delayed_writers) | {graph.master}
