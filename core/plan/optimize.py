@@ -74,14 +74,19 @@ def _number(arg) -> float | None:
     return None
 
 
+def _bypass(arg, nid: str, source: str):
+    """`arg`, reading `source` instead when it is an edge from `nid` (delay kept)."""
+    return Edge(source, arg.delayed) if isinstance(arg, Edge) and arg.node == nid else arg
+
+
 class _Rewriter:
     def __init__(self, graph: GraphIR, op: _Arithmetic) -> None:
         self.graph = graph
         self.op = op
         self.kinds = op.producible()
-        # private copies: the input graph is never mutated
-        self.nodes: dict[str, NodeIR] = {
-            nid: n.copy() for nid, n in graph.nodes.items()}
+        # the input graph's nodes, shared until a rule rewrites one (`NodeIR.rewritten`: a new
+        # node; no rule changes a node in place), so the input graph is never mutated
+        self.nodes: dict[str, NodeIR] = dict(graph.nodes)
         # kind -> operation of every kind the pass meets (the graph's and the rules' own)
         self.op_of: dict[str, str | None] = {
             kind: op(kind) for kind in {n.kind for n in graph.nodes.values()} | self.kinds}
@@ -216,15 +221,15 @@ class _Rewriter:
             if nid in self.protected or not self.plain(n, "mix") or n.params \
                     or len(n.inputs) != 1:
                 continue
-            source = n.inputs[0]
-            for r in self.nodes.values():
-                r.inputs = [Edge(source.node, e.delayed) if e.node == nid else e
-                            for e in r.inputs]
-                for k, v in r.params.items():
-                    if isinstance(v, Edge) and v.node == nid:
-                        r.params[k] = Edge(source.node, v.delayed)
+            source = n.inputs[0].node
+            for rid, r in list(self.nodes.items()):
+                if any(e.node == nid for e in r.inputs) or any(
+                        isinstance(a, Edge) and a.node == nid for a in r.params.values()):
+                    self.nodes[rid] = r.rewritten(
+                        inputs=[_bypass(e, nid, source) for e in r.inputs],
+                        params={k: _bypass(a, nid, source) for k, a in r.params.items()})
             del self.nodes[nid]
-            self.renamed[nid] = source.node
+            self.renamed[nid] = source
 
     def drop_unread_consts(self, before: dict[str, int]) -> None:
         after = self.readers()

@@ -141,6 +141,20 @@ def test_one_input_mix_is_bypassed_but_a_master_mix_stays():
     assert s["s"] == ("mix", ("q",), {})              # the master itself is never removed
 
 
+def test_the_input_graph_is_never_changed():
+    """The optimised graph shares the nodes no rule rewrote; a rule makes a new node (even
+    where it only redirects the reader of a bypassed mix), so the input keeps every field."""
+    bypass = graph(osc("a", 1.0), n("p", "mix", "a"), n("q", "lpf", "p", delayed=("p",)),
+                   n("r", "lpf", "p", cutoff=300.0), n("s", "mix", "q", "r"), master="s")
+    for g in (REFERENCE_LIKE, bypass):
+        before = repr(g)
+        optimized = optimize(g, default_registry())
+        assert repr(g) == before
+        assert optimized.nodes["a"] is g.nodes["a"]                  # shared, untouched
+    assert bypass.nodes["q"].inputs == [Edge("p", True)]
+    assert optimize(bypass, default_registry()).nodes["q"].inputs == [Edge("a", True)]
+
+
 def test_kinds_a_plugin_overrides_are_left_alone():
     from phonon.nodes.mathops import Master, Mix
     from phonon.nodes.oscillators import Sine
