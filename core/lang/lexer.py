@@ -32,6 +32,7 @@ SETTING_WORDS = ("outmix", "buffer", "limiter")
 COMMAND = re.compile(r"(hush|unhush)(\d*)\Z|(panic|resetCycles)\Z|(setCycle|nudge)\Z")
 COMMAND_WORDS = ("hush", "unhush", "panic", "resetCycles", "setCycle", "nudge")
 _INF = float("inf")
+_new_tuple = tuple.__new__
 
 
 class Token(NamedTuple):
@@ -104,39 +105,42 @@ def _line_tokens(text: str, lineno: int) -> list[Token]:
     toks: list[Token] = []
     append = toks.append
     for m in _TOKEN.finditer(text):      # (a line's trailing whitespace matches nothing)
-        kind = m.lastgroup
+        group = m.lastgroup
         start = m.end(1)                 # the token's first character (group 1: whitespace)
         tok = text[start:m.end()]
-        col = start + 1
-        space = start == 0 or start > m.start()
-        if kind == "comment":
+        value: object = None
+        message = ""
+        if group == "comment":
             break
-        if kind == "name":
-            append(Token(NAME, tok, lineno, col, space, tok))
-        elif kind == "num" or kind == "tail":
+        if group == "name":
+            kind, value = NAME, tok
+        elif group == "num" or group == "tail":
+            kind = NUM
             if m.group("tail"):
-                append(Token(BAD, tok, lineno, col, space, message=f"invalid number '{tok}'"))
+                kind, message = BAD, f"invalid number '{tok}'"
             else:
                 value = float(tok)
                 if value == _INF:
-                    append(Token(BAD, tok, lineno, col, space, message=f"number '{tok}' is too large"))
-                else:
-                    append(Token(NUM, tok, lineno, col, space, value))
-        elif kind in _SIGILED:
-            append(Token(_SIGILED[kind], tok, lineno, col, space, tok[1:]))
-        elif kind in _BARE:
-            append(Token(_BARE[kind], tok, lineno, col, space))
-        elif kind == "str":
-            append(Token(STR, tok, lineno, col, space, tok[1:-1]))
-        elif kind == "punct":
-            append(Token(tok, tok, lineno, col, space))
-        elif kind == "badstr":
-            append(Token(BAD, tok, lineno, col, space, message="unterminated string: missing the closing '\"'"))
-            break
-        elif kind == "tilde":
-            append(Token(BAD, tok, lineno, col, space, message="expected a bus name after '~' (like ~drums)"))
+                    kind, value, message = BAD, None, f"number '{tok}' is too large"
+        elif group in _SIGILED:
+            kind, value = _SIGILED[group], tok[1:]
+        elif group in _BARE:
+            kind = _BARE[group]
+        elif group == "str":
+            kind, value = STR, tok[1:-1]
+        elif group == "punct":
+            kind = tok
+        elif group == "badstr":
+            kind, message = BAD, "unterminated string: missing the closing '\"'"
+        elif group == "tilde":
+            kind, message = BAD, "expected a bus name after '~' (like ~drums)"
         else:
-            append(Token(BAD, tok, lineno, col, space, _HINTS.get(tok), f"unexpected character '{tok}'"))
+            kind, value, message = BAD, _HINTS.get(tok), f"unexpected character '{tok}'"
+        # Token(...) without NamedTuple's keyword-handling constructor (every field given)
+        append(_new_tuple(Token, (kind, tok, lineno, start + 1, start == 0 or start > m.start(),
+                                  value, message)))
+        if group == "badstr":
+            break
     return toks
 
 
