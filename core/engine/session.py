@@ -160,6 +160,11 @@ class Session:
         """Render the next block; returns a (2, frames) view valid until the next call. The
         session's seed is in force while it runs (and the caller's restored after)."""
         if signals.get_seed() == self.seed:     # the common case: nothing to switch
+            if frames is None and self.engine_block == self.block and not self._carry_n:
+                start = self.position           # a whole block straight from the executor
+                out = self.executor.run_block(start)
+                self.position = self._rendered = start + self.block
+                return out
             return self._run_block(frames)
         caller = set_seed(self.seed)      # (a plain try/finally: this runs every block)
         try:

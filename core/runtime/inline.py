@@ -76,6 +76,9 @@ class InlineExecutor:
             guard.checked()
         else:
             runner.run(index + 1, frames, False)
+        if index and not self.bound.delayed:   # the usual block: no feedback copy, no profile
+            self.index = index + 1
+            return guard.finish(frames)
         return self._end_block(frames)
 
     def _end_block(self, frames: int, r: int = 0, copy_delayed: bool = True) -> np.ndarray:
