@@ -12,6 +12,7 @@ per sample, so `mix` is modulatable and `mix 1` is a pure return for send buses.
 """
 from __future__ import annotations
 
+import functools
 import os
 from typing import Any, Callable
 
@@ -183,11 +184,13 @@ BUILTIN_IR_SECONDS = 1.6
 BUILTIN_IR_RT60 = (1.6, 0.7)     # seconds: below / above the 2 kHz split of the built-in IR
 
 
+@functools.lru_cache(maxsize=4)
 def builtin_impulse_response(sr: int) -> np.ndarray:
     """The built-in impulse response (`convolve` without a file): 1.6 s of decorrelated stereo
     noise (fixed seed) decaying 60 dB in 1.6 s below 2 kHz and in 0.7 s above, with a 5 ms
     fade-in, scaled to unit energy per channel (so the wet level matches the input's on
-    broadband material). float32 (2, samples)."""
+    broadband material). float32 (2, samples), read-only: made once per rate (5 ms) and
+    shared by every `convolve` node and hot swap."""
     from scipy.signal import butter, sosfilt
 
     n = int(BUILTIN_IR_SECONDS * sr)
@@ -198,7 +201,9 @@ def builtin_impulse_response(sr: int) -> np.ndarray:
     ir = low * 10.0 ** (-3.0 * t / BUILTIN_IR_RT60[0]) + high * 10.0 ** (-3.0 * t / BUILTIN_IR_RT60[1])
     ir *= np.minimum(t / 0.005, 1.0)
     ir /= np.sqrt(np.sum(ir ** 2, axis=1, keepdims=True))
-    return ir.astype(np.float32)
+    ir = ir.astype(np.float32)
+    ir.flags.writeable = False
+    return ir
 
 
 @node("convolve", inputs=1, aliases=("convolution",), category="effect",

@@ -34,17 +34,40 @@ def build_tables(amps: np.ndarray, phases: np.ndarray | None = None,
 
     Returns `(tables, caps)`: tables is (levels, size + 1) float64 (the last column repeats the
     first, for interpolation), caps the highest harmonic of each level. The waveform is scaled
-    down, the same for every level, when its full-band peak would exceed 1.
+    down, the same for every level, when its full-band peak would exceed 1. The arrays are
+    read-only and shared: the same spectrum is built once per process (a poly of 16 `organ`
+    voices builds one set of tables, not 16), at most `_CACHED` spectra kept.
     """
-    amps = np.asarray(amps, dtype=np.float64)
+    amps = np.ascontiguousarray(amps, dtype=np.float64)
+    phases = None if phases is None else np.ascontiguousarray(phases, dtype=np.float64)
+    key = (amps.tobytes(), None if phases is None else phases.tobytes(), int(size))
+    found = _tables.get(key)
+    if found is None:
+        if len(_tables) >= _CACHED:
+            _tables.clear()
+        found = _tables[key] = _build_tables(amps, phases, size)
+    return found
+
+
+#: spectrum (amplitudes, phases, size) -> read-only (tables, caps): see `build_tables`
+_tables: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+_CACHED = 32
+
+
+def _build_tables(amps: np.ndarray, phases: np.ndarray | None,
+                  size: int) -> tuple[np.ndarray, np.ndarray]:
+    """`build_tables` without the cache. Each level is the running sum of the partials up to
+    its cap, added in harmonic order from zero (each partial's sine computed once)."""
     if phases is None:
         phases = np.zeros_like(amps)
     caps = harmonic_caps(max(len(amps), 1))
     t = np.arange(size) / size
     tables = np.zeros((len(caps), size + 1))
+    wave = np.zeros(size)
+    k = 0
     for level, cap in enumerate(caps):
-        wave = np.zeros(size)
-        for k in range(1, int(cap) + 1):
+        while k < int(cap):
+            k += 1
             if k <= len(amps) and amps[k - 1] != 0.0:
                 wave += amps[k - 1] * np.sin(2 * np.pi * k * t + phases[k - 1])
         tables[level, :size] = wave
@@ -52,6 +75,8 @@ def build_tables(amps: np.ndarray, phases: np.ndarray | None = None,
     if peak > 1.0:
         tables /= peak
     tables[:, size] = tables[:, 0]
+    tables.flags.writeable = False
+    caps.flags.writeable = False
     return tables, caps
 
 

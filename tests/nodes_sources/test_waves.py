@@ -65,6 +65,28 @@ def test_wavetable_saw_never_aliases(freq):
     assert spec[freqs > 0.45 * SR + 20].max() / spec.max() < 10 ** (-90 / 20)
 
 
+def test_each_spectrum_is_built_once_and_each_level_sums_its_partials_in_order():
+    """Table nodes of one spectrum share one read-only set of tables (a poly of 16 `organ`
+    voices builds it once); every level is its partials added from the fundamental up,
+    exactly as summing that level on its own (then scaled like the full band)."""
+    a, b = Organ(), Organ()
+    assert a.tables is b.tables and not a.tables.flags.writeable
+    assert Additive(partials="1 0.5").tables is not a.tables
+    size = a.tables.shape[1] - 1
+    t = np.arange(size) / size
+    levels = []
+    for cap in a.caps:
+        wave = np.zeros(size)
+        for k in range(1, int(cap) + 1):
+            if k <= len(ORGAN) and ORGAN[k - 1] != 0.0:
+                wave += ORGAN[k - 1] * np.sin(2 * np.pi * k * t + 0.0)
+        levels.append(wave)
+    peak = max(1.0, float(np.abs(levels[-1]).max()))
+    for level, wave in enumerate(levels):
+        np.testing.assert_array_equal(a.tables[level, :size], wave / peak if peak > 1.0 else wave)
+        assert a.tables[level, size] == a.tables[level, 0]
+
+
 def test_unknown_table_and_bad_partials_are_errors_at_the_call():
     from phonon.errors import PhononError
     with pytest.raises(PhononError, match="unknown table 'sawtoothx'"):
