@@ -19,13 +19,20 @@ from .timespan import Event, TimeSpan, to_time
 _NOTHING = object()
 
 
+def _by_onset(e: Event) -> tuple[float, Fraction]:
+    """Sort key of an event by its onset, exact: floats are correctly rounded (so a float
+    order is the Fraction order), the Fraction breaks a tie of equal floats."""
+    t = e.whole.begin
+    return (t.numerator / t.denominator, t)
+
+
 class _Cycle:
     __slots__ = ("events", "times", "ftimes")
 
     def __init__(self, events: list[Event]) -> None:
         self.events = events
         self.times = [e.whole.begin for e in events]
-        self.ftimes = [float(t) for t in self.times]
+        self.ftimes = [t.numerator / t.denominator for t in self.times]   # (= float(t))
 
     def index(self, t: Fraction, ft: float) -> int:
         """First index whose onset is >= t.
@@ -101,9 +108,12 @@ class CycleCache:
         found = probed.pop(c, None) if probed is not None and get_seed() == 0 else None
         if found is None:
             found = budgeted(self.pattern._query, TimeSpan(begin, end))
-        evs = [e for e in found
-               if e.whole is not None and e.whole.begin == e.part.begin and begin <= e.whole.begin < end]
-        evs.sort(key=lambda e: e.whole.begin)  # stable: keeps the pattern's order for ties
+        # onsets in cycle c: the whole begins with the part (often the same object) and lies
+        # in [c, c + 1) (its floor is c: integers, no Fraction comparison)
+        evs = [e for e in found if e.whole is not None
+               and ((wb := e.whole.begin) is (pb := e.part.begin) or wb == pb)
+               and wb.numerator // wb.denominator == c]
+        evs.sort(key=_by_onset)               # stable: keeps the pattern's order for ties
         return _Cycle(evs)
 
     def clear(self) -> None:

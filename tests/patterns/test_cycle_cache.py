@@ -3,9 +3,12 @@ from __future__ import annotations
 
 from fractions import Fraction as F
 
-from phonon.patterns import mini, sine
+from hypothesis import given, settings, strategies as st
+
+from phonon.patterns import mini, sine, stack
 from phonon.patterns.schedule import CycleCache
 from phonon.patterns.signals import seeded
+from tests.patterns.test_pattern_properties import programs
 
 
 def test_block_windows_return_each_onset_exactly_once_and_query_each_cycle_once():
@@ -137,3 +140,16 @@ def test_only_the_default_seeds_probe_results_are_kept():
     patterns = [arg.pattern for node in ir.nodes.values() for arg in node.params.values()
                 if isinstance(arg, PatternArg)]
     assert patterns and all(getattr(p, "probed", None) is None for p in patterns)
+
+
+@settings(database=None, max_examples=200, deadline=None)
+@given(st.lists(programs, min_size=1, max_size=3), st.integers(-3, 6))
+def test_a_cycles_onsets_are_its_events_with_onsets_in_order_of_onset(texts, c):
+    """The definition: the events of the cycle's query whose whole begins with their part
+    inside the cycle, stably sorted by onset as Fractions (stacks make ties)."""
+    pat = stack(*[mini(t) for t in texts])
+    want = sorted([e for e in pat.query(c, c + 1) if e.whole is not None
+                   and e.whole.begin == e.part.begin and c <= e.whole.begin < c + 1],
+                  key=lambda e: e.whole.begin)
+    got = CycleCache(pat).onsets(F(c), F(c + 1))
+    assert [(e.whole, e.part, e.value) for e in got] == [(e.whole, e.part, e.value) for e in want]
