@@ -664,8 +664,9 @@ def map_steps(st: tuple[list, Fraction], func: Callable[[Any], Any]) -> tuple[li
     done: dict[Any, Any] = {REST: REST}
     out = []
     for v in values:
-        t = type(v)
-        key = (t, v) if t is str or t is float or t is int else v if v is REST else id(v)
+        t = type(v)       # keys: equal strings and ints, the same float bits (-0.0 is not 0.0)
+        key = (t, v) if t is str or t is int else (t, v.hex()) if t is float \
+            else v if v is REST else id(v)
         mapped = done.get(key, done)
         if mapped is done:
             mapped = done[key] = func(v)

@@ -12,7 +12,7 @@ from hypothesis import given, settings, strategies as st
 
 from phonon.patterns import budget, controls, mini, pure
 from phonon.patterns.arithmetic import merge_values
-from phonon.patterns.pattern import REST, Pattern, lcm_period, steps
+from phonon.patterns.pattern import REST, Pattern, lcm_period, map_steps, steps
 from phonon.patterns.timespan import Event, TimeSpan, int_time, ratio
 
 
@@ -145,3 +145,9 @@ def test_lcm_period_is_the_least_common_multiple(periods):
     assert all((made / p).denominator == 1 for p in periods)          # a multiple of each
     assert made == F(math.lcm(*[p.numerator for p in periods]),
                      math.gcd(*[p.denominator for p in periods]))
+
+
+def test_equal_steps_share_one_mapped_value_and_signed_zeros_stay_apart():
+    values, _ = map_steps((["bd", "bd", REST, 0.0, -0.0, 2, 2], F(7)), lambda v: {"s": v})
+    assert values[0] is values[1] and values[2] is REST and values[5] is values[6]
+    assert values[3] is not values[4] and str(values[4]["s"]) == "-0.0"
