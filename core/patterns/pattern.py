@@ -184,24 +184,19 @@ class Pattern:
         qa, qb = self._query, other._query
         if other._pure is not _NOT_PURE:
             value = other._pure
-            if func is merge_values and type(value) is dict:
-                if self._merged is not None:
-                    # `x # gain 0.8 # pan 0.3` is `x # {gain: 0.8, pan: 0.3}`: the same events
-                    # (the union of maps is associative, right wins), one pass over them
-                    left, first = self._merged
-                    return left.app_left(pure(merge_values(first, value)), func)
-                period = lcm_period(self.period, other.period)
-                if self._steps is not None and self._steps[1].denominator == 1:
-                    # whole steps of a cycle each: every event meets one pure event, so the
-                    # values can be merged once (the same events, see _with_pure_right)
-                    merged = steps(*map_steps(self._steps, lambda v: merge_values(v, value)))
-                    merged.period = period
-                else:
-                    merged = Pattern(_with_pure_right(qa, other, func, False), period=period)
-                merged._merged = (self, value)
-                return merged
-            return Pattern(_with_pure_right(qa, other, func, False),
-                           period=lcm_period(self.period, other.period))
+            merge = func is merge_values and type(value) is dict
+            if merge and self._merged is not None:
+                # `x # gain 0.8 # pan 0.3` is `x # {gain: 0.8, pan: 0.3}`: the same events
+                # (the union of maps is associative, right wins), one pass over them
+                left, first = self._merged
+                return left.app_left(pure(merge_values(first, value)), func)
+            period = lcm_period(self.period, other.period)
+            out = self._combined_once(func, value, period)
+            if out is None:
+                out = Pattern(_with_pure_right(qa, other, func, False), period=period)
+            if merge:
+                out._merged = (self, value)
+            return out
 
         def q(span: TimeSpan) -> list[Event]:
             out = []
@@ -209,6 +204,25 @@ class Pattern:
                 _app_left_event(a, qb, func, out)
             return out
         return Pattern(q, period=lcm_period(self.period, other.period))
+
+    def _combined_once(self, func: Callable[[Any, Any], Any], value: Any,
+                       period: Fraction | None) -> "Pattern | None":
+        """`app_left` with a pure `value` computed ahead, when this pattern is pure or steps of
+        whole steps of a cycle each: every event meets exactly one pure event, so its value is
+        `func(its value, value)` whatever the query (see `_with_pure_right`); computed once per
+        distinct value (`func` combines values only). None otherwise, or when `func` fails on
+        a value (the pattern then fails when queried, as it always did)."""
+        try:
+            if self._pure is not _NOT_PURE:
+                out = pure(func(self._pure, value))
+            elif self._steps is not None and self._steps[1].denominator == 1:
+                out = steps(*map_steps(self._steps, lambda v: func(v, value)))
+            else:
+                return None
+        except Exception:  # noqa: BLE001 - see the doc: the general way fails at query time
+            return None
+        out.period = period
+        return out
 
     def app_right(self, other: "Pattern", func: Callable[[Any, Any], Any]) -> "Pattern":
         """Combine values; structure from the right, like Tidal's `+|`."""

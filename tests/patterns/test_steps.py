@@ -151,3 +151,30 @@ def test_equal_steps_share_one_mapped_value_and_signed_zeros_stay_apart():
     values, _ = map_steps((["bd", "bd", REST, 0.0, -0.0, 2, 2], F(7)), lambda v: {"s": v})
     assert values[0] is values[1] and values[2] is REST and values[5] is values[6]
     assert values[3] is not values[4] and str(values[4]["s"]) == "-0.0"
+
+
+def stripped(p):
+    """The same query without what marks it as pure or steps (so the general way is taken)."""
+    return Pattern(p._query, period=p.period)
+
+
+@settings(database=None, max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([1, 2.5, -3, REST]), min_size=1, max_size=6), FACTORS,
+       st.sampled_from(["+", "-", "*", "/", "%", ">", "<"]), st.sampled_from([2, 0.5, -1, 0]),
+       TIMES, TIMES)
+def test_combining_steps_or_a_pure_value_with_a_constant_makes_the_general_events(
+        values, factor, op, x, a, b):
+    """`"0 3 5" + 12`, `"bd:3"` (a pure value combined with a pure one): the values are combined
+    once, the events are those of combining every event with the pure one (a value `func`
+    cannot combine, like a division by zero, fails when queried, as before)."""
+    begin, end = min(a, b), max(a, b)
+    for left in (steps(values, factor), pure(values[0] if values[0] is not REST else 7)):
+        fast, general = left.combine(pure(x), op), stripped(left).combine(pure(x), op)
+        assert fast.period == general.period
+        try:
+            expected = run(general, begin, end)[0]
+        except ZeroDivisionError:
+            with pytest.raises(ZeroDivisionError):
+                run(fast, begin, end)
+            continue
+        assert run(fast, begin, end)[0] == expected
