@@ -74,10 +74,6 @@ class NodeIR:
     loc: Loc = field(default_factory=Loc)
     options: dict[str, Any] = field(default_factory=dict)  # runtime hints, e.g. {"isolate": True}
 
-    def copy(self) -> "NodeIR":
-        """A copy with its own `inputs` list and `params` dict."""
-        return self.rewritten(inputs=list(self.inputs), params=dict(self.params))
-
     def rewritten(self, *, kind: str | None = None, inputs: list[Edge] | None = None,
                   params: dict[str, Arg] | None = None) -> "NodeIR":
         """This node with another kind, inputs or params, every other field shared (as

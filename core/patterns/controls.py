@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from .notes import note_number
-from .pattern import Pattern, map_steps, pure, reify, steps
+from .pattern import Pattern, reify
 
 #: The controls of SuperDirt's per-event effect modules, by module, in SuperDirt's order
 #: (core-modules.scd, then library/default-effects-extra.scd); docs/samples.md gives each
@@ -88,17 +88,10 @@ def control(name: str, value: Pattern | str | float) -> Pattern:
     """A pattern of `{name: value}` dicts from a pattern, mini-notation string or number."""
     key = _ALIASES.get(name, name)
     pat = reify(value)
-    if pat.is_pure:          # `gain 0.8`: pure, so `#` with it need not query it (Pattern.app_left)
-        try:
-            return pure(_control_value(key, pat.pure_value))
-        except Exception:    # noqa: BLE001 - a bad value fails where it always did: when queried
-            pass
-    if pat._steps is not None:  # `s "hat*16"`, `n "0 ~ 3"`: the values mapped once
-        try:
-            return steps(*map_steps(pat._steps, lambda v: _control_value(key, v)))
-        except Exception:    # noqa: BLE001 - as above
-            pass
-    return pat.fmap(lambda v: _control_value(key, v))
+    # `gain 0.8`, `s "hat*16"`: a pure or steps pattern's values mapped once (a pure control
+    # also lets `#` skip querying it, see Pattern.app_left)
+    mapped = pat._mapped_once(lambda v: _control_value(key, v))
+    return mapped if mapped is not None else pat.fmap(lambda v: _control_value(key, v))
 
 
 def s(value: Any) -> Pattern:

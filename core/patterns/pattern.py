@@ -191,9 +191,16 @@ class Pattern:
                 left, first = self._merged
                 return left.app_left(pure(merge_values(first, value)), func)
             period = lcm_period(self.period, other.period)
-            out = self._combined_once(func, value, period)
+            out = None
+            if self._steps is None or self._steps[1].denominator == 1:
+                # a pure value, or whole steps of a cycle each: every event meets exactly one
+                # pure event, so its value is func(its value, value) whatever the query (see
+                # _with_pure_right), computed once per distinct value
+                out = self._mapped_once(lambda v: func(v, value))
             if out is None:
                 out = Pattern(_with_pure_right(qa, other, func, False), period=period)
+            else:
+                out.period = period
             if merge:
                 out._merged = (self, value)
             return out
@@ -205,23 +212,21 @@ class Pattern:
             return out
         return Pattern(q, period=lcm_period(self.period, other.period))
 
-    def _combined_once(self, func: Callable[[Any, Any], Any], value: Any,
-                       period: Fraction | None) -> "Pattern | None":
-        """`app_left` with a pure `value` computed ahead, when this pattern is pure or steps of
-        whole steps of a cycle each: every event meets exactly one pure event, so its value is
-        `func(its value, value)` whatever the query (see `_with_pure_right`); computed once per
-        distinct value (`func` combines values only). None otherwise, or when `func` fails on
-        a value (the pattern then fails when queried, as it always did)."""
+    def _mapped_once(self, func: Callable[[Any], Any]) -> "Pattern | None":
+        """`fmap(func)` with `func` applied once per distinct value, when this pattern is pure
+        or `steps` (values known without a query; `func` must depend on the value alone).
+        None otherwise, or when `func` fails on a value: the general way then fails when
+        queried, as it always did."""
         try:
             if self._pure is not _NOT_PURE:
-                out = pure(func(self._pure, value))
-            elif self._steps is not None and self._steps[1].denominator == 1:
-                out = steps(*map_steps(self._steps, lambda v: func(v, value)))
+                out = pure(func(self._pure))
+            elif self._steps is not None:
+                out = steps(*map_steps(self._steps, func))
             else:
                 return None
-        except Exception:  # noqa: BLE001 - see the doc: the general way fails at query time
+        except Exception:  # noqa: BLE001 - see the doc
             return None
-        out.period = period
+        out.period = self.period
         return out
 
     def app_right(self, other: "Pattern", func: Callable[[Any, Any], Any]) -> "Pattern":

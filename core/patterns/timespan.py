@@ -22,7 +22,7 @@ def ratio(n: int, d: int) -> Fraction:
     """`Fraction(n, d)` for ints with `d > 0`, made without `Fraction`'s checks and parsing
     (3x faster: the pattern engine's hottest constructor). Relies on `Fraction` keeping its
     value in the `_numerator`/`_denominator` slots, as CPython's has since 3.0;
-    tests/patterns/test_timespan.py holds it to `Fraction`'s own results."""
+    tests/patterns/test_steps.py holds it to `Fraction`'s own results."""
     g = _gcd(n, d)
     f = _new(Fraction)
     if g == 1:
