@@ -107,10 +107,17 @@ def test_nodes_are_asked_for_a_limited_number_of_blocks(monkeypatch):
     assert [i for i in asked if i in ids] == ids + [i for i in ids if i not in steady]
 
 
-def test_compiled_finds_the_version_numba_runs_for_each_kind_of_argument():
+@pytest.mark.parametrize("key", ["numba's fingerprint", "kinds in Python"])
+def test_compiled_finds_the_version_numba_runs_for_each_kind_of_argument(key, monkeypatch):
     from numba import njit
 
+    from phonon.dsp import direct
     from phonon.dsp.direct import compiled
+
+    assert direct._fingerprint is not None       # this numba has the fast key
+    monkeypatch.setattr(direct, "_found", {})
+    if key == "kinds in Python":
+        monkeypatch.setattr(direct, "_fingerprint", None)
 
     @njit(cache=False)
     def scaled(x, out, g):
@@ -122,11 +129,16 @@ def test_compiled_finds_the_version_numba_runs_for_each_kind_of_argument():
     scaled(x32, out32, 2.0)
     scaled(x64, out64, 2.0)
     scaled(x64[::2], out64[:2], 2.0)                       # a strided (layout A) version
+    read_only = np.arange(4, dtype=np.float64)
+    read_only.flags.writeable = False
+    scaled(read_only, out64, 2.0)
     f32 = compiled(scaled, (x32, out32, 2.0))
     f64 = compiled(scaled, (x64, out64, 2.0))
     fa = compiled(scaled, (x64[::2], out64[:2], 2.0))
-    assert len({f32, f64, fa}) == 3 and scaled not in (f32, f64, fa)
+    fr = compiled(scaled, (read_only, out64, 2.0))
+    assert len({f32, f64, fa, fr}) == 4 and scaled not in (f32, f64, fa, fr)
     assert compiled(scaled, (np.zeros(4, np.float32), np.zeros(4, np.float32), 3.0)) is f32
+    assert compiled(scaled, (x64, out64, 3)) is scaled       # never compiled for an int gain
     f64(x64, out64, 3.0)
     np.testing.assert_array_equal(out64, [0.0, 3.0, 6.0, 9.0])
     # never compiled for int arrays: the dispatcher itself (which compiles when called)
