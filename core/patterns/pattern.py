@@ -22,7 +22,8 @@ from typing import Any, Callable, Mapping
 from .arithmetic import (COMBINERS, compose_op, merge_values, num_add, num_div, num_mul, num_sub,
                          truthy)
 from .budget import budgeted, spend
-from .timespan import Event, TimeSpan, int_time, ratio, sam, to_time
+from .timespan import (Event, TimeSpan, added, int_time, moved, ratio, sam, scaled_span,
+                       to_time)
 
 _NOT_PURE = object()
 Query = Callable[[TimeSpan], list]
@@ -154,6 +155,17 @@ class Pattern:
         return Pattern(lambda span: [e for e in query(span) if test(e)], period=self.period)
 
     def filter_values(self, test: Callable[[Any], bool]) -> "Pattern":
+        """The events whose value passes `test` (a function of the value alone)."""
+        if self._steps is not None:          # steps: a value that fails becomes a rest
+            values, factor = self._steps
+            try:
+                kept = [v if v is REST or test(v) else REST for v in values]
+            except Exception:  # noqa: BLE001 - the general way fails when queried, as before
+                kept = None
+            if kept is not None:
+                out = steps(kept, factor)
+                out.period = self.period
+                return out
         query = self._query
         return Pattern(lambda span: [e for e in query(span) if test(e.value)], period=self.period)
 
@@ -232,6 +244,15 @@ class Pattern:
     def app_right(self, other: "Pattern", func: Callable[[Any, Any], Any]) -> "Pattern":
         """Combine values; structure from the right, like Tidal's `+|`."""
         qa, qb = self._query, other._query
+        if self._pure is not _NOT_PURE and (other._steps is None
+                                            or other._steps[1].denominator == 1):
+            # a pure left side: every right event inside one cycle meets exactly that cycle's
+            # pure event (see _with_pure_right); a pure or whole-steps right side maps once
+            value = self._pure
+            out = other._mapped_once(lambda v: func(value, v))
+            if out is not None:
+                out.period = lcm_period(self.period, other.period)
+                return out
 
         def q(span: TimeSpan) -> list[Event]:
             out = []
@@ -312,9 +333,23 @@ class Pattern:
             return self._fast(-factor)._rev()
         if self._pure is not _NOT_PURE:
             return steps([self._pure], factor)
-        out = self.with_query_time(lambda t: t * factor).with_event_time(lambda t: t / factor)
-        out.period = None if self.period is None else self.period / factor
-        return out
+        if self._steps is not None:          # steps k times as fast: the same events
+            values, old = self._steps
+            return steps(values, old * factor)
+        # with_query_time(t * factor).with_event_time(t / factor), in integer arithmetic (the
+        # same Fractions, several times faster: every nested sequence is a `_fast`)
+        num, den = factor.numerator, factor.denominator
+        query = self._query
+
+        def q(span: TimeSpan) -> list[Event]:
+            out = []
+            for e in query(scaled_span(span, num, den)):
+                part, whole = e.part, e.whole
+                new_part = scaled_span(part, den, num)
+                out.append(Event(None if whole is None else new_part if whole is part
+                                 else scaled_span(whole, den, num), new_part, e.value))
+            return out
+        return Pattern(q, period=None if self.period is None else self.period / factor)
 
     def _slow(self, factor: Any) -> "Pattern":
         factor = to_time(factor)
@@ -326,9 +361,20 @@ class Pattern:
         offset = to_time(offset)
         if offset == 0:
             return self
-        out = self.with_query_time(lambda t: t + offset).with_event_time(lambda t: t - offset)
-        out.period = self.period
-        return out
+        # with_query_time(t + offset).with_event_time(t - offset), in integer arithmetic
+        on, od = offset.numerator, offset.denominator
+        query = self._query
+
+        def q(span: TimeSpan) -> list[Event]:
+            out = []
+            for e in query(TimeSpan(added(span.begin, on, od), added(span.end, on, od))):
+                part, whole = e.part, e.whole
+                new_part = TimeSpan(added(part.begin, -on, od), added(part.end, -on, od))
+                out.append(Event(None if whole is None else new_part if whole is part else
+                                 TimeSpan(added(whole.begin, -on, od), added(whole.end, -on, od)),
+                                 new_part, e.value))
+            return out
+        return Pattern(q, period=self.period)
 
     def _late(self, offset: Any) -> "Pattern":
         return self._early(-to_time(offset))
@@ -339,25 +385,37 @@ class Pattern:
         if factor <= 0:
             return silence
 
+        num, den = factor.numerator, factor.denominator
+        # in integer arithmetic: a time t in cycle c moves to c + (t - c) * factor (queries)
+        # or c + (t - c) / factor (events), at most to c + 1
+
         def qf(span: TimeSpan) -> TimeSpan | None:
-            cycle = sam(span.begin)
-            bpos = min((span.begin - cycle) * factor, Fraction(1))
-            epos = min((span.end - cycle) * factor, Fraction(1))
-            if bpos >= 1:
+            b, e = span.begin, span.end
+            bn, bd, en, ed = b.numerator, b.denominator, e.numerator, e.denominator
+            c = bn // bd
+            if (bn - c * bd) * num >= bd * den:          # starts at or after c + 1
                 return None
-            return TimeSpan(cycle + bpos, cycle + epos)
+            return TimeSpan(moved(b, c, num, den), int_time(c + 1)
+                            if (en - c * ed) * num >= ed * den else moved(e, c, num, den))
 
         def ef(ev: Event) -> Event:
-            begin, end = ev.part.begin, ev.part.end
-            cycle = sam(begin)
-            b_pos = min((begin - cycle) / factor, Fraction(1))
-            e_pos = min((end - cycle) / factor, Fraction(1))
-            part = TimeSpan(cycle + b_pos, cycle + e_pos)
-            whole = None
-            if ev.whole is not None:
-                whole = TimeSpan(part.begin - (begin - ev.whole.begin) / factor,
-                                 part.end + (ev.whole.end - end) / factor)
-            return Event(whole, part, ev.value)
+            part, whole = ev.part, ev.whole
+            begin, end = part.begin, part.end
+            bn, bd, en, ed = begin.numerator, begin.denominator, end.numerator, end.denominator
+            c = bn // bd
+            b_over = (bn - c * bd) * den >= bd * num     # (begin - c) / factor >= 1
+            e_over = (en - c * ed) * den >= ed * num
+            nb = int_time(c + 1) if b_over else moved(begin, c, den, num)
+            ne = int_time(c + 1) if e_over else moved(end, c, den, num)
+            new_part = TimeSpan(nb, ne)
+            if whole is None:
+                return Event(None, new_part, ev.value)
+            if whole is part and not (b_over or e_over):
+                return Event(new_part, new_part, ev.value)
+            # part.begin - (begin - whole.begin) / factor, unclamped: c + (whole.begin - c) / f
+            wb = nb - (begin - whole.begin) / factor if b_over else moved(whole.begin, c, den, num)
+            we = ne + (whole.end - end) / factor if e_over else moved(whole.end, c, den, num)
+            return Event(TimeSpan(wb, we), new_part, ev.value)
         return self.with_query_span(qf).with_event(ef).split_queries()._cyclic(self)
 
     def _compress(self, b: Any, e: Any) -> "Pattern":
@@ -401,6 +459,8 @@ class Pattern:
         n = to_time(n)
         if n <= 0:
             return silence
+        if _alike_cycles(self):              # `"x!3"`: repeating a cycle changes nothing
+            return self
         query = self._query
 
         def q(span: TimeSpan) -> list[Event]:
@@ -597,6 +657,32 @@ def _app_left_event(a: Event, qb: Query, func: Callable[[Any, Any], Any],
         part = a.part.intersection(b.part)
         if part is not None:
             out.append(Event(a.whole, part, func(a.value, b.value)))
+
+
+def steps_per_cycle(p: Pattern) -> int | None:
+    """How many equal steps make each cycle of `p`, when every cycle of `p` is the same and no
+    event crosses a cycle boundary (a pure value: 1; steps of a whole number per cycle whose
+    period divides one cycle); else None. Shifting such a pattern by whole cycles, or querying
+    it one cycle at a time, makes the same events."""
+    if p._pure is not _NOT_PURE:
+        return 1
+    st = p._steps
+    if st is not None and st[1].denominator == 1 and st[1].numerator % len(st[0]) == 0:
+        return st[1].numerator
+    return None
+
+
+def cycle_steps(p: Pattern) -> list:
+    """The values of one cycle's steps of `p` (`steps_per_cycle(p)` is not None)."""
+    if p._pure is not _NOT_PURE:
+        return [p._pure]
+    values, factor = p._steps
+    return values * (factor.numerator // len(values))
+
+
+def _alike_cycles(p: Pattern) -> bool:
+    """Is every cycle of `p` the same (see `steps_per_cycle`)?"""
+    return steps_per_cycle(p) is not None
 
 
 def _within_a_cycle(span: TimeSpan) -> bool:

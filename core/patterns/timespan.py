@@ -38,6 +38,33 @@ def int_time(n: int) -> Fraction:
     f._numerator, f._denominator = n, 1
     return f
 
+def shifted(t: Fraction, k: int) -> Fraction:
+    """`t + k` for an int `k` (see `ratio`; no gcd: adding an integer keeps `t` reduced)."""
+    f = _new(Fraction)
+    d = t.denominator
+    f._numerator, f._denominator = t.numerator + k * d, d
+    return f
+
+
+def added(t: Fraction, n: int, d: int) -> Fraction:
+    """`t + n/d` for ints, d > 0 (see `ratio`)."""
+    td = t.denominator
+    return ratio(t.numerator * d + n * td, td * d)
+
+
+def moved(t: Fraction, c: int, n: int, d: int) -> Fraction:
+    """`c + (t - c) * n/d` for ints, d > 0 (see `ratio`): t's place in cycle c, scaled."""
+    td = t.denominator
+    return ratio(c * td * d + (t.numerator - c * td) * n, td * d)
+
+
+def scaled_span(span: "TimeSpan", n: int, d: int) -> "TimeSpan":
+    """`span` with both ends multiplied by n/d (ints, d > 0, n > 0; see `ratio`)."""
+    b, e = span.begin, span.end
+    return TimeSpan(ratio(b.numerator * n, b.denominator * d),
+                    ratio(e.numerator * n, e.denominator * d))
+
+
 # Floats are turned into the simplest fraction that rounds to them (so 0.1 -> 1/10, as
 # Strudel's fraction.js does), not into their exact binary value.
 _FLOAT_DENOMINATOR_LIMIT = 1 << 40

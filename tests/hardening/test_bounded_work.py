@@ -66,14 +66,16 @@ def test_render_refuses_an_event_flood_and_keeps_the_old_file(tmp_path, program,
 
 
 def test_deep_nesting_fails_alike_in_check_and_render(tmp_path):
-    """600 nested `fast 1 $` used to render silence with a RecursionError, exit 0."""
-    (tmp_path / "deep.ph").write_text("out: " + "fast 1 $ " * 600 + 's "bd"\n')
+    """Nesting beyond the recursion limit (600 nested `fast 1 $` once, now 1200 `late 1 $`:
+    a query level is one frame, and `fast` of a sequence is a sequence) used to render
+    silence with a RecursionError, exit 0."""
+    (tmp_path / "deep.ph").write_text("out: " + "late 1 $ " * 1200 + 's "bd"\n')
     old = tmp_path / "out.wav"
     old.write_bytes(b"kept")
     check = phonon("check", "deep.ph", cwd=tmp_path, timeout=60)
     render = phonon("render", "deep.ph", "out.wav", "-d", "1", cwd=tmp_path, timeout=60)
     first = check.stderr.splitlines()[0]
-    assert first.startswith("deep.ph:1:5406: the pattern bd $ fast $ fast") \
+    assert first.startswith("deep.ph:1:10806: the pattern bd $ late $ late") \
         and first.endswith("is nested too deeply to be played — fewer nested transforms")
     assert len(first) < 200
     assert check.status == render.status == 1 and check.clean and render.clean
@@ -82,14 +84,14 @@ def test_deep_nesting_fails_alike_in_check_and_render(tmp_path):
 
 
 def _deepest_accepted() -> int:
-    """The most `fast 1 $` levels `compile_program` accepts (binary search)."""
+    """The most `late 1 $` levels `compile_program` accepts (binary search)."""
     from phonon.errors import PhononError
     from phonon.lang import compile_program
     lo, hi = 1, 2000
     while lo < hi:
         mid = (lo + hi + 1) // 2
         try:
-            compile_program("out: " + "fast 1 $ " * mid + 's "bd*4"')
+            compile_program("out: " + "late 1 $ " * mid + 's "bd*4"')
             lo = mid
         except PhononError:
             hi = mid - 1
@@ -100,12 +102,12 @@ def test_the_deepest_nesting_check_accepts_plays_exactly(tmp_path):
     """The probe is stricter than the engine: at the deepest nesting `check` accepts, the
     render is the plain pattern's, sample for sample."""
     warm = _deepest_accepted()
-    assert 100 < warm < 600
+    assert 500 < warm < 1000
     # a fresh process queries its first patterns through calls its interpreter has not yet
     # specialised, some counting twice against the recursion limit: `check` may accept a few
     # levels fewer than this warm process
     for depth in range(warm, warm - 10, -1):
-        (tmp_path / "deep.ph").write_text("out: " + "fast 1 $ " * depth + 's "bd*4"\n')
+        (tmp_path / "deep.ph").write_text("out: " + "late 1 $ " * depth + 's "bd*4"\n')
         if phonon("check", "deep.ph", cwd=tmp_path, timeout=120).status == 0:
             break
     else:
