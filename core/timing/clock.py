@@ -13,7 +13,6 @@ A tempo given as a float is read as the nearest fraction with a denominator of a
 """
 from __future__ import annotations
 
-import math
 from fractions import Fraction
 from numbers import Rational
 
@@ -80,9 +79,15 @@ class Clock:
             q += 1
         return q
 
-    def floor_position(self, cycle: Fraction) -> int:
-        """floor of the exact sample position of `cycle`."""
-        return math.floor(self.position(cycle))
+    def floor_position(self, cycle: Fraction | int) -> int:
+        """floor of the exact sample position of `cycle` (integers only, as `sample_of`)."""
+        if type(cycle) is int:
+            cn, cd = cycle, 1
+        else:
+            c = cycle if type(cycle) is Fraction else Fraction(cycle)
+            cn, cd = c.numerator, c.denominator
+        den = cd * self._c0d * self._kd
+        return ((cn * self._c0d - self._c0n * cd) * self._kn + self.n0 * den) // den
 
     def set_cps(self, cps: float | Fraction, at: int) -> None:
         """Change the tempo from sample `at` on; the cycle position at `at` is unchanged."""

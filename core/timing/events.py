@@ -108,7 +108,7 @@ class EventStream:
         self._head = 0
         # a clock that jumped ahead (Clock.retime) starts querying where it now is
         self._next_cycle = max(self._next_cycle, math.floor(clock.c0))
-        self.horizon = clock.floor_position(Fraction(self._next_cycle))
+        self.horizon = clock.floor_position(self._next_cycle)
         self.next_sample = self._pending[0][0] if self._pending else _NEVER
         self.version = clock.version
 
@@ -121,7 +121,7 @@ class EventStream:
             k = self._next_cycle
             self._pending.extend(self._cycle(k))
             self._next_cycle = k + 1
-            self.horizon = clock.floor_position(Fraction(k + 1))
+            self.horizon = clock.floor_position(k + 1)
         self.next_sample = self._pending[0][0] if self._pending else _NEVER
 
     def take_shifted(self, start: int, end: int) -> list[tuple[int, Any, int]]:

@@ -1,4 +1,5 @@
 """Clock: exact sample <-> cycle mapping, rounding rule, tempo changes without jumps."""
+import math
 from fractions import Fraction
 
 import pytest
@@ -112,6 +113,9 @@ def test_onsets_match_the_formula_for_any_block_sequence(steps, cps, sr, blocks)
 def test_integer_sample_at_equals_exact_round(cycle, cps, c0, n0, sr):
     c = Clock(sr, cps, n0=n0, c0=c0)
     assert c.sample_at(cycle) == round(c.position(cycle))
+    # the horizon of event streams: the floor, in integers too (issue 19)
+    assert c.floor_position(cycle) == math.floor(c.position(cycle))
+    assert c.floor_position(int(cycle)) == math.floor(c.position(Fraction(int(cycle))))
 
 
 @settings(max_examples=300, deadline=None)
