@@ -113,10 +113,10 @@ def timecat(*pairs: tuple[Any, Any]) -> Pattern:
         return silence
     if len(pairs_) == 1:
         return pairs_[0][1]
-    total = sum((w for w, _ in pairs_), Fraction(0))
     as_steps = _equal_steps(pairs_)
     if as_steps is not None:
         return as_steps
+    total = sum((w for w, _ in pairs_), Fraction(0))
     begin = Fraction(0)
     parts = []
     for w, p in pairs_:

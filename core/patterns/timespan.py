@@ -38,6 +38,7 @@ def int_time(n: int) -> Fraction:
     f._numerator, f._denominator = n, 1
     return f
 
+
 def shifted(t: Fraction, k: int) -> Fraction:
     """`t + k` for an int `k` (see `ratio`; no gcd: adding an integer keeps `t` reduced)."""
     f = _new(Fraction)
