@@ -79,8 +79,10 @@ def fastcat(*pats: Any) -> Pattern:
     if len(pats) <= 1:
         return slowcat(*pats)
     ps = [fastcat(*p) if isinstance(p, list) else reify(p) for p in pats]
-    if all(p is silence or p.is_pure for p in ps):      # "bd ~ sn ~": values and rests
-        return steps([REST if p is silence else p.pure_value for p in ps], Fraction(len(ps)))
+    # "bd ~ sn ~" (values and rests), "[bd sn] [hh hh]", "bd*2 sn*2": steps of one length
+    as_steps = _equal_steps([(Fraction(1), p) for p in ps])
+    if as_steps is not None:
+        return as_steps
     return slowcat(*ps)._fast(len(ps))
 
 

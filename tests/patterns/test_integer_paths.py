@@ -12,7 +12,7 @@ from fractions import Fraction as F
 from hypothesis import given, settings, strategies as st
 
 from phonon.patterns import budget, mini, pure
-from phonon.patterns.combinators import slowcat, stack, timecat
+from phonon.patterns.combinators import fastcat, slowcat, stack, timecat
 from phonon.patterns.pattern import REST, Pattern, sam, silence, steps
 from phonon.patterns.timespan import Event, TimeSpan, to_time
 
@@ -231,3 +231,19 @@ def test_equal_steps_of_a_timecat_are_one_sequence():
     assert timecat((3, mini("bd!3")), (1, mini("sn")))._steps == (["bd", "bd", "bd", "sn"], F(4))
     assert timecat((2, mini("a*2")), (1, silence))._steps == (["a", "a", REST], F(3))
     assert timecat((2, mini("a")), (1, mini("b")))._steps is None      # a step twice as long
+
+
+@settings(database=None, max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b*2", "[c d]", "~", "<a b>", "e!2", "f*4", "[g ~]"]),
+                min_size=2, max_size=4), TIMES, TIMES)
+def test_fastcat_of_equal_steps_makes_the_general_events(texts, a, b):
+    """`"[bd sn] [hh hh]"`, `"bd*2 sn*2"`: pieces of equal steps are one `steps`, the same
+    events in the same order as the general `slowcat(...)._fast(n)`."""
+    begin, end = span_of(a, b)
+    ps = [mini(t) for t in texts]
+    cat = fastcat(*ps)
+    general = general_slowcat(*[stripped(p) for p in ps])
+    assert events(cat, begin, end) == events(general_fast(general, F(len(ps))), begin, end)
+    alike = [1 if t == "~" else 2 if t in ("b*2", "[c d]", "e!2", "[g ~]") else
+             4 if t == "f*4" else 1 if t == "a" else None for t in texts]
+    assert (cat._steps is not None) == (None not in alike and len(set(alike)) == 1)
