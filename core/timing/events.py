@@ -38,11 +38,13 @@ MAX_PERIOD = 64
 
 
 def _period(pattern: Pattern) -> int | None:
-    """The pattern's period in whole cycles when it is known and small, else None."""
+    """A whole number of cycles after which the pattern repeats, when it is known and small,
+    else None: the numerator of its period (`"hh*16"` repeats every 1/16 cycle, so every
+    cycle; a period of 3/2 cycles makes 3), as `CycleCache` counts it."""
     p = pattern.period
-    if p is None:
+    if p is None or p <= 0:
         return None
-    return int(p) if p.denominator == 1 and 1 <= p <= MAX_PERIOD else None
+    return p.numerator if p.numerator <= MAX_PERIOD else None
 
 
 def _parts(x: Any) -> tuple[int, int]:

@@ -138,3 +138,32 @@ def test_integer_cycle_at_equals_the_exact_formula(n, cps, c0, n0, sr, later):
     exact = c.c0 + Fraction(n - c.n0) * c.cps / c.sr
     assert c.cycle_at(n) == exact and type(c.cycle_at(n)) is Fraction
     assert c.cycle_at(Fraction(n)) == exact
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    text=st.sampled_from(["hh*16", "a*3", "<a b>*4", "[a b c]*2", "a(3,8)", "{a b c}%4",
+                          "<a b c>", "a b"]),
+    cps=st.fractions(min_value=Fraction(1, 7), max_value=Fraction(7, 2), max_denominator=12),
+    blocks=st.lists(st.integers(1, 30000), min_size=1, max_size=4),
+)
+def test_a_stream_repeats_a_pattern_by_the_numerator_of_its_period(text, cps, blocks):
+    """`"hh*16"` repeats every 1/16 cycle: its stream shifts the onsets of one cycle (the
+    numerator of any period is a whole number of cycles it repeats after), and plays the
+    onsets of a stream that queries every cycle (issue 19: 79 -> 6 us a cycle)."""
+    from phonon.patterns import mini
+    pat = mini(text)
+    periodic, queried = EventStream(pat, Clock(44100, cps)), EventStream(pat, Clock(44100, cps))
+    queried._period = None
+    assert periodic._period == pat.period.numerator
+    end_sample = round(7 / cps * 44100)                   # seven cycles
+    heard = {id(periodic): [], id(queried): []}
+    start, i = 0, 0
+    while start < end_sample:
+        b = min(blocks[i % len(blocks)], end_sample - start)
+        for stream in (periodic, queried):
+            heard[id(stream)] += [(start + off, ev.whole.begin + shift, ev.whole.end + shift,
+                                   ev.value) for off, ev, shift in stream.take_shifted(start,
+                                                                                      start + b)]
+        start, i = start + b, i + 1
+    assert heard[id(periodic)] == heard[id(queried)] and heard[id(queried)]
