@@ -157,13 +157,11 @@ class Pattern:
     def filter_values(self, test: Callable[[Any], bool]) -> "Pattern":
         """The events whose value passes `test` (a function of the value alone)."""
         if self._steps is not None:          # steps: a value that fails becomes a rest
-            values, factor = self._steps
             try:
-                kept = [v if v is REST or test(v) else REST for v in values]
+                out = steps(*map_steps(self._steps, lambda v: v if test(v) else REST))
             except Exception:  # noqa: BLE001 - the general way fails when queried, as before
-                kept = None
-            if kept is not None:
-                out = steps(kept, factor)
+                out = None
+            if out is not None:
                 out.period = self.period
                 return out
         query = self._query
@@ -459,7 +457,7 @@ class Pattern:
         n = to_time(n)
         if n <= 0:
             return silence
-        if _alike_cycles(self):              # `"x!3"`: repeating a cycle changes nothing
+        if steps_per_cycle(self) is not None:   # `"x!3"`: repeating alike cycles changes nothing
             return self
         query = self._query
 
@@ -678,11 +676,6 @@ def cycle_steps(p: Pattern) -> list:
         return [p._pure]
     values, factor = p._steps
     return values * (factor.numerator // len(values))
-
-
-def _alike_cycles(p: Pattern) -> bool:
-    """Is every cycle of `p` the same (see `steps_per_cycle`)?"""
-    return steps_per_cycle(p) is not None
 
 
 def _within_a_cycle(span: TimeSpan) -> bool:

@@ -26,6 +26,21 @@ def _by_onset(e: Event) -> tuple[float, Fraction]:
     return (t.numerator / t.denominator, t)
 
 
+#: periodic patterns repeating within this many cycles are queried once per cycle of their
+#: period; later cycles are shifted copies (`CycleCache`, and event streams' onsets)
+MAX_PERIOD = 64
+
+
+def whole_period(pattern: Pattern, most: int = MAX_PERIOD) -> int | None:
+    """A whole number of cycles after which `pattern` repeats, at most `most`, else None: the
+    numerator of its period (`"hh*16"` repeats every 1/16 cycle, so every cycle; a period of
+    3/2 cycles makes 3)."""
+    p = pattern.period
+    if p is None or p <= 0 or p.numerator > most:
+        return None
+    return p.numerator
+
+
 class _Cycle:
     __slots__ = ("events", "times", "ftimes")
 
@@ -62,7 +77,7 @@ class CycleCache:
     """
 
     def __init__(self, pattern: Pattern, max_cycles: int = 8, lookback_cycles: int = 4,
-                 max_period: int = 64) -> None:
+                 max_period: int = MAX_PERIOD) -> None:
         self.pattern = pattern
         self.max_cycles = max(2, max_cycles)
         self.lookback_cycles = min(lookback_cycles, self.max_cycles - 1)
@@ -72,8 +87,7 @@ class CycleCache:
         self.queries = 0  # number of pattern queries made (for tests and benchmarks)
         # A periodic pattern (pattern.period known, at most `max_period` cycles) is queried once
         # per cycle of its period; later cycles are shifted copies.
-        p = None if pattern.period is None else pattern.period.numerator
-        self.period: int | None = p if p is not None and p <= max_period else None
+        self.period: int | None = whole_period(pattern, max_period)
         self._base: dict[int, _Cycle] = {}
 
     def _cycle(self, c: int) -> _Cycle:

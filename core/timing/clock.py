@@ -69,10 +69,14 @@ class Clock:
         c = cycle if type(cycle) is Fraction else Fraction(cycle)
         return self.sample_of(c.numerator, c.denominator)
 
+    def _position_of(self, cn: int, cd: int) -> tuple[int, int]:
+        """`position(Fraction(cn, cd))` as (numerator, denominator > 0), not reduced."""
+        den = cd * self._c0d * self._kd
+        return (cn * self._c0d - self._c0n * cd) * self._kn + self.n0 * den, den
+
     def sample_of(self, cn: int, cd: int) -> int:
         """`sample_at(Fraction(cn, cd))` for integers cn, cd > 0, without making the Fraction."""
-        den = cd * self._c0d * self._kd
-        num = (cn * self._c0d - self._c0n * cd) * self._kn + self.n0 * den
+        num, den = self._position_of(cn, cd)
         q, r = divmod(num, den)
         twice = 2 * r
         if twice > den or (twice == den and q & 1):
@@ -86,8 +90,8 @@ class Clock:
         else:
             c = cycle if type(cycle) is Fraction else Fraction(cycle)
             cn, cd = c.numerator, c.denominator
-        den = cd * self._c0d * self._kd
-        return ((cn * self._c0d - self._c0n * cd) * self._kn + self.n0 * den) // den
+        num, den = self._position_of(cn, cd)
+        return num // den
 
     def set_cps(self, cps: float | Fraction, at: int) -> None:
         """Change the tempo from sample `at` on; the cycle position at `at` is unchanged."""

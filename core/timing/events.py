@@ -19,7 +19,7 @@ import numpy as np
 
 from ..patterns.live import clock_for, is_live
 from ..patterns.pattern import Pattern
-from ..patterns.schedule import CycleCache
+from ..patterns.schedule import CycleCache, whole_period
 from ..patterns.timespan import Event, TimeSpan
 from ..plugins.api import Trigger
 from .clock import Clock
@@ -30,21 +30,6 @@ _NEVER = sys.maxsize
 def _cycle_source(pattern: Pattern):
     """A function (begin, end) -> events of `pattern` whose whole begins in [begin, end)."""
     return CycleCache(pattern).onsets
-
-
-#: periodic patterns with a period up to this many cycles are queried once per cycle of
-#: their period; later cycles shift those onsets (as `CycleCache` does)
-MAX_PERIOD = 64
-
-
-def _period(pattern: Pattern) -> int | None:
-    """A whole number of cycles after which the pattern repeats, when it is known and small,
-    else None: the numerator of its period (`"hh*16"` repeats every 1/16 cycle, so every
-    cycle; a period of 3/2 cycles makes 3), as `CycleCache` counts it."""
-    p = pattern.period
-    if p is None or p <= 0:
-        return None
-    return p.numerator if p.numerator <= MAX_PERIOD else None
 
 
 def _parts(x: Any) -> tuple[int, int]:
@@ -65,7 +50,7 @@ class EventStream:
         self.pattern = pattern
         self.clock = clock
         self._onsets = _cycle_source(pattern)
-        self._period = _period(pattern)
+        self._period = whole_period(pattern)
         self._base: dict[int, list[tuple[int, int, Any]]] = {}   # base cycle -> (num, den, ev)
         self.version = clock.version                           # the clock version mapped with
         self._next_cycle = math.floor(clock.cycle_at(start))   # next integer cycle to query
