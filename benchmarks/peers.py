@@ -12,10 +12,13 @@ excluded: see each peer's doc) and the ratios Phonon / peer. Wall time and CPU t
 shown: the CPU time hardly moves when other processes load the machine, the wall time does.
 
 Also printed (Phonon only): the per-render fixed cost (open_session of the reference: read,
-parse, compile, plan, bind, start; and close: the median of 50 opens, the target's figure, and
-the least, what the code costs without the host's jitter), and the engine's own overhead per
+parse, compile, plan, bind, start; and close: the median of 100 opens in five batches a second
+apart, the target's figure, the least, what the code costs without the
+host's jitter, and each batch's median), and the engine's own overhead per
 block at each block size (every node's `process` replaced by a no-op: refresh, triggers, the
-task loop, the master guard, the session's bookkeeping).
+task loop, the master guard, the session's bookkeeping). Before them, the host's pace: a fixed
+pure-Python workload that uses nothing of Phonon's, so that a slow phase of the host (these
+virtual machines' pace swings by up to ~1.5x within minutes) is told apart from a slower engine.
 
 `--against DIR` adds a second Phonon to the rounds, engine "before": the package at DIR/phonon
 (`git archive OLD core nodes plugins` laid out as phonon/, phonon/nodes, phonon/plugins), run
@@ -78,28 +81,53 @@ def phonon_child(block: int, seconds: float, out: str, part: str) -> dict:
     return {"engine": "phonon", "render_s": wall, "cpu_s": cpu, "block": block}
 
 
-def fixed_cost(rounds: int = 50) -> dict:
-    """Median ms of open_session (read, parse, compile, plan, bind, start) and of close, for
-    the reference program (sample bank loaded once before, as a batch run's is)."""
-    from phonon.engine import SessionOptions, open_session
-    from phonon.engine.session import make_sample_bank
-    bank = make_sample_bank(str(W.SAMPLES), W.SR)
-    options = SessionOptions(sr=W.SR, block=512, samples=bank)
-    opened, closed, first = [], [], []
-    for _ in range(rounds):
-        t0 = time.perf_counter()
-        s = open_session(W.REFERENCE, options)
-        t1 = time.perf_counter()
-        s.run_block()
-        t2 = time.perf_counter()
-        s.close()
-        t3 = time.perf_counter()
-        opened.append(t1 - t0)
-        first.append(t2 - t1)
-        closed.append(t3 - t2)
-    ms = lambda v: statistics.median(v) * 1e3  # noqa: E731
-    return {"open_ms": ms(opened), "open_least_ms": min(opened) * 1e3,
-            "first_block_ms": ms(first), "close_ms": ms(closed)}
+class FixedCost:
+    """The per-render fixed cost of the reference program, measured in batches a second or more
+    apart (a batch of 20 opens takes ~40 ms: one burst of the host's slowness, which these
+    virtual machines show for tenths of a second at a time, can cover a whole batch, not every
+    batch; the median over all of them is the target's figure). Each open: open_session (read, parse,
+    compile, plan, bind, start), the first block, close; sample bank loaded once before, as a
+    batch run's is."""
+
+    def __init__(self) -> None:
+        from phonon.engine import SessionOptions, open_session
+        from phonon.engine.session import make_sample_bank
+        self._open = open_session
+        self._options = SessionOptions(sr=W.SR, block=512,
+                                       samples=make_sample_bank(str(W.SAMPLES), W.SR))
+        self._open(W.REFERENCE, self._options).close()     # lazy imports, caches: not timed
+        self.opened: list[float] = []
+        self.first: list[float] = []
+        self.closed: list[float] = []
+        self.batch_medians: list[float] = []
+
+    def batch(self, rounds: int = 20, gap_s: float = 1.0) -> None:
+        """Time `rounds` opens, at least `gap_s` after the previous batch ended."""
+        if self.batch_medians:
+            time.sleep(max(0.0, self._ended + gap_s - time.perf_counter()))
+        opened = []
+        for _ in range(rounds):
+            t0 = time.perf_counter()
+            s = self._open(W.REFERENCE, self._options)
+            t1 = time.perf_counter()
+            s.run_block()
+            t2 = time.perf_counter()
+            s.close()
+            t3 = time.perf_counter()
+            opened.append(t1 - t0)
+            self.first.append(t2 - t1)
+            self.closed.append(t3 - t2)
+        self.opened += opened
+        self.batch_medians.append(statistics.median(opened) * 1e3)
+        self._ended = time.perf_counter()
+
+    def summary(self) -> dict:
+        """ms: the median and least open over every batch, the batches' medians, the median
+        first block and close."""
+        ms = lambda v: statistics.median(v) * 1e3  # noqa: E731
+        return {"open_ms": ms(self.opened), "open_least_ms": min(self.opened) * 1e3,
+                "batch_medians_ms": self.batch_medians, "first_block_ms": ms(self.first),
+                "close_ms": ms(self.closed)}
 
 
 def engine_overhead(block: int, seconds: float = 20.0) -> tuple[float, float]:
@@ -324,16 +352,49 @@ def main() -> int:
     return 0
 
 
+def host_pace(repeat: int = 25) -> float:
+    """ms (least of `repeat`) of a fixed pure-Python workload that uses nothing of Phonon's
+    (small Fractions, tuples, a dict, a sort: the interpreter-bound kind of work the fixed cost
+    and the engine overhead are made of). It moves only with the host: when it reads well
+    above this machine kind's usual figure (docs/speed.md), the host is in a slow phase and
+    the absolute figures printed beside it are slow by about the same factor."""
+    from fractions import Fraction
+
+    def work() -> None:
+        acc, table = Fraction(0), {}
+        for i in range(1, 600):
+            acc = (acc + Fraction(i % 7, 8)) % 5
+            table[i] = (acc, i % 13, str(i))
+        sorted(table.values(), key=lambda v: (v[1], v[2]))
+
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        work()
+        best = min(best, time.perf_counter() - t0)
+    return best * 1e3
+
+
 def print_overhead(blocks: list[int]) -> None:
-    """Phonon's per-render fixed cost and engine overhead per block (see the module doc)."""
-    cost = fixed_cost()
-    print(f"\nphonon per-render fixed cost (reference.ph, median of 50; target open + close <= "
-          f"2 ms): open_session {cost['open_ms']:.2f} ms (least {cost['open_least_ms']:.2f}; "
-          f"read, parse, compile, plan, bind, start), first block {cost['first_block_ms']:.2f} ms, "
-          f"close {cost['close_ms']:.3f} ms")
+    """Phonon's per-render fixed cost and engine overhead per block (see the module doc): five
+    batches of 20 opens a second or more apart, between the block sizes' overheads."""
+    print(f"\nhost pace: {host_pace():.2f} ms (a fixed pure-Python workload, least of 25; "
+          f"usual on the project's 2-CPU EPYC machines: see docs/speed.md)")
+    cost = FixedCost()
+    overhead = {}
+    for b in blocks:
+        cost.batch()
+        overhead[b] = engine_overhead(b)
+    cost.batch()
+    c = cost.summary()
+    print(f"phonon per-render fixed cost (reference.ph, median of {len(cost.opened)} opens in "
+          f"{len(c['batch_medians_ms'])} batches; target open + close <= 2 ms): open_session "
+          f"{c['open_ms']:.2f} ms (least {c['open_least_ms']:.2f}; batches' medians "
+          + " ".join(f"{m:.2f}" for m in c["batch_medians_ms"]) + "; read, parse, compile, plan, "
+          f"bind, start), first block {c['first_block_ms']:.2f} ms, close {c['close_ms']:.3f} ms")
     print("phonon engine overhead per block (no-op nodes; least | median of 10 cycles; target "
           "at block 64: <= 3 us): " + ", ".join(
-              "block {}: {:.2f} | {:.2f} us".format(b, *engine_overhead(b)) for b in blocks))
+              "block {}: {:.2f} | {:.2f} us".format(b, *overhead[b]) for b in blocks))
 
 
 if __name__ == "__main__":
