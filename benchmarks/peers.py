@@ -130,10 +130,11 @@ class FixedCost:
                 "close_ms": ms(self.closed)}
 
 
-def engine_overhead(block: int, seconds: float = 20.0) -> tuple[float, float]:
+def engine_overhead(block: int, seconds: float = 20.0, gap_s: float = 0.2) -> tuple[float, float]:
     """µs per block of the engine alone (every node's process() a no-op): the least and the
-    median over runs of one cycle (2 s) each; the least is the engine's own cost, the median
-    shows what other processes on the machine added."""
+    median over runs of one cycle (2 s of audio, a few ms) each, `gap_s` apart (so that one of
+    the host's slow phases, tenths of a second to a second long, cannot cover them all); the
+    least is the engine's own cost, the median shows what the host added."""
     from phonon.engine import SessionOptions, open_session
     options = SessionOptions(sr=W.SR, block=block, samples=str(W.SAMPLES))
     session = open_session(W.REFERENCE, options)
@@ -150,7 +151,11 @@ def engine_overhead(block: int, seconds: float = 20.0) -> tuple[float, float]:
     runs = max(1, round(seconds / 2.0))
     per_run = max(1, round(2.0 * W.SR / block))
     times = []
-    for _ in range(runs):
+    for k in range(runs):
+        if k:
+            time.sleep(gap_s)
+            for _ in range(16):                                 # caches warm again after the gap
+                session.run_block()
         t0 = time.perf_counter()
         for _ in range(per_run):
             session.run_block()
@@ -392,7 +397,7 @@ def print_overhead(blocks: list[int]) -> None:
           f"{c['open_ms']:.2f} ms (least {c['open_least_ms']:.2f}; batches' medians "
           + " ".join(f"{m:.2f}" for m in c["batch_medians_ms"]) + "; read, parse, compile, plan, "
           f"bind, start), first block {c['first_block_ms']:.2f} ms, close {c['close_ms']:.3f} ms")
-    print("phonon engine overhead per block (no-op nodes; least | median of 10 cycles; target "
+    print("phonon engine overhead per block (no-op nodes; least | median of 10 cycles 0.2 s apart; target "
           "at block 64: <= 3 us): " + ", ".join(
               "block {}: {:.2f} | {:.2f} us".format(b, *overhead[b]) for b in blocks))
 
