@@ -6,11 +6,13 @@ point at it. Expressions are immutable dataclasses; a `Program` is a list of sta
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
+from typing import NamedTuple, Union
 
 
-@dataclass(frozen=True)
-class Pos:
+class Pos(NamedTuple):
+    """1-based line and column of a character (a pair: the parser makes one per node, so it is
+    the cheapest immutable record Python has)."""
+
     line: int
     col: int
 

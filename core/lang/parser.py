@@ -34,6 +34,8 @@ SUM_OPERATORS = frozenset({"+", "-", "~+", "~-"} | {f"{a}{o}{b}" for o in "+-<>"
                                                     (("|", ""), ("", "|"), ("|", "|"))})
 PRODUCT_OPERATORS = frozenset({"*", "/", "~*", "~/"} | {f"{a}{o}{b}" for o in "*/%" for a, b in
                                                         (("|", ""), ("", "|"), ("|", "|"))})
+#: a binary operator's precedence level (the higher binds tighter; others are not binary)
+_BINARY_LEVEL = {**dict.fromkeys(SUM_OPERATORS, 1), **dict.fromkeys(PRODUCT_OPERATORS, 2)}
 
 
 class _Fail(Exception):
@@ -269,44 +271,48 @@ class _StatementParser:
     def expression(self) -> A.Expr:
         """chain := apply ('#' apply)*"""
         first = self.apply()
+        t = self.tok
+        if t.kind != OP or t.text != "#":
+            return first
         stages, ops = [first], []
-        while self.is_op("#"):
+        while t.kind == OP and t.text == "#":
             ops.append(_pos(self.advance()))
             stages.append(self.apply())
-        if len(stages) == 1:
-            return first
+            t = self.tok
         return A.Chain(tuple(stages), tuple(ops), _start(first))
 
     def apply(self) -> A.Expr:
         """apply := sum ('$' sum)*   (right-associative; kept flat)"""
         first = self.sum()
+        t = self.tok
+        if t.kind != OP or t.text != "$":
+            return first
         parts, ops = [first], []
-        while self.is_op("$"):
+        while t.kind == OP and t.text == "$":
             ops.append(_pos(self.advance()))
             parts.append(self.sum())
-        if len(parts) == 1:
-            return first
+            t = self.tok
         return A.Apply(tuple(parts), tuple(ops), _start(first))
 
-    def sum(self) -> A.Expr:
-        """sum := product (('+' | '-' | '|+' | '+|' | '|<' | ...) product)*"""
-        left = self.product()
-        while self.tok.kind == OP and self.tok.text in SUM_OPERATORS:
-            op = self.advance()
-            left = A.BinOp(op.text, left, self.product(), _pos(op))
-        return left
-
-    def product(self) -> A.Expr:
-        """product := unary (('*' | '/' | '|*' | '*|' | '|%' | ...) unary)*"""
+    def sum(self, level: int = 1) -> A.Expr:
+        """sum := product (('+' | '-' | '|+' | '+|' | '|<' | ...) product)*
+        product := unary (('*' | '/' | '|*' | '*|' | '|%' | ...) unary)*
+        (by precedence climbing: `level` 1 parses a sum, 2 a product, 3 a unary operand)"""
         left = self.unary()
-        while self.tok.kind == OP and self.tok.text in PRODUCT_OPERATORS:
-            op = self.advance()
-            left = A.BinOp(op.text, left, self.unary(), _pos(op))
+        t = self.tok
+        while t.kind == OP:
+            level_of_op = _BINARY_LEVEL.get(t.text, 0)
+            if level_of_op < level:
+                break
+            self.advance()
+            left = A.BinOp(t.text, left, self.sum(level_of_op + 1), _pos(t))
+            t = self.tok
         return left
 
     def unary(self) -> A.Expr:
-        if self.is_op("-"):
-            op = self.advance()
+        op = self.tok
+        if op.kind == OP and op.text == "-":
+            self.advance()
             self.enter(op)
             operand = self.unary()
             self.depth -= 1
