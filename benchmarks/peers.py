@@ -273,6 +273,8 @@ def main() -> int:
     ap.add_argument("--overhead-only", action="store_true",
                     help="only the fixed cost and the engine overhead (no renders, no peers)")
     ap.add_argument("--engines", default=",".join(ENGINES))
+    ap.add_argument("--json", metavar="FILE",
+                    help="also write the figures to FILE (read by benchmarks/targets.py)")
     ap.add_argument("--against", metavar="DIR",
                     help="also run the Phonon at PYTHONPATH=DIR as engine 'before' (before/after)")
     ap.add_argument("--against-python", metavar="PY",
@@ -290,7 +292,7 @@ def main() -> int:
     blocks = [int(b) for b in args.blocks.split(",")]
     if args.overhead_only:
         print(f"python: {interpreter()}")
-        print_overhead(blocks)
+        write_json(args.json, print_overhead(blocks))
         return 0
     engines = []
     global AGAINST, AGAINST_PYTHON
@@ -345,8 +347,11 @@ def main() -> int:
                     row += (f"{rtf['phonon', block] / rtf[e, block]:11.2f} |"
                             f"{cpu_rtf['phonon', block] / cpu_rtf[e, block]:7.2f}")
         print(row)
+    figures: dict = {"blocks": blocks,
+                     "rtf": {f"{e}@{b}": rtf[e, b] for e, b in rtf},
+                     "cpu_rtf": {f"{e}@{b}": cpu_rtf[e, b] for e, b in cpu_rtf}}
     if "phonon" in engines and not args.no_overhead:
-        print_overhead(blocks)
+        figures.update(print_overhead(blocks))
         if AGAINST_PYTHON:
             print(f"\nbefore ({AGAINST_PYTHON}):")
             env = dict(os.environ, PYTHONPATH=AGAINST) if AGAINST else None
@@ -354,6 +359,7 @@ def main() -> int:
                                    "--blocks", args.blocks], cwd=HERE, env=env,
                                   capture_output=True, text=True)
             print(proc.stdout.strip() or proc.stderr.strip()[-600:])
+    write_json(args.json, figures)
     return 0
 
 
@@ -376,10 +382,18 @@ def host_pace(repeat: int = 25) -> float:
     return least_us(work, repeat) / 1e3
 
 
-def print_overhead(blocks: list[int]) -> None:
+def write_json(path: str | None, figures: dict) -> None:
+    """`figures` into the file `path` (nothing without one)."""
+    if path:
+        Path(path).write_text(json.dumps(figures, indent=1))
+
+
+def print_overhead(blocks: list[int]) -> dict:
     """Phonon's per-render fixed cost and engine overhead per block (see the module doc): five
-    batches of 20 opens a second or more apart, between the block sizes' overheads."""
-    print(f"\nhost pace: {host_pace():.2f} ms (a fixed pure-Python workload, least of 25; "
+    batches of 20 opens a second or more apart, between the block sizes' overheads. Returns
+    the figures printed."""
+    pace = host_pace()
+    print(f"\nhost pace: {pace:.2f} ms (a fixed pure-Python workload, least of 25; "
           f"usual on the project's 2-CPU EPYC machines: see docs/speed.md)")
     cost = FixedCost()
     overhead = {}
@@ -396,6 +410,8 @@ def print_overhead(blocks: list[int]) -> None:
     print("phonon engine overhead per block (no-op nodes; least | median of 10 cycles 0.2 s apart; target "
           "at block 64: <= 3 us): " + ", ".join(
               "block {}: {:.2f} | {:.2f} us".format(b, *overhead[b]) for b in blocks))
+    return {"host_pace_ms": pace, "fixed_cost": c,
+            "overhead_us": {str(b): {"least": v[0], "median": v[1]} for b, v in overhead.items()}}
 
 
 if __name__ == "__main__":

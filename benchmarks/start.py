@@ -16,6 +16,7 @@ an older commit laid out by `git archive`) in the same rounds: before/after of a
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import resource
@@ -65,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=7)
     ap.add_argument("--against", metavar="DIR", help="also time PYTHONPATH=DIR (before/after)")
     ap.add_argument("--modules", action="store_true", help="list the heavy imports of a render")
+    ap.add_argument("--json", metavar="FILE",
+                    help="also write the medians (wall, CPU s per command) to FILE")
     args = ap.parse_args(argv)
     env = dict(os.environ, PYO_GUI_WX="0")
     env.pop("PYTHONDONTWRITEBYTECODE", None)          # a user's run has its .pyc files
@@ -107,6 +110,9 @@ def main(argv: list[str] | None = None) -> int:
                 if name.startswith("phonon"):
                     print(f"  {name} / pyo: wall {med[name][0] / pyo[0]:.2f}, "
                           f"CPU {med[name][1] / pyo[1]:.2f}")
+        if args.json:
+            Path(args.json).write_text(json.dumps(
+                {name: {"wall_s": w, "cpu_s": c} for name, (w, c) in med.items()}, indent=1))
         if args.modules:
             print("\nimports of a plain render costing >= 5 ms (cumulative, -X importtime):")
             for mod, ms in heavy_modules(env, out):
