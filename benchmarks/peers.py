@@ -2,6 +2,7 @@
 
     python benchmarks/peers.py [--blocks 64,256,512,2048] [--rounds 5] [--seconds 60]
                                [--check] [--no-overhead | --overhead-only] [--against DIR]
+                               [--json FILE]
 
 Renders tests/data/bench/reference.ph (a copy of ../shared/bench/reference.ph with its four
 samples) with Phonon, pyo (`benchmarks/peer_pyo.py`) and scsynth in non-real-time mode
@@ -13,12 +14,13 @@ shown: the CPU time hardly moves when other processes load the machine, the wall
 
 Also printed (Phonon only): the per-render fixed cost (open_session of the reference: read,
 parse, compile, plan, bind, start; and close: the median of 100 opens in five batches a second
-apart, the target's figure, the least, what the code costs without the
-host's jitter, and each batch's median), and the engine's own overhead per
-block at each block size (every node's `process` replaced by a no-op: refresh, triggers, the
-task loop, the master guard, the session's bookkeeping). Before them, the host's pace: a fixed
-pure-Python workload that uses nothing of Phonon's, so that a slow phase of the host (these
-virtual machines' pace swings by up to ~1.5x within minutes) is told apart from a slower engine.
+apart, the target's figure, the least, what the code costs without the host's jitter, and each
+batch's median), and the engine's own overhead per block at each block size (every node's
+`process` replaced by a no-op: refresh, triggers, the task loop, the master guard, the
+session's bookkeeping). Before them, the host's pace: a fixed pure-Python workload that uses
+nothing of Phonon's, so that a slow phase of the host (these virtual machines' pace swings by
+up to ~1.5x within minutes) is told apart from a slower engine. `--json FILE` also writes the
+figures to FILE (`benchmarks/targets.py` holds them to the issue's targets, run after run).
 
 `--against DIR` adds a second Phonon to the rounds, engine "before": the package at DIR/phonon
 (`git archive OLD core nodes plugins` laid out as phonon/, phonon/nodes, phonon/plugins), run
@@ -85,9 +87,9 @@ class FixedCost:
     """The per-render fixed cost of the reference program, measured in batches a second or more
     apart (a batch of 20 opens takes ~40 ms: one burst of the host's slowness, which these
     virtual machines show for tenths of a second at a time, can cover a whole batch, not every
-    batch; the median over all of them is the target's figure). Each open: open_session (read, parse,
-    compile, plan, bind, start), the first block, close; sample bank loaded once before, as a
-    batch run's is."""
+    batch; the median over all of them is the target's figure). Each open: open_session (read,
+    parse, compile, plan, bind, start), the first block, close; sample bank loaded once before,
+    as a batch run's is."""
 
     def __init__(self) -> None:
         from phonon.engine import SessionOptions, open_session
@@ -407,8 +409,8 @@ def print_overhead(blocks: list[int]) -> dict:
           f"{c['open_ms']:.2f} ms (least {c['open_least_ms']:.2f}; batches' medians "
           + " ".join(f"{m:.2f}" for m in c["batch_medians_ms"]) + "; read, parse, compile, plan, "
           f"bind, start), first block {c['first_block_ms']:.2f} ms, close {c['close_ms']:.3f} ms")
-    print("phonon engine overhead per block (no-op nodes; least | median of 10 cycles 0.2 s apart; target "
-          "at block 64: <= 3 us): " + ", ".join(
+    print("phonon engine overhead per block (no-op nodes; least | median of 10 cycles 0.2 s "
+          "apart; target at block 64: <= 3 us): " + ", ".join(
               "block {}: {:.2f} | {:.2f} us".format(b, *overhead[b]) for b in blocks))
     return {"host_pace_ms": pace, "fixed_cost": c,
             "overhead_us": {str(b): {"least": v[0], "median": v[1]} for b, v in overhead.items()}}
