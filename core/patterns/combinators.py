@@ -45,14 +45,10 @@ def slowcat(*pats: Any) -> Pattern:
         offset = cycle - begin.numerator // (begin.denominator * n)    # cycle - floor(begin / n)
         if offset == 0:                  # (events are never changed in place: shared as they are)
             return pat._query(span)
-        out = []
-        for e in pat._query(TimeSpan(shifted(begin, -offset), shifted(span.end, -offset))):
-            part, whole = e.part, e.whole
-            new_part = TimeSpan(shifted(part.begin, offset), shifted(part.end, offset))
-            out.append(Event(None if whole is None else new_part if whole is part else
-                             TimeSpan(shifted(whole.begin, offset), shifted(whole.end, offset)),
-                             new_part, e.value))
-        return out
+        def back(s: TimeSpan) -> TimeSpan:
+            return TimeSpan(shifted(s.begin, offset), shifted(s.end, offset))
+        return [e.with_span(back) for e in
+                pat._query(TimeSpan(shifted(begin, -offset), shifted(span.end, -offset)))]
     periods = [int_period(p.period) for p in ps]
     period = None if None in periods else Fraction(n * math.lcm(*periods))
     return Pattern(q, period=period).split_queries()

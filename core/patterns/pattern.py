@@ -339,14 +339,11 @@ class Pattern:
         num, den = factor.numerator, factor.denominator
         query = self._query
 
+        def back(s: TimeSpan) -> TimeSpan:
+            return scaled_span(s, den, num)
+
         def q(span: TimeSpan) -> list[Event]:
-            out = []
-            for e in query(scaled_span(span, num, den)):
-                part, whole = e.part, e.whole
-                new_part = scaled_span(part, den, num)
-                out.append(Event(None if whole is None else new_part if whole is part
-                                 else scaled_span(whole, den, num), new_part, e.value))
-            return out
+            return [e.with_span(back) for e in query(scaled_span(span, num, den))]
         return Pattern(q, period=None if self.period is None else self.period / factor)
 
     def _slow(self, factor: Any) -> "Pattern":
@@ -363,15 +360,12 @@ class Pattern:
         on, od = offset.numerator, offset.denominator
         query = self._query
 
+        def back(s: TimeSpan) -> TimeSpan:
+            return TimeSpan(added(s.begin, -on, od), added(s.end, -on, od))
+
         def q(span: TimeSpan) -> list[Event]:
-            out = []
-            for e in query(TimeSpan(added(span.begin, on, od), added(span.end, on, od))):
-                part, whole = e.part, e.whole
-                new_part = TimeSpan(added(part.begin, -on, od), added(part.end, -on, od))
-                out.append(Event(None if whole is None else new_part if whole is part else
-                                 TimeSpan(added(whole.begin, -on, od), added(whole.end, -on, od)),
-                                 new_part, e.value))
-            return out
+            return [e.with_span(back) for e in
+                    query(TimeSpan(added(span.begin, on, od), added(span.end, on, od)))]
         return Pattern(q, period=self.period)
 
     def _late(self, offset: Any) -> "Pattern":

@@ -205,7 +205,11 @@ class Event:
         return self.whole if self.whole is not None else self.part
 
     def with_span(self, func: Callable[[TimeSpan], TimeSpan]) -> "Event":
-        return Event(None if self.whole is None else func(self.whole), func(self.part), self.value)
+        """`func` applied to the part and the whole (one call when the whole is the part)."""
+        whole, part = self.whole, self.part
+        new_part = func(part)
+        return Event(None if whole is None else new_part if whole is part else func(whole),
+                     new_part, self.value)
 
     def with_value(self, func: Callable[[Any], Any]) -> "Event":
         return Event(self.whole, self.part, func(self.value))
