@@ -13,14 +13,17 @@ excluded: see each peer's doc) and the ratios Phonon / peer. Wall time and CPU t
 shown: the CPU time hardly moves when other processes load the machine, the wall time does.
 
 Also printed (Phonon only): the per-render fixed cost (open_session of the reference: read,
-parse, compile, plan, bind, start; and close: the median of 100 opens in five batches a second
-apart, the target's figure, the least, what the code costs without the host's jitter, and each
-batch's median), and the engine's own overhead per block at each block size (every node's
-`process` replaced by a no-op: refresh, triggers, the task loop, the master guard, the
-session's bookkeeping). Before them, the host's pace: a fixed pure-Python workload that uses
-nothing of Phonon's, so that a slow phase of the host (these virtual machines' pace swings by
-up to ~1.5x within minutes) is told apart from a slower engine. `--json FILE` also writes the
-figures to FILE (`benchmarks/targets.py` holds them to the issue's targets, run after run).
+parse, compile, plan, bind, start; and close), in batches of 20 opens a second apart, five
+opens at a time between readings of the host's pace: the target's figure is the median of the
+opens run at the host's usual pace (`FixedCost`), printed beside the median and least of every
+open and each batch's median open and pace reading; and the engine's own overhead per block
+at each block size (every node's `process` replaced by a no-op: refresh, triggers, the task
+loop, the master guard, the session's bookkeeping). Before them, the host's pace: a fixed
+pure-Python workload that uses nothing of Phonon's, so that a slow phase of the host (these
+virtual machines run up to ~2x slower for tenths of a second to minutes) is told apart from a
+slower engine.
+`--json FILE` also writes the figures to FILE (`benchmarks/targets.py` holds them to the
+issue's targets, run after run).
 
 `--against DIR` adds a second Phonon to the rounds, engine "before": the package at DIR/phonon
 (`git archive OLD core nodes plugins` laid out as phonon/, phonon/nodes, phonon/plugins), run
@@ -49,6 +52,7 @@ from pathlib import Path
 
 import numpy as np
 
+import host_pace
 import peers_workload as W
 
 HERE = Path(__file__).resolve().parent
@@ -84,12 +88,24 @@ def phonon_child(block: int, seconds: float, out: str, part: str) -> dict:
 
 
 class FixedCost:
-    """The per-render fixed cost of the reference program, measured in batches a second or more
-    apart (a batch of 20 opens takes ~40 ms: one burst of the host's slowness, which these
-    virtual machines show for tenths of a second at a time, can cover a whole batch, not every
-    batch; the median over all of them is the target's figure). Each open: open_session (read,
-    parse, compile, plan, bind, start), the first block, close; sample bank loaded once before,
-    as a batch run's is."""
+    """The per-render fixed cost of the reference program: batches of 20 opens a second or more
+    apart, in groups of `GROUP` opens between readings of the host's pace (`host_pace.reading`:
+    pace, 5 opens, pace, 5 opens, ..., pace, on one CPU). Each open: open_session (read,
+    parse, compile, plan, bind, start), the first block, close; the sample bank loaded once
+    before, as a batch run's is.
+
+    These virtual machines run up to ~2x slower for tenths of a second to minutes at a time
+    (`host_pace`). An open ran *at the host's usual pace* when the readings on both sides of
+    its group are within `host_pace.USUAL` of the run's least reading; the target's figure is
+    the median of those opens (`open_ms`; None with fewer than `MIN_USUAL`), and the median and
+    least of every open are printed beside it. Which opens count is decided by the pace
+    readings alone, never by the opens' own times."""
+
+    MIN_USUAL = 40        # opens at the usual pace needed for a figure
+    WANTED = 100          # opens at the usual pace `complete` measures up to ...
+    MOST = 60             # ... in at most this many batches (~35 s)
+    GROUP = 5             # opens between two pace readings (an open right after a reading
+    #                       is 5-13% slower, its caches left to the pace workload: one in five)
 
     def __init__(self) -> None:
         from phonon.engine import SessionOptions, open_session
@@ -98,17 +114,22 @@ class FixedCost:
         self._options = SessionOptions(sr=W.SR, block=512,
                                        samples=make_sample_bank(str(W.SAMPLES), W.SR))
         self._open(W.REFERENCE, self._options).close()     # lazy imports, caches: not timed
-        self.opened: list[float] = []
+        #: per batch: the opens (s) and the pace readings around them (s, one more)
+        self.batches: list[tuple[list[float], list[float]]] = []
         self.first: list[float] = []
         self.closed: list[float] = []
-        self.batch_medians: list[float] = []
 
     def batch(self, rounds: int = 20, gap_s: float = 1.0) -> None:
-        """Time `rounds` opens, at least `gap_s` after the previous batch ended."""
-        if self.batch_medians:
+        """Time `rounds` opens between pace readings, `gap_s` or more after the last batch."""
+        if self.batches:
             time.sleep(max(0.0, self._ended + gap_s - time.perf_counter()))
-        opened = []
-        for _ in range(rounds):
+        with host_pace.on_this_cpu():   # the readings are of the CPU the opens run on
+            self._batch(rounds)
+        self._ended = time.perf_counter()
+
+    def _batch(self, rounds: int) -> None:
+        opened, paces = [], [host_pace.reading()]
+        for k in range(rounds):
             t0 = time.perf_counter()
             s = self._open(W.REFERENCE, self._options)
             t1 = time.perf_counter()
@@ -119,17 +140,40 @@ class FixedCost:
             opened.append(t1 - t0)
             self.first.append(t2 - t1)
             self.closed.append(t3 - t2)
-        self.opened += opened
-        self.batch_medians.append(statistics.median(opened) * 1e3)
-        self._ended = time.perf_counter()
+            if (k + 1) % self.GROUP == 0 or k + 1 == rounds:
+                paces.append(host_pace.reading())
+        self.batches.append((opened, paces))
+
+    def usual(self) -> list[list[bool]]:
+        """Per batch, per open: were the pace readings on both sides of its group within
+        `host_pace.USUAL` of the run's least reading?"""
+        bound = host_pace.USUAL * min(min(paces) for _, paces in self.batches)
+        g = self.GROUP
+        return [[max(paces[i // g], paces[i // g + 1]) <= bound for i in range(len(opened))]
+                for opened, paces in self.batches]
+
+    def complete(self, gap_s: float = 0.5) -> None:
+        """More batches until `WANTED` opens ran at the host's usual pace (at most `MOST`)."""
+        while sum(map(sum, self.usual())) < self.WANTED and len(self.batches) < self.MOST:
+            self.batch(gap_s=gap_s)
 
     def summary(self) -> dict:
-        """ms: the median and least open over every batch, the batches' medians, the median
-        first block and close."""
+        """ms: the median open at the host's usual pace (the target's figure), the median and
+        least of every open; per batch its median open, its least and median pace readings and
+        how many of its opens ran at the usual pace; the median first block and close."""
         ms = lambda v: statistics.median(v) * 1e3  # noqa: E731
-        return {"open_ms": ms(self.opened), "open_least_ms": min(self.opened) * 1e3,
-                "batch_medians_ms": self.batch_medians, "first_block_ms": ms(self.first),
-                "close_ms": ms(self.closed)}
+        usual = self.usual()
+        at_usual = [t for (opened, _), u in zip(self.batches, usual)
+                    for t, ok in zip(opened, u) if ok]
+        every = [t for opened, _ in self.batches for t in opened]
+        return {"open_ms": ms(at_usual) if len(at_usual) >= self.MIN_USUAL else None,
+                "open_all_ms": ms(every), "open_least_ms": min(every) * 1e3,
+                "opens": len(every), "opens_at_usual_pace": len(at_usual),
+                "pace_least_ms": min(min(p) for _, p in self.batches) * 1e3,
+                "batches": [{"median_ms": ms(opened), "pace_least_ms": min(paces) * 1e3,
+                             "pace_median_ms": ms(paces), "opens_at_usual_pace": sum(u)}
+                            for (opened, paces), u in zip(self.batches, usual)],
+                "first_block_ms": ms(self.first), "close_ms": ms(self.closed)}
 
 
 def engine_overhead(block: int, seconds: float = 20.0, gap_s: float = 0.2) -> tuple[float, float]:
@@ -365,25 +409,6 @@ def main() -> int:
     return 0
 
 
-def host_pace(repeat: int = 25) -> float:
-    """ms (least of `repeat`) of a fixed pure-Python workload that uses nothing of Phonon's
-    (small Fractions, tuples, a dict, a sort: the interpreter-bound kind of work the fixed cost
-    and the engine overhead are made of). It moves only with the host: when it reads well
-    above this machine kind's usual figure (docs/speed.md), the host is in a slow phase and
-    the absolute figures printed beside it are slow by about the same factor."""
-    from fractions import Fraction
-
-    def work() -> None:
-        acc, table = Fraction(0), {}
-        for i in range(1, 600):
-            acc = (acc + Fraction(i % 7, 8)) % 5
-            table[i] = (acc, i % 13, str(i))
-        sorted(table.values(), key=lambda v: (v[1], v[2]))
-
-    from open_stages import least_us
-    return least_us(work, repeat) / 1e3
-
-
 def write_json(path: str | None, figures: dict) -> None:
     """`figures` into the file `path` (nothing without one)."""
     if path:
@@ -394,7 +419,7 @@ def print_overhead(blocks: list[int]) -> dict:
     """Phonon's per-render fixed cost and engine overhead per block (see the module doc): five
     batches of 20 opens a second or more apart, between the block sizes' overheads. Returns
     the figures printed."""
-    pace = host_pace()
+    pace = host_pace.least()
     print(f"\nhost pace: {pace:.2f} ms (a fixed pure-Python workload, least of 25; "
           f"usual on the project's 2-CPU EPYC machines: see docs/speed.md)")
     cost = FixedCost()
@@ -403,12 +428,19 @@ def print_overhead(blocks: list[int]) -> dict:
         cost.batch()
         overhead[b] = engine_overhead(b)
     cost.batch()
+    cost.complete()
     c = cost.summary()
-    print(f"phonon per-render fixed cost (reference.ph, median of {len(cost.opened)} opens in "
-          f"{len(c['batch_medians_ms'])} batches; target open + close <= 2 ms): open_session "
-          f"{c['open_ms']:.2f} ms (least {c['open_least_ms']:.2f}; batches' medians "
-          + " ".join(f"{m:.2f}" for m in c["batch_medians_ms"]) + "; read, parse, compile, plan, "
+    figure = "n/a (too few opens at the host's usual pace)" if c["open_ms"] is None \
+        else f"{c['open_ms']:.2f} ms"
+    print(f"phonon per-render fixed cost (reference.ph, batches of 20 opens; target open + close "
+          f"<= 2 ms): open_session {figure} (median of the {c['opens_at_usual_pace']} of "
+          f"{c['opens']} opens at the host's usual pace; every open: median "
+          f"{c['open_all_ms']:.2f}, least {c['open_least_ms']:.2f}; read, parse, compile, plan, "
           f"bind, start), first block {c['first_block_ms']:.2f} ms, close {c['close_ms']:.3f} ms")
+    print(f"  batches (median open ms, median pace reading ms, opens at the usual pace, least "
+          f"reading {c['pace_least_ms']:.2f} ms): " + ", ".join(
+              f"{b['median_ms']:.2f} {b['pace_median_ms']:.2f} {b['opens_at_usual_pace']}"
+              for b in c["batches"]))
     print("phonon engine overhead per block (no-op nodes; least | median of 10 cycles 0.2 s "
           "apart; target at block 64: <= 3 us): " + ", ".join(
               "block {}: {:.2f} | {:.2f} us".format(b, *overhead[b]) for b in blocks))
