@@ -21,9 +21,8 @@ at each block size (every node's `process` replaced by a no-op: refresh, trigger
 loop, the master guard, the session's bookkeeping). Before them, the host's pace: a fixed
 pure-Python workload that uses nothing of Phonon's, so that a slow phase of the host (these
 virtual machines run up to ~2x slower for tenths of a second to minutes) is told apart from a
-slower engine.
-`--json FILE` also writes the figures to FILE (`benchmarks/targets.py` holds them to the
-issue's targets, run after run).
+slower engine. `--json FILE` also writes the figures to FILE (`benchmarks/targets.py` holds
+them to the issue's targets, run after run).
 
 `--against DIR` adds a second Phonon to the rounds, engine "before": the package at DIR/phonon
 (`git archive OLD core nodes plugins` laid out as phonon/, phonon/nodes, phonon/plugins), run
@@ -159,8 +158,9 @@ class FixedCost:
 
     def summary(self) -> dict:
         """ms: the median open at the host's usual pace (the target's figure), the median and
-        least of every open; per batch its median open, its least and median pace readings and
-        how many of its opens ran at the usual pace; the median first block and close."""
+        least of every open, the least pace reading; per batch its median open, its median pace
+        reading and how many of its opens ran at the usual pace; the median first block and
+        close."""
         ms = lambda v: statistics.median(v) * 1e3  # noqa: E731
         usual = self.usual()
         at_usual = [t for (opened, _), u in zip(self.batches, usual)
@@ -170,16 +170,16 @@ class FixedCost:
                 "open_all_ms": ms(every), "open_least_ms": min(every) * 1e3,
                 "opens": len(every), "opens_at_usual_pace": len(at_usual),
                 "pace_least_ms": min(min(p) for _, p in self.batches) * 1e3,
-                "batches": [{"median_ms": ms(opened), "pace_least_ms": min(paces) * 1e3,
-                             "pace_median_ms": ms(paces), "opens_at_usual_pace": sum(u)}
+                "batches": [{"median_ms": ms(opened), "pace_median_ms": ms(paces),
+                             "opens_at_usual_pace": sum(u)}
                             for (opened, paces), u in zip(self.batches, usual)],
                 "first_block_ms": ms(self.first), "close_ms": ms(self.closed)}
 
 
 def engine_overhead(block: int, seconds: float = 20.0, gap_s: float = 0.2) -> tuple[float, float]:
     """µs per block of the engine alone (every node's process() a no-op): the least and the
-    median over runs of one cycle (2 s of audio, a few ms) each, `gap_s` apart (so that one of
-    the host's slow phases, tenths of a second to a second long, cannot cover them all); the
+    median over runs of one cycle (2 s of audio, a few ms) each, `gap_s` apart (so that a
+    short slow phase of the host cannot cover them all); the
     least is the engine's own cost, the median shows what the host added."""
     from phonon.engine import SessionOptions, open_session
     options = SessionOptions(sr=W.SR, block=block, samples=str(W.SAMPLES))
@@ -416,9 +416,10 @@ def write_json(path: str | None, figures: dict) -> None:
 
 
 def print_overhead(blocks: list[int]) -> dict:
-    """Phonon's per-render fixed cost and engine overhead per block (see the module doc): five
-    batches of 20 opens a second or more apart, between the block sizes' overheads. Returns
-    the figures printed."""
+    """Phonon's per-render fixed cost and engine overhead per block (see the module doc): a
+    batch of 20 opens before each block size's overhead and one after, then more batches
+    until enough opens ran at the host's usual pace (`FixedCost.complete`). Returns the
+    figures printed."""
     pace = host_pace.least()
     print(f"\nhost pace: {pace:.2f} ms (a fixed pure-Python workload, least of 25; "
           f"usual on the project's 2-CPU EPYC machines: see docs/speed.md)")
